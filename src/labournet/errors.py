@@ -1,0 +1,82 @@
+"""The project's exceptions: one root, a few meaningful subclasses.
+
+Example:
+    >>> from labournet.errors import LabournetError, DatasetError, Problem
+    >>> err = DatasetError([Problem("relations.csv", 17, "kind", "unknown kind 'Vesel'")])
+    >>> isinstance(err, LabournetError)
+    True
+    >>> print(err.problems[0])
+    relations.csv:17: kind: unknown kind 'Vesel'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "LabournetError",
+    "SchemaError",
+    "DatasetError",
+    "GraphFormatError",
+    "AnalysisError",
+    "StoreError",
+    "ExportError",
+    "Problem",
+]
+
+
+class LabournetError(Exception):
+    """Root of every error labournet raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as possible.
+
+    ``line`` is the 1-based physical line in the file (the header is line 1); ``None`` when the
+    problem concerns the whole file.
+    """
+
+    file: str
+    line: int | None
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.reason}"
+
+
+class ProblemsError(LabournetError):
+    """An error that carries a list of located problems."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        self.summary = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        lines = [self.summary, *(str(problem) for problem in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+class SchemaError(ProblemsError):
+    """The schema file is malformed."""
+
+
+class DatasetError(ProblemsError):
+    """A dataset folder has missing, malformed or inconsistent data."""
+
+
+class GraphFormatError(LabournetError):
+    """A GraphML file or edge list cannot be read."""
+
+
+class AnalysisError(LabournetError):
+    """An analysis was asked something it cannot answer (unknown measure, unknown cut, ...)."""
+
+
+class StoreError(LabournetError):
+    """A graph database could not be reached, or refused an operation."""
+
+
+class ExportError(LabournetError):
+    """An export could not be written."""
