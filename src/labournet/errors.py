@@ -66,8 +66,8 @@ class DatasetError(ProblemsError):
     """A dataset folder has missing, malformed or inconsistent data."""
 
 
-class GraphFormatError(LabournetError):
-    """A GraphML file or edge list cannot be read."""
+class GraphFormatError(ProblemsError):
+    """A GraphML, GEXF or edge-list file cannot be read."""
 
 
 class AnalysisError(LabournetError):

@@ -1,0 +1,50 @@
+"""labournet: where pressure on a sanctioned regime works best.
+
+Load a network of a regime's overseas labour exports (with sources and uncertainty), analyse it
+with networkx, explore it in Neo4j or FalkorDB, and share interactive HTML views.
+
+Example:
+    >>> import labournet
+    >>> dataset = labournet.load_dataset()          # the bundled North Korea dataset
+    >>> G = dataset.to_networkx()
+    >>> labournet.Dataset.from_networkx(G) == dataset
+    True
+"""
+
+from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source, load_dataset
+from labournet.errors import (
+    AnalysisError,
+    DatasetError,
+    ExportError,
+    GraphFormatError,
+    LabournetError,
+    Problem,
+    SchemaError,
+    StoreError,
+)
+from labournet.graph import read_graph
+from labournet.schema import Schema, load_schema
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "load_dataset",
+    "read_graph",
+    "load_schema",
+    "Dataset",
+    "Entity",
+    "Relation",
+    "Figure",
+    "Source",
+    "Assumption",
+    "Schema",
+    "LabournetError",
+    "SchemaError",
+    "DatasetError",
+    "GraphFormatError",
+    "AnalysisError",
+    "StoreError",
+    "ExportError",
+    "Problem",
+]

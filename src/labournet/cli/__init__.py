@@ -1,0 +1,56 @@
+"""The `labournet` command: a thin layer over the Python API.
+
+Every command reads the bundled dataset when no PATH is given, prints with rich, and turns
+labournet errors into a message and exit code 2 (bad input) or 1 (a server failed).
+"""
+
+from __future__ import annotations
+
+
+import typer
+
+from labournet.cli._common import LabournetGroup
+from labournet.cli.dataset import info_command, validate_command
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    cls=LabournetGroup,
+    name="labournet",
+    help=(
+        "Graph-based sanctions network analyser: where pressure on a sanctioned regime works "
+        "best.\n\nExample: labournet info"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from labournet import __version__
+
+        typer.echo(f"labournet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Graph-based sanctions network analyser."""
+
+
+app.command("validate")(validate_command)
+app.command("info")(info_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    app(args=argv, prog_name="labournet")
+
+

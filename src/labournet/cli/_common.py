@@ -1,0 +1,50 @@
+"""What every command shares: the consoles, the dataset argument, error rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from labournet.errors import LabournetError, ProblemsError
+
+__all__ = ["console", "err_console", "DatasetPath", "LabournetGroup", "USER_ERROR", "show_error"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+USER_ERROR = 2
+"""Exit code for bad input (data, arguments); 1 is for failures of the environment (a server)."""
+
+DatasetPath = typer.Argument(
+    None,
+    help="Dataset folder (default: the bundled dataset data/dprk-labour-2016).",
+    show_default=False,
+)
+
+
+def show_error(error: LabournetError) -> int:
+    """Print a library error for a person, without a traceback, and return the exit code."""
+    from labournet.errors import StoreError
+
+    if isinstance(error, ProblemsError):
+        for problem in error.problems:
+            err_console.print(str(problem), markup=False, highlight=False)
+        err_console.print(f"[bold red]error:[/] {error.summary}", highlight=False)
+        return USER_ERROR
+    err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+    return 1 if isinstance(error, StoreError) else USER_ERROR
+
+
+class LabournetGroup(TyperGroup):
+    """The top-level command group: turns library errors into clean messages and exit codes."""
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except LabournetError as error:
+            raise typer.Exit(show_error(error)) from None
+
+

@@ -1,0 +1,98 @@
+"""`labournet validate` and `labournet info`: check a dataset and summarise it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.table import Table
+
+from labournet.cli._common import DatasetPath, console
+from labournet.dataset import Dataset, Figure, format_number, load_dataset
+
+__all__ = ["validate_command", "info_command"]
+
+
+def validate_command(path: Path | None = DatasetPath) -> None:
+    """Check a dataset folder and report every problem as FILE:LINE: FIELD: reason.
+
+    Exits 0 when the dataset is valid and 2 when it is not.
+
+    Example: labournet validate data/dprk-labour-2016
+    """
+    dataset = load_dataset(path)
+    console.print(
+        f"[green]ok[/] {dataset.path}: {len(dataset.entities)} entities, "
+        f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
+        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions",
+        highlight=False,
+    )
+
+
+def info_command(path: Path | None = DatasetPath) -> None:
+    """Summarise a dataset: counts by kind, sources, assumptions and figures with their ranges.
+
+    Example: labournet info data/dprk-labour-2016
+    """
+    dataset = load_dataset(path)
+    console.print(f"[bold]{dataset.name}[/] ({dataset.path})", highlight=False)
+    console.print(_counts("Entities", Counter(e.kind for e in dataset.entities)))
+    console.print(_counts("Relations", Counter(r.kind for r in dataset.relations)))
+    console.print(_sources(dataset))
+    console.print(_assumptions(dataset))
+    console.print(_figures(dataset))
+
+
+def _counts(title: str, counts: Counter[str]) -> Table:
+    table = Table(title=f"{title} by kind ({sum(counts.values())})", title_justify="left")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, count in sorted(counts.items()):
+        table.add_row(kind, str(count))
+    return table
+
+
+def _sources(dataset: Dataset) -> Table:
+    table = Table(title=f"Sources ({len(dataset.sources)})", title_justify="left")
+    for column in ("id", "publisher", "title", "date"):
+        table.add_column(column)
+    for source in dataset.sources:
+        table.add_row(source.id, source.publisher, source.title, source.date)
+    return table
+
+
+def _assumptions(dataset: Dataset) -> Table:
+    table = Table(title=f"Assumptions ({len(dataset.assumptions)})", title_justify="left")
+    table.add_column("id")
+    table.add_column("statement")
+    table.add_column("used by", justify="right")
+    uses = Counter(
+        a for item in (*dataset.relations, *dataset.figures) for a in item.assumptions
+    )
+    for assumption in dataset.assumptions:
+        table.add_row(assumption.id, assumption.statement, str(uses[assumption.id]))
+    return table
+
+
+def _figures(dataset: Dataset) -> Table:
+    table = Table(title=f"Figures ({len(dataset.figures)})", title_justify="left")
+    for column in ("subject", "measure", "range", "unit", "year", "basis"):
+        table.add_column(column)
+    for figure in dataset.figures:
+        table.add_row(
+            figure.subject,
+            figure.measure,
+            _range(figure),
+            figure.unit,
+            str(figure.year),
+            "assumed" if figure.assumed else "sourced",
+        )
+    return table
+
+
+def _range(figure: Figure) -> str:
+    low, high = format_number(figure.low), format_number(figure.high)
+    text = low if low == high else f"{low}–{high}"
+    if figure.best is not None and figure.low != figure.high:
+        text += f" (best {format_number(figure.best)})"
+    return text

@@ -1,0 +1,239 @@
+"""Between datasets and networkx, and reading any network file into networkx.
+
+`dataset_to_networkx` gives a `networkx.MultiDiGraph`:
+
+* one node per entity (node id = entity id) with ``kind``, ``name``, ``description``,
+  ``sources`` (tuple of source ids), ``figures`` (tuple of `Figure`) and each filled schema
+  property (``role``, ``date``, ...) as a string;
+* one edge per relation, keyed by the relation id, with ``id``, ``kind``, ``claim``,
+  ``sources``, ``assumptions``, ``figures`` and its filled properties;
+* ``G.graph``: ``name``, ``sources`` and ``assumptions`` (dicts by id) and ``schema``.
+
+Sources are kept in ``G.graph`` rather than as nodes, so that they do not distort centralities.
+`networkx_to_dataset` reverses it exactly.
+
+Example:
+    >>> import labournet
+    >>> G = labournet.load_dataset().to_networkx()
+    >>> G.nodes["kp"]["kind"], G.nodes["kp"]["name"]
+    ('country', 'North Korea')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+
+from labournet.dataset import Dataset, Entity, Figure, Relation
+from labournet.errors import GraphFormatError, Problem
+from labournet.schema import load_schema
+
+__all__ = ["dataset_to_networkx", "networkx_to_dataset", "read_graph", "NODE_FIELDS", "EDGE_FIELDS"]
+
+NODE_FIELDS = ("kind", "name", "description", "sources", "figures")
+EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
+
+
+def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
+    """The dataset as a MultiDiGraph with typed node and edge attributes."""
+    graph = nx.MultiDiGraph(
+        name=dataset.name,
+        sources={source.id: source for source in dataset.sources},
+        assumptions={assumption.id: assumption for assumption in dataset.assumptions},
+        schema=dataset.schema,
+    )
+    for entity in dataset.entities:
+        graph.add_node(
+            entity.id,
+            kind=entity.kind,
+            name=entity.name,
+            description=entity.description,
+            sources=entity.sources,
+            figures=dataset.figures_for(entity.id),
+            **entity.properties,
+        )
+    for relation in dataset.relations:
+        graph.add_edge(
+            relation.source,
+            relation.target,
+            key=relation.id,
+            id=relation.id,
+            kind=relation.kind,
+            claim=relation.claim,
+            sources=relation.sources,
+            assumptions=relation.assumptions,
+            figures=dataset.figures_for(relation.id),
+            **relation.properties,
+        )
+    return graph
+
+
+def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
+    """Rebuild the Dataset that `dataset_to_networkx` turned into `graph`."""
+    missing = [node for node, data in graph.nodes(data=True) if "kind" not in data]
+    if missing:
+        raise GraphFormatError(
+            [Problem("<graph>", None, "kind", f"node '{node}' has no kind") for node in missing[:20]],
+            "the graph was not made by Dataset.to_networkx (nodes without a kind)",
+        )
+    entities = []
+    figures: list[Figure] = []
+    for node, data in graph.nodes(data=True):
+        entities.append(
+            Entity(
+                str(node),
+                data["kind"],
+                data.get("name", str(node)),
+                data.get("description", ""),
+                tuple(data.get("sources", ())),
+                {k: str(v) for k, v in data.items() if k not in NODE_FIELDS},
+            )
+        )
+        figures.extend(data.get("figures", ()))
+    relations = []
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        relations.append(
+            Relation(
+                str(data.get("id", key)),
+                data["kind"],
+                str(source),
+                str(target),
+                data.get("claim", ""),
+                tuple(data.get("sources", ())),
+                tuple(data.get("assumptions", ())),
+                {k: str(v) for k, v in data.items() if k not in EDGE_FIELDS},
+            )
+        )
+        figures.extend(data.get("figures", ()))
+    return Dataset(
+        name=graph.graph.get("name", ""),
+        entities=tuple(entities),
+        relations=tuple(relations),
+        figures=tuple(figures),
+        sources=tuple(graph.graph.get("sources", {}).values()),
+        assumptions=tuple(graph.graph.get("assumptions", {}).values()),
+        schema=graph.graph.get("schema") or load_schema(),
+    )
+
+
+def read_graph(
+    path: str | Path, *, directed: bool = True, multigraph: bool = False
+) -> nx.Graph:
+    """Read a network from GraphML, GEXF, a CSV edge list or a dataset folder.
+
+    * ``.graphml`` / ``.gexf``: read by networkx, keeping the file's own graph type.
+    * ``.csv`` (or ``.tsv``, ``.txt``): an edge list with a header ``source,target[,weight,...]``;
+      extra columns become edge attributes (numbers where every value parses as one).
+      ``directed`` and ``multigraph`` choose the graph type; without ``multigraph`` a repeated
+      edge is an error.
+    * a folder: a labournet dataset, as `Dataset.to_networkx`.
+    """
+    file = Path(path)
+    if file.is_dir():
+        from labournet.dataset import load_dataset
+
+        return load_dataset(file).to_networkx()
+    if not file.exists():
+        raise GraphFormatError([Problem(str(file), None, "path", "no such file or folder")])
+    suffix = file.suffix.lower()
+    try:
+        if suffix in (".graphml", ".xml"):
+            return nx.read_graphml(file)
+        if suffix == ".gexf":
+            return nx.read_gexf(file)
+    except (OSError, ValueError, KeyError, TypeError, nx.NetworkXError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise GraphFormatError([Problem(str(file), None, "file", reason)]) from error
+    except Exception as error:  # XML parse errors come in several classes
+        if type(error).__name__ == "ParseError":
+            line = getattr(error, "position", (None,))[0]
+            raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
+        raise
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _read_edge_list(file, directed=directed, multigraph=multigraph)
+    raise GraphFormatError(
+        [Problem(str(file), None, "path", "unknown format (use .graphml, .gexf, .csv or a dataset folder)")]
+    )
+
+
+def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph:
+    name = str(file)
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise GraphFormatError([Problem(name, line, "encoding", "invalid UTF-8")]) from error
+    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [column.strip() for column in next(reader, [])]
+    problems = [
+        Problem(name, 1, column, "required column is missing")
+        for column in ("source", "target")
+        if column not in header
+    ]
+    if problems:
+        raise GraphFormatError(problems, f"{name} is not an edge list (source,target[,...])")
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = 2
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not row:
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}"))
+            continue
+        record = dict(zip(header, (value.strip() for value in row), strict=True))
+        for column in ("source", "target"):
+            if not record[column]:
+                problems.append(Problem(name, start, column, "required field is empty"))
+        rows.append((start, record))
+    attributes = [column for column in header if column not in ("source", "target")]
+    numeric = {column: _all_numbers(record[column] for _, record in rows) for column in attributes}
+    if "weight" in numeric and not numeric["weight"]:
+        for start, record in rows:
+            if not _is_number(record["weight"]):
+                problems.append(Problem(name, start, "weight", f"'{record['weight']}' is not a number"))
+    graph: nx.Graph = _empty_graph(directed, multigraph)
+    first_seen: dict[tuple[str, str], int] = {}
+    for start, record in rows:
+        u, v = record["source"], record["target"]
+        edge = (u, v) if directed else tuple(sorted((u, v)))
+        if not multigraph and edge in first_seen:
+            problems.append(
+                Problem(name, start, "target", f"repeated edge {u} -> {v} (first on line {first_seen[edge]}); "
+                        "read it as a multigraph")
+            )
+            continue
+        first_seen.setdefault(edge, start)  # type: ignore[arg-type]
+        data = {
+            column: float(record[column]) if numeric[column] else record[column]
+            for column in attributes
+            if record[column] != ""
+        }
+        graph.add_edge(u, v, **data)
+    if problems:
+        raise GraphFormatError(problems, f"{len(problems)} problems in edge list {name}")
+    return graph
+
+
+def _empty_graph(directed: bool, multigraph: bool) -> nx.Graph:
+    if multigraph:
+        return nx.MultiDiGraph() if directed else nx.MultiGraph()
+    return nx.DiGraph() if directed else nx.Graph()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _all_numbers(values: object) -> bool:
+    texts = [text for text in values if text != ""]  # type: ignore[attr-defined]
+    return bool(texts) and all(_is_number(text) for text in texts)

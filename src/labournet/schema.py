@@ -1,0 +1,277 @@
+"""The data model as data: load and check the schema file.
+
+The schema names the kinds of entities and relations a dataset may hold, which entity kinds a
+relation may join, which extra properties each kind may fill, and which measures (with their
+units) figures may use. Names that later reach a graph database (labels, relationship types,
+property names) are checked here against strict identifier patterns, so nothing from a data file
+can smuggle text into a Cypher query.
+
+Example:
+    >>> from labournet.schema import load_schema
+    >>> schema = load_schema()
+    >>> schema.relations["works_in"].source, schema.relations["works_in"].target
+    (('country',), ('sector',))
+    >>> schema.measures["revenue"].unit
+    'USD per year'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labournet.errors import Problem, SchemaError
+
+__all__ = ["Schema", "EntityKind", "RelationKind", "Measure", "load_schema", "default_schema_path"]
+
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
+TYPE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+PROPERTY_PATTERN = KIND_PATTERN
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    name: str
+    label: str
+    description: str = ""
+    properties: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationKind:
+    name: str
+    type: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    description: str = ""
+    properties: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str
+    description: str = ""
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Kinds of entities and relations, and the measures figures may use."""
+
+    entities: Mapping[str, EntityKind]
+    relations: Mapping[str, RelationKind]
+    measures: Mapping[str, Measure]
+    path: str = field(default="", compare=False)
+
+    @property
+    def entity_properties(self) -> tuple[str, ...]:
+        """Every property any entity kind declares, in schema order."""
+        return _union(kind.properties for kind in self.entities.values())
+
+    @property
+    def relation_properties(self) -> tuple[str, ...]:
+        """Every property any relation kind declares, in schema order."""
+        return _union(kind.properties for kind in self.relations.values())
+
+    def label(self, entity_kind: str) -> str:
+        """The graph-database label of an entity kind (checked when the schema was loaded)."""
+        return self.entities[entity_kind].label
+
+    def relationship_type(self, relation_kind: str) -> str:
+        """The graph-database relationship type of a relation kind."""
+        return self.relations[relation_kind].type
+
+
+def default_schema_path() -> Path:
+    """The schema shipped with labournet."""
+    return Path(__file__).with_name("schema.yaml")
+
+
+def load_schema(path: str | Path | None = None) -> Schema:
+    """Read and check a schema file; every problem is reported at once as a `SchemaError`."""
+    schema_path = Path(path) if path is not None else default_schema_path()
+    name = str(schema_path)
+    try:
+        text = schema_path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SchemaError([Problem(name, None, "file", f"cannot read: {error.strerror}")]) from error
+    except UnicodeDecodeError as error:
+        raise SchemaError([Problem(name, None, "encoding", "not valid UTF-8")]) from error
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise SchemaError([Problem(name, line, "yaml", str(error).splitlines()[0])]) from error
+    return _SchemaReader(name, root, data).read()
+
+
+class _SchemaReader:
+    """Builds a Schema from parsed YAML, collecting problems with their line numbers."""
+
+    def __init__(self, name: str, root: yaml.Node | None, data: Any) -> None:
+        self.name = name
+        self.root = root
+        self.data = data
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[str, ...], reason: str) -> None:
+        self.problems.append(Problem(self.name, _line_of(self.root, path), ".".join(path), reason))
+
+    def read(self) -> Schema:
+        if not isinstance(self.data, dict):
+            self.problem((), "the schema must be a mapping with entities, relations and measures")
+            raise SchemaError(self.problems)
+        measures = self.read_measures(self.section("measures"))
+        entities = self.read_entities(self.section("entities"), measures)
+        relations = self.read_relations(self.section("relations"), entities, measures)
+        if self.problems:
+            raise SchemaError(self.problems, f"{len(self.problems)} problems in schema {self.name}")
+        return Schema(entities, relations, measures, path=self.name)
+
+    def section(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key)
+        if not isinstance(value, dict) or not value:
+            self.problem((key,), "missing or empty section")
+            return {}
+        return value
+
+    def read_measures(self, section: dict[str, Any]) -> dict[str, Measure]:
+        measures = {}
+        for name, spec in section.items():
+            path = ("measures", str(name))
+            if not self.check_name(path, name, KIND_PATTERN) or not self.check_mapping(path, spec):
+                continue
+            unit = spec.get("unit")
+            if not isinstance(unit, str) or not unit.strip():
+                self.problem((*path, "unit"), "every measure needs a unit")
+                continue
+            upper = spec.get("max")
+            if upper is not None and not isinstance(upper, int | float):
+                self.problem((*path, "max"), f"must be a number, got {upper!r}")
+                upper = None
+            measures[name] = Measure(name, unit, str(spec.get("description", "")), upper)
+        return measures
+
+    def read_entities(
+        self, section: dict[str, Any], measures: Mapping[str, Measure]
+    ) -> dict[str, EntityKind]:
+        kinds = {}
+        for name, spec in section.items():
+            path = ("entities", str(name))
+            if not self.check_name(path, name, KIND_PATTERN) or not self.check_mapping(path, spec):
+                continue
+            label = spec.get("label")
+            if not isinstance(label, str) or not LABEL_PATTERN.match(label):
+                self.problem((*path, "label"), f"label must match {LABEL_PATTERN.pattern}")
+                continue
+            kinds[name] = EntityKind(
+                name,
+                label,
+                str(spec.get("description", "")),
+                self.names(path, spec, "properties", PROPERTY_PATTERN),
+                self.measure_names(path, spec, measures),
+            )
+        return kinds
+
+    def read_relations(
+        self,
+        section: dict[str, Any],
+        entities: Mapping[str, EntityKind],
+        measures: Mapping[str, Measure],
+    ) -> dict[str, RelationKind]:
+        kinds = {}
+        for name, spec in section.items():
+            path = ("relations", str(name))
+            if not self.check_name(path, name, KIND_PATTERN) or not self.check_mapping(path, spec):
+                continue
+            rel_type = spec.get("type")
+            if not isinstance(rel_type, str) or not TYPE_PATTERN.match(rel_type):
+                self.problem((*path, "type"), f"type must match {TYPE_PATTERN.pattern}")
+                continue
+            ends = {}
+            for end in ("source", "target"):
+                ends[end] = self.names(path, spec, end, KIND_PATTERN)
+                if not ends[end]:
+                    self.problem((*path, end), "list at least one entity kind")
+                for kind in ends[end]:
+                    if kind not in entities:
+                        self.problem((*path, end), f"unknown entity kind '{kind}'")
+            kinds[name] = RelationKind(
+                name,
+                rel_type,
+                ends["source"],
+                ends["target"],
+                str(spec.get("description", "")),
+                self.names(path, spec, "properties", PROPERTY_PATTERN),
+                self.measure_names(path, spec, measures),
+            )
+        return kinds
+
+    def check_name(self, path: tuple[str, ...], name: object, pattern: re.Pattern[str]) -> bool:
+        if isinstance(name, str) and pattern.match(name):
+            return True
+        self.problem(path, f"name must match {pattern.pattern}")
+        return False
+
+    def check_mapping(self, path: tuple[str, ...], spec: object) -> bool:
+        if isinstance(spec, dict):
+            return True
+        self.problem(path, "must be a mapping")
+        return False
+
+    def names(
+        self, path: tuple[str, ...], spec: dict[str, Any], key: str, pattern: re.Pattern[str]
+    ) -> tuple[str, ...]:
+        value = spec.get(key, [])
+        if not isinstance(value, list):
+            self.problem((*path, key), "must be a list")
+            return ()
+        good = []
+        for item in value:
+            if isinstance(item, str) and pattern.match(item):
+                good.append(item)
+            else:
+                self.problem((*path, key), f"'{item}' must match {pattern.pattern}")
+        return tuple(good)
+
+    def measure_names(
+        self, path: tuple[str, ...], spec: dict[str, Any], measures: Mapping[str, Measure]
+    ) -> tuple[str, ...]:
+        names = self.names(path, spec, "figures", KIND_PATTERN)
+        for measure in names:
+            if measure not in measures:
+                self.problem((*path, "figures"), f"unknown measure '{measure}'")
+        return tuple(measure for measure in names if measure in measures)
+
+
+def _line_of(root: yaml.Node | None, path: tuple[str, ...]) -> int | None:
+    """The 1-based line of the deepest key of `path` found in the composed YAML tree."""
+    node, line = root, None
+    for key in path:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                line, node = key_node.start_mark.line + 1, value_node
+                break
+        else:
+            break
+    return line
+
+
+def _union(groups: Any) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        seen.update(dict.fromkeys(group))
+    return tuple(seen)

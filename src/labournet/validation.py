@@ -1,0 +1,425 @@
+"""Read a dataset folder and check it, reporting every problem with file, line, field and reason.
+
+The CSV files are split with the standard `csv` module (so each row keeps its physical line
+number, and short or long rows are seen as such) and then checked as pandas frames. Nothing is
+returned unless the whole dataset is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from labournet.dataset import (
+    FILES,
+    LIST_SEPARATOR,
+    Assumption,
+    Dataset,
+    Entity,
+    Figure,
+    Relation,
+    Source,
+)
+from labournet.errors import DatasetError, Problem
+from labournet.schema import Schema, load_schema
+
+__all__ = ["read_dataset"]
+
+REQUIRED: Mapping[str, tuple[str, ...]] = {
+    "sources.csv": ("id", "publisher", "title", "date"),
+    "assumptions.csv": ("id", "statement", "reasoning"),
+    "entities.csv": ("id", "kind", "name"),
+    "relations.csv": ("id", "kind", "source", "target", "claim", "sources"),
+    "figures.csv": ("id", "subject", "measure", "low", "high", "unit", "year", "claim", "sources"),
+}
+"""Columns that must be present and filled in every row."""
+
+OPTIONAL_FILES = ("assumptions.csv", "figures.csv")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass
+class _Table:
+    """One CSV file as a frame of strings, with the physical line of each row in `_line`."""
+
+    name: str
+    frame: pd.DataFrame
+
+    def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
+        for record in self.frame.to_dict("records"):
+            line = int(record.pop("_line"))
+            yield line, {key: str(value) for key, value in record.items()}
+
+
+class _Checker:
+    def __init__(self, folder: Path, schema: Schema) -> None:
+        self.folder = folder
+        self.schema = schema
+        self.problems: list[Problem] = []
+
+    def problem(self, file: str, line: int | None, field: str, reason: str) -> None:
+        self.problems.append(Problem(self.display(file), line, field, reason))
+
+    def display(self, file: str) -> str:
+        return str(self.folder / file)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read_table(self, name: str, extra_columns: tuple[str, ...]) -> _Table:
+        allowed = FILES[name] + extra_columns
+        empty = _Table(name, pd.DataFrame(columns=[*allowed, "_line"], dtype=str))
+        path = self.folder / name
+        if not path.exists():
+            if name not in OPTIONAL_FILES:
+                self.problem(name, None, "file", "required file is missing")
+            return empty
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            byte = raw[error.start]
+            self.problem(name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {column}")
+            return empty
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            self.problem(name, 1, "header", f"malformed CSV: {error}")
+            return empty
+        if not header:
+            self.problem(name, 1, "header", "file is empty; expected a header row")
+            return empty
+        header = [column.strip() for column in header]
+        columns_ok = self.check_header(name, header, allowed)
+        records: list[dict[str, str]] = []
+        line = 2
+        try:
+            for row in reader:
+                start, line = line, reader.line_num + 1
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) < len(header):
+                    missing = header[len(row)]
+                    self.problem(
+                        name, start, missing,
+                        f"truncated row: {len(row)} of {len(header)} fields",
+                    )  # fmt: skip
+                    continue
+                if len(row) > len(header):
+                    self.problem(
+                        name, start, "row",
+                        f"{len(row)} fields but the header has {len(header)}",
+                    )  # fmt: skip
+                    continue
+                record = {column: value.strip() for column, value in zip(header, row, strict=True)}
+                record["_line"] = str(start)
+                records.append(record)
+        except csv.Error as error:
+            self.problem(name, line, "row", f"malformed CSV: {error}")
+        if not columns_ok:
+            return empty
+        frame = pd.DataFrame.from_records(records, columns=[*header, "_line"]).astype(str)
+        for column in allowed:
+            if column not in frame.columns:
+                frame[column] = ""
+        return _Table(name, frame)
+
+    def check_header(self, name: str, header: list[str], allowed: tuple[str, ...]) -> bool:
+        ok = True
+        for column in REQUIRED[name]:
+            if column not in header:
+                self.problem(name, 1, column, "required column is missing")
+                ok = False
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                self.problem(name, 1, column, "column appears twice")
+                ok = False
+            seen.add(column)
+            if column not in allowed:
+                expected = ", ".join(allowed)
+                self.problem(name, 1, column, f"unknown column (expected: {expected})")
+                ok = False
+        return ok
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def check_required(self, table: _Table) -> None:
+        for column in REQUIRED[table.name]:
+            blank = table.frame[table.frame[column] == ""]
+            for line in blank["_line"]:
+                self.problem(table.name, int(line), column, "required field is empty")
+
+    def check_ids(self, table: _Table, taken: dict[str, str]) -> None:
+        """Ids must be well formed and unique in the file and (for nodes, edges, figures) overall."""
+        frame = table.frame
+        for line, value in zip(frame["_line"], frame["id"], strict=True):
+            if value and not ID_PATTERN.match(value):
+                self.problem(
+                    table.name, int(line), "id",
+                    f"'{value}' is not a valid id (letters, digits, _ . : - only)",
+                )  # fmt: skip
+        first_line = dict(zip(frame["id"][::-1], frame["_line"][::-1], strict=True))
+        duplicated = frame[frame["id"].duplicated() & (frame["id"] != "")]
+        for line, value in zip(duplicated["_line"], duplicated["id"], strict=True):
+            self.problem(
+                table.name, int(line), "id",
+                f"duplicate id '{value}' (first on line {first_line[value]})",
+            )  # fmt: skip
+        for line, value in zip(frame["_line"], frame["id"], strict=True):
+            if not value or value in set(duplicated["id"]) and first_line[value] != line:
+                continue
+            other = taken.get(value)
+            if other is not None and other != table.name:
+                self.problem(table.name, int(line), "id", f"id '{value}' is already used in {other}")
+            else:
+                taken[value] = table.name
+
+    def check_references(
+        self, table: _Table, column: str, known: Mapping[str, object], what: str
+    ) -> None:
+        for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
+            for ref in split_list(value):
+                if ref not in known:
+                    self.problem(table.name, int(line), column, f"unknown {what} '{ref}'")
+
+    def check_dates(self, table: _Table, column: str) -> None:
+        if column not in table.frame.columns:
+            return
+        for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
+            if value and not DATE_PATTERN.match(value):
+                self.problem(
+                    table.name, int(line), column, f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                )
+
+    def check_entities(self, table: _Table) -> None:
+        kinds = self.schema.entities
+        for line, row in table.rows():
+            kind = row["kind"]
+            if not kind:
+                continue
+            if kind not in kinds:
+                self.problem(
+                    table.name, line, "kind",
+                    f"unknown kind '{kind}' (schema has: {', '.join(kinds)})",
+                )  # fmt: skip
+                continue
+            if kind == "source":
+                self.problem(table.name, line, "kind", "sources belong in sources.csv")
+            self.check_properties(table.name, line, row, kinds[kind].properties, kind)
+
+    def check_relations(self, table: _Table, entities: Mapping[str, str]) -> None:
+        kinds = self.schema.relations
+        for line, row in table.rows():
+            kind = row["kind"]
+            spec = kinds.get(kind)
+            if kind and spec is None:
+                self.problem(
+                    table.name, line, "kind",
+                    f"unknown kind '{kind}' (schema has: {', '.join(kinds)})",
+                )  # fmt: skip
+            for end in ("source", "target"):
+                entity_id = row[end]
+                if not entity_id:
+                    continue
+                if entity_id not in entities:
+                    self.problem(table.name, line, end, f"unknown entity '{entity_id}'")
+                elif spec is not None and entities[entity_id] not in getattr(spec, end):
+                    allowed = " or ".join(getattr(spec, end))
+                    self.problem(
+                        table.name, line, end,
+                        f"a '{kind}' relation needs a {end} of kind {allowed}, "
+                        f"but '{entity_id}' is a {entities[entity_id]}",
+                    )  # fmt: skip
+            if spec is not None:
+                self.check_properties(table.name, line, row, spec.properties, kind)
+
+    def check_properties(
+        self, file: str, line: int, row: dict[str, str], allowed: tuple[str, ...], kind: str
+    ) -> None:
+        base = FILES[file]
+        for column, value in row.items():
+            if column not in base and value and column not in allowed:
+                self.problem(file, line, column, f"kind '{kind}' has no property '{column}'")
+
+    def check_figures(
+        self, table: _Table, subjects: Mapping[str, str], entities: Mapping[str, str]
+    ) -> None:
+        frame = table.frame
+        numbers = {
+            column: pd.to_numeric(frame[column].replace("", None), errors="coerce")
+            for column in ("low", "best", "high")
+        }
+        years = pd.to_numeric(frame["year"].replace("", None), errors="coerce")
+        for index, (line, row) in enumerate(table.rows()):
+            values: dict[str, float] = {}
+            for column, parsed in numbers.items():
+                text, value = row[column], parsed.iloc[index]
+                if not text:
+                    continue
+                if pd.isna(value):
+                    self.problem(table.name, line, column, f"'{text}' is not a number")
+                elif value < 0:
+                    self.problem(table.name, line, column, f"{text} is negative")
+                else:
+                    values[column] = float(value)
+            low, best, high = values.get("low"), values.get("best"), values.get("high")
+            if low is not None and high is not None and low > high:
+                self.problem(table.name, line, "low", f"low {row['low']} is above high {row['high']}")
+            if best is not None and low is not None and high is not None and not low <= best <= high:
+                self.problem(
+                    table.name, line, "best",
+                    f"best {row['best']} lies outside {row['low']}..{row['high']}",
+                )  # fmt: skip
+            year = years.iloc[index]
+            if row["year"] and (pd.isna(year) or not float(year).is_integer() or not 1000 <= year <= 9999):
+                self.problem(table.name, line, "year", f"'{row['year']}' is not a four-digit year")
+            self.check_measure(table.name, line, row, values, subjects)
+            if row["stated_by"] and row["stated_by"] not in entities:
+                self.problem(table.name, line, "stated_by", f"unknown entity '{row['stated_by']}'")
+
+    def check_measure(
+        self,
+        file: str,
+        line: int,
+        row: dict[str, str],
+        values: dict[str, float],
+        subjects: Mapping[str, str],
+    ) -> None:
+        measure = self.schema.measures.get(row["measure"])
+        if row["measure"] and measure is None:
+            known = ", ".join(self.schema.measures)
+            self.problem(file, line, "measure", f"unknown measure '{row['measure']}' (schema has: {known})")
+        subject = row["subject"]
+        subject_kind = subjects.get(subject)
+        if subject and subject_kind is None:
+            self.problem(file, line, "subject", f"unknown entity or relation '{subject}'")
+        if measure is None:
+            return
+        if subject_kind is not None:
+            spec = self.schema.entities.get(subject_kind) or self.schema.relations.get(subject_kind)
+            if spec is not None and measure.name not in spec.figures:
+                self.problem(
+                    file, line, "measure",
+                    f"a {subject_kind} cannot carry '{measure.name}' "
+                    f"(allowed: {', '.join(spec.figures) or 'none'})",
+                )  # fmt: skip
+        if row["unit"] and row["unit"] != measure.unit:
+            self.problem(
+                file, line, "unit", f"'{row['unit']}' is not the unit of {measure.name} ('{measure.unit}')"
+            )
+        if measure.max is not None:
+            for column, value in values.items():
+                if value > measure.max:
+                    self.problem(file, line, column, f"{value:g} is above the maximum {measure.max:g} for {measure.name}")
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """`'a; b;'` -> `('a', 'b')`."""
+    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
+
+
+def read_dataset(folder: Path) -> Dataset:
+    """Read, check and build a Dataset; raise `DatasetError` listing every problem found."""
+    if not folder.is_dir():
+        raise DatasetError([Problem(str(folder), None, "path", "not a dataset folder")])
+    schema_file = folder / "schema.yaml"
+    schema = load_schema(schema_file if schema_file.exists() else None)
+    checker = _Checker(folder, schema)
+    tables = {
+        "sources.csv": checker.read_table("sources.csv", ()),
+        "assumptions.csv": checker.read_table("assumptions.csv", ()),
+        "entities.csv": checker.read_table("entities.csv", schema.entity_properties),
+        "relations.csv": checker.read_table("relations.csv", schema.relation_properties),
+        "figures.csv": checker.read_table("figures.csv", ()),
+    }
+    taken: dict[str, str] = {}
+    for name, table in tables.items():
+        checker.check_required(table)
+        checker.check_ids(table, taken if name in ("entities.csv", "relations.csv", "figures.csv") else {})
+    checker.check_dates(tables["sources.csv"], "date")
+    checker.check_dates(tables["entities.csv"], "date")
+    checker.check_dates(tables["relations.csv"], "date")
+
+    sources = _first_by_id(tables["sources.csv"])
+    assumptions = _first_by_id(tables["assumptions.csv"])
+    entity_kinds = {
+        row["id"]: row["kind"] for _, row in tables["entities.csv"].rows() if row["id"]
+    }
+    relation_kinds = {
+        row["id"]: row["kind"] for _, row in tables["relations.csv"].rows() if row["id"]
+    }
+    for name in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
+        checker.check_references(tables[name], "sources", sources, "source")
+    for name in ("relations.csv", "figures.csv"):
+        checker.check_references(tables[name], "assumptions", assumptions, "assumption")
+    checker.check_entities(tables["entities.csv"])
+    checker.check_relations(tables["relations.csv"], entity_kinds)
+    checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)
+
+    if checker.problems:
+        count = len(checker.problems)
+        raise DatasetError(
+            checker.problems,
+            f"{count} problem{'s' if count != 1 else ''} in dataset {folder}; nothing was loaded",
+        )
+    return _build(folder, schema, tables)
+
+
+def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for _, row in table.rows():
+        found.setdefault(row["id"], row)
+    return found
+
+
+def _properties(row: dict[str, str], base: tuple[str, ...]) -> dict[str, str]:
+    return {key: value for key, value in row.items() if key not in base and value}
+
+
+def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
+    rows = {name: [row for _, row in table.rows()] for name, table in tables.items()}
+    sources = tuple(
+        Source(r["id"], r["publisher"], r["title"], r["date"], r["url"], r["note"])
+        for r in rows["sources.csv"]
+    )
+    assumptions = tuple(
+        Assumption(r["id"], r["statement"], r["reasoning"], split_list(r["sources"]))
+        for r in rows["assumptions.csv"]
+    )
+    entities = tuple(
+        Entity(
+            r["id"], r["kind"], r["name"], r["description"], split_list(r["sources"]),
+            _properties(r, FILES["entities.csv"]),
+        )
+        for r in rows["entities.csv"]
+    )  # fmt: skip
+    relations = tuple(
+        Relation(
+            r["id"], r["kind"], r["source"], r["target"], r["claim"],
+            split_list(r["sources"]), split_list(r["assumptions"]),
+            _properties(r, FILES["relations.csv"]),
+        )
+        for r in rows["relations.csv"]
+    )  # fmt: skip
+    figures = tuple(
+        Figure(
+            r["id"], r["subject"], r["measure"], float(r["low"]), float(r["high"]),
+            float(r["best"]) if r["best"] else None, r["unit"], int(float(r["year"])),
+            r["claim"], split_list(r["sources"]), split_list(r["assumptions"]),
+            r["stated_by"] or None,
+        )
+        for r in rows["figures.csv"]
+    )  # fmt: skip
+    return Dataset(
+        folder.resolve().name, entities, relations, figures, sources, assumptions, schema, folder
+    )
