@@ -63,6 +63,8 @@ class _Checker:
         self.folder = folder
         self.schema = schema
         self.problems: list[Problem] = []
+        self.unreadable: set[str] = set()
+        """Files whose rows could not be read; references into them are not checked."""
 
     def problem(self, file: str, line: int | None, field: str, reason: str) -> None:
         self.problems.append(Problem(self.display(file), line, field, reason))
@@ -79,6 +81,7 @@ class _Checker:
         if not path.exists():
             if name not in OPTIONAL_FILES:
                 self.problem(name, None, "file", "required file is missing")
+                self.unreadable.add(name)
             return empty
         raw = path.read_bytes()
         try:
@@ -88,15 +91,18 @@ class _Checker:
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
             byte = raw[error.start]
             self.problem(name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {column}")
+            self.unreadable.add(name)
             return empty
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(reader, None)
         except csv.Error as error:
             self.problem(name, 1, "header", f"malformed CSV: {error}")
+            self.unreadable.add(name)
             return empty
         if not header:
             self.problem(name, 1, "header", "file is empty; expected a header row")
+            self.unreadable.add(name)
             return empty
         header = [column.strip() for column in header]
         columns_ok = self.check_header(name, header, allowed)
@@ -126,14 +132,18 @@ class _Checker:
         except csv.Error as error:
             self.problem(name, line, "row", f"malformed CSV: {error}")
         if not columns_ok:
+            self.unreadable.add(name)
             return empty
+        known = [column for column in header if column in allowed]
         frame = pd.DataFrame.from_records(records, columns=[*header, "_line"]).astype(str)
+        frame = frame[[*known, "_line"]]
         for column in allowed:
             if column not in frame.columns:
                 frame[column] = ""
         return _Table(name, frame)
 
     def check_header(self, name: str, header: list[str], allowed: tuple[str, ...]) -> bool:
+        """Report header problems; False when the rows cannot be read (unknown columns can be)."""
         ok = True
         for column in REQUIRED[name]:
             if column not in header:
@@ -148,7 +158,6 @@ class _Checker:
             if column not in allowed:
                 expected = ", ".join(allowed)
                 self.problem(name, 1, column, f"unknown column (expected: {expected})")
-                ok = False
         return ok
 
     # -- checking ------------------------------------------------------------------------------
@@ -185,8 +194,10 @@ class _Checker:
                 taken[value] = table.name
 
     def check_references(
-        self, table: _Table, column: str, known: Mapping[str, object], what: str
+        self, table: _Table, column: str, known: Mapping[str, object], what: str, into: str
     ) -> None:
+        if into in self.unreadable:
+            return
         for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
             for ref in split_list(value):
                 if ref not in known:
@@ -232,8 +243,13 @@ class _Checker:
                 if not entity_id:
                     continue
                 if entity_id not in entities:
-                    self.problem(table.name, line, end, f"unknown entity '{entity_id}'")
-                elif spec is not None and entities[entity_id] not in getattr(spec, end):
+                    if "entities.csv" not in self.unreadable:
+                        self.problem(table.name, line, end, f"unknown entity '{entity_id}'")
+                elif (
+                    spec is not None
+                    and entities[entity_id] in self.schema.entities
+                    and entities[entity_id] not in getattr(spec, end)
+                ):
                     allowed = " or ".join(getattr(spec, end))
                     self.problem(
                         table.name, line, end,
@@ -284,7 +300,8 @@ class _Checker:
             if row["year"] and (pd.isna(year) or not float(year).is_integer() or not 1000 <= year <= 9999):
                 self.problem(table.name, line, "year", f"'{row['year']}' is not a four-digit year")
             self.check_measure(table.name, line, row, values, subjects)
-            if row["stated_by"] and row["stated_by"] not in entities:
+            stated_by = row["stated_by"]
+            if stated_by and stated_by not in entities and "entities.csv" not in self.unreadable:
                 self.problem(table.name, line, "stated_by", f"unknown entity '{row['stated_by']}'")
 
     def check_measure(
@@ -301,7 +318,8 @@ class _Checker:
             self.problem(file, line, "measure", f"unknown measure '{row['measure']}' (schema has: {known})")
         subject = row["subject"]
         subject_kind = subjects.get(subject)
-        if subject and subject_kind is None:
+        readable = not {"entities.csv", "relations.csv"} & self.unreadable
+        if subject and subject_kind is None and readable:
             self.problem(file, line, "subject", f"unknown entity or relation '{subject}'")
         if measure is None:
             return
@@ -359,9 +377,11 @@ def read_dataset(folder: Path) -> Dataset:
         row["id"]: row["kind"] for _, row in tables["relations.csv"].rows() if row["id"]
     }
     for name in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
-        checker.check_references(tables[name], "sources", sources, "source")
+        checker.check_references(tables[name], "sources", sources, "source", "sources.csv")
     for name in ("relations.csv", "figures.csv"):
-        checker.check_references(tables[name], "assumptions", assumptions, "assumption")
+        checker.check_references(
+            tables[name], "assumptions", assumptions, "assumption", "assumptions.csv"
+        )
     checker.check_entities(tables["entities.csv"])
     checker.check_relations(tables["relations.csv"], entity_kinds)
     checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)

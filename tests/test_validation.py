@@ -1,0 +1,202 @@
+"""One broken dataset per class of problem: each must be reported with file, line, field, reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labournet import DatasetError, load_dataset
+from labournet.errors import Problem
+
+
+def replace_in(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture lost {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(folder: Path) -> list[Problem]:
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(folder)
+    return caught.value.problems
+
+
+def only_problem(folder: Path) -> Problem:
+    problems = problems_of(folder)
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_the_fixture_is_valid(mini_folder: Path) -> None:
+    dataset = load_dataset(mini_folder)
+    assert len(dataset.entities) == 6
+    assert len(dataset.relations) == 5
+
+
+def test_missing_column(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "id,kind,source,target,claim,sources,", "id,kind,source,target,sources,")
+    replace_in(mini_folder, "relations.csv", "The regime sends workers to China,", "")
+    problem = problems_of(mini_folder)[0]
+    assert (problem.file, problem.line, problem.field) == (str(mini_folder / "relations.csv"), 1, "claim")
+    assert problem.reason == "required column is missing"
+
+
+def test_unknown_column(mini_folder: Path) -> None:
+    replace_in(mini_folder, "sources.csv", "url,note", "url,notes")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("sources.csv", 1, "notes")
+    assert problem.reason.startswith("unknown column")
+
+
+def test_unknown_entity_kind(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "garments,sector,", "garments,sectr,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 4, "kind")
+    assert problem.reason.startswith("unknown kind 'sectr'")
+
+
+def test_unknown_relation_kind(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "r-press,pressures,", "r-press,presses,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 5, "kind")
+    assert "unknown kind 'presses'" in problem.reason
+
+
+def test_relation_endpoint_that_does_not_exist(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "r-press,pressures,us,cn", "r-press,pressures,uk,cn")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 5, "source")
+    assert problem.reason == "unknown entity 'uk'"
+
+
+def test_relation_endpoint_that_breaks_the_schema(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "r-work,works_in,cn,garments", "r-work,works_in,garments,cn")
+    problems = problems_of(mini_folder)
+    assert [(p.line, p.field) for p in problems] == [(3, "source"), (3, "target")]
+    assert problems[0].reason == (
+        "a 'works_in' relation needs a source of kind country, but 'garments' is a sector"
+    )
+
+
+def test_duplicate_id(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "us,country,United States", "cn,country,United States")
+    replace_in(mini_folder, "relations.csv", "r-press,pressures,us,cn", "r-press,pressures,kp,cn")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 5, "id")
+    assert problem.reason == "duplicate id 'cn' (first on line 3)"
+
+
+def test_id_shared_between_files(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "r-est,estimates", "dbc,estimates")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 6, "id")
+    assert problem.reason == "id 'dbc' is already used in entities.csv"
+
+
+def test_truncated_row(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "f-wage,r-work,wage,300,300,300,USD per month,2016,Monthly pay,s-st,,", "f-wage,r-work,wage,300")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 4, "best")
+    assert problem.reason == "truncated row: 4 of 12 fields"
+
+
+def test_non_numeric_figure(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "f-send,r-send,workers,30000,", "f-send,r-send,workers,30k,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 3, "low")
+    assert problem.reason == "'30k' is not a number"
+
+
+def test_negative_figure(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "f-wage,r-work,wage,300,", "f-wage,r-work,wage,-300,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 4, "low")
+    assert problem.reason == "-300 is negative"
+
+
+def test_low_above_high(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "f-abroad,kp,workers_abroad,50000,,100000", "f-abroad,kp,workers_abroad,150000,,100000")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 2, "low")
+    assert problem.reason == "low 150000 is above high 100000"
+
+
+def test_best_outside_range(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "30000,37500,60000", "30000,67500,60000")
+    problem = only_problem(mini_folder)
+    assert (problem.line, problem.field) == (3, "best")
+
+
+def test_unknown_source_id(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "Earnings flow back,s-st", "Earnings flow back,s-st;s-voa")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 4, "sources")
+    assert problem.reason == "unknown source 's-voa'"
+
+
+def test_unknown_assumption_id(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "Earnings flow back,s-st,a-split", "Earnings flow back,s-st,a-nope")
+    problem = only_problem(mini_folder)
+    assert (problem.line, problem.field, problem.reason) == (4, "assumptions", "unknown assumption 'a-nope'")
+
+
+def test_empty_required_field(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "The US presses China", "")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 5, "claim")
+    assert problem.reason == "required field is empty"
+
+
+def test_invalid_utf8(mini_folder: Path) -> None:
+    path = mini_folder / "entities.csv"
+    path.write_bytes(path.read_bytes().replace(b"Garments", b"Garm\xe9nts"))
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 4, "encoding")
+    assert problem.reason == "invalid UTF-8 byte 0xe9 at column 21"
+
+
+def test_unit_must_match_the_measure(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "300,300,300,USD per month", "300,300,300,USD")
+    problem = only_problem(mini_folder)
+    assert (problem.line, problem.field) == (4, "unit")
+    assert problem.reason == "'USD' is not the unit of wage ('USD per month')"
+
+
+def test_measure_not_allowed_on_subject_kind(mini_folder: Path) -> None:
+    replace_in(mini_folder, "figures.csv", "f-wage,r-work,wage", "f-wage,r-press,wage")
+    problem = only_problem(mini_folder)
+    assert (problem.line, problem.field) == (4, "measure")
+    assert problem.reason.startswith("a pressures cannot carry 'wage'")
+
+
+def test_property_not_declared_for_the_kind(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "Garments,,s-st,,", "Garments,,s-st,weaver,")
+    problem = only_problem(mini_folder)
+    assert (problem.line, problem.field, problem.reason) == (4, "role", "kind 'sector' has no property 'role'")
+
+
+def test_missing_required_file(mini_folder: Path) -> None:
+    (mini_folder / "sources.csv").unlink()
+    problems = problems_of(mini_folder)
+    assert problems[0] == Problem(str(mini_folder / "sources.csv"), None, "file", "required file is missing")
+
+
+def test_several_problems_are_reported_together(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "garments,sector,", "garments,sectr,")
+    replace_in(mini_folder, "relations.csv", "r-press,pressures,us,cn", "r-press,pressures,uk,cn")
+    replace_in(mini_folder, "figures.csv", "f-abroad,kp,workers_abroad,50000,", "f-abroad,kp,workers_abroad,lots,")
+    replace_in(mini_folder, "sources.csv", "The Straits Times", "")
+    problems = problems_of(mini_folder)
+    located = {(Path(p.file).name, p.line, p.field) for p in problems}
+    assert located == {
+        ("sources.csv", 2, "publisher"),
+        ("entities.csv", 4, "kind"),
+        ("relations.csv", 5, "source"),
+        ("figures.csv", 2, "low"),
+    }
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(mini_folder)
+    assert caught.value.summary.startswith("4 problems in dataset")
+    assert "nothing was loaded" in caught.value.summary
