@@ -36,10 +36,19 @@ def test_the_fixture_is_valid(mini_folder: Path) -> None:
 
 
 def test_missing_column(mini_folder: Path) -> None:
-    replace_in(mini_folder, "relations.csv", "id,kind,source,target,claim,sources,", "id,kind,source,target,sources,")
+    replace_in(
+        mini_folder,
+        "relations.csv",
+        "id,kind,source,target,claim,sources,",
+        "id,kind,source,target,sources,",
+    )
     replace_in(mini_folder, "relations.csv", "The regime sends workers to China,", "")
     problem = problems_of(mini_folder)[0]
-    assert (problem.file, problem.line, problem.field) == (str(mini_folder / "relations.csv"), 1, "claim")
+    assert (problem.file, problem.line, problem.field) == (
+        str(mini_folder / "relations.csv"),
+        1,
+        "claim",
+    )
     assert problem.reason == "required column is missing"
 
 
@@ -72,7 +81,9 @@ def test_relation_endpoint_that_does_not_exist(mini_folder: Path) -> None:
 
 
 def test_relation_endpoint_that_breaks_the_schema(mini_folder: Path) -> None:
-    replace_in(mini_folder, "relations.csv", "r-work,works_in,cn,garments", "r-work,works_in,garments,cn")
+    replace_in(
+        mini_folder, "relations.csv", "r-work,works_in,cn,garments", "r-work,works_in,garments,cn"
+    )
     problems = problems_of(mini_folder)
     assert [(p.line, p.field) for p in problems] == [(3, "source"), (3, "target")]
     assert problems[0].reason == (
@@ -96,14 +107,21 @@ def test_id_shared_between_files(mini_folder: Path) -> None:
 
 
 def test_truncated_row(mini_folder: Path) -> None:
-    replace_in(mini_folder, "figures.csv", "f-wage,r-work,wage,300,300,300,USD per month,2016,Monthly pay,s-st,,", "f-wage,r-work,wage,300")
+    replace_in(
+        mini_folder,
+        "figures.csv",
+        "f-wage,r-work,wage,300,300,300,USD per month,2016,Monthly pay,s-st,,",
+        "f-wage,r-work,wage,300",
+    )
     problem = only_problem(mini_folder)
     assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 4, "best")
     assert problem.reason == "truncated row: 4 of 12 fields"
 
 
 def test_non_numeric_figure(mini_folder: Path) -> None:
-    replace_in(mini_folder, "figures.csv", "f-send,r-send,workers,30000,", "f-send,r-send,workers,30k,")
+    replace_in(
+        mini_folder, "figures.csv", "f-send,r-send,workers,30000,", "f-send,r-send,workers,30k,"
+    )
     problem = only_problem(mini_folder)
     assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 3, "low")
     assert problem.reason == "'30k' is not a number"
@@ -117,7 +135,12 @@ def test_negative_figure(mini_folder: Path) -> None:
 
 
 def test_low_above_high(mini_folder: Path) -> None:
-    replace_in(mini_folder, "figures.csv", "f-abroad,kp,workers_abroad,50000,,100000", "f-abroad,kp,workers_abroad,150000,,100000")
+    replace_in(
+        mini_folder,
+        "figures.csv",
+        "f-abroad,kp,workers_abroad,50000,,100000",
+        "f-abroad,kp,workers_abroad,150000,,100000",
+    )
     problem = only_problem(mini_folder)
     assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 2, "low")
     assert problem.reason == "low 150000 is above high 100000"
@@ -130,16 +153,27 @@ def test_best_outside_range(mini_folder: Path) -> None:
 
 
 def test_unknown_source_id(mini_folder: Path) -> None:
-    replace_in(mini_folder, "relations.csv", "Earnings flow back,s-st", "Earnings flow back,s-st;s-voa")
+    replace_in(
+        mini_folder, "relations.csv", "Earnings flow back,s-st", "Earnings flow back,s-st;s-voa"
+    )
     problem = only_problem(mini_folder)
     assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 4, "sources")
     assert problem.reason == "unknown source 's-voa'"
 
 
 def test_unknown_assumption_id(mini_folder: Path) -> None:
-    replace_in(mini_folder, "relations.csv", "Earnings flow back,s-st,a-split", "Earnings flow back,s-st,a-nope")
+    replace_in(
+        mini_folder,
+        "relations.csv",
+        "Earnings flow back,s-st,a-split",
+        "Earnings flow back,s-st,a-nope",
+    )
     problem = only_problem(mini_folder)
-    assert (problem.line, problem.field, problem.reason) == (4, "assumptions", "unknown assumption 'a-nope'")
+    assert (problem.line, problem.field, problem.reason) == (
+        4,
+        "assumptions",
+        "unknown assumption 'a-nope'",
+    )
 
 
 def test_empty_required_field(mini_folder: Path) -> None:
@@ -174,19 +208,30 @@ def test_measure_not_allowed_on_subject_kind(mini_folder: Path) -> None:
 def test_property_not_declared_for_the_kind(mini_folder: Path) -> None:
     replace_in(mini_folder, "entities.csv", "Garments,,s-st,,", "Garments,,s-st,weaver,")
     problem = only_problem(mini_folder)
-    assert (problem.line, problem.field, problem.reason) == (4, "role", "kind 'sector' has no property 'role'")
+    assert (problem.line, problem.field, problem.reason) == (
+        4,
+        "role",
+        "kind 'sector' has no property 'role'",
+    )
 
 
 def test_missing_required_file(mini_folder: Path) -> None:
     (mini_folder / "sources.csv").unlink()
     problems = problems_of(mini_folder)
-    assert problems[0] == Problem(str(mini_folder / "sources.csv"), None, "file", "required file is missing")
+    assert problems[0] == Problem(
+        str(mini_folder / "sources.csv"), None, "file", "required file is missing"
+    )
 
 
 def test_several_problems_are_reported_together(mini_folder: Path) -> None:
     replace_in(mini_folder, "entities.csv", "garments,sector,", "garments,sectr,")
     replace_in(mini_folder, "relations.csv", "r-press,pressures,us,cn", "r-press,pressures,uk,cn")
-    replace_in(mini_folder, "figures.csv", "f-abroad,kp,workers_abroad,50000,", "f-abroad,kp,workers_abroad,lots,")
+    replace_in(
+        mini_folder,
+        "figures.csv",
+        "f-abroad,kp,workers_abroad,50000,",
+        "f-abroad,kp,workers_abroad,lots,",
+    )
     replace_in(mini_folder, "sources.csv", "The Straits Times", "")
     problems = problems_of(mini_folder)
     located = {(Path(p.file).name, p.line, p.field) for p in problems}

@@ -273,7 +273,9 @@ def _row(item: Any) -> dict[str, str]:
     return row
 
 
-def _used_properties(items: Iterable[Entity | Relation], declared: tuple[str, ...]) -> tuple[str, ...]:
+def _used_properties(
+    items: Iterable[Entity | Relation], declared: tuple[str, ...]
+) -> tuple[str, ...]:
     used = {name for item in items for name in item.properties}
     return tuple(name for name in declared if name in used)
 

@@ -76,7 +76,10 @@ def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
     missing = [node for node, data in graph.nodes(data=True) if "kind" not in data]
     if missing:
         raise GraphFormatError(
-            [Problem("<graph>", None, "kind", f"node '{node}' has no kind") for node in missing[:20]],
+            [
+                Problem("<graph>", None, "kind", f"node '{node}' has no kind")
+                for node in missing[:20]
+            ],
             "the graph was not made by Dataset.to_networkx (nodes without a kind)",
         )
     entities = []
@@ -119,9 +122,7 @@ def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
     )
 
 
-def read_graph(
-    path: str | Path, *, directed: bool = True, multigraph: bool = False
-) -> nx.Graph:
+def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = False) -> nx.Graph:
     """Read a network from GraphML, GEXF, a CSV edge list or a dataset folder.
 
     * ``.graphml`` / ``.gexf``: read by networkx, keeping the file's own graph type.
@@ -155,7 +156,14 @@ def read_graph(
     if suffix in (".csv", ".tsv", ".txt"):
         return _read_edge_list(file, directed=directed, multigraph=multigraph)
     raise GraphFormatError(
-        [Problem(str(file), None, "path", "unknown format (use .graphml, .gexf, .csv or a dataset folder)")]
+        [
+            Problem(
+                str(file),
+                None,
+                "path",
+                "unknown format (use .graphml, .gexf, .csv or a dataset folder)",
+            )
+        ]
     )
 
 
@@ -184,7 +192,9 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         if not row:
             continue
         if len(row) != len(header):
-            problems.append(Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}"))
+            problems.append(
+                Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}")
+            )
             continue
         record = dict(zip(header, (value.strip() for value in row), strict=True))
         for column in ("source", "target"):
@@ -196,7 +206,9 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
     if "weight" in numeric and not numeric["weight"]:
         for start, record in rows:
             if not _is_number(record["weight"]):
-                problems.append(Problem(name, start, "weight", f"'{record['weight']}' is not a number"))
+                problems.append(
+                    Problem(name, start, "weight", f"'{record['weight']}' is not a number")
+                )
     graph: nx.Graph = _empty_graph(directed, multigraph)
     first_seen: dict[tuple[str, str], int] = {}
     for start, record in rows:
@@ -204,8 +216,13 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         edge = (u, v) if directed else tuple(sorted((u, v)))
         if not multigraph and edge in first_seen:
             problems.append(
-                Problem(name, start, "target", f"repeated edge {u} -> {v} (first on line {first_seen[edge]}); "
-                        "read it as a multigraph")
+                Problem(
+                    name,
+                    start,
+                    "target",
+                    f"repeated edge {u} -> {v} (first on line {first_seen[edge]}); "
+                    "read it as a multigraph",
+                )
             )
             continue
         first_seen.setdefault(edge, start)  # type: ignore[arg-type]

@@ -103,7 +103,9 @@ def load_schema(path: str | Path | None = None) -> Schema:
     try:
         text = schema_path.read_text(encoding="utf-8")
     except OSError as error:
-        raise SchemaError([Problem(name, None, "file", f"cannot read: {error.strerror}")]) from error
+        raise SchemaError(
+            [Problem(name, None, "file", f"cannot read: {error.strerror}")]
+        ) from error
     except UnicodeDecodeError as error:
         raise SchemaError([Problem(name, None, "encoding", "not valid UTF-8")]) from error
     try:
@@ -133,8 +135,9 @@ class _SchemaReader:
             self.problem((), "the schema must be a mapping with entities, relations and measures")
             raise SchemaError(self.problems)
         measures = self.read_measures(self.section("measures"))
-        entities = self.read_entities(self.section("entities"), measures)
-        relations = self.read_relations(self.section("relations"), entities, measures)
+        entity_section = self.section("entities")
+        entities = self.read_entities(entity_section, measures)
+        relations = self.read_relations(self.section("relations"), set(entity_section), measures)
         if self.problems:
             raise SchemaError(self.problems, f"{len(self.problems)} problems in schema {self.name}")
         return Schema(entities, relations, measures, path=self.name)
@@ -187,7 +190,7 @@ class _SchemaReader:
     def read_relations(
         self,
         section: dict[str, Any],
-        entities: Mapping[str, EntityKind],
+        entity_kinds: set[str],
         measures: Mapping[str, Measure],
     ) -> dict[str, RelationKind]:
         kinds = {}
@@ -205,7 +208,7 @@ class _SchemaReader:
                 if not ends[end]:
                     self.problem((*path, end), "list at least one entity kind")
                 for kind in ends[end]:
-                    if kind not in entities:
+                    if kind not in entity_kinds:
                         self.problem((*path, end), f"unknown entity kind '{kind}'")
             kinds[name] = RelationKind(
                 name,

@@ -90,7 +90,9 @@ class _Checker:
             line = raw[: error.start].count(b"\n") + 1
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
             byte = raw[error.start]
-            self.problem(name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {column}")
+            self.problem(
+                name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {column}"
+            )
             self.unreadable.add(name)
             return empty
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -169,7 +171,7 @@ class _Checker:
                 self.problem(table.name, int(line), column, "required field is empty")
 
     def check_ids(self, table: _Table, taken: dict[str, str]) -> None:
-        """Ids must be well formed and unique in the file and (for nodes, edges, figures) overall."""
+        """Ids must be well formed and unique in their file (and across nodes, edges, figures)."""
         frame = table.frame
         for line, value in zip(frame["_line"], frame["id"], strict=True):
             if value and not ID_PATTERN.match(value):
@@ -189,7 +191,9 @@ class _Checker:
                 continue
             other = taken.get(value)
             if other is not None and other != table.name:
-                self.problem(table.name, int(line), "id", f"id '{value}' is already used in {other}")
+                self.problem(
+                    table.name, int(line), "id", f"id '{value}' is already used in {other}"
+                )
             else:
                 taken[value] = table.name
 
@@ -209,7 +213,10 @@ class _Checker:
         for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
             if value and not DATE_PATTERN.match(value):
                 self.problem(
-                    table.name, int(line), column, f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                    table.name,
+                    int(line),
+                    column,
+                    f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                 )
 
     def check_entities(self, table: _Table) -> None:
@@ -290,14 +297,23 @@ class _Checker:
                     values[column] = float(value)
             low, best, high = values.get("low"), values.get("best"), values.get("high")
             if low is not None and high is not None and low > high:
-                self.problem(table.name, line, "low", f"low {row['low']} is above high {row['high']}")
-            if best is not None and low is not None and high is not None and not low <= best <= high:
+                self.problem(
+                    table.name, line, "low", f"low {row['low']} is above high {row['high']}"
+                )
+            if (
+                best is not None
+                and low is not None
+                and high is not None
+                and not low <= best <= high
+            ):
                 self.problem(
                     table.name, line, "best",
                     f"best {row['best']} lies outside {row['low']}..{row['high']}",
                 )  # fmt: skip
             year = years.iloc[index]
-            if row["year"] and (pd.isna(year) or not float(year).is_integer() or not 1000 <= year <= 9999):
+            if row["year"] and (
+                pd.isna(year) or not float(year).is_integer() or not 1000 <= year <= 9999
+            ):
                 self.problem(table.name, line, "year", f"'{row['year']}' is not a four-digit year")
             self.check_measure(table.name, line, row, values, subjects)
             stated_by = row["stated_by"]
@@ -315,7 +331,9 @@ class _Checker:
         measure = self.schema.measures.get(row["measure"])
         if row["measure"] and measure is None:
             known = ", ".join(self.schema.measures)
-            self.problem(file, line, "measure", f"unknown measure '{row['measure']}' (schema has: {known})")
+            self.problem(
+                file, line, "measure", f"unknown measure '{row['measure']}' (schema has: {known})"
+            )
         subject = row["subject"]
         subject_kind = subjects.get(subject)
         readable = not {"entities.csv", "relations.csv"} & self.unreadable
@@ -333,12 +351,20 @@ class _Checker:
                 )  # fmt: skip
         if row["unit"] and row["unit"] != measure.unit:
             self.problem(
-                file, line, "unit", f"'{row['unit']}' is not the unit of {measure.name} ('{measure.unit}')"
+                file,
+                line,
+                "unit",
+                f"'{row['unit']}' is not the unit of {measure.name} ('{measure.unit}')",
             )
         if measure.max is not None:
             for column, value in values.items():
                 if value > measure.max:
-                    self.problem(file, line, column, f"{value:g} is above the maximum {measure.max:g} for {measure.name}")
+                    self.problem(
+                        file,
+                        line,
+                        column,
+                        f"{value:g} is above the maximum {measure.max:g} for {measure.name}",
+                    )
 
 
 def split_list(value: str) -> tuple[str, ...]:
@@ -363,16 +389,16 @@ def read_dataset(folder: Path) -> Dataset:
     taken: dict[str, str] = {}
     for name, table in tables.items():
         checker.check_required(table)
-        checker.check_ids(table, taken if name in ("entities.csv", "relations.csv", "figures.csv") else {})
+        checker.check_ids(
+            table, taken if name in ("entities.csv", "relations.csv", "figures.csv") else {}
+        )
     checker.check_dates(tables["sources.csv"], "date")
     checker.check_dates(tables["entities.csv"], "date")
     checker.check_dates(tables["relations.csv"], "date")
 
     sources = _first_by_id(tables["sources.csv"])
     assumptions = _first_by_id(tables["assumptions.csv"])
-    entity_kinds = {
-        row["id"]: row["kind"] for _, row in tables["entities.csv"].rows() if row["id"]
-    }
+    entity_kinds = {row["id"]: row["kind"] for _, row in tables["entities.csv"].rows() if row["id"]}
     relation_kinds = {
         row["id"]: row["kind"] for _, row in tables["relations.csv"].rows() if row["id"]
     }

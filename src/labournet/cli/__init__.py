@@ -6,7 +6,6 @@ labournet errors into a message and exit code 2 (bad input) or 1 (a server faile
 
 from __future__ import annotations
 
-
 import typer
 
 from labournet.cli._common import LabournetGroup
@@ -52,5 +51,3 @@ app.command("info")(info_command)
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     app(args=argv, prog_name="labournet")
-
-

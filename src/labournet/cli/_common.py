@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -31,10 +29,10 @@ def show_error(error: LabournetError) -> int:
 
     if isinstance(error, ProblemsError):
         for problem in error.problems:
-            err_console.print(str(problem), markup=False, highlight=False)
-        err_console.print(f"[bold red]error:[/] {error.summary}", highlight=False)
+            err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {error.summary}", highlight=False, soft_wrap=True)
         return USER_ERROR
-    err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     return 1 if isinstance(error, StoreError) else USER_ERROR
 
 
@@ -46,5 +44,3 @@ class LabournetGroup(TyperGroup):
             return super().invoke(ctx)
         except LabournetError as error:
             raise typer.Exit(show_error(error)) from None
-
-

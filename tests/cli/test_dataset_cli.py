@@ -1,0 +1,73 @@
+"""`labournet validate`, `labournet info`, `--version` and the help of every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from labournet import __version__, load_dataset
+from labournet.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_bundled_dataset_exits_zero() -> None:
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output
+    assert f"{len(load_dataset().entities)} entities" in result.output
+
+
+def test_validate_broken_dataset_exits_two_with_located_problems(mini_folder: Path) -> None:
+    path = mini_folder / "relations.csv"
+    path.write_text(path.read_text().replace("r-press,pressures,", "r-press,presses,"))
+    result = runner.invoke(app, ["validate", str(mini_folder)])
+    assert result.exit_code == 2
+    assert f"{path}:5: kind: unknown kind 'presses'" in result.output
+    assert "error: 1 problem in dataset" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "not a dataset folder" in result.output
+
+
+def test_info_shows_counts_sources_assumptions_and_figures() -> None:
+    dataset = load_dataset()
+    result = runner.invoke(app, ["info"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert f"Entities by kind ({len(dataset.entities)})" in result.output
+    assert f"Relations by kind ({len(dataset.relations)})" in result.output
+    assert f"Sources ({len(dataset.sources)})" in result.output
+    assert f"Assumptions ({len(dataset.assumptions)})" in result.output
+    assert f"Figures ({len(dataset.figures)})" in result.output
+    assert "50000–100000" in result.output  # workers abroad, as a range
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"labournet {__version__}"
+
+
+def _commands(group, prefix=()):  # type: ignore[no-untyped-def]
+    import typer.main
+
+    command = typer.main.get_command(group) if not hasattr(group, "commands") else group
+    for name, sub in command.commands.items():
+        if hasattr(sub, "commands"):
+            yield from _commands(sub, (*prefix, name))
+        else:
+            yield (*prefix, name), sub
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = list(_commands(app))
+    assert len(commands) >= 2
+    for path, command in commands:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        assert "Example:" in (command.help or ""), f"labournet {' '.join(path)} has no example"

@@ -1,0 +1,131 @@
+"""Dataset <-> networkx, and reading other networks with read_graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import labournet
+from labournet import Dataset, GraphFormatError, load_dataset, read_graph
+
+
+def test_bundled_dataset_round_trips_through_networkx_losslessly() -> None:
+    dataset = load_dataset()
+    graph = dataset.to_networkx()
+    assert graph.number_of_nodes() == len(dataset.entities)
+    assert graph.number_of_edges() == len(dataset.relations)
+    back = Dataset.from_networkx(graph)
+    assert back == dataset
+    assert sorted(back.figures, key=lambda f: f.id) == sorted(dataset.figures, key=lambda f: f.id)
+
+
+def test_bundled_dataset_round_trips_through_its_folder_format(tmp_path: Path) -> None:
+    dataset = load_dataset()
+    assert load_dataset(dataset.write(tmp_path / "copy")) == dataset
+
+
+def test_equality_notices_a_changed_figure() -> None:
+    dataset = load_dataset()
+    graph = dataset.to_networkx()
+    u, v, key, figures = next(
+        (u, v, k, d["figures"]) for u, v, k, d in graph.edges(keys=True, data=True) if d["figures"]
+    )
+    first = figures[0]
+    changed = type(first)(**{**vars(first), "high": first.high + 1})
+    graph.edges[u, v, key]["figures"] = (changed, *figures[1:])
+    assert Dataset.from_networkx(graph) != dataset
+
+
+def test_node_and_edge_attributes_are_typed(mini_folder: Path) -> None:
+    graph = load_dataset(mini_folder).to_networkx()
+    assert isinstance(graph, nx.MultiDiGraph)
+    kp = graph.nodes["kp"]
+    assert (kp["kind"], kp["name"], kp["role"], kp["sources"]) == (
+        "country",
+        "North Korea",
+        "regime",
+        ("s-st",),
+    )
+    assert {f.measure for f in kp["figures"]} == {"workers_abroad", "revenue"}
+    edge = graph.edges["kp", "cn", "r-send"]
+    assert (edge["kind"], edge["assumptions"]) == ("sends_workers", ("a-split",))
+    (workers,) = edge["figures"]
+    assert (workers.low, workers.best, workers.high, workers.estimate) == (
+        30000,
+        37500,
+        60000,
+        37500,
+    )
+    assert graph.graph["sources"]["s-st"].publisher == "The Straits Times"
+    assert "s-st" not in graph  # sources are evidence, not nodes
+
+
+def test_les_miserables_graphml_reads_back_with_same_nodes_edges_weights(tmp_path: Path) -> None:
+    original = nx.les_miserables_graph()
+    path = tmp_path / "lesmis.graphml"
+    nx.write_graphml(original, path)
+    graph = read_graph(path)
+    assert set(graph.nodes) == set(original.nodes)
+    assert graph.number_of_edges() == original.number_of_edges() == 254
+    for u, v, data in original.edges(data=True):
+        assert graph.edges[u, v]["weight"] == data["weight"]
+
+
+def test_edge_list_with_weights_and_extra_columns(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,weight,label\na,b,2.5,x\nb,c,1,y\n", encoding="utf-8")
+    graph = read_graph(path)
+    assert isinstance(graph, nx.DiGraph)
+    assert graph.edges["a", "b"] == {"weight": 2.5, "label": "x"}
+    assert graph.edges["b", "c"]["weight"] == 1.0
+    undirected = read_graph(path, directed=False)
+    assert undirected.has_edge("b", "a")
+
+
+def test_edge_list_problems_name_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,weight\na,b,1\n,c,2\nb,c,heavy\na,b,3\n", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    rendered = [str(p) for p in caught.value.problems]
+    assert f"{path}:3: source: required field is empty" in rendered
+    assert f"{path}:4: weight: 'heavy' is not a number" in rendered
+    assert any(
+        r.startswith(f"{path}:5: target: repeated edge a -> b (first on line 2)") for r in rendered
+    )
+    multi = tmp_path / "multi.csv"
+    multi.write_text("source,target\na,b\na,b\n", encoding="utf-8")
+    assert read_graph(multi, multigraph=True).number_of_edges() == 2
+
+
+def test_edge_list_without_target_column(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("from,to\na,b\n", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:1: source: required column is missing",
+        f"{path}:1: target: required column is missing",
+    ]
+
+
+def test_broken_graphml_is_a_graph_format_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.graphml"
+    path.write_text("<graphml><graph><node id='a'></graph>", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    assert caught.value.problems[0].file == str(path)
+
+
+def test_read_graph_reads_a_dataset_folder(mini_folder: Path) -> None:
+    graph = read_graph(mini_folder)
+    assert graph.nodes["cn"]["name"] == "China"
+
+
+def test_public_api_names() -> None:
+    for name in ("load_dataset", "read_graph", "Dataset", "LabournetError"):
+        assert name in labournet.__all__
+    assert issubclass(labournet.DatasetError, labournet.LabournetError)
+    assert issubclass(labournet.GraphFormatError, labournet.LabournetError)
