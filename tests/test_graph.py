@@ -19,6 +19,7 @@ def test_bundled_dataset_round_trips_through_networkx_losslessly() -> None:
     back = Dataset.from_networkx(graph)
     assert back == dataset
     assert sorted(back.figures, key=lambda f: f.id) == sorted(dataset.figures, key=lambda f: f.id)
+    assert graph.nodes["other-hosts"]["assumptions"] == ("a-other-hosts",)
 
 
 def test_bundled_dataset_round_trips_through_its_folder_format(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_a_user_adds_a_kind_in_the_datasets_schema(mini_folder: Path) -> None:
     )
     (mini_folder / "schema.yaml").write_text(text, encoding="utf-8")
     with (mini_folder / "entities.csv").open("a", encoding="utf-8") as handle:
-        handle.write("ship-1,vessel,Ship One,,s-st,,\n")
+        handle.write("ship-1,vessel,Ship One,,s-st,,,\n")
     dataset = load_dataset(mini_folder)
     assert dataset.entity("ship-1").kind == "vessel"
     assert dataset.schema.label("vessel") == "Vessel"

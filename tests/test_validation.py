@@ -206,7 +206,7 @@ def test_measure_not_allowed_on_subject_kind(mini_folder: Path) -> None:
 
 
 def test_property_not_declared_for_the_kind(mini_folder: Path) -> None:
-    replace_in(mini_folder, "entities.csv", "Garments,,s-st,,", "Garments,,s-st,weaver,")
+    replace_in(mini_folder, "entities.csv", "Garments,,s-st,,,", "Garments,,s-st,,weaver,")
     problem = only_problem(mini_folder)
     assert (problem.line, problem.field, problem.reason) == (
         4,

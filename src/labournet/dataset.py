@@ -4,7 +4,7 @@ A dataset is a folder of UTF-8 CSV files (see ``data/dprk-labour-2016/README.md`
 
     sources.csv      id,publisher,title,date,url,note
     assumptions.csv  id,statement,reasoning,sources
-    entities.csv     id,kind,name,description,sources,<entity properties from the schema>
+    entities.csv     id,kind,name,description,sources,assumptions,<entity properties>
     relations.csv    id,kind,source,target,claim,sources,assumptions,<relation properties>
     figures.csv      id,subject,measure,low,best,high,unit,year,claim,sources,assumptions,stated_by
 
@@ -76,6 +76,7 @@ class Entity:
     name: str
     description: str = ""
     sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -124,7 +125,7 @@ class Figure:
 FILES: Mapping[str, tuple[str, ...]] = {
     "sources.csv": ("id", "publisher", "title", "date", "url", "note"),
     "assumptions.csv": ("id", "statement", "reasoning", "sources"),
-    "entities.csv": ("id", "kind", "name", "description", "sources"),
+    "entities.csv": ("id", "kind", "name", "description", "sources", "assumptions"),
     "relations.csv": ("id", "kind", "source", "target", "claim", "sources", "assumptions"),
     "figures.csv": (
         "id", "subject", "measure", "low", "best", "high", "unit", "year",

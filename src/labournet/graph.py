@@ -3,8 +3,8 @@
 `dataset_to_networkx` gives a `networkx.MultiDiGraph`:
 
 * one node per entity (node id = entity id) with ``kind``, ``name``, ``description``,
-  ``sources`` (tuple of source ids), ``figures`` (tuple of `Figure`) and each filled schema
-  property (``role``, ``date``, ...) as a string;
+  ``sources`` and ``assumptions`` (tuples of ids), ``figures`` (tuple of `Figure`) and each
+  filled schema property (``role``, ``date``, ...) as a string;
 * one edge per relation, keyed by the relation id, with ``id``, ``kind``, ``claim``,
   ``sources``, ``assumptions``, ``figures`` and its filled properties;
 * ``G.graph``: ``name``, ``sources`` and ``assumptions`` (dicts by id) and ``schema``.
@@ -33,7 +33,7 @@ from labournet.schema import load_schema
 
 __all__ = ["dataset_to_networkx", "networkx_to_dataset", "read_graph", "NODE_FIELDS", "EDGE_FIELDS"]
 
-NODE_FIELDS = ("kind", "name", "description", "sources", "figures")
+NODE_FIELDS = ("kind", "name", "description", "sources", "assumptions", "figures")
 EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
 
 
@@ -52,6 +52,7 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
             name=entity.name,
             description=entity.description,
             sources=entity.sources,
+            assumptions=entity.assumptions,
             figures=dataset.figures_for(entity.id),
             **entity.properties,
         )
@@ -92,6 +93,7 @@ def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
                 data.get("name", str(node)),
                 data.get("description", ""),
                 tuple(data.get("sources", ())),
+                tuple(data.get("assumptions", ())),
                 {k: str(v) for k, v in data.items() if k not in NODE_FIELDS},
             )
         )

@@ -404,7 +404,7 @@ def read_dataset(folder: Path) -> Dataset:
     }
     for name in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
         checker.check_references(tables[name], "sources", sources, "source", "sources.csv")
-    for name in ("relations.csv", "figures.csv"):
+    for name in ("entities.csv", "relations.csv", "figures.csv"):
         checker.check_references(
             tables[name], "assumptions", assumptions, "assumption", "assumptions.csv"
         )
@@ -445,7 +445,7 @@ def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Datase
     entities = tuple(
         Entity(
             r["id"], r["kind"], r["name"], r["description"], split_list(r["sources"]),
-            _properties(r, FILES["entities.csv"]),
+            split_list(r["assumptions"]), _properties(r, FILES["entities.csv"]),
         )
         for r in rows["entities.csv"]
     )  # fmt: skip

@@ -26,6 +26,7 @@ def validate_command(path: Path | None = DatasetPath) -> None:
         f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
         f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -66,7 +67,9 @@ def _assumptions(dataset: Dataset) -> Table:
     table.add_column("id")
     table.add_column("statement")
     table.add_column("used by", justify="right")
-    uses = Counter(a for item in (*dataset.relations, *dataset.figures) for a in item.assumptions)
+    uses = Counter(a
+        for item in (*dataset.entities, *dataset.relations, *dataset.figures)
+        for a in item.assumptions)
     for assumption in dataset.assumptions:
         table.add_row(assumption.id, assumption.statement, str(uses[assumption.id]))
     return table
