@@ -55,7 +55,7 @@ class _Table:
     def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
         for record in self.frame.to_dict("records"):
             line = int(record.pop("_line"))
-            yield line, {key: str(value) for key, value in record.items()}
+            yield line, {str(key): str(value) for key, value in record.items()}
 
 
 class _Checker:
@@ -88,10 +88,10 @@ class _Checker:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+            offset = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
             byte = raw[error.start]
             self.problem(
-                name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {column}"
+                name, line, "encoding", f"invalid UTF-8 byte 0x{byte:02x} at column {offset}"
             )
             self.unreadable.add(name)
             return empty

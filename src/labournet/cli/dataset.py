@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.table import Table
 
 from labournet.cli._common import DatasetPath, console
-from labournet.dataset import Dataset, Figure, format_number, load_dataset
+from labournet.dataset import Dataset, Entity, Figure, Relation, format_number, load_dataset
 
 __all__ = ["validate_command", "info_command"]
 
@@ -67,9 +67,10 @@ def _assumptions(dataset: Dataset) -> Table:
     table.add_column("id")
     table.add_column("statement")
     table.add_column("used by", justify="right")
-    uses = Counter(a
-        for item in (*dataset.entities, *dataset.relations, *dataset.figures)
-        for a in item.assumptions)
+    items: tuple[Entity | Relation | Figure, ...] = (
+        *dataset.entities, *dataset.relations, *dataset.figures,
+    )  # fmt: skip
+    uses = Counter(a for item in items for a in item.assumptions)
     for assumption in dataset.assumptions:
         table.add_row(assumption.id, assumption.statement, str(uses[assumption.id]))
     return table
