@@ -1,0 +1,706 @@
+"""The flow model: how workers and revenue move between the regime, hosts, sectors and middlemen.
+
+Pressure-point analysis asks what the regime loses if one part of its network is cut. This module
+turns a dataset (or its networkx graph) into *placements*, the units that can be cut, and says
+which placement depends on which candidate.
+
+The model
+---------
+* **Regime**: the entity whose ``role`` is ``regime`` (or the one passed as ``regime=``).
+* **Hosts**: targets of the regime's ``sends_workers`` relations, and any other country from which
+  a ``remits_to`` route reaches the regime.
+* **Workers in a host** ``W[h]``: the ``workers`` figure of ``regime -sends_workers-> h`` (summed if
+  there are several); without one, the sum of the host's ``works_in`` workers figures.
+* **Sector shares** ``s[h, x]``: each ``h -works_in-> x`` relation is a *slot*; its share of the
+  host is its ``workers`` figure divided by the sum of the host's slot figures. A host whose slots
+  lack figures splits equally; a host without ``works_in`` has one slot with no sector.
+* **Routes**: every simple path of ``remits_to`` relations from a host to the regime (through
+  organisations, or other countries, acting as intermediaries). The revenue of a route is the
+  ``revenue`` figure on its first relation (what the host sends along it) times, at each
+  intermediary, the share of that intermediary's onward ``remits_to`` figures that takes the
+  route's next relation (equal shares where an onward relation has no figure). Money sent to a
+  dead end never reaches the regime.
+* **Placements** ``(host, slot, route)``: revenue ``route_revenue * s[h, x]``; workers
+  ``W[h] * s[h, x] * q[h, route]``, where ``q`` is the route's share of the host's revenue (equal
+  shares when the host sends nothing). A host with workers but no route gets a route-less
+  placement with workers and no revenue.
+* **Candidates** are the hosts, sectors and intermediaries on some placement, and the
+  ``sends_workers``, ``works_in`` and ``remits_to`` relations they use. A placement *depends on* its
+  host, the host's ``sends_workers`` relations, its slot's relation and sector, and every relation
+  and intermediary on its route.
+* **At stake** for a candidate: the sum over the placements that depend on it. A cut removes every
+  placement that depends on a cut candidate, revenue and workers together (a placement stands or
+  falls as a whole), and nothing re-routes: money and workers do not move to other routes.
+  So revenue through a host is the sum of its remittances, through a sector the revenue of each
+  host split by the host's workers in that sector, through an organisation the flows routed
+  through it.
+* **Ranges**: figures are evaluated three times, every figure at its ``low``, at its estimate
+  (``best``, else the middle of the range) and at its ``high``. For sums these are exact bounds;
+  shares use the same end for numerator and denominator, so low and high are consistent
+  scenarios, not bounds; ``low`` and ``high`` are the smaller and larger of the three results.
+  `labournet.analysis.uncertainty` draws every figure within its range instead.
+
+Where two figures have the same subject and measure, the one of the latest year counts (the first
+listed on a tie).
+
+Example:
+    >>> import labournet
+    >>> from labournet.analysis.flows import build_flow_model
+    >>> model = build_flow_model(labournet.load_dataset("tests/fixtures/mini"))
+    >>> model.regime, model.hosts
+    ('kp', ('cn',))
+    >>> model.totals().revenue.best
+    225000000.0
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from labournet.dataset import Dataset, Figure
+from labournet.errors import AnalysisError
+
+__all__ = [
+    "FlowModel",
+    "Range",
+    "Totals",
+    "build_flow_model",
+    "as_flow_model",
+    "CANDIDATE_TYPES",
+    "FLOW_RELATIONS",
+]
+
+FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
+"""The relation kinds that carry workers and revenue."""
+
+CANDIDATE_TYPES = ("host", "sector", "organisation", "relation")
+"""Types of candidate, in the order that picks a group's representative (see `FlowModel`)."""
+
+MAX_ROUTE_LENGTH = 8
+MAX_ROUTES_PER_HOST = 20_000
+
+
+@dataclass(frozen=True)
+class Range:
+    """A quantity as low, best and high."""
+
+    low: float
+    best: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float] | np.ndarray) -> Range:
+        """From values evaluated at (low, best, high): low and high are the min and max."""
+        lo, best, hi = (float(v) for v in values)
+        return cls(min(lo, best, hi), best, max(lo, best, hi))
+
+    def __sub__(self, other: Range) -> Range:
+        return Range(self.low - other.low, self.best - other.best, self.high - other.high)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Revenue (USD per year) and workers over a set of placements."""
+
+    revenue: Range
+    workers: Range
+
+
+@dataclass(frozen=True, eq=False)
+class FlowModel:
+    """Placements, the candidates they depend on, and the figures behind them.
+
+    Build with `build_flow_model`. Arrays are indexed by placement (``p``), candidate (``c``),
+    figure (``f``), slot and route. `evaluate` turns figure values into placement revenue and
+    workers, vectorised over any number of columns (draws).
+    """
+
+    graph: nx.MultiDiGraph = field(repr=False)
+    regime: str
+    hosts: tuple[str, ...]
+    figures: tuple[Figure, ...] = field(repr=False)
+    figure_values: np.ndarray = field(repr=False)  # (n_figures, 3): low, estimate, high
+    candidates: tuple[str, ...] = field(repr=False)
+    candidate_type: tuple[str, ...] = field(repr=False)
+    incidence: sparse.csr_matrix = field(repr=False)  # (n_candidates, n_placements) of 0/1
+    placement_host: np.ndarray = field(repr=False)
+    placement_slot: np.ndarray = field(repr=False)
+    placement_route: np.ndarray = field(repr=False)
+    slot_relation: tuple[str | None, ...] = field(repr=False)
+    slot_sector: tuple[str | None, ...] = field(repr=False)
+    route_relations: tuple[tuple[str, ...], ...] = field(repr=False)
+    assumption_ids: tuple[str, ...] = field(repr=False)
+    notes: tuple[str, ...] = ()
+    _eval: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    _trace: Mapping[str, sparse.csr_matrix] = field(default_factory=dict, repr=False)
+
+    # -- sizes and lookups ------------------------------------------------------------------
+
+    @property
+    def n_placements(self) -> int:
+        return len(self.placement_host)
+
+    def candidate_index(self) -> dict[str, int]:
+        """Candidate id -> row of `incidence`."""
+        cached = self.__dict__.get("_candidate_index")
+        if cached is None:
+            cached = {c: i for i, c in enumerate(self.candidates)}
+            object.__setattr__(self, "_candidate_index", cached)
+        return cached
+
+    def relations(self) -> dict[str, tuple[str, str, str]]:
+        """Relation id -> (source, target, kind) for every edge of the graph."""
+        cached = self.__dict__.get("_relations")
+        if cached is None:
+            cached = {k: (u, v, kind) for u, v, k, kind in self.graph.edges(keys=True, data="kind")}
+            object.__setattr__(self, "_relations", cached)
+        return cached
+
+    def placements_of(self, candidate: str) -> np.ndarray:
+        """Indices of the placements that depend on `candidate`."""
+        row = self.candidate_index()[candidate]
+        start, end = self.incidence.indptr[row], self.incidence.indptr[row + 1]
+        return self.incidence.indices[start:end]
+
+    def check_candidates(self, ids: Iterable[str]) -> list[str]:
+        """The ids as a list; `AnalysisError` naming any that is not a candidate."""
+        ids = list(ids)
+        index = self.candidate_index()
+        for item in ids:
+            if item in index:
+                continue
+            if item == self.regime:
+                raise AnalysisError(f"cannot cut '{item}': it is the regime itself")
+            if item in self.graph or item in self.relations():
+                raise AnalysisError(
+                    f"cannot cut '{item}': it is not a host, sector, intermediary or flow "
+                    "relation on any route of workers or revenue to the regime"
+                )
+            raise AnalysisError(f"unknown id '{item}': no entity or relation has this id")
+        return ids
+
+    def alive_after(self, cuts: Iterable[str]) -> np.ndarray:
+        """Boolean mask of the placements that survive cutting `cuts`."""
+        alive = np.ones(self.n_placements, dtype=bool)
+        for item in self.check_candidates(cuts):
+            alive[self.placements_of(item)] = False
+        return alive
+
+    def trace(self, rows: np.ndarray | None = None) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """Figures and assumptions behind candidates: two 0/1 matrices.
+
+        ``(n_rows, n_figures)`` and ``(n_rows, n_assumptions)`` for the candidate rows `rows`
+        (all by default): every figure the candidate's at-stake numbers are computed from, and
+        every assumption those figures, the relations and the entities on its placements rest on.
+        """
+        incidence = self.incidence if rows is None else self.incidence[rows]
+        t = self._trace
+        reach = []
+        for part, index in (
+            ("host", self.placement_host),
+            ("slot", self.placement_slot),
+            ("route", self.placement_route),
+        ):
+            n_parts = t[f"{part}_figures"].shape[0]
+            onehot = sparse.csr_matrix(
+                (np.ones(len(index)), (np.arange(len(index)), index)),
+                shape=(len(index), n_parts),
+            )
+            reach.append(((incidence @ onehot) > 0).astype(np.float64))
+        figures = sum(
+            r @ t[f"{p}_figures"] for r, p in zip(reach, ("host", "slot", "route"), strict=True)
+        )
+        assumptions = sum(
+            r @ t[f"{p}_assumptions"] for r, p in zip(reach, ("host", "slot", "route"), strict=True)
+        )
+        return (figures > 0).tocsr(), (assumptions > 0).tocsr()
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def evaluate(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Placement revenue and workers, each ``(n_placements, n_columns)``.
+
+        ``values`` is ``(n_figures, n_columns)``: one value of every figure per column.
+        """
+        e = self._eval
+        values = np.asarray(values, dtype=float)
+        ncol = values.shape[1]
+        padded = np.vstack([values, np.zeros((1, ncol)), np.ones((1, ncol))])  # -1: 0, -2: 1
+        # Slot shares within each host.
+        slot_value = padded[e["slot_fig"]]
+        host_slot_total = e["slot_to_host"] @ slot_value
+        total = host_slot_total[e["slot_host"]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(total > 0, slot_value / total, e["slot_equal"][:, None])
+        # Intermediaries' onward splits.
+        split_value = padded[e["split_fig"]]
+        group_total = (e["split_to_group"] @ split_value)[e["split_group"]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(
+                e["split_equal"][:, None] | (group_total <= 0),
+                e["split_even"][:, None],
+                split_value / group_total,
+            )
+        frac = np.vstack([frac, np.ones((1, ncol))])
+        route_value = padded[e["route_first_fig"]]
+        for column in range(e["route_later"].shape[1]):
+            route_value = route_value * frac[e["route_later"][:, column]]
+        host_revenue = e["route_to_host"] @ route_value
+        hr = host_revenue[e["route_host"]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            within = np.where(hr > 0, route_value / hr, e["route_even"][:, None])
+        workers_host = e["workers_matrix"] @ values
+        slot, route = self.placement_slot, self.placement_route
+        revenue = route_value[route] * share[slot]
+        workers = workers_host[self.placement_host] * share[slot] * within[route]
+        return revenue, workers
+
+    def evaluate_ranges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Placement revenue and workers at (low, best, high) figures, ``(n_placements, 3)``."""
+        cached = self.__dict__.get("_ranges")
+        if cached is None:
+            cached = self.evaluate(self.figure_values)
+            object.__setattr__(self, "_ranges", cached)
+        return cached
+
+    def totals(self, alive: np.ndarray | None = None) -> Totals:
+        """Revenue and workers over all placements, or over those where `alive` is true."""
+        revenue, workers = self.evaluate_ranges()
+        if alive is not None:
+            revenue, workers = revenue[alive], workers[alive]
+        return Totals(Range.of(revenue.sum(axis=0)), Range.of(workers.sum(axis=0)))
+
+
+def as_flow_model(
+    data: Dataset | nx.MultiDiGraph | FlowModel, *, regime: str | None = None
+) -> FlowModel:
+    """`data` as a `FlowModel`, building it unless it is one already."""
+    if isinstance(data, FlowModel):
+        if regime is not None and regime != data.regime:
+            raise AnalysisError(
+                f"the flow model was built for regime '{data.regime}', not '{regime}'"
+            )
+        return data
+    return build_flow_model(data, regime=regime)
+
+
+def build_flow_model(data: Dataset | nx.MultiDiGraph, *, regime: str | None = None) -> FlowModel:
+    """Build the placements of a dataset or of a graph made by `Dataset.to_networkx`.
+
+    ``regime`` names the regime's node; by default the one entity whose ``role`` is ``regime``.
+    Raises `AnalysisError` when there is no regime or no placement.
+    """
+    graph = data.to_networkx() if isinstance(data, Dataset) else data
+    if not isinstance(graph, nx.MultiDiGraph):
+        raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
+    regime = _find_regime(graph, regime)
+    notes: list[str] = []
+    by_kind: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for u, v, key, kind in graph.edges(keys=True, data="kind"):
+        if kind in FLOW_RELATIONS:
+            by_kind[kind].append((u, v, key))
+    figure_rows: dict[str, int] = {}
+    figures: list[Figure] = []
+
+    def figure_of(attrs: Mapping[str, Any], measure: str) -> int:
+        """Row of the figure of `measure` on a node or edge; -1 if none."""
+        chosen = _pick_figure(attrs.get("figures", ()), measure)
+        if chosen is None:
+            return -1
+        if chosen.id not in figure_rows:
+            figure_rows[chosen.id] = len(figures)
+            figures.append(chosen)
+        return figure_rows[chosen.id]
+
+    sends: dict[str, list[str]] = defaultdict(list)
+    for u, v, key in by_kind["sends_workers"]:
+        if u == regime and v != regime:
+            sends[v].append(key)
+    works: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, key in by_kind["works_in"]:
+        works[u].append((key, v))
+    remits_out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, key in by_kind["remits_to"]:
+        remits_out[u].append((key, v))
+    edge_ends = {key: (u, v) for kind in FLOW_RELATIONS for u, v, key in by_kind[kind]}
+
+    hosts = list(sends)
+    for node in remits_out:
+        if (
+            node not in sends
+            and node != regime
+            and graph.nodes[node].get("kind") == "country"
+            and _reaches(remits_out, node, regime)
+        ):
+            hosts.append(node)
+    if not hosts:
+        raise AnalysisError(
+            f"no placements: the regime '{regime}' sends no workers (sends_workers) and no country "
+            "remits to it (remits_to)"
+        )
+    host_index = {h: i for i, h in enumerate(hosts)}
+
+    # Workers per host: sends_workers figures, else the sum of works_in figures.
+    w_rows: list[int] = []
+    w_cols: list[int] = []
+    for h, host in enumerate(hosts):
+        rows = [figure_of(graph.edges[regime, host, key], "workers") for key in sends.get(host, ())]
+        rows = [r for r in rows if r >= 0]
+        if not rows:
+            rows = [
+                figure_of(graph.edges[host, x, key], "workers") for key, x in works.get(host, ())
+            ]
+            if rows and min(rows) >= 0:
+                notes.append(f"{host}: workers are the sum of its works_in figures")
+            else:
+                rows = []
+                notes.append(f"{host}: no workers figure; its workers count as 0")
+        w_rows.extend([h] * len(rows))
+        w_cols.extend(rows)
+
+    # Slots: (host, works_in relation, sector).
+    slot_host: list[int] = []
+    slot_relation: list[str | None] = []
+    slot_sector: list[str | None] = []
+    slot_fig: list[int] = []
+    slot_equal: list[float] = []
+    for h, host in enumerate(hosts):
+        mine = works.get(host, [])
+        if not mine:
+            slot_host.append(h)
+            slot_relation.append(None)
+            slot_sector.append(None)
+            slot_fig.append(-2)  # weight 1
+            slot_equal.append(1.0)
+            continue
+        rows = [figure_of(graph.edges[host, x, key], "workers") for key, x in mine]
+        if min(rows) < 0:
+            notes.append(
+                f"{host}: a works_in relation has no workers figure; sectors split equally"
+            )
+            rows = [-2] * len(rows)
+        for (key, sector), row in zip(mine, rows, strict=True):
+            slot_host.append(h)
+            slot_relation.append(key)
+            slot_sector.append(sector)
+            slot_fig.append(row)
+            slot_equal.append(1.0 / len(mine))
+
+    # Routes: simple remits_to paths from each host to the regime.
+    route_host: list[int] = []
+    route_relations: list[tuple[str, ...]] = []
+    for h, host in enumerate(hosts):
+        found = _routes(remits_out, host, regime)
+        if not found:
+            route_host.append(h)
+            route_relations.append(())
+            if host in remits_out:
+                notes.append(f"{host}: its remittances reach no route to the regime")
+        for path in found:
+            route_host.append(h)
+            route_relations.append(path)
+    route_first_fig: list[int] = []
+    split_index: dict[str, int] = {}
+    split_fig: list[int] = []
+    split_group: list[int] = []
+    split_even: list[float] = []
+    split_equal: list[bool] = []
+    groups: dict[str, int] = {}
+    longest = max((len(p) for p in route_relations), default=1)
+    route_later = np.full((len(route_relations), max(1, longest - 1)), -1, dtype=np.int64)
+    for r, path in enumerate(route_relations):
+        if not path:
+            route_first_fig.append(-1)
+            continue
+        u, v = edge_ends[path[0]]
+        first = figure_of(graph.edges[u, v, path[0]], "revenue")
+        if first < 0:
+            notes.append(f"{path[0]}: no revenue figure; the route carries no revenue")
+        route_first_fig.append(first)
+        for position, key in enumerate(path[1:]):
+            node = edge_ends[key][0]
+            if node not in groups:
+                groups[node] = len(groups)
+                onward = remits_out[node]
+                rows = [figure_of(graph.edges[node, t, k], "revenue") for k, t in onward]
+                equal = min(rows) < 0
+                if equal and len(onward) > 1:
+                    notes.append(f"{node}: an onward remits_to has no revenue figure; equal split")
+                for (k, _), row in zip(onward, rows, strict=True):
+                    split_index[k] = len(split_fig)
+                    split_fig.append(row if row >= 0 else -2)
+                    split_group.append(groups[node])
+                    split_even.append(1.0 / len(onward))
+                    split_equal.append(equal)
+            route_later[r, position] = split_index[key]
+    route_later[route_later < 0] = len(split_fig)  # the padding row of ones
+    n_routes_of = np.bincount(np.asarray(route_host), minlength=len(hosts))
+
+    # Placements: slot x route within each host.
+    slots_of: dict[int, list[int]] = defaultdict(list)
+    for s, h in enumerate(slot_host):
+        slots_of[h].append(s)
+    routes_of: dict[int, list[int]] = defaultdict(list)
+    for r, h in enumerate(route_host):
+        routes_of[h].append(r)
+    p_host: list[int] = []
+    p_slot: list[int] = []
+    p_route: list[int] = []
+    for h in range(len(hosts)):
+        for s in slots_of[h]:
+            for r in routes_of[h]:
+                p_host.append(h)
+                p_slot.append(s)
+                p_route.append(r)
+    n_placements = len(p_host)
+
+    # What each placement depends on.
+    host_elements = [[host, *sends.get(host, ())] for host in hosts]
+    slot_elements = [
+        [x for x in (rel, sector) if x is not None]
+        for rel, sector in zip(slot_relation, slot_sector, strict=True)
+    ]
+    route_elements = []
+    for path in route_relations:
+        items = list(path)
+        items.extend(edge_ends[key][1] for key in path[:-1])  # intermediaries
+        route_elements.append(items)
+    candidates: list[str] = []
+    cand_index: dict[str, int] = {}
+    rows_i: list[int] = []
+    cols_i: list[int] = []
+    for p in range(n_placements):
+        elements = {
+            *host_elements[p_host[p]],
+            *slot_elements[p_slot[p]],
+            *route_elements[p_route[p]],
+        }
+        for item in elements:
+            if item == regime:
+                continue
+            c = cand_index.get(item)
+            if c is None:
+                c = cand_index[item] = len(candidates)
+                candidates.append(item)
+            rows_i.append(c)
+            cols_i.append(p)
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows_i), dtype=np.int8), (rows_i, cols_i)),
+        shape=(len(candidates), n_placements),
+    )
+    incidence.sum_duplicates()
+    incidence.sort_indices()
+    candidate_type = tuple(_candidate_type(graph, c, host_index) for c in candidates)
+
+    # Traceability: the figures and assumptions behind each host, slot and route.
+    host_figs: dict[int, list[int]] = defaultdict(list)
+    for h, f in zip(w_rows, w_cols, strict=True):
+        host_figs[h].append(f)
+    for s, h in enumerate(slot_host):
+        if slot_fig[s] >= 0:
+            host_figs[h].append(slot_fig[s])  # a sector share uses every slot of the host
+    group_figs: dict[int, list[int]] = defaultdict(list)
+    for g, f in zip(split_group, split_fig, strict=True):
+        if f >= 0:
+            group_figs[g].append(f)
+    split_group_arr = np.asarray(split_group, dtype=np.int64)
+    route_figs: list[list[int]] = []
+    for r in range(len(route_relations)):
+        used = [route_first_fig[r]] if route_first_fig[r] >= 0 else []
+        for sidx in route_later[r]:
+            if sidx < len(split_fig):
+                used.extend(group_figs[split_group[sidx]])
+        route_figs.append(used)
+    for h in range(len(hosts)):
+        # a route's share of its host's workers uses the revenue of every route of the host
+        host_figs[h].extend(f for r in routes_of[h] for f in route_figs[r][:1])
+
+    assumption_ids = sorted(graph.graph.get("assumptions", {}))
+    a_index = {a: i for i, a in enumerate(assumption_ids)}
+
+    def assumed(attrs: Mapping[str, Any]) -> set[int]:
+        return {a_index[a] for a in attrs.get("assumptions", ()) if a in a_index}
+
+    fig_assumed = [{a_index[a] for a in f.assumptions if a in a_index} for f in figures]
+
+    def element_assumed(item: str) -> set[int]:
+        if item in edge_ends:
+            u, v = edge_ends[item]
+            return assumed(graph.edges[u, v, item])
+        return assumed(graph.nodes[item]) if item in graph else set()
+
+    def component(elements: list[list[str]], figs: list[list[int]]) -> list[set[int]]:
+        out = []
+        for items, used in zip(elements, figs, strict=True):
+            found: set[int] = set()
+            for item in items:
+                found |= element_assumed(item)
+            for f in used:
+                found |= fig_assumed[f]
+            out.append(found)
+        return out
+
+    slot_figs = [[f] if f >= 0 else [] for f in slot_fig]
+    host_assumed = component(host_elements, [host_figs[h] for h in range(len(hosts))])
+    slot_assumed = component(slot_elements, slot_figs)
+    route_assumed = component(route_elements, route_figs)
+    n_a = len(assumption_ids)
+    trace = {
+        "host_figures": _rows_matrix([host_figs[h] for h in range(len(hosts))], len(figures)),
+        "slot_figures": _rows_matrix(slot_figs, len(figures)),
+        "route_figures": _rows_matrix(route_figs, len(figures)),
+        "host_assumptions": _rows_matrix(host_assumed, n_a),
+        "slot_assumptions": _rows_matrix(slot_assumed, n_a),
+        "route_assumptions": _rows_matrix(route_assumed, n_a),
+    }
+
+    n_fig = len(figures)
+
+    def fix(rows: list[int]) -> np.ndarray:
+        # -1 (no figure) -> row n_fig (zeros); -2 (weight one) -> row n_fig + 1 (ones)
+        arr = np.asarray(rows, dtype=np.int64)
+        return np.where(arr == -1, n_fig, np.where(arr == -2, n_fig + 1, arr))
+
+    slot_host_arr = np.asarray(slot_host, dtype=np.int64)
+    route_host_arr = np.asarray(route_host, dtype=np.int64)
+    evaluation = {
+        "slot_fig": fix(slot_fig),
+        "slot_host": slot_host_arr,
+        "slot_equal": np.asarray(slot_equal),
+        "slot_to_host": _group_matrix(slot_host_arr, len(hosts)),
+        "split_fig": fix(split_fig),
+        "split_group": split_group_arr,
+        "split_to_group": _group_matrix(split_group_arr, len(groups)),
+        "split_even": np.asarray(split_even),
+        "split_equal": np.asarray(split_equal, dtype=bool),
+        "route_first_fig": fix(route_first_fig),
+        "route_later": route_later,
+        "route_host": route_host_arr,
+        "route_to_host": _group_matrix(route_host_arr, len(hosts)),
+        "route_even": 1.0 / n_routes_of[route_host_arr],
+        "workers_matrix": sparse.csr_matrix(
+            (np.ones(len(w_rows)), (w_rows, w_cols)), shape=(len(hosts), n_fig)
+        ),
+    }
+    values = np.array([[f.low, f.estimate, f.high] for f in figures], dtype=float).reshape(n_fig, 3)
+    return FlowModel(
+        graph=graph,
+        regime=regime,
+        hosts=tuple(hosts),
+        figures=tuple(figures),
+        figure_values=values,
+        candidates=tuple(candidates),
+        candidate_type=candidate_type,
+        incidence=incidence,
+        placement_host=np.asarray(p_host, dtype=np.int64),
+        placement_slot=np.asarray(p_slot, dtype=np.int64),
+        placement_route=np.asarray(p_route, dtype=np.int64),
+        slot_relation=tuple(slot_relation),
+        slot_sector=tuple(slot_sector),
+        route_relations=tuple(route_relations),
+        assumption_ids=tuple(assumption_ids),
+        notes=tuple(dict.fromkeys(notes)),
+        _eval=evaluation,
+        _trace=trace,
+    )
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _find_regime(graph: nx.MultiDiGraph, regime: str | None) -> str:
+    if regime is not None:
+        if regime not in graph:
+            raise AnalysisError(f"unknown regime '{regime}': no entity has this id")
+        return regime
+    found = [node for node, role in graph.nodes(data="role") if role == "regime"]
+    if len(found) == 1:
+        return str(found[0])
+    if not found:
+        raise AnalysisError("no entity has role 'regime'; name the regime with regime=ID")
+    raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}); pass regime=ID")
+
+
+def _pick_figure(figures: Iterable[Figure], measure: str) -> Figure | None:
+    chosen: Figure | None = None
+    for figure in figures:
+        if figure.measure == measure and (chosen is None or figure.year > chosen.year):
+            chosen = figure
+    return chosen
+
+
+def _reaches(out: Mapping[str, list[tuple[str, str]]], start: str, goal: str) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        for _, target in out.get(node, ()):
+            if target == goal:
+                return True
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return False
+
+
+def _routes(
+    out: Mapping[str, list[tuple[str, str]]], host: str, regime: str
+) -> list[tuple[str, ...]]:
+    """Every simple remits_to path (as relation ids) from `host` to `regime`."""
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, tuple[str, ...], frozenset[str]]] = [(host, (), frozenset([host]))]
+    while stack:
+        node, path, seen = stack.pop()
+        if len(path) >= MAX_ROUTE_LENGTH:
+            continue
+        for key, target in out.get(node, ()):
+            if target == regime:
+                found.append((*path, key))
+                if len(found) > MAX_ROUTES_PER_HOST:
+                    raise AnalysisError(
+                        f"more than {MAX_ROUTES_PER_HOST} remittance routes from '{host}'; "
+                        "the flow model needs a sparser remits_to network"
+                    )
+            elif target not in seen:
+                stack.append((target, (*path, key), seen | {target}))
+    found.reverse()
+    return found
+
+
+def _candidate_type(graph: nx.MultiDiGraph, item: str, hosts: Mapping[str, int]) -> str:
+    if item in hosts:
+        return "host"
+    if item in graph:
+        kind = graph.nodes[item].get("kind")
+        return (
+            "sector"
+            if kind == "sector"
+            else "organisation"
+            if kind == "organisation"
+            else str(kind)
+        )
+    return "relation"
+
+
+def _group_matrix(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """``(n_groups, len(groups))`` 0/1 matrix that sums members into their group."""
+    return sparse.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+
+
+def _rows_matrix(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:
+    """A 0/1 matrix with a one at (i, j) for every j in rows[i]."""
+    indptr = [0]
+    indices: list[int] = []
+    for row in rows:
+        indices.extend(sorted(set(row)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))

@@ -1,0 +1,415 @@
+"""Pressure points: what is at stake at each candidate, who can reach it, and a combined score.
+
+Candidates are the hosts, sectors, intermediaries and flow relations of the flow model
+(`labournet.analysis.flows`). For each, `pressure_points` reports:
+
+* **at stake**: the revenue (USD per year) and workers on the placements that depend on it, as
+  low / best / high;
+* **reach**: the pressuring actors that can reach it: actors with a ``pressures`` relation to one
+  of its hosts, and actors that ``takes_measure`` a measure that touches it; and the measures
+  that already touch it. A measure touches the placements that match every kind of target it
+  names (hosts, sectors, organisations): one that targets Malta and construction touches
+  Malta's construction placements only;
+* **structure**: ``dependent_hosts``, the number of hosts whose placements *all* depend on it
+  (cut it, and the regime loses those hosts entirely);
+* **score**, a weighted sum of the four components, each divided by its largest value among the
+  candidates so that it lies in [0, 1]::
+
+      score = w_revenue   * revenue_best    / max(revenue_best)
+            + w_workers   * workers_best    / max(workers_best)
+            + w_reach     * actors          / max(actors)
+            + w_structure * dependent_hosts / max(dependent_hosts)
+
+  with default weights ``revenue 0.5, workers 0.2, reach 0.1, structure 0.2`` (pass
+  ``weights={...}`` to change any of them; a component whose maximum is 0 contributes 0).
+
+Candidates with exactly the same placements (a host with one sector and one route, its
+``sends_workers``, ``works_in`` and ``remits_to`` relations) are one row: the first by type
+(host, sector, organisation, relation) represents them, and ``equivalent`` lists the others.
+
+Every number is traceable: ``figures`` lists the figures the row is computed from, ``sources``
+their sources and ``assumptions`` every assumption behind them (``assumed`` is true when there is
+at least one).
+
+Example:
+    >>> import labournet
+    >>> table = labournet.pressure_points(labournet.load_dataset("tests/fixtures/mini"))
+    >>> table.loc["cn", ["revenue_best", "workers_best", "actors", "rank"]].tolist()
+    [225000000.0, 37500.0, 'us', 1]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from labournet.analysis.flows import CANDIDATE_TYPES, FlowModel, as_flow_model
+from labournet.dataset import Dataset
+from labournet.errors import AnalysisError
+
+__all__ = ["pressure_points", "DEFAULT_WEIGHTS", "COMPONENTS", "SCORE_FORMULA", "Components"]
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "revenue": 0.5,
+    "workers": 0.2,
+    "reach": 0.1,
+    "structure": 0.2,
+}
+"""Default weights of the score's components."""
+
+COMPONENTS = ("revenue", "workers", "reach", "structure")
+
+SCORE_FORMULA = (
+    "score = w_revenue * revenue_best / max(revenue_best) + w_workers * workers_best / "
+    "max(workers_best) + w_reach * actors / max(actors) + w_structure * dependent_hosts / "
+    "max(dependent_hosts)"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Components:
+    """The pieces of a pressure table, before formatting (shared with the Monte Carlo).
+
+    ``rows`` are candidate rows of the flow model (one representative per group of equivalent
+    candidates), ``incidence`` their placements (alive only), ``reach`` and ``structure`` the
+    constant score inputs, ``weights`` the checked weights.
+    """
+
+    model: FlowModel
+    rows: np.ndarray
+    groups: tuple[tuple[str, ...], ...]
+    incidence: sparse.csr_matrix
+    actors: tuple[tuple[str, ...], ...]
+    measures: tuple[tuple[str, ...], ...]
+    structure: np.ndarray
+    weights: Mapping[str, float]
+    alive: np.ndarray
+
+    def scores(self, revenue: np.ndarray, workers: np.ndarray) -> np.ndarray:
+        """Scores of every row for placement revenue and workers of shape ``(n_placements, n)``.
+
+        Returns ``(n_rows, n)``; each column is normalised on its own.
+        """
+        rev = np.asarray(self.incidence @ revenue)
+        wk = np.asarray(self.incidence @ workers)
+        reach = np.array([len(a) for a in self.actors], dtype=float)[:, None]
+        struct = self.structure.astype(float)[:, None]
+        total = np.zeros_like(rev)
+        for name, part in (
+            ("revenue", rev),
+            ("workers", wk),
+            ("reach", reach),
+            ("structure", struct),
+        ):
+            total = total + self.weights[name] * _normalised(part)
+        return total
+
+
+def pressure_points(
+    data: Dataset | nx.MultiDiGraph | FlowModel,
+    *,
+    weights: Mapping[str, float] | None = None,
+    cuts: Iterable[str] = (),
+    regime: str | None = None,
+    trace_limit: int | None = 25,
+) -> pd.DataFrame:
+    """Rank the candidate pressure points of a network; one row per candidate, best first.
+
+    Parameters
+    ----------
+    data : a `Dataset`, its graph (`Dataset.to_networkx`) or a built `FlowModel`.
+    weights : weights of the score's components (``revenue``, ``workers``, ``reach``,
+        ``structure``); those not given keep `DEFAULT_WEIGHTS`.
+    cuts : candidates already cut; the table then ranks what remains (see `scenario`).
+    regime : id of the regime; by default the entity whose role is ``regime``.
+    trace_limit : list at most this many figure ids per row (``None``: all); ``n_figures``
+        always gives the full count.
+
+    Returns
+    -------
+    DataFrame indexed by candidate id with ``name``, ``type``, ``kind``, ``revenue_low``,
+    ``revenue_best``, ``revenue_high``, ``revenue_share`` (of the best total), ``workers_low``,
+    ``workers_best``, ``workers_high``, ``actors``, ``n_actors``, ``measures``,
+    ``dependent_hosts``, ``c_revenue``, ``c_workers``, ``c_reach``, ``c_structure`` (weighted
+    components), ``score``, ``rank``, ``assumed``, ``assumptions``, ``figures``, ``n_figures``,
+    ``sources`` and ``equivalent``. ``df.attrs`` holds the regime, weights, formula, totals and
+    the flow model's notes.
+
+    Examples
+    --------
+    >>> import labournet
+    >>> table = labournet.pressure_points(labournet.load_dataset(), weights={"reach": 0})
+    >>> table.index[0]
+    'cn'
+    """
+    model = as_flow_model(data, regime=regime)
+    parts = components(model, weights=weights, cuts=cuts)
+    return _table(parts, trace_limit=trace_limit)
+
+
+def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """`DEFAULT_WEIGHTS` updated with `weights`; `AnalysisError` for unknown or negative ones."""
+    merged = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in DEFAULT_WEIGHTS:
+            raise AnalysisError(
+                f"unknown score component '{name}' (components: {', '.join(COMPONENTS)})"
+            )
+        if not np.isfinite(value) or value < 0:
+            raise AnalysisError(f"the weight of '{name}' must be a number >= 0, not {value}")
+        merged[name] = float(value)
+    return merged
+
+
+def components(
+    model: FlowModel,
+    *,
+    weights: Mapping[str, float] | None = None,
+    cuts: Iterable[str] = (),
+) -> Components:
+    """Group equivalent candidates and compute reach and structure, after `cuts`."""
+    checked = check_weights(weights)
+    alive = model.alive_after(cuts)
+    incidence = model.incidence @ sparse.diags(alive.astype(np.float64))
+    incidence = sparse.csr_matrix(incidence)
+    incidence.eliminate_zeros()
+    live = np.flatnonzero(np.diff(incidence.indptr) > 0)
+    priority = {t: i for i, t in enumerate(CANDIDATE_TYPES)}
+    by_set: dict[bytes, list[int]] = defaultdict(list)
+    for row in live:
+        key = incidence.indices[incidence.indptr[row] : incidence.indptr[row + 1]].tobytes()
+        by_set[key].append(int(row))
+    groups: list[list[int]] = [
+        sorted(members, key=lambda r: (priority.get(model.candidate_type[r], 2.5), r))
+        for members in by_set.values()
+    ]
+    groups.sort(key=lambda members: members[0])
+    rows = np.array([members[0] for members in groups], dtype=np.int64)
+    sub = incidence[rows].astype(np.float64)
+    # Hosts of each row, and whether the row holds all of a host's live placements.
+    n_hosts = len(model.hosts)
+    onehot = sparse.csr_matrix(
+        (alive.astype(np.float64), (np.arange(model.n_placements), model.placement_host)),
+        shape=(model.n_placements, n_hosts),
+    )
+    per_host = sparse.csr_matrix(sub @ onehot)
+    host_live = np.bincount(model.placement_host[alive], minlength=n_hosts)
+    full = per_host.copy()
+    full.data = (full.data == host_live[full.indices]).astype(np.float64)
+    structure = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
+    actors, measures = _reach(model, rows, per_host, sub)
+    return Components(
+        model=model,
+        rows=rows,
+        groups=tuple(tuple(model.candidates[r] for r in members) for members in groups),
+        incidence=sparse.csr_matrix(sub),
+        actors=actors,
+        measures=measures,
+        structure=structure,
+        weights=checked,
+        alive=alive,
+    )
+
+
+def _reach(
+    model: FlowModel, rows: np.ndarray, per_host: sparse.csr_matrix, incidence: sparse.csr_matrix
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Actors that can reach each row, and the measures that touch it."""
+    pressurers: dict[str, set[str]] = defaultdict(set)
+    targets: dict[str, set[str]] = defaultdict(set)
+    takers: dict[str, set[str]] = defaultdict(set)
+    for u, v, kind in model.relations().values():
+        if kind == "pressures":
+            pressurers[v].add(u)
+        elif kind == "targets":
+            targets[u].add(v)
+        elif kind == "takes_measure":
+            takers[v].add(u)
+    touch = _measure_placements(model, targets)
+    names = list(touch)
+    if names:
+        lists = [touch[m] for m in names]
+        matrix = sparse.csr_matrix(
+            (
+                np.ones(sum(len(x) for x in lists)),
+                np.concatenate(lists).astype(np.int64),
+                np.cumsum([0, *(len(x) for x in lists)]),
+            ),
+            shape=(len(names), model.n_placements),
+        )
+        hits = sparse.csr_matrix(incidence @ matrix.T)
+    else:
+        hits = sparse.csr_matrix((len(rows), 0))
+    actors: list[tuple[str, ...]] = []
+    measures: list[tuple[str, ...]] = []
+    for i in range(len(rows)):
+        found_measures = {names[j] for j in hits.indices[hits.indptr[i] : hits.indptr[i + 1]]}
+        found_actors = {a for m in found_measures for a in takers.get(m, ())}
+        for h in per_host.indices[per_host.indptr[i] : per_host.indptr[i + 1]]:
+            found_actors |= pressurers.get(model.hosts[h], set())
+        found_actors.discard(model.regime)
+        actors.append(tuple(sorted(found_actors)))
+        measures.append(tuple(sorted(found_measures)))
+    return tuple(actors), tuple(measures)
+
+
+def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> dict[str, np.ndarray]:
+    """Placements each measure touches.
+
+    A measure touches a placement when the placement matches every kind of target it names: one
+    of its target hosts (if it names any), one of its target sectors (if any) and a route through
+    one of its target organisations (if any). A measure that targets Malta, construction and
+    garments touches Malta's construction and garment placements, not China's garment ones.
+    """
+    host_index = {h: i for i, h in enumerate(model.hosts)}
+    sector_of = np.array([s or "" for s in model.slot_sector], dtype=object)[model.placement_slot]
+    index = model.candidate_index()
+    out: dict[str, np.ndarray] = {}
+    for measure, aimed in targets.items():
+        hosts = [host_index[x] for x in aimed if x in host_index]
+        sectors = [
+            x for x in aimed if x not in host_index and model.graph.nodes[x].get("kind") == "sector"
+        ]
+        others = [x for x in aimed if x not in host_index and x not in sectors and x in index]
+        if not (hosts or sectors or others):
+            continue
+        mask = np.ones(model.n_placements, dtype=bool)
+        if hosts:
+            mask &= np.isin(model.placement_host, hosts)
+        if sectors:
+            mask &= np.isin(sector_of, sectors)
+        if others:
+            through = np.zeros(model.n_placements, dtype=bool)
+            for item in others:
+                through[model.placements_of(item)] = True
+            mask &= through
+        found = np.flatnonzero(mask)
+        if len(found):
+            out[measure] = found
+    return out
+
+
+def _normalised(values: np.ndarray) -> np.ndarray:
+    top = values.max(axis=0, keepdims=True) if len(values) else np.zeros((1, values.shape[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(top > 0, values / top, 0.0)
+
+
+def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
+    model = parts.model
+    revenue, workers = model.evaluate_ranges()
+    alive = parts.alive[:, None]
+    rev = np.asarray(parts.incidence @ (revenue * alive))
+    wk = np.asarray(parts.incidence @ (workers * alive))
+    total_best = float((revenue[:, 1] * parts.alive).sum())
+    ids = [model.candidates[r] for r in parts.rows]
+    weighted = {}
+    n_actors = np.array([len(a) for a in parts.actors], dtype=float)
+    for name, values in (
+        ("revenue", rev[:, 1]),
+        ("workers", wk[:, 1]),
+        ("reach", n_actors),
+        ("structure", parts.structure.astype(float)),
+    ):
+        weighted[name] = parts.weights[name] * _normalised(values[:, None])[:, 0]
+    score = sum(weighted.values()) if len(ids) else np.zeros(0)
+    figures, assumptions = _trace(model, parts.rows, trace_limit)
+    graph = model.graph
+    names, kinds = [], []
+    for candidate in ids:
+        if candidate in graph:
+            names.append(str(graph.nodes[candidate].get("name", candidate)))
+            kinds.append(str(graph.nodes[candidate].get("kind", "")))
+        else:
+            u, v, kind = model.relations()[candidate]
+            names.append(f"{_name(graph, u)} -> {_name(graph, v)}")
+            kinds.append(kind)
+    table = pd.DataFrame(
+        {
+            "name": names,
+            "type": [model.candidate_type[r] for r in parts.rows],
+            "kind": kinds,
+            "revenue_low": np.minimum(rev.min(axis=1), rev[:, 1]) if len(ids) else [],
+            "revenue_best": rev[:, 1],
+            "revenue_high": rev.max(axis=1) if len(ids) else [],
+            "revenue_share": rev[:, 1] / total_best if total_best > 0 else 0.0,
+            "workers_low": wk.min(axis=1) if len(ids) else [],
+            "workers_best": wk[:, 1],
+            "workers_high": wk.max(axis=1) if len(ids) else [],
+            "actors": [";".join(a) for a in parts.actors],
+            "n_actors": n_actors.astype(int),
+            "measures": [";".join(m) for m in parts.measures],
+            "dependent_hosts": parts.structure,
+            "c_revenue": weighted["revenue"],
+            "c_workers": weighted["workers"],
+            "c_reach": weighted["reach"],
+            "c_structure": weighted["structure"],
+            "score": score,
+            "assumed": [bool(a[0]) for a in assumptions],
+            "assumptions": [a[1] for a in assumptions],
+            "figures": [f[0] for f in figures],
+            "n_figures": [f[1] for f in figures],
+            "sources": [f[2] for f in figures],
+            "equivalent": [";".join(group[1:]) for group in parts.groups],
+        },
+        index=pd.Index(ids, name="id"),
+    )
+    table = table.sort_values(
+        ["score", "revenue_best", "workers_best"], ascending=False, kind="stable"
+    )
+    table.insert(table.columns.get_loc("score") + 1, "rank", np.arange(1, len(table) + 1))
+    totals = model.totals(parts.alive)
+    table.attrs.update(
+        {
+            "regime": model.regime,
+            "weights": dict(parts.weights),
+            "formula": SCORE_FORMULA,
+            "projection": (
+                "placements (host, sector slot, remittance route) built from sends_workers, "
+                "works_in and remits_to; see labournet.analysis.flows"
+            ),
+            "total_revenue": [totals.revenue.low, totals.revenue.best, totals.revenue.high],
+            "total_workers": [totals.workers.low, totals.workers.best, totals.workers.high],
+            "notes": list(model.notes),
+        }
+    )
+    return table
+
+
+def _trace(
+    model: FlowModel, rows: np.ndarray, limit: int | None
+) -> tuple[list[tuple[str, int, str]], list[tuple[bool, str]]]:
+    if len(rows) == 0:
+        return [], []
+    figures, assumptions = model.trace(rows)
+    graph = model.graph
+    fig_out: list[tuple[str, int, str]] = []
+    ass_out: list[tuple[bool, str]] = []
+    for i, row in enumerate(rows):
+        found = figures.indices[figures.indptr[i] : figures.indptr[i + 1]]
+        listed = [model.figures[f].id for f in found]
+        sources: set[str] = set()
+        for f in found:
+            sources.update(model.figures[f].sources)
+        candidate = model.candidates[row]
+        if candidate in graph:
+            sources.update(graph.nodes[candidate].get("sources", ()))
+        text = ";".join(listed if limit is None else listed[:limit])
+        if limit is not None and len(listed) > limit:
+            text += f";... (+{len(listed) - limit} more)"
+        fig_out.append((text, len(listed), ";".join(sorted(sources))))
+        found_a = assumptions.indices[assumptions.indptr[i] : assumptions.indptr[i + 1]]
+        ids = [model.assumption_ids[a] for a in found_a]
+        ass_out.append((bool(ids), ";".join(ids)))
+    return fig_out, ass_out
+
+
+def _name(graph: nx.MultiDiGraph, node: Any) -> str:
+    return str(graph.nodes[node].get("name", node))
