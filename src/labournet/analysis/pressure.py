@@ -369,6 +369,7 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     table.attrs.update(
         {
             "regime": model.regime,
+            "regime_name": _name(graph, model.regime),
             "weights": dict(parts.weights),
             "formula": SCORE_FORMULA,
             "projection": (

@@ -1,0 +1,185 @@
+"""`labournet report`, `labournet scenario` and `labournet key-players`: pressure-point analysis.
+
+The lead registers the functions in `labournet.cli`::
+
+    app.command("report")(report_command)
+    app.command("scenario")(scenario_command)
+    app.command("key-players")(key_players_command)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from labournet.analysis.flows import Range, build_flow_model
+from labournet.analysis.keyplayers import key_players
+from labournet.analysis.scenario import scenario
+from labournet.cli._common import DatasetPath, console
+from labournet.dataset import load_dataset
+from labournet.errors import AnalysisError
+from labournet.export.tables import format_count, format_money, rich_table
+
+__all__ = ["report_command", "scenario_command", "key_players_command", "parse_weights"]
+
+WeightOption = typer.Option(
+    None,
+    "--weight",
+    "-w",
+    help="A score weight as NAME=VALUE (revenue, workers, reach, structure); repeatable.",
+    show_default=False,
+)
+
+OutOption = typer.Option(
+    Path("labournet-report"), "--out", "-o", help="Folder to write the report files into."
+)
+CutOption = typer.Option(
+    ..., "--cut", "-c", help="Id of a host, sector, organisation or relation to cut; repeat."
+)
+
+
+def parse_weights(items: list[str] | None) -> dict[str, float]:
+    """``["revenue=0.7", "reach=0"]`` -> ``{"revenue": 0.7, "reach": 0.0}``."""
+    weights: dict[str, float] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise AnalysisError(f"--weight takes NAME=NUMBER, not '{item}'")
+    return weights
+
+
+def _range(r: Range, money: bool = True) -> str:
+    fmt = format_money if money else format_count
+    return f"{fmt(r.best)} ({fmt(r.low)}–{fmt(r.high)})"
+
+
+def report_command(
+    path: Path | None = DatasetPath,
+    out: Path = OutOption,
+    k: int = typer.Option(3, "--k", "-k", help="Size of the key-player set and of 'top k'."),
+    draws: int = typer.Option(
+        1000, "--draws", "-n", help="Monte Carlo draws (0 skips the Monte Carlo)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo and sampled measures."),
+    distribution: str = typer.Option(
+        "triangular", "--distribution", help="How figures are drawn: triangular or uniform."
+    ),
+    weight: list[str] | None = WeightOption,
+    top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
+) -> None:
+    """Rank pressure points and write CSV, JSON, Markdown and PNG charts to a folder.
+
+    Example: labournet report data/dprk-labour-2016 -o labournet-report --draws 1000
+    """
+    from labournet.export.report import build_report, write_report
+
+    dataset = load_dataset(path)
+    report = build_report(
+        dataset,
+        k=k,
+        draws=draws,
+        seed=seed,
+        distribution=distribution,
+        weights=parse_weights(weight),
+    )
+    console.print(rich_table(report.table, top=top, title=f"Pressure points: {report.name}"))
+    players = report.key_players
+    console.print(
+        f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
+        f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
+        highlight=False,
+    )
+    files = write_report(report, out)
+    console.print(f"[green]wrote[/] {len(files)} files to {out}:", highlight=False)
+    for file in files:
+        console.print(f"  {file}", highlight=False)
+
+
+def scenario_command(
+    path: Path | None = DatasetPath,
+    cut: list[str] = CutOption,
+    weight: list[str] | None = WeightOption,
+    top: int = typer.Option(10, "--top", help="Rows of the new ranking to show."),
+) -> None:
+    """Cut candidates and show revenue and workers lost, what remains and the new ranking.
+
+    Example: labournet scenario data/dprk-labour-2016 --cut cn --cut construction
+    """
+    result = scenario(load_dataset(path), cut, weights=parse_weights(weight))
+    table = Table(title=f"Scenario: cut {', '.join(result.cuts)}", title_justify="left")
+    for column in ("", "before", "lost", "remaining"):
+        table.add_column(column, justify="right" if column else "left")
+    table.add_row(
+        "revenue (USD/year)",
+        _range(result.before.revenue),
+        _range(result.lost.revenue),
+        _range(result.remaining.revenue),
+    )
+    table.add_row(
+        "workers",
+        _range(result.before.workers, False),
+        _range(result.lost.workers, False),
+        _range(result.remaining.workers, False),
+    )
+    console.print(table)
+    console.print(
+        f"{result.revenue_lost_share:.0%} of the best-estimate revenue lost; "
+        f"{result.placements_cut} of {result.placements} placements cut. "
+        f"Rests on: {', '.join(result.assumptions) or 'sources only'}.",
+        highlight=False,
+    )
+    if len(result.ranking):
+        console.print(rich_table(result.ranking, top=top, title="New ranking of what remains"))
+    else:
+        console.print("Nothing remains: every placement is cut.")
+
+
+def key_players_command(
+    path: Path | None = DatasetPath,
+    k: int = typer.Option(3, "--k", "-k", help="How many cuts to choose."),
+    method: str = typer.Option("auto", "--method", help="auto, exact or greedy."),
+    seed: int = typer.Option(0, "--seed", help="Seed of sampled betweenness on large graphs."),
+) -> None:
+    """Find the k cuts that remove the most revenue, against naive picks by centrality.
+
+    Example: labournet key-players data/dprk-labour-2016 --k 3
+    """
+    model = build_flow_model(load_dataset(path))
+    result = key_players(model, k, method=method, seed=seed)
+    console.print(
+        f"Best {result.k} cuts ({result.method}): [bold]{', '.join(result.cuts)}[/] remove "
+        f"{_range(result.revenue)} a year ({result.revenue_share:.0%} of the best estimate) and "
+        f"{_range(result.workers, False)} workers.",
+        highlight=False,
+    )
+    table = Table(title="Naive picks by centrality, cut together", title_justify="left")
+    for column in ("choice", "nodes cut", "on a route", "revenue removed", "short of best"):
+        table.add_column(column, justify="right" if column in ("on a route",) else "left")
+    for measure, row in result.naive.iterrows():
+        table.add_row(
+            str(measure),
+            row["picks"].replace(";", ", "),
+            str(row["cut_candidates"]),
+            format_money(row["revenue_best"]),
+            format_money(row["shortfall_best"]),
+        )
+    console.print(table)
+    if result.structural is not None:
+        s = result.structural
+        console.print(
+            f"Articulation points of the flow graph: {', '.join(s.articulation_points) or 'none'}",
+            highlight=False,
+        )
+        console.print(
+            f"Minimum node cut between the hosts and the regime ({len(s.min_node_cut)}): "
+            f"{', '.join(s.min_node_cut[:30])}{'…' if len(s.min_node_cut) > 30 else ''}",
+            highlight=False,
+        )
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False)

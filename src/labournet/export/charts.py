@@ -1,0 +1,154 @@
+"""PNG charts of a pressure table (matplotlib, Agg backend: no display needed).
+
+Example:
+    >>> import labournet, tempfile, pathlib
+    >>> from labournet.export.charts import revenue_chart
+    >>> table = labournet.pressure_points(labournet.load_dataset())
+    >>> path = revenue_chart(table, pathlib.Path(tempfile.mkdtemp()) / "revenue.png")
+    >>> path.stat().st_size > 10_000
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from labournet.errors import ExportError  # noqa: E402
+
+__all__ = ["revenue_chart", "rank_chart"]
+
+TYPE_COLOURS = {
+    "host": "#1f77b4",
+    "sector": "#ff7f0e",
+    "organisation": "#2ca02c",
+    "relation": "#7f7f7f",
+}
+
+
+def _money(value: float, _: object = None) -> str:
+    if abs(value) >= 1e9:
+        return f"${value / 1e9:.1f}B"
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:.0f}M"
+    if abs(value) >= 1e3:
+        return f"${value / 1e3:.0f}k"
+    return f"${value:.0f}"
+
+
+def _label(candidate: str, row: pd.Series, width: int = 44) -> str:
+    text = str(row.get("name", candidate))
+    if row.get("type") == "relation":
+        text = f"{text} ({row.get('kind', 'relation')})".replace(" -> ", " → ")
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return f"{text}{' *' if row.get('assumed') else ''}"
+
+
+def revenue_chart(
+    table: pd.DataFrame, path: str | Path, *, top: int = 15, title: str | None = None
+) -> Path:
+    """Horizontal bars of best-estimate revenue at stake for the `top` ranked candidates.
+
+    Black whiskers span the low–high range; where the table has Monte Carlo columns, a
+    diamond marks the median draw and a thick band the 5–95 % interval.
+    """
+    rows = table.head(top).iloc[::-1]
+    if rows.empty:
+        raise ExportError("nothing to chart: the pressure table is empty")
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.8), dpi=150)
+    colours = [TYPE_COLOURS.get(t, "#9467bd") for t in rows["type"]]
+    ax.barh(y, rows["revenue_best"], color=colours, alpha=0.85, height=0.6, zorder=2)
+    err = np.vstack(
+        [
+            (rows["revenue_best"] - rows["revenue_low"]).clip(lower=0),
+            (rows["revenue_high"] - rows["revenue_best"]).clip(lower=0),
+        ]
+    )
+    ax.errorbar(
+        rows["revenue_best"], y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1, zorder=3
+    )
+    if {"revenue_p05", "revenue_p95", "revenue_p50"} <= set(rows.columns):
+        ok = rows["revenue_p05"].notna().to_numpy()
+        ax.hlines(
+            y[ok], rows["revenue_p05"][ok], rows["revenue_p95"][ok],
+            colors="#d62728", lw=4, alpha=0.55, zorder=4, label="Monte Carlo 5–95 %",
+        )  # fmt: skip
+        ax.plot(
+            rows["revenue_p50"][ok], y[ok], "D", color="#d62728", ms=4, zorder=5,
+            label="Monte Carlo median",
+        )  # fmt: skip
+    ax.set_yticks(y, [_label(c, r) for c, r in rows.iterrows()], fontsize=8)
+    ax.xaxis.set_major_formatter(FuncFormatter(_money))
+    ax.set_xlabel("revenue reaching the regime through the candidate (USD per year)")
+    ax.grid(axis="x", color="#dddddd", zorder=0)
+    ax.set_axisbelow(True)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.85)
+        for t, c in TYPE_COLOURS.items()
+        if t in set(rows["type"])
+    ]
+    labels = [t for t in TYPE_COLOURS if t in set(rows["type"])]
+    extra, extra_labels = ax.get_legend_handles_labels()
+    whisker = plt.Line2D([0], [0], color="black", lw=1)
+    ax.legend(
+        [*handles, whisker, *extra],
+        [*labels, "low–high range", *extra_labels],
+        loc="lower right", fontsize=8, frameon=False,
+    )  # fmt: skip
+    regime = table.attrs.get("regime_name") or table.attrs.get("regime", "the regime")
+    ax.set_title(
+        title or f"Revenue reaching {regime} through the top {len(rows)} pressure points, "
+        "ranked by pressure score (* rests on an assumption)",
+        fontsize=10, loc="left",
+    )  # fmt: skip
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
+    """Rank intervals from the Monte Carlo (5–95 %) and P(top k) for the `top` candidates."""
+    if "rank_p05" not in table.columns:
+        raise ExportError("the table has no Monte Carlo columns (rank_p05, rank_p95)")
+    rows = table.head(top).iloc[::-1]
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.8), dpi=150)
+    ax.hlines(y, rows["rank_p05"], rows["rank_p95"], colors="#1f77b4", lw=5, alpha=0.6)
+    ax.plot(rows["rank"], y, "o", color="black", ms=4, label="rank at the estimates")
+    ax.plot(rows["rank_p50"], y, "D", color="#d62728", ms=4, label="median rank in the draws")
+    for yi, (_, row) in zip(y, rows.iterrows(), strict=True):
+        ax.text(
+            max(row["rank_p95"], row["rank"]) + 0.3, yi, f"P(top k) {row['p_top_k']:.0%}",
+            va="center", fontsize=7,
+        )  # fmt: skip
+    ax.set_yticks(y, [_label(c, r) for c, r in rows.iterrows()], fontsize=8)
+    ax.invert_xaxis()
+    ax.set_xlabel("rank (1 = strongest pressure point); bar = 5–95 % of the Monte Carlo draws")
+    ax.grid(axis="x", color="#dddddd")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    k = table.attrs.get("k", "k")
+    draws = table.attrs.get("draws", "")
+    ax.set_title(f"How stable is the ranking? {draws} draws, P(top {k})", fontsize=10, loc="left")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _save(fig: plt.Figure, path: str | Path) -> Path:
+    file = Path(path)
+    try:
+        fig.savefig(file, format="png")
+    except OSError as error:
+        raise ExportError(f"cannot write {file}: {error}") from error
+    finally:
+        plt.close(fig)
+    return file

@@ -1,0 +1,272 @@
+"""The pressure-point report as Markdown: ranking, key players, method, assumptions, sources.
+
+The Markdown explains how every number is made (the flow model, the score formula and its
+weights, the ranges and the Monte Carlo), lists the assumptions each result rests on, and cites
+the sources, so that an analyst can trace and explain every number.
+
+Example:
+    >>> import labournet
+    >>> from labournet.export.report import build_report
+    >>> from labournet.export.markdown import render_markdown
+    >>> text = render_markdown(build_report(labournet.load_dataset(), draws=50))
+    >>> text.splitlines()[0].startswith("# Pressure points")
+    True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from labournet.errors import ExportError
+from labournet.export.tables import format_count, format_money
+
+if TYPE_CHECKING:
+    from labournet.export.report import Report
+
+__all__ = ["render_markdown", "write_markdown"]
+
+METHOD = """\
+### How the numbers are made
+
+**Flow model (the projection).** The network is reduced to *placements*: a host country, a
+sector slot in it and a remittance route to the regime. Workers in a host are the `workers`
+figure of the regime's `sends_workers` relation to it; they split over sectors by the host's
+`works_in` workers figures. A route is a chain of `remits_to` relations from the host to the
+regime, possibly through intermediaries (organisations); its revenue is the `revenue` figure of
+its first relation, split at each intermediary in proportion to that intermediary's onward
+`remits_to` figures. A placement's revenue is its route's revenue times its sector share; its
+workers are the host's workers times the sector share times the route's share of the host's
+revenue.
+
+**At stake.** Revenue through a host is the sum of its remittances; through a sector, each host's
+revenue split by the host's workers in that sector; through an organisation or a relation, the
+flows routed through it. Candidates with exactly the same placements share one row (see
+*equivalent* in the CSV).
+
+**Cuts.** Cutting a candidate removes every placement that depends on it, revenue and workers
+together, and nothing re-routes to other hosts, sectors or middlemen. This is a first-order,
+static view: a regime that finds new routes loses less.
+
+**Ranges.** *low*, *best* and *high* evaluate the model with every figure at its low end, at its
+estimate (best, else the middle of its range) and at its high end. For sums these are bounds; for
+shares they are consistent scenarios. The Monte Carlo draws every figure independently.
+"""
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _range_money(row: pd.Series, prefix: str = "revenue") -> str:
+    return f"{format_money(row[f'{prefix}_low'])}–{format_money(row[f'{prefix}_high'])}"
+
+
+def _table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
+    marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(report: Report, *, top: int = 20) -> str:
+    """The report as a Markdown document."""
+    table = report.table
+    attrs = table.attrs
+    model = report.model
+    regime = model.regime
+    regime_name = model.graph.nodes[regime].get("name", regime)
+    revenue, workers = attrs.get("total_revenue"), attrs.get("total_workers")
+    has_mc = "p_top_k" in table.columns
+    k = report.k
+    out: list[str] = [f"# Pressure points: {report.name}", ""]
+    out += [
+        f"Where pressure on **{regime_name}** (`{regime}`) works best: each candidate host, "
+        "sector, intermediary or relation with the revenue (USD per year) and workers that "
+        "depend on it, who can reach it, and how sure we are.",
+        "",
+        f"- Revenue reaching the regime through the network: **{format_money(revenue[1])}** "
+        f"a year (range {format_money(revenue[0])}–{format_money(revenue[2])}).",
+        f"- Workers placed: **{format_count(workers[1])}** "
+        f"(range {format_count(workers[0])}–{format_count(workers[2])}).",
+        f"- {len(model.hosts)} hosts, {model.n_placements} placements, {len(table)} candidates "
+        f"(after merging equivalent ones).",
+    ]
+    stated = [f for f in model.graph.nodes[regime].get("figures", ()) if f.measure == "revenue"]
+    for figure in stated:
+        out.append(
+            f"- Stated total for comparison: figure `{figure.id}`, "
+            f"{format_money(figure.low)}–{format_money(figure.high)} ({figure.year})."
+        )
+    out += ["", "Files: `pressure-points.csv`, `pressure-points.json`, `revenue-at-stake.png`"
+            + (", `rank-stability.png`" if has_mc else "") + ".", ""]  # fmt: skip
+    out += ["![Revenue at stake](revenue-at-stake.png)", ""]
+
+    out += [f"## Ranking (top {min(top, len(table))} of {len(table)})", ""]
+    header = ["#", "candidate", "type", "revenue (best)", "low–high", "workers", "actors",
+              "measures", "score"]  # fmt: skip
+    align = "rlllrrrlr"
+    if has_mc:
+        header += [f"P(top {k})", "rank 5–95 %"]
+        align += "rr"
+    header.append("rests on")
+    align += "l"
+    rows = []
+    for candidate, row in table.head(top).iterrows():
+        cells: list[object] = [
+            row["rank"],
+            f"`{candidate}` {row['name']}",
+            row["type"],
+            format_money(row["revenue_best"]),
+            _range_money(row),
+            format_count(row["workers_best"]),
+            row["actors"].replace(";", ", ") or "–",
+            row["measures"].replace(";", ", ") or "–",
+            f"{row['score']:.3f}",
+        ]
+        if has_mc:
+            interval = (
+                "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
+            )
+            cells += [f"{row['p_top_k']:.0%}", interval]
+        cells.append(row["assumptions"].replace(";", ", ") if row["assumed"] else "sources only")
+        rows.append(cells)
+    out += _table(header, rows, align) + [""]
+    out += [
+        "*Actors* can reach the candidate (they pressure one of its hosts, or take a measure "
+        "that touches it); *measures* already touch it. *Rests on* lists the assumptions behind "
+        "the row's figures; each row's figures and sources are in the CSV (`figures`, "
+        "`sources`).",
+        "",
+    ]
+
+    weights = attrs.get("weights", {})
+    out += ["## The pressure score", "", "```", str(attrs.get("formula", "")), "```", ""]
+    out += [
+        "Each component is divided by its largest value among the candidates, so it lies "
+        "between 0 and 1, then weighted: "
+        + ", ".join(f"`{name}` = {value:g}" for name, value in weights.items())
+        + ". *dependent_hosts* counts the hosts whose placements all depend on the candidate "
+        "(cut it and the regime loses those hosts entirely); *actors* counts who can reach it. "
+        "The CSV has each weighted component (`c_revenue`, `c_workers`, `c_reach`, "
+        "`c_structure`), which add up to the score. Change the weights with "
+        "`labournet report --weight revenue=0.7 ...` or `pressure_points(..., weights={...})`.",
+        "",
+    ]
+
+    players = report.key_players
+    out += [f"## Key players: the best {players.k} cuts", ""]
+    method_text = (
+        "exact search over every set (after dropping candidates whose placements are a "
+        "subset of another's)"
+        if players.method == "exact"
+        else "greedy search (each step adds the largest marginal revenue; at least 63 % of the "
+        "optimum for this kind of problem)"
+    )
+    out += [
+        f"Best set: **{', '.join(f'`{c}`' for c in players.cuts)}**, found by {method_text}. "
+        f"Cutting it removes {format_money(players.revenue.best)} a year "
+        f"({players.revenue_share:.0%} of the best estimate; range "
+        f"{format_money(players.revenue.low)}–{format_money(players.revenue.high)}) and "
+        f"{format_count(players.workers.best)} workers.",
+        "",
+        "Naive choice: the top nodes by each centrality (other than the regime), cut together:",
+        "",
+    ]
+    naive_rows = [
+        [measure, row["picks"].replace(";", ", "), row["cut_candidates"],
+         format_money(row["revenue_best"]), format_money(row["shortfall_best"])]
+        for measure, row in players.naive.iterrows()
+    ]  # fmt: skip
+    out += _table(
+        ["choice", "nodes cut", "on a route", "revenue removed", "short of the best set"],
+        naive_rows,
+        "llrrr",
+    )
+    out += [
+        "",
+        "Central nodes are not where the money is: centrality counts links (to actors, "
+        "measures, outlets), not revenue.",
+        "",
+    ]
+    for note in players.notes:
+        out.append(f"- Note: {note}")
+    structural = players.structural
+    if structural is not None:
+        out += [
+            "### Structural cuts",
+            "",
+            "- Articulation points of the flow graph (removing one splits it): "
+            + (", ".join(f"`{p}`" for p in structural.articulation_points) or "none")
+            + ".",
+            f"- Minimum node cut between the hosts and the regime ({len(structural.min_node_cut)} "
+            "entities; every remittance route passes one of them): "
+            + (", ".join(f"`{p}`" for p in structural.min_node_cut[:30]) or "none")
+            + ("…" if len(structural.min_node_cut) > 30 else "")
+            + f"; it carries {format_money(structural.min_node_cut_revenue.best)} a year.",
+            "",
+        ]
+
+    if has_mc:
+        out += [
+            "## Uncertainty",
+            "",
+            f"{attrs.get('draws')} seeded draws (seed {attrs.get('seed')}) of every figure from "
+            f"a {attrs.get('distribution')} distribution "
+            + (
+                "(low, best, high)"
+                if attrs.get("distribution") == "triangular"
+                else "between low and high"
+            )
+            + f". *P(top {k})* is the share of draws in which the candidate ranks in the top "
+            f"{k}; the rank interval spans the 5th to 95th percentile of its rank. Figures are "
+            "drawn independently (correlated errors are not modelled).",
+            "",
+            "![Rank stability](rank-stability.png)",
+            "",
+        ]
+
+    out += [METHOD, "## Assumptions", ""]
+    uses = Counter(a for text in table["assumptions"] for a in text.split(";") if a)
+    flagged = int(table["assumed"].sum())
+    out.append(
+        f"{flagged} of {len(table)} candidates rest on at least one assumption. Each assumption "
+        "is something the sources do not say, with its reasoning:"
+    )
+    out.append("")
+    for assumption_id, assumption in sorted(report.assumptions.items()):
+        statement = getattr(assumption, "statement", "")
+        reasoning = getattr(assumption, "reasoning", "")
+        out.append(
+            f"- `{assumption_id}` ({uses.get(assumption_id, 0)} candidates): {statement} "
+            f"*Why:* {reasoning}"
+        )
+    notes = attrs.get("notes", [])
+    if notes:
+        out += ["", "Model notes (where the data lacked a figure the model needs):", ""]
+        out += [f"- {note}" for note in notes[:50]]
+        if len(notes) > 50:
+            out.append(f"- … and {len(notes) - 50} more (see `notes` in the JSON)")
+    out += ["", "## Sources", ""]
+    for source_id, source in sorted(report.sources.items()):
+        publisher = getattr(source, "publisher", "")
+        title = getattr(source, "title", "")
+        date = getattr(source, "date", "")
+        url = getattr(source, "url", "")
+        link = f" <{url}>" if url else ""
+        out.append(f"- `{source_id}`: {publisher}, *{title}*, {date}.{link}")
+    out.append("")
+    return "\n".join(out)
+
+
+def write_markdown(report: Report, path: str | Path) -> Path:
+    """Write `render_markdown(report)` to `path`."""
+    file = Path(path)
+    try:
+        file.write_text(render_markdown(report), "utf-8")
+    except OSError as error:
+        raise ExportError(f"cannot write {file}: {error}") from error
+    return file

@@ -1,0 +1,171 @@
+"""The pressure-point report: analysis once, then every file (CSV, JSON, Markdown, PNG).
+
+`build_report` runs the analyses (pressure points, key players, Monte Carlo) on one flow model;
+`write_report` writes the files with a list of *writers*, functions ``(report, folder) ->
+list[Path]``. To add a view (the HTML network view, say) pass or append another writer::
+
+    from labournet.export.report import DEFAULT_WRITERS, write_report
+    write_report(report, "out", writers=(*DEFAULT_WRITERS, my_html_writer))
+
+Example:
+    >>> import labournet, tempfile
+    >>> from labournet.export.report import build_report, write_report
+    >>> report = build_report(labournet.load_dataset(), draws=100)
+    >>> sorted(p.name for p in write_report(report, tempfile.mkdtemp()))[:3]
+    ['pressure-points.csv', 'pressure-points.json', 'rank-stability.png']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from labournet.analysis.flows import FlowModel, as_flow_model
+from labournet.analysis.keyplayers import KeyPlayersResult, key_players
+from labournet.analysis.pressure import pressure_points
+from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
+from labournet.dataset import Dataset
+from labournet.errors import ExportError
+from labournet.export.charts import rank_chart, revenue_chart
+from labournet.export.markdown import write_markdown
+from labournet.export.tables import write_csv, write_json
+
+__all__ = [
+    "Report",
+    "build_report",
+    "write_report",
+    "write_tables",
+    "write_charts",
+    "DEFAULT_WRITERS",
+    "Writer",
+    "MC_COLUMNS",
+]
+
+MC_COLUMNS = ("p_top_k", "rank_p05", "rank_p50", "rank_p95", "revenue_p05", "revenue_p50",
+              "revenue_p95", "workers_p05", "workers_p95")  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """Everything a report shows; ``table`` is the pressure table with Monte Carlo columns."""
+
+    name: str
+    model: FlowModel = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    key_players: KeyPlayersResult = field(repr=False)
+    uncertainty: UncertaintyResult | None = field(repr=False)
+    k: int
+    sources: Mapping[str, object] = field(repr=False, default_factory=dict)
+    assumptions: Mapping[str, object] = field(repr=False, default_factory=dict)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        return self.model.graph
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON document written as ``pressure-points.json``."""
+        attrs = self.table.attrs
+        return {
+            "dataset": self.name,
+            "regime": self.model.regime,
+            "weights": attrs.get("weights"),
+            "formula": attrs.get("formula"),
+            "projection": attrs.get("projection"),
+            "totals": {
+                "revenue": attrs.get("total_revenue"),
+                "workers": attrs.get("total_workers"),
+            },
+            "units": {"revenue": "USD per year", "workers": "persons"},
+            "notes": attrs.get("notes", []),
+            "candidates": self.table,
+            "key_players": self.key_players.to_dict(),
+            "uncertainty": self.uncertainty.to_dict() if self.uncertainty else None,
+            "assumptions": self.assumptions,
+            "sources": self.sources,
+        }
+
+
+Writer = Callable[[Report, Path], list[Path]]
+
+
+def build_report(
+    data: Dataset | nx.MultiDiGraph | FlowModel,
+    *,
+    k: int = 3,
+    draws: int = 1000,
+    seed: int | None = 0,
+    distribution: str = "triangular",
+    weights: Mapping[str, float] | None = None,
+    measures: Sequence[str] = ("degree", "betweenness", "pagerank"),
+    trace_limit: int | None = 25,
+    regime: str | None = None,
+) -> Report:
+    """Run every pressure-point analysis once. ``draws=0`` skips the Monte Carlo."""
+    model = as_flow_model(data, regime=regime)
+    table = pressure_points(model, weights=weights, trace_limit=trace_limit)
+    uncertainty = None
+    if draws:
+        uncertainty = monte_carlo(
+            model, draws=draws, seed=seed, k=k, distribution=distribution, weights=weights
+        )
+        mc = uncertainty.table
+        for column in MC_COLUMNS:
+            table[column] = mc[column]
+        table.attrs.update({f"mc_{key}": value for key, value in mc.attrs.items()})
+        table.attrs.update({"draws": draws, "k": k, "seed": seed, "distribution": distribution})
+    players = key_players(model, k, measures=measures, seed=seed)
+    graph = model.graph
+    name = str(graph.graph.get("name", "")) or "dataset"
+    return Report(
+        name=name,
+        model=model,
+        table=table,
+        key_players=players,
+        uncertainty=uncertainty,
+        k=k,
+        sources=dict(graph.graph.get("sources", {})),
+        assumptions=dict(graph.graph.get("assumptions", {})),
+    )
+
+
+def write_tables(report: Report, folder: Path) -> list[Path]:
+    """``pressure-points.csv`` and ``pressure-points.json``."""
+    return [
+        write_csv(report.table, folder / "pressure-points.csv"),
+        write_json(report.to_dict(), folder / "pressure-points.json"),
+    ]
+
+
+def write_charts(report: Report, folder: Path) -> list[Path]:
+    """``revenue-at-stake.png`` and, with a Monte Carlo, ``rank-stability.png``."""
+    files = [revenue_chart(report.table, folder / "revenue-at-stake.png")]
+    if report.uncertainty is not None:
+        files.append(rank_chart(report.table, folder / "rank-stability.png"))
+    return files
+
+
+def _write_markdown(report: Report, folder: Path) -> list[Path]:
+    return [write_markdown(report, folder / "report.md")]
+
+
+DEFAULT_WRITERS: tuple[Writer, ...] = (write_tables, write_charts, _write_markdown)
+"""The writers `write_report` uses. Hook: add the HTML view as one more writer."""
+
+
+def write_report(
+    report: Report, folder: str | Path, *, writers: Sequence[Writer] = DEFAULT_WRITERS
+) -> list[Path]:
+    """Write the report's files into `folder` (created if needed); returns their paths."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot create {out}: {error}") from error
+    files: list[Path] = []
+    for writer in writers:
+        files.extend(writer(report, out))
+    return files
