@@ -73,7 +73,7 @@ def draw_figures(
             f"unknown distribution '{distribution}' (use {' or '.join(DISTRIBUTIONS)})"
         )
     low, mode, high = (model.figure_values[:, i][:, None] for i in range(3))
-    u = rng.random((len(low), draws))
+    u = rng.random((draws, len(low))).T  # draw-major: chunking does not change the stream
     if distribution == "uniform":
         return low + (high - low) * u
     width = high - low

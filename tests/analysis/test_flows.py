@@ -1,0 +1,99 @@
+"""The flow model on tests/fixtures/pressure-small, against hand computation.
+
+The fixture (best estimates; figures in brackets are low/high where they differ):
+
+    rg -> h1 100 workers [80, 120]; h1 works_in s1 60, s2 40 [20, 60]  -> shares 0.6 / 0.4
+    rg -> h2 50 workers [40, 60];   h2 works_in s1 50                   -> share 1
+    rg -> h3 10 workers;            no works_in                          -> one slot, no sector
+    h1 -remits-> o1 600 [400, 800], h1 -remits-> rg 200
+    h2 -remits-> o1 300
+    o1 -remits-> b1 3, o1 -remits-> rg 1     -> o1 splits 0.75 / 0.25
+    b1 -remits-> rg (no figure, its only onward relation -> 1)
+    h3 -remits-> o2, and o2 forwards nothing: h3's money never reaches the regime.
+
+Routes and their revenue (best):
+    h1: a = e1,e4,e6 = 600 * 0.75 = 450; b = e1,e5 = 600 * 0.25 = 150; c = e2 = 200 -> 800
+    h2: a2 = e3,e4,e6 = 225; b2 = e3,e5 = 75 -> 300
+Placements (revenue, workers = W * sector share * route share of the host's revenue):
+    (h1,s1,a) 270, 100*.6*450/800 = 33.75   (h1,s2,a) 180, 22.5
+    (h1,s1,b)  90, 11.25                     (h1,s2,b)  60,  7.5
+    (h1,s1,c) 120, 15                        (h1,s2,c)  80, 10
+    (h2,s1,a2) 225, 37.5   (h2,s1,b2) 75, 12.5   (h3,-,-) 0, 10
+Totals: revenue 1100, workers 160.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import labournet
+from labournet.analysis.flows import Range, build_flow_model
+from labournet.errors import AnalysisError
+
+SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_flow_model(labournet.load_dataset(SMALL))
+
+
+def test_regime_hosts_and_placements(model):
+    assert model.regime == "rg"
+    assert model.hosts == ("h1", "h2", "h3")
+    assert model.n_placements == 9  # 2 slots x 3 routes + 1 x 2 + 1 route-less
+
+
+def test_totals_by_hand(model):
+    totals = model.totals()
+    assert totals.revenue.best == pytest.approx(1100)
+    assert totals.workers.best == pytest.approx(160)
+    # low: h1 at low: e1 400 -> 300 + 100 + 200 = 600; h2 300 -> 900
+    # high: e1 800 -> 600 + 200 + 200 = 1000; + 300 = 1300
+    assert totals.revenue == Range(pytest.approx(900), pytest.approx(1100), pytest.approx(1300))
+    # workers low 80 + 40 + 10 = 130, high 120 + 60 + 10 = 190
+    assert (totals.workers.low, totals.workers.high) == (pytest.approx(130), pytest.approx(190))
+
+
+def test_placements_by_hand(model):
+    revenue, workers = model.evaluate_ranges()
+    best = sorted(zip(np.round(revenue[:, 1], 6), np.round(workers[:, 1], 6), strict=True))
+    assert best == sorted(
+        [(270, 33.75), (90, 11.25), (120, 15), (180, 22.5), (60, 7.5), (80, 10),
+         (225, 37.5), (75, 12.5), (0, 10)]
+    )  # fmt: skip
+
+
+def test_latest_figure_wins(model):
+    used = {f.id for f in model.figures}
+    assert "f-e2" in used and "f-old" not in used
+
+
+def test_dead_end_is_noted(model):
+    assert any("h3" in note for note in model.notes)
+    assert "o2" not in model.candidate_index() and "e7" not in model.candidate_index()
+
+
+def test_unknown_and_non_candidate_ids(model):
+    with pytest.raises(AnalysisError, match="unknown id 'zz'"):
+        model.alive_after(["zz"])
+    with pytest.raises(AnalysisError, match="'act'"):
+        model.alive_after(["act"])
+    with pytest.raises(AnalysisError, match="regime itself"):
+        model.alive_after(["rg"])
+
+
+def test_regime_must_be_found():
+    dataset = labournet.load_dataset(SMALL)
+    with pytest.raises(AnalysisError, match="unknown regime"):
+        build_flow_model(dataset, regime="nowhere")
+    assert build_flow_model(dataset.to_networkx(), regime="rg").regime == "rg"
+
+
+def test_bundled_totals_match_the_stated_total():
+    model = build_flow_model(labournet.load_dataset())
+    stated = labournet.load_dataset().figures_for("kp", "revenue")[0]
+    assert model.totals().revenue.best == pytest.approx(stated.best)
