@@ -1,0 +1,101 @@
+"""`labournet report`, `scenario` and `key-players` on the bundled dataset (typer CliRunner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from labournet.cli._common import LabournetGroup
+from labournet.cli.report import key_players_command, report_command, scenario_command
+
+COMMANDS = {
+    "report": report_command,
+    "scenario": scenario_command,
+    "key-players": key_players_command,
+}
+
+
+def _app() -> typer.Typer:
+    """labournet's app once the commands are registered there; a local app until then."""
+    from labournet.cli import app
+
+    registered = {command.name for command in app.registered_commands}
+    if set(COMMANDS) <= registered:
+        return app
+    local = typer.Typer(cls=LabournetGroup, pretty_exceptions_enable=False)
+    for name, function in COMMANDS.items():
+        local.command(name)(function)
+    return local
+
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(_app(), list(args), env={"COLUMNS": "200"})
+
+
+def test_report_writes_files_and_prints_the_table(tmp_path: Path):
+    out = tmp_path / "report"
+    result = invoke("report", "-o", str(out), "--draws", "300")
+    assert result.exit_code == 0, result.output
+    assert "Pressure points: dprk-labour-2016" in result.output
+    assert "construction" in result.output and "cn" in result.output
+    assert "Key players (exact, k=3)" in result.output
+    for name in (
+        "pressure-points.csv",
+        "pressure-points.json",
+        "report.md",
+        "revenue-at-stake.png",
+    ):
+        assert (out / name).stat().st_size > 0, name
+
+
+def test_report_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("report", "--draws", "50")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "labournet-report" / "report.md").exists()
+
+
+def test_report_weights(tmp_path: Path):
+    result = invoke(
+        "report", "-o", str(tmp_path), "--draws", "0", "-w", "revenue=1", "-w", "reach=0"
+    )
+    assert result.exit_code == 0, result.output
+    bad = invoke("report", "-o", str(tmp_path), "--draws", "0", "-w", "charm=1")
+    assert bad.exit_code == 2
+    assert "unknown score component 'charm'" in bad.output
+
+
+def test_scenario(tmp_path: Path):
+    result = invoke("scenario", "--cut", "cn", "--cut", "ru")
+    assert result.exit_code == 0, result.output
+    assert "Scenario: cut cn, ru" in result.output
+    assert "$240.0M" in result.output  # 132M + 108M lost
+    assert "New ranking" in result.output
+
+
+def test_scenario_unknown_id_is_a_clean_error():
+    result = invoke("scenario", "--cut", "cn", "--cut", "atlantis")
+    assert result.exit_code == 2
+    assert "unknown id 'atlantis'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_key_players():
+    result = invoke("key-players", "--k", "2")
+    assert result.exit_code == 0, result.output
+    assert "Best 2 cuts (exact): cn, ru" in result.output
+    assert "degree" in result.output and "pagerank" in result.output
+    assert "Minimum node cut" in result.output
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_help_has_an_example(name: str):
+    result = invoke(name, "--help")
+    assert result.exit_code == 0
+    assert "Example: labournet " + name in result.output

@@ -1,0 +1,117 @@
+"""The report files: CSV, JSON, Markdown and PNG, for the bundled dataset and the small fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import labournet
+from labournet.analysis.pressure import pressure_points
+from labournet.errors import ExportError
+from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
+from labournet.export.tables import format_money, rich_table
+
+SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def bundled_report():
+    return build_report(labournet.load_dataset(), draws=200, seed=0)
+
+
+def test_writes_every_file(bundled_report, tmp_path):
+    files = write_report(bundled_report, tmp_path / "out")
+    names = {f.name for f in files}
+    assert names == {
+        "pressure-points.csv",
+        "pressure-points.json",
+        "report.md",
+        "revenue-at-stake.png",
+        "rank-stability.png",
+    }
+    for file in files:
+        assert file.stat().st_size > 500, file
+
+
+def test_csv_round_trips_the_table(bundled_report, tmp_path):
+    (csv,) = [f for f in write_report(bundled_report, tmp_path) if f.suffix == ".csv"]
+    table = pd.read_csv(csv, index_col="id", keep_default_na=False)
+    assert list(table.index) == list(bundled_report.table.index)
+    assert table.loc["cn", "revenue_best"] == pytest.approx(132e6)
+    assert {"p_top_k", "rank_p05", "rank_p95", "figures", "sources", "assumptions"} <= set(
+        table.columns
+    )
+
+
+def test_json_document(bundled_report, tmp_path):
+    write_report(bundled_report, tmp_path)
+    document = json.loads((tmp_path / "pressure-points.json").read_text("utf-8"))
+    assert document["regime"] == "kp"
+    assert document["totals"]["revenue"][1] == pytest.approx(300e6)
+    assert document["candidates"][0]["rank"] == 1
+    assert document["key_players"]["method"] == "exact"
+    assert "a-cn-ru-split" in document["assumptions"]
+    assert document["sources"]
+
+
+def test_markdown_explains_formula_assumptions_and_sources(bundled_report, tmp_path):
+    write_report(bundled_report, tmp_path)
+    text = (tmp_path / "report.md").read_text("utf-8")
+    assert text.startswith("# Pressure points: dprk-labour-2016")
+    for needle in (
+        "## The pressure score",
+        "score = w_revenue",
+        "## Key players",
+        "How the numbers are made",
+        "## Assumptions",
+        "a-cn-ru-split",
+        "## Sources",
+        "s-st-2016-09-13",
+        "revenue-at-stake.png",
+        "| 1 |",
+    ):
+        assert needle in text, needle
+
+
+def test_pngs_are_images(bundled_report, tmp_path):
+    for file in write_report(bundled_report, tmp_path):
+        if file.suffix == ".png":
+            assert file.read_bytes()[:8] == PNG
+
+
+def test_without_monte_carlo(tmp_path):
+    report = build_report(labournet.load_dataset(SMALL), draws=0, k=2)
+    names = {f.name for f in write_report(report, tmp_path)}
+    assert "rank-stability.png" not in names and "revenue-at-stake.png" in names
+    assert "p_top_k" not in report.table.columns
+
+
+def test_extra_writer_hook(tmp_path):
+    report = build_report(labournet.load_dataset(SMALL), draws=10)
+
+    def extra(report, folder):
+        path = folder / "extra.txt"
+        path.write_text(report.model.regime, "utf-8")
+        return [path]
+
+    files = write_report(report, tmp_path, writers=(*DEFAULT_WRITERS, extra))
+    assert (tmp_path / "extra.txt").read_text("utf-8") == "rg"
+    assert files[-1].name == "extra.txt"
+
+
+def test_unwritable_folder(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    report = build_report(labournet.load_dataset(SMALL), draws=0)
+    with pytest.raises(ExportError):
+        write_report(report, blocker / "sub")
+
+
+def test_rich_table_and_money():
+    table = pressure_points(labournet.load_dataset(SMALL))
+    assert rich_table(table, top=3).row_count == 3
+    assert format_money(132e6) == "$132.0M" and format_money(400) == "$400"
