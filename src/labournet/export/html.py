@@ -1,0 +1,506 @@
+"""Interactive HTML views of a network that open offline in any browser.
+
+pyvis sets up the vis-network options; the nodes and edges are built here as plain lists (pyvis's
+``add_edge`` compares each new edge with every earlier one, which takes seconds on large
+graphs, and it drops parallel edges). The page is labournet's own template:
+
+* every script and style is inline (vis-network from the pyvis package, the page's own code),
+  so the file needs no network; a Content-Security-Policy allows nothing else to load or run;
+* all data travels as one JSON block that is never executed, with ``<``, ``>``, ``&``,
+  U+2028 and U+2029 escaped, and the page builds its legend and tooltips with ``textContent``:
+  names and claims show as text, whatever they hold;
+* above `LARGE_GRAPH_NODES` nodes a view is laid out in Python (igraph's grid
+  Fruchterman-Reingold) and drawn with physics off, and the ``auto`` view shows the top-k
+  pressure points with a note rather than the whole network.
+
+Example:
+    >>> import labournet
+    >>> from labournet.export import build_html
+    >>> page = build_html(labournet.load_dataset(), view="focus", focus="qa")
+    >>> page.startswith("<!DOCTYPE html>") and "https://cdn" not in page
+    True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+
+from labournet.errors import ExportError
+from labournet.export._page import (
+    KIND_STYLES,
+    PageData,
+    _number,
+    build_page_data,
+    figure_text,
+)
+from labournet.export.views import (
+    LARGE_GRAPH_NODES,
+    NodeValues,
+    View,
+    ViewKind,
+    cut_scenario,
+    find_regime,
+    node_values,
+    select_view,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LARGE_GRAPH_NODES",
+    "DEFAULT_WIDTH_BY",
+    "KIND_STYLES",
+    "build_html",
+    "export_html",
+    "export_views",
+    "as_graph",
+    "safe_json",
+    "figure_text",
+    "pressure_scores",
+    "scores_from_pressure_table",
+    "write_html_views",
+    "SCORE_COLUMNS",
+]
+
+DEFAULT_WIDTH_BY: tuple[str, ...] = ("workers", "revenue")
+"""Edge width measures: each edge takes the first of these it has a figure for, scaled
+against the largest value of that same measure in the view."""
+
+_LAYOUT_ITERATIONS = 30
+_SCRIPT_END = re.compile(r"</(script)|<!--", re.IGNORECASE)
+
+Layout = Literal["auto", "physics", "precomputed"]
+
+
+def as_graph(source: Any) -> nx.MultiDiGraph:
+    """The networkx graph of a Dataset (``to_networkx``) or a networkx graph itself."""
+    if isinstance(source, nx.Graph):
+        if isinstance(source, nx.MultiDiGraph):
+            return source
+        return nx.MultiDiGraph(source)
+    to_networkx = getattr(source, "to_networkx", None)
+    if callable(to_networkx):
+        graph = to_networkx()
+        if isinstance(graph, nx.Graph):
+            return as_graph(graph)
+    raise ExportError(
+        f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
+    )
+
+
+def safe_json(value: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so no ``</script>`` or ``<!--`` can end or
+    bend the element; U+2028 and U+2029 are escaped for old JavaScript parsers.
+
+    >>> safe_json({"name": "</script><b>"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    try:
+        text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ExportError(f"cannot write the view's data as JSON: {error}") from error
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def build_html(
+    source: Any,
+    *,
+    title: str | None = None,
+    view: ViewKind = "auto",
+    scores: pd.DataFrame | None = None,
+    size_by: str = "pressure_score",
+    width_by: str | Sequence[str] = DEFAULT_WIDTH_BY,
+    top_k: int = 10,
+    focus: str | None = None,
+    depth: int = 1,
+    cut: Iterable[str] = (),
+    regime: str | None = None,
+    max_nodes: int = LARGE_GRAPH_NODES,
+    layout: Layout = "auto",
+    seed: int = 0,
+    vis_options: Mapping[str, Any] | None = None,
+) -> str:
+    """The HTML page of one view of ``source`` (a Dataset or a networkx graph).
+
+    Parameters
+    ----------
+    view:
+        ``network`` (everything), ``top`` (the ``top_k`` nodes by ``size_by`` and their
+        neighbours), ``focus`` (``focus`` and everything within ``depth`` steps) or ``auto``
+        (focus if given, top above ``max_nodes`` nodes, else network).
+    scores:
+        Optional DataFrame indexed by node id with numeric columns (``pressure_score``,
+        ``betweenness``, ...). Nodes are sized by ``size_by``, or by degree if it is absent;
+        tooltips list each node's scores and ranks.
+    width_by:
+        Measure (or measures, first found wins) whose edge figures set edge widths.
+    cut:
+        Entity or relation ids of a scenario: they are marked, together with everything that
+        loses its connection to the ``regime`` node (found by role when not given).
+    layout:
+        ``physics`` (laid out in the browser), ``precomputed`` (in Python, physics off) or
+        ``auto`` (precomputed above ``max_nodes`` drawn nodes).
+    vis_options:
+        vis-network options merged over the defaults (e.g. ``{"physics": {"solver": ...}}``).
+    """
+    G = as_graph(source)
+    if G.number_of_nodes() == 0:
+        raise ExportError("the network is empty: nothing to draw")
+    measures = (width_by,) if isinstance(width_by, str) else tuple(width_by)
+    values = node_values(G, scores, size_by)
+    chosen = select_view(
+        G, values, view=view, top_k=top_k, focus=focus, depth=depth, max_nodes=max_nodes
+    )
+    cut_ids = tuple(cut)
+    marks = cut_scenario(G, cut_ids, regime=regime) if cut_ids else None
+    try:
+        regime_node: Hashable | None = marks.regime if marks else find_regime(G, regime)
+    except ExportError:
+        if regime is not None:
+            raise
+        regime_node = None
+    shown = set(chosen.nodes)
+    if marks is not None:
+        shown |= marks.cut_nodes
+    if layout not in ("auto", "physics", "precomputed"):
+        raise ExportError(f"unknown layout '{layout}' (use auto, physics or precomputed)")
+    part = PageData.of(G, shown)
+    precompute = layout == "precomputed" or (layout == "auto" and len(part.nodes) > max_nodes)
+    data = build_page_data(
+        G,
+        part,
+        values=values,
+        view=chosen,
+        marks=marks,
+        regime=regime_node,
+        scores=scores,
+        measures=measures,
+        positions=_layout(part, seed) if precompute else None,
+    )
+    name = str(G.graph.get("name") or "network")
+    data.update(
+        title=title if title is not None else f"{name}: {_view_phrase(G, chosen, values, marks)}",
+        subtitle=(
+            f"{len(part.nodes):,} of {G.number_of_nodes():,} entities, "
+            f"{len(part.edges):,} of {G.number_of_edges():,} relations"
+        ),
+        note=chosen.note,
+        view=chosen.kind,
+        layout="precomputed" if precompute else "physics",
+        options=_vis_options(large=precompute, directed=True),
+    )
+    if marks is not None and data["cut"] is not None:
+        data["cut"]["flows"] = _scenario_numbers(G, cut_ids, regime)
+    if vis_options:
+        _merge(data["options"], vis_options)
+    return _render(data)
+
+
+SCORE_COLUMNS: Mapping[str, str] = {
+    "score": "pressure_score",
+    "revenue_best": "revenue_best",
+    "workers_best": "workers_best",
+    "dependent_hosts": "dependent_hosts",
+    "n_actors": "n_actors",
+}
+"""Columns of `labournet.analysis.pressure.pressure_points` a view shows, under their names."""
+
+
+def scores_from_pressure_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Node scores for a view from a pressure-point table (``score`` becomes
+    ``pressure_score``); relation candidates are dropped by the view, as they are not nodes."""
+    present = {k: v for k, v in SCORE_COLUMNS.items() if k in table.columns}
+    return table[list(present)].rename(columns=present).astype(float)
+
+
+def pressure_scores(source: Any, *, regime: str | None = None) -> pd.DataFrame:
+    """Pressure-point scores of every candidate, ready for ``export_html(scores=...)``.
+
+    Raises `AnalysisError` when the network has no flows to score (no regime, no figures).
+    """
+    from labournet.analysis.pressure import pressure_points
+
+    return scores_from_pressure_table(pressure_points(as_graph(source), regime=regime))
+
+
+def write_html_views(report: Any, folder: str | Path) -> list[Path]:
+    """A writer for `labournet.export.report.write_report`: the report's HTML views.
+
+    Uses the report's graph (``report.model.graph``) and its pressure table for sizes and
+    tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
+    """
+    scores = scores_from_pressure_table(report.table)
+    views = export_views(report.model.graph, folder, scores=scores)
+    return list(views.values())
+
+
+def _scenario_numbers(G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | None) -> dict:
+    """Revenue and workers a cut removes, from the flow analysis, when it applies."""
+    from labournet.analysis.scenario import scenario
+    from labournet.errors import AnalysisError
+
+    try:
+        result = scenario(G, cut, regime=regime)
+    except AnalysisError as error:
+        return {"error": str(error)}
+    revenue, workers = result.revenue_lost, result.workers_lost
+    return {
+        "revenue": f"{_number(revenue.best)} ({_number(revenue.low)}–{_number(revenue.high)})"
+        " USD per year",
+        "share": f"{result.revenue_lost_share * 100:.0f}%",
+        "workers": f"{_number(workers.best)} ({_number(workers.low)}–{_number(workers.high)})",
+        "assumed": bool(result.assumptions),
+    }
+
+
+def _view_phrase(G: nx.MultiDiGraph, view: View, values: NodeValues, marks: Any) -> str:
+    if view.kind == "top":
+        return f"top {len(view.top)} by {values.column} and their neighbours"
+    if view.kind == "focus":
+        name = G.nodes[view.focus].get("name", view.focus)
+        steps = "step" if view.depth == 1 else "steps"
+        return f"{name} and everything within {view.depth} {steps}"
+    return "the whole network" + (" with a scenario cut" if marks is not None else "")
+
+
+def export_html(source: Any, path: str | Path, **options: Any) -> Path:
+    """Write `build_html` of ``source`` to ``path`` and return the path.
+
+    >>> import labournet, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "view.html"
+    >>> export_html(labournet.load_dataset(), out, view="top", top_k=3) == out
+    True
+    """
+    page = build_html(source, **options)
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error}") from error
+    return target
+
+
+def export_views(
+    source: Any,
+    folder: str | Path,
+    *,
+    scores: pd.DataFrame | None = None,
+    top_k: int = 10,
+    **options: Any,
+) -> dict[str, Path]:
+    """Write the views a report links to: ``network.html`` and ``pressure-points.html``.
+
+    The network view falls back to the top-k view (with a note) above `LARGE_GRAPH_NODES`.
+    Returns the written files by view name. ``labournet report`` calls this.
+    """
+    G = as_graph(source)
+    out = Path(folder)
+    return {
+        "network": export_html(
+            G, out / "network.html", view="auto", scores=scores, top_k=top_k, **options
+        ),
+        "top": export_html(
+            G, out / "pressure-points.html", view="top", scores=scores, top_k=top_k, **options
+        ),
+    }
+
+
+def _layout(sub: PageData, seed: int) -> dict[Hashable, tuple[float, float]]:
+    """Positions for a large view: igraph's grid Fruchterman-Reingold, in vis-network units."""
+    import igraph
+    import numpy as np
+
+    nodes = [node for node, _ in sub.nodes]
+    count = len(nodes)
+    if count == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v, _, _ in sub.edges if u != v]
+    graph = igraph.Graph(n=count, edges=edges, directed=False)
+    # the grid variant is only fast when nodes start spread over about sqrt(n) units
+    spread = math.sqrt(count) / 2
+    start = np.random.default_rng(seed).uniform(-spread, spread, size=(count, 2)).tolist()
+    coords = np.asarray(
+        graph.layout_fruchterman_reingold(
+            seed=start, niter=_LAYOUT_ITERATIONS, grid=count > 1000
+        ).coords
+    )
+    coords -= coords.mean(axis=0)
+    extent = float(np.abs(coords).max()) or 1.0
+    # about 60 px of room per node on each side of the square the view fills
+    coords = np.round(coords * (30.0 * math.sqrt(count) / extent), 1)
+    return {node: (float(coords[i, 0]), float(coords[i, 1])) for i, node in enumerate(nodes)}
+
+
+def _vis_options(*, large: bool, directed: bool) -> dict[str, Any]:
+    """vis-network options, started from pyvis's defaults and its physics presets."""
+    from pyvis.network import Network
+
+    net = Network(directed=directed, height="100%", width="100%", cdn_resources="in_line")
+    net.force_atlas_2based(
+        gravity=-140,
+        central_gravity=0.015,
+        spring_length=140,
+        spring_strength=0.06,
+        damping=0.5,
+        overlap=1,
+    )
+    net.toggle_hide_edges_on_drag(large)
+    net.toggle_physics(not large)
+    net.set_edge_smooth("continuous")
+    options: dict[str, Any] = json.loads(net.options.to_json())
+    options["physics"]["stabilization"] = {
+        "enabled": not large,
+        "iterations": 600,
+        "updateInterval": 25,
+        "fit": True,
+    }
+    options["physics"]["minVelocity"] = 1.5
+    options["edges"] = {
+        "arrows": {"to": {"enabled": directed, "scaleFactor": 0.6}},
+        "color": {"inherit": False},
+        "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.35},
+        "selectionWidth": 2,
+    }
+    options["nodes"] = {
+        "font": {
+            "size": 17,
+            "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+            "color": "#1a1a1a",
+            "strokeWidth": 4,
+            "strokeColor": "#ffffff",
+        },
+        "scaling": {"label": {"enabled": False}},
+        "widthConstraint": {"maximum": 150},
+    }
+    if large:
+        # labels appear only when zoomed in far enough to read them
+        options["nodes"]["scaling"] = {"label": {"enabled": True, "drawThreshold": 9}}
+    options["interaction"] = {
+        "hover": True,
+        "tooltipDelay": 100,
+        "hideEdgesOnDrag": large,
+        "hideEdgesOnZoom": large,
+        "navigationButtons": False,
+        "keyboard": {"enabled": True, "bindToWindow": False},
+        "multiselect": False,
+    }
+    options["layout"] = {"randomSeed": 7, "improvedLayout": not large}
+    options.pop("configure", None)
+    return options
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+
+
+_ASSETS_CACHE: dict[str, str] = {}
+
+
+def _asset(name: str) -> str:
+    """A file of labournet's page template, or of vis-network from the pyvis package."""
+    if name in _ASSETS_CACHE:
+        return _ASSETS_CACHE[name]
+    if name.startswith("vis-network"):
+        text = _vis_asset(name)
+    else:
+        text = files("labournet.export").joinpath("templates", name).read_text(encoding="utf-8")
+    _ASSETS_CACHE[name] = text
+    return text
+
+
+def _vis_asset(name: str) -> str:
+    try:
+        root = files("pyvis")
+    except ModuleNotFoundError as error:
+        raise ExportError("pyvis is not installed; it ships the vis-network library") from error
+    for folder in ("lib", "templates/lib"):
+        base = root.joinpath(*folder.split("/"))
+        if not base.is_dir():
+            continue
+        versions = sorted(
+            (entry for entry in base.iterdir() if entry.name.startswith("vis-")),
+            key=lambda entry: [int(part) for part in re.findall(r"\d+", entry.name)],
+        )
+        for entry in reversed(versions):
+            candidate = entry.joinpath(name)
+            if candidate.is_file():
+                return candidate.read_text(encoding="utf-8")
+    raise ExportError(f"cannot find {name} in the pyvis package")
+
+
+def _inline(code: str, what: str) -> str:
+    """Code to place inside a <script>/<style> element, refused if it could close it early."""
+    match = _SCRIPT_END.search(code) or re.search(r"</style", code, re.IGNORECASE)
+    if match:
+        raise ExportError(f"{what} contains '{match.group(0)}' and cannot be inlined safely")
+    return code
+
+
+def _hash(code: str) -> str:
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _render(data: dict[str, Any]) -> str:
+    # the hashes in the policy cover each script element's exact text
+    vis_js = "\n" + _inline(_asset("vis-network.min.js"), "vis-network.min.js") + "\n"
+    app_js = "\n" + _inline(_asset("view.js"), "view.js") + "\n"
+    vis_css = _inline(_asset("vis-network.css"), "vis-network.css")
+    app_css = _inline(_asset("view.css"), "view.css")
+    policy = (
+        "default-src 'none'; "
+        f"script-src {_hash(vis_js)} {_hash(app_js)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    escape = html.escape
+    note = data["note"]
+    parts = [
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        '<meta name="generator" content="labournet">\n',
+        f"<title>{escape(data['title'])}</title>\n",
+        f"<style>\n{vis_css}\n</style>\n<style>\n{app_css}\n</style>\n</head>\n<body>\n",
+        '<header id="ln-header">\n',
+        f'<h1 id="ln-title">{escape(data["title"])}</h1>\n',
+        f'<p id="ln-subtitle">{escape(data["subtitle"])}</p>\n',
+        f'<p id="ln-note" role="note">{escape(note)}</p>\n' if note else "",
+        "</header>\n",
+        '<main id="ln-main">\n<aside id="ln-side" aria-label="Legend and filters"></aside>\n',
+        '<div id="ln-network" aria-label="Network view"></div>\n',
+        '<div id="ln-tooltip" role="tooltip" hidden></div>\n</main>\n',
+        '<script type="application/json" id="ln-data">',
+        safe_json(data),
+        "</script>\n",
+        f"<script>{vis_js}</script>\n",
+        f"<script>{app_js}</script>\n",
+        "</body>\n</html>\n",
+    ]
+    return "".join(parts)

@@ -1,0 +1,278 @@
+"""Which part of a network a view shows, and what a cut would remove.
+
+Pure functions over a networkx graph (the model of `Dataset.to_networkx`); the HTML exporter
+draws what they select.
+
+* `node_values`: the number each node is sized and ranked by (a score column, else degree).
+* `select_view`: the whole network, the top-k nodes with their neighbours, or one entity's
+  neighbourhood.
+* `cut_scenario`: cut entities and relations, and what is then no longer connected to the
+  regime node.
+
+Example:
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("kp", "cn", key="r1", id="r1")
+    >>> _ = G.add_edge("cn", "garments", key="r2", id="r2")
+    >>> marks = cut_scenario(G, ["cn"], regime="kp")
+    >>> sorted(marks.cut_nodes), sorted(marks.disconnected_nodes)
+    (['cn'], ['garments'])
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Container, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+
+from labournet.errors import ExportError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LARGE_GRAPH_NODES",
+    "ViewKind",
+    "NodeValues",
+    "View",
+    "CutMarks",
+    "node_values",
+    "find_regime",
+    "select_view",
+    "cut_scenario",
+]
+
+LARGE_GRAPH_NODES = 2000
+"""Above this many nodes a view is drawn from a layout computed in Python with physics off,
+and the ``auto`` view shows the top-k pressure points instead of the whole network."""
+
+ViewKind = Literal["auto", "network", "top", "focus"]
+
+EdgeKey = tuple[Hashable, Hashable, Hashable]
+
+
+@dataclass(frozen=True)
+class NodeValues:
+    """The number each node is sized and ranked by, and where it comes from."""
+
+    values: Mapping[Hashable, float]
+    column: str
+    """The score column used, or ``"degree"`` when the fallback was taken."""
+    fallback: bool = False
+    """True when the asked-for score was absent and degree was used instead."""
+
+    def ranked(
+        self, count: int | None = None, among: Container[Hashable] | None = None
+    ) -> list[Hashable]:
+        """Node ids from the highest value down (ties by id), optionally the first ``count``
+        of those in ``among``."""
+        values = self.values
+        nodes: Iterable[Hashable] = values
+        if among is not None:
+            nodes = [node for node in values if node in among]
+
+        def key(node: Hashable) -> tuple[float, str]:
+            return (-values[node], str(node))
+
+        if count is None:
+            return sorted(nodes, key=key)
+        return heapq.nsmallest(count, nodes, key=key)
+
+
+@dataclass(frozen=True)
+class View:
+    """The nodes a view draws, with what the page should say about the choice."""
+
+    kind: Literal["network", "top", "focus"]
+    nodes: frozenset[Hashable]
+    top: tuple[Hashable, ...] = ()
+    """The ranked top-k nodes (for the top view; empty otherwise)."""
+    focus: Hashable | None = None
+    depth: int = 0
+    note: str = ""
+    """Why the view is not the whole network, when it was chosen for the reader."""
+
+
+@dataclass(frozen=True)
+class CutMarks:
+    """What a scenario cut removes: the cut itself, and what loses its link to the regime."""
+
+    regime: Hashable
+    cut_nodes: frozenset[Hashable] = frozenset()
+    cut_edges: frozenset[EdgeKey] = frozenset()
+    """Cut relations, and every relation of a cut entity."""
+    disconnected_nodes: frozenset[Hashable] = frozenset()
+    """Nodes connected to the regime (ignoring direction) before the cut and not after."""
+    disconnected_edges: frozenset[EdgeKey] = field(default_factory=frozenset)
+    """Relations of disconnected nodes that are not cut themselves."""
+    requested: tuple[str, ...] = ()
+
+
+def node_values(
+    G: nx.MultiDiGraph, scores: pd.DataFrame | None = None, size_by: str = "pressure_score"
+) -> NodeValues:
+    """The ``size_by`` column of ``scores`` for each node, falling back to degree if absent.
+
+    Nodes missing from ``scores`` (or with NaN) get 0, so that every drawn node has a size.
+    """
+    if scores is not None and size_by in getattr(scores, "columns", ()):
+        column = scores[size_by]
+        known: dict[Hashable, float] = {}
+        for node, value in column.items():
+            number = _finite(value)
+            if number is not None:
+                known[node] = number
+        if any(node in G for node in known):
+            return NodeValues({node: known.get(node, 0.0) for node in G}, size_by)
+    return NodeValues({node: float(degree) for node, degree in G.degree()}, "degree", fallback=True)
+
+
+def find_regime(G: nx.MultiDiGraph, regime: Hashable | None = None) -> Hashable:
+    """The regime node: the one given, ``G.graph["regime"]``, or the node whose role is regime."""
+    if regime is not None:
+        if regime not in G:
+            raise ExportError(f"regime node '{regime}' is not in the network")
+        return regime
+    named = G.graph.get("regime")
+    if named is not None and named in G:
+        return named
+    for node, data in G.nodes(data=True):
+        if data.get("role") == "regime":
+            return node
+    raise ExportError("no regime node: give one (--regime ID) or mark a node with role 'regime'")
+
+
+def select_view(
+    G: nx.MultiDiGraph,
+    values: NodeValues,
+    *,
+    view: ViewKind = "auto",
+    top_k: int = 10,
+    focus: Hashable | None = None,
+    depth: int = 1,
+    max_nodes: int = LARGE_GRAPH_NODES,
+) -> View:
+    """Choose the nodes to draw.
+
+    ``auto`` is ``focus`` when a focus is given, ``top`` when the network has more than
+    ``max_nodes`` nodes, and ``network`` otherwise.
+    """
+    if top_k < 1:
+        raise ExportError(f"top_k must be at least 1, not {top_k}")
+    if depth < 0:
+        raise ExportError(f"depth must be 0 or more, not {depth}")
+    note = ""
+    if view == "auto":
+        if focus is not None:
+            view = "focus"
+        elif G.number_of_nodes() > max_nodes:
+            view = "top"
+            note = (
+                f"This network has {G.number_of_nodes():,} entities, more than the "
+                f"{max_nodes:,} a browser draws comfortably, so this view shows the top {top_k} "
+                f"by {values.column} and their neighbours. Export with the view 'network' "
+                "to draw everything (laid out in advance, physics off)."
+            )
+        else:
+            view = "network"
+    if view == "network":
+        return View("network", frozenset(G.nodes), note=note)
+    if view == "top":
+        top = tuple(values.ranked(top_k))
+        nodes = _neighbourhood(G, top, 1)
+        if len(nodes) > max_nodes:
+            neighbours = nodes - set(top)
+            room = max(max_nodes - len(top), 0)
+            kept = values.ranked(room, among=neighbours)
+            note = (
+                f"{note} Of the {len(neighbours):,} neighbours of the top {len(top)}, the "
+                f"{len(kept):,} with the highest {values.column} are drawn."
+            ).strip()
+            nodes = frozenset((*top, *kept))
+        return View("top", nodes, top=top, note=note)
+    if view == "focus":
+        if focus is None:
+            raise ExportError("the focus view needs an entity id (--focus ID)")
+        if focus not in G:
+            raise ExportError(f"unknown entity '{focus}' (--focus)")
+        return View("focus", _neighbourhood(G, [focus], depth), focus=focus, depth=depth)
+    raise ExportError(f"unknown view '{view}' (use auto, network, top or focus)")
+
+
+def cut_scenario(
+    G: nx.MultiDiGraph, cut: Iterable[str], *, regime: Hashable | None = None
+) -> CutMarks:
+    """Mark what cutting entities or relations (by id) removes from the regime's network.
+
+    A relation is found by its ``id`` attribute or its edge key. Connection is taken without
+    regard to direction: a sector only reached through a cut host is disconnected.
+    """
+    requested = tuple(dict.fromkeys(str(item) for item in cut))
+    root = find_regime(G, regime)
+    by_id: dict[str, list[EdgeKey]] = {}
+    for u, v, key, rid in G.edges(keys=True, data="id"):
+        by_id.setdefault(str(rid if rid is not None else key), []).append((u, v, key))
+    nodes_by_str = {str(node): node for node in G}
+    cut_nodes: set[Hashable] = set()
+    cut_edges: set[EdgeKey] = set()
+    unknown = []
+    for item in requested:
+        if item in nodes_by_str:
+            cut_nodes.add(nodes_by_str[item])
+        elif item in by_id:
+            cut_edges.update(by_id[item])
+        else:
+            unknown.append(item)
+    if unknown:
+        raise ExportError(f"unknown entity or relation id to cut: {', '.join(unknown)}")
+    if root in cut_nodes:
+        raise ExportError(f"cannot cut the regime node '{root}' itself")
+    for node in cut_nodes:
+        cut_edges.update(G.in_edges(node, keys=True))
+        cut_edges.update(G.out_edges(node, keys=True))
+    before = nx.node_connected_component(G.to_undirected(as_view=True), root)
+    remaining = nx.restricted_view(G, cut_nodes, cut_edges)
+    after = nx.node_connected_component(remaining.to_undirected(as_view=True), root)
+    lost = frozenset(before - after - cut_nodes)
+    lost_edges = {
+        edge
+        for node in lost
+        for edge in (*G.in_edges(node, keys=True), *G.out_edges(node, keys=True))
+        if edge not in cut_edges
+    }
+    return CutMarks(
+        regime=root,
+        cut_nodes=frozenset(cut_nodes),
+        cut_edges=frozenset(cut_edges),
+        disconnected_nodes=lost,
+        disconnected_edges=frozenset(lost_edges),
+        requested=requested,
+    )
+
+
+def _neighbourhood(G: nx.MultiDiGraph, seeds: Iterable[Hashable], depth: int) -> frozenset:
+    """Nodes within ``depth`` steps of any seed, ignoring edge direction."""
+    seen = set(seeds)
+    frontier = set(seen)
+    for _ in range(depth):
+        nxt: set[Hashable] = set()
+        for node in frontier:
+            nxt.update(G.successors(node))
+            nxt.update(G.predecessors(node))
+        frontier = nxt - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return frozenset(seen)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
