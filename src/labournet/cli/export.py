@@ -1,0 +1,219 @@
+"""`labournet export`: interactive HTML views and graph files (GraphML, GEXF, JSON).
+
+Every command reads PATH: a dataset folder (default: the bundled dataset), or a GraphML,
+GEXF, JSON or CSV edge-list file. ``-o -`` writes to standard output.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from labournet.cli._common import LabournetGroup, console
+from labournet.errors import ExportError
+
+__all__ = ["export_app", "load_network", "read_scores"]
+
+export_app = typer.Typer(
+    cls=LabournetGroup,
+    name="export",
+    help=(
+        "Write a network as a shareable HTML view or a graph file for Gephi and other tools."
+        "\n\nExample: labournet export html -o network.html"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+NetworkPathArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Dataset folder, or a .graphml/.gexf/.json/.csv network file "
+        "(default: the bundled dataset data/dprk-labour-2016).",
+        show_default=False,
+    ),
+]
+
+
+class ViewChoice(StrEnum):
+    auto = "auto"
+    network = "network"
+    top = "top"
+    focus = "focus"
+
+
+class LayoutChoice(StrEnum):
+    auto = "auto"
+    physics = "physics"
+    precomputed = "precomputed"
+
+
+def load_network(path: Path | None) -> Any:
+    """A Dataset for a dataset folder (or None), else the networkx graph read from the file."""
+    if path is None or path.is_dir():
+        from labournet.dataset import load_dataset
+
+        return load_dataset(path)
+    if path.suffix.lower() == ".json" or (
+        path.suffix.lower() == ".graphml" and _written_here(path)
+    ):
+        from labournet.export.graphfile import read_graphfile
+
+        return read_graphfile(path)
+    from labournet.graph import read_graph
+
+    return read_graph(path)
+
+
+def _written_here(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return b"labournet.encoding" in file.read(1 << 20)
+    except OSError:
+        return False
+
+
+def read_scores(path: Path) -> Any:
+    """Scores from a CSV file: an ``id`` column (node ids) and numeric score columns."""
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(path, dtype={"id": str})
+    except (OSError, ValueError) as error:
+        raise ExportError(f"cannot read scores from {path}: {error}") from error
+    if "id" not in table.columns:
+        raise ExportError(f"{path}: the scores file needs an 'id' column of entity ids")
+    return table.set_index("id")
+
+
+def _write(out: Path, write: Any, suffix: str) -> Path | None:
+    """Call ``write(path)``; for ``-`` write to a temporary file and copy it to stdout."""
+    if str(out) != "-":
+        return write(out)
+    with tempfile.TemporaryDirectory() as folder:
+        written = write(Path(folder) / f"out{suffix}")
+        with written.open("rb") as file:
+            shutil.copyfileobj(file, sys.stdout.buffer)
+        sys.stdout.flush()
+    return None
+
+
+def _done(path: Path | None, what: str) -> None:
+    if path is not None:
+        console.print(f"[green]wrote[/] {what} {path}", highlight=False)
+
+
+Output = Annotated[
+    Path, typer.Option("--output", "-o", help="File to write ('-' for standard output).")
+]
+
+
+@export_app.command("html")
+def html_command(
+    path: NetworkPathArg = None,
+    output: Output = Path("network.html"),
+    view: Annotated[
+        ViewChoice,
+        typer.Option(
+            help="network, top (top-k and neighbours), focus, or auto (focus if --focus, "
+            "top above --max-nodes entities, else network)."
+        ),
+    ] = ViewChoice.auto,
+    top: Annotated[int, typer.Option("--top", "-k", help="How many top pressure points.")] = 10,
+    focus: Annotated[str | None, typer.Option(help="Show this entity's neighbourhood.")] = None,
+    depth: Annotated[int, typer.Option(help="Steps around --focus to include.")] = 1,
+    cut: Annotated[
+        list[str] | None,
+        typer.Option(help="Entity or relation id to cut in a scenario (repeatable)."),
+    ] = None,
+    regime: Annotated[
+        str | None,
+        typer.Option(help="The regime node for --cut (default: the node with role regime)."),
+    ] = None,
+    scores: Annotated[
+        Path | None, typer.Option(help="CSV of scores: an id column and numeric columns.")
+    ] = None,
+    size_by: Annotated[
+        str, typer.Option(help="Score column that sizes nodes (else degree).")
+    ] = "pressure_score",
+    width_by: Annotated[
+        list[str] | None,
+        typer.Option(help="Edge figure measure for widths (repeatable; default workers, revenue)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+    layout: Annotated[
+        LayoutChoice, typer.Option(help="physics, precomputed, or auto (by size).")
+    ] = LayoutChoice.auto,
+    max_nodes: Annotated[
+        int, typer.Option(help="Above this many entities: precomputed layout and the top view.")
+    ] = 2000,
+) -> None:
+    """Write an interactive HTML view that opens offline in any browser.
+
+    Example: labournet export html --cut cn --cut ru -o scenario.html
+    """
+    from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
+
+    source = load_network(path)
+    options: dict[str, Any] = {
+        "view": view.value,
+        "top_k": top,
+        "focus": focus,
+        "depth": depth,
+        "cut": tuple(cut or ()),
+        "regime": regime,
+        "scores": read_scores(scores) if scores is not None else None,
+        "size_by": size_by,
+        "width_by": tuple(width_by) if width_by else DEFAULT_WIDTH_BY,
+        "title": title,
+        "layout": layout.value,
+        "max_nodes": max_nodes,
+    }
+    if str(output) == "-":
+        sys.stdout.write(build_html(source, **options))
+        sys.stdout.flush()
+        return
+    _done(export_html(source, output, **options), "HTML view")
+
+
+@export_app.command("graphml")
+def graphml_command(path: NetworkPathArg = None, output: Output = Path("network.graphml")) -> None:
+    """Write GraphML with every attribute (figures flattened; reads back losslessly).
+
+    Example: labournet export graphml data/dprk-labour-2016 -o network.graphml
+    """
+    from labournet.export.graphfile import export_graphml
+
+    source = load_network(path)
+    _done(_write(output, lambda p: export_graphml(source, p), ".graphml"), "GraphML")
+
+
+@export_app.command("gexf")
+def gexf_command(path: NetworkPathArg = None, output: Output = Path("network.gexf")) -> None:
+    """Write GEXF 1.2 for Gephi: labels, colours by kind, flattened figures and estimates.
+
+    Example: labournet export gexf -o network.gexf
+    """
+    from labournet.export.graphfile import export_gexf
+
+    source = load_network(path)
+    _done(_write(output, lambda p: export_gexf(source, p), ".gexf"), "GEXF")
+
+
+@export_app.command("json")
+def json_command(path: NetworkPathArg = None, output: Output = Path("network.json")) -> None:
+    """Write networkx node-link JSON with every attribute (reads back losslessly).
+
+    Example: labournet export json -o - | jq '.nodes | length'
+    """
+    from labournet.export.graphfile import export_json
+
+    source = load_network(path)
+    _done(_write(output, lambda p: export_json(source, p), ".json"), "JSON")
