@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import LabournetGroup, console
+from labournet.cli._common import LabournetGroup, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -93,6 +93,22 @@ def read_scores(path: Path) -> Any:
     return table.set_index("id")
 
 
+def _scores(source: Any, path: Path | None, skip: bool, regime: str | None) -> Any:
+    """Scores from a CSV file, else the pressure-point analysis; None when there are none."""
+    if path is not None:
+        return read_scores(path)
+    if skip:
+        return None
+    from labournet.errors import AnalysisError
+    from labournet.export.html import pressure_scores
+
+    try:
+        return pressure_scores(source, regime=regime)
+    except AnalysisError as error:
+        err_console.print(f"note: no pressure scores ({error}); sizing nodes by degree")
+        return None
+
+
 def _write(out: Path, write: Any, suffix: str) -> Path | None:
     """Call ``write(path)``; for ``-`` write to a temporary file and copy it to stdout."""
     if str(out) != "-":
@@ -138,8 +154,15 @@ def html_command(
         typer.Option(help="The regime node for --cut (default: the node with role regime)."),
     ] = None,
     scores: Annotated[
-        Path | None, typer.Option(help="CSV of scores: an id column and numeric columns.")
+        Path | None,
+        typer.Option(
+            help="CSV of scores: an id column and numeric columns (default: the pressure-point "
+            "analysis, when the network has flows to score)."
+        ),
     ] = None,
+    no_scores: Annotated[
+        bool, typer.Option("--no-scores", help="Size nodes by degree; skip the analysis.")
+    ] = False,
     size_by: Annotated[
         str, typer.Option(help="Score column that sizes nodes (else degree).")
     ] = "pressure_score",
@@ -169,7 +192,7 @@ def html_command(
         "depth": depth,
         "cut": tuple(cut or ()),
         "regime": regime,
-        "scores": read_scores(scores) if scores is not None else None,
+        "scores": _scores(source, scores, no_scores, regime),
         "size_by": size_by,
         "width_by": tuple(width_by) if width_by else DEFAULT_WIDTH_BY,
         "title": title,

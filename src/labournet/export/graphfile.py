@@ -560,6 +560,8 @@ def export_gexf(source: Any, path: str | Path) -> Path:
         attrs["id"] = str(data.get("id", k))  # the GEXF edge id
         attrs["label"] = str(data.get("kind", ""))
         gexf.add_edge(u, v, key=k, **attrs)
+    _one_type_per_attribute([data for _, data in gexf.nodes(data=True)])
+    _one_type_per_attribute([data for _, _, data in gexf.edges(data=True)])
     gexf.graph.update(
         {k: v for k, v in flat.graph.items() if isinstance(v, str | int | float | bool)}
     )
@@ -568,6 +570,23 @@ def export_gexf(source: Any, path: str | Path) -> Path:
     except (OSError, nx.NetworkXError, ValueError, TypeError) as error:
         raise ExportError(f"cannot write GEXF {target}: {error}") from error
     return target
+
+
+def _one_type_per_attribute(items: list[dict[str, Any]]) -> None:
+    """GEXF declares one type per attribute: mixed ints and floats become floats, and any
+    other mix becomes text."""
+    kinds: dict[str, set[type]] = {}
+    for data in items:
+        for key, value in data.items():
+            if key != "viz":
+                kinds.setdefault(key, set()).add(type(value))
+    for key, found in kinds.items():
+        if len(found) < 2:
+            continue
+        cast: type = float if found <= {int, float} else str
+        for data in items:
+            if key in data:
+                data[key] = cast(data[key])
 
 
 def _gexf_name(scope: str, name: str) -> str:
