@@ -1,0 +1,94 @@
+"""`labournet export ...`: the sub-commands write their files and report errors cleanly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from test_html import page_data
+from typer.testing import CliRunner
+
+import labournet
+from labournet.cli.export import export_app
+from labournet.export import export_graphml, read_graphfile
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(export_app, list(args))
+    return result.exit_code, result.output
+
+
+def test_html_writes_a_view(tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    code, output = invoke("html", "-o", str(out), "--cut", "cn", "--cut", "ru", "--title", "Cut")
+    assert code == 0, output
+    assert "wrote HTML view" in output
+    page = out.read_text(encoding="utf-8")
+    assert "<title>Cut</title>" in page
+    data = page_data(page)
+    assert data["cut"]["requested"] == ["cn", "ru"]
+    assert data["cut"]["flows"]["share"] == "80%"  # China and Russia: 80% of the revenue
+    assert data["top"]["by"] == "pressure_score"  # scored by the analysis by default
+
+
+def test_html_without_scores(tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    assert invoke("html", "--no-scores", "-o", str(out))[0] == 0
+    assert page_data(out.read_text(encoding="utf-8"))["top"]["by"] == "degree"
+
+
+def test_html_focus_and_scores(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    scores.write_text("id,pressure_score\ncn,0.9\nru,0.4\n", encoding="utf-8")
+    out = tmp_path / "focus.html"
+    code, output = invoke(
+        "html", "--focus", "cn", "--depth", "1", "--scores", str(scores), "-o", str(out)
+    )
+    assert code == 0, output
+    assert "China and everything within 1 step" in out.read_text(encoding="utf-8")
+
+
+def test_html_to_stdout() -> None:
+    code, output = invoke("html", "--view", "top", "-k", "3", "-o", "-")
+    assert code == 0
+    assert output.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "json"])
+def test_graph_files_round_trip(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"net.{fmt}"
+    code, output = invoke(fmt, "-o", str(out))
+    assert code == 0, output
+    assert labournet.Dataset.from_networkx(read_graphfile(out)) == labournet.load_dataset()
+
+
+def test_gexf_and_reading_a_graph_file(tmp_path: Path) -> None:
+    source = export_graphml(labournet.load_dataset(), tmp_path / "in.graphml")
+    out = tmp_path / "net.gexf"
+    code, output = invoke("gexf", str(source), "-o", str(out))
+    assert code == 0, output
+    assert nx.read_gexf(out).number_of_nodes() == 39
+
+
+def test_json_to_stdout() -> None:
+    code, output = invoke("json", "-o", "-")
+    assert code == 0
+    assert len(json.loads(output)["nodes"]) == 39
+
+
+def test_errors_are_clean_messages(tmp_path: Path) -> None:
+    code, output = invoke("html", "--focus", "atlantis", "-o", str(tmp_path / "x.html"))
+    assert code == 2
+    assert "unknown entity 'atlantis'" in output and "Traceback" not in output
+    code, output = invoke("html", "--cut", "kp", "-o", str(tmp_path / "x.html"))
+    assert code == 2 and "cannot cut the regime" in output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("html", "graphml", "gexf", "json"):
+        code, output = invoke(command, "--help")
+        assert code == 0 and "Example: labournet export" in output
