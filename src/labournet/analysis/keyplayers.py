@@ -51,7 +51,7 @@ NAIVE_MEASURES = ("degree", "betweenness", "pagerank")
 LARGE_GRAPH = 5_000
 """Above this many nodes, betweenness for the naive picks is estimated from k-sampled sources."""
 
-BETWEENNESS_SAMPLES = 256
+BETWEENNESS_SAMPLES = 64
 
 
 @dataclass(frozen=True)

@@ -391,21 +391,32 @@ def _trace(
         return [], []
     figures, assumptions = model.trace(rows)
     graph = model.graph
+    source_ids = sorted({source for figure in model.figures for source in figure.sources})
+    source_index = {source: i for i, source in enumerate(source_ids)}
+    pairs = [(f, source_index[s]) for f, fig in enumerate(model.figures) for s in fig.sources]
+    by_figure = sparse.csr_matrix(
+        (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
+        shape=(len(model.figures), len(source_ids)),
+    )
+    row_sources = sparse.csr_matrix(figures.astype(np.float64) @ by_figure)
     fig_out: list[tuple[str, int, str]] = []
     ass_out: list[tuple[bool, str]] = []
     for i, row in enumerate(rows):
-        found = figures.indices[figures.indptr[i] : figures.indptr[i + 1]]
-        listed = [model.figures[f].id for f in found]
-        sources: set[str] = set()
-        for f in found:
-            sources.update(model.figures[f].sources)
+        start, end = figures.indptr[i], figures.indptr[i + 1]
+        stop = end if limit is None else min(end, start + limit)
+        listed = [model.figures[f].id for f in figures.indices[start:stop]]
+        count = int(end - start)
+        sources = {
+            source_ids[j]
+            for j in row_sources.indices[row_sources.indptr[i] : row_sources.indptr[i + 1]]
+        }
         candidate = model.candidates[row]
         if candidate in graph:
             sources.update(graph.nodes[candidate].get("sources", ()))
-        text = ";".join(listed if limit is None else listed[:limit])
-        if limit is not None and len(listed) > limit:
-            text += f";... (+{len(listed) - limit} more)"
-        fig_out.append((text, len(listed), ";".join(sorted(sources))))
+        text = ";".join(listed)
+        if count > len(listed):
+            text += f";... (+{count - len(listed)} more)"
+        fig_out.append((text, count, ";".join(sorted(sources))))
         found_a = assumptions.indices[assumptions.indptr[i] : assumptions.indptr[i + 1]]
         ids = [model.assumption_ids[a] for a in found_a]
         ass_out.append((bool(ids), ";".join(ids)))

@@ -95,11 +95,13 @@ def monte_carlo(
     track: int = 500,
     chunk: int | None = None,
     regime: str | None = None,
+    table: pd.DataFrame | None = None,
 ) -> UncertaintyResult:
     """Draw every figure within its range `draws` times; the rank stability of each candidate.
 
     Same ``seed``, same result; ``seed=None`` draws fresh entropy. ``chunk`` bounds memory: draws
     are evaluated that many at a time (default: as many as keep the placement arrays near 64 MB).
+    ``table``: the pressure table of `model` with the same weights, if already computed.
 
     Returns an `UncertaintyResult` whose ``table`` has, per candidate: ``rank`` (at the
     estimates), ``p_top_k``, ``rank_p05``, ``rank_p50``, ``rank_p95``, ``revenue_p05``,
@@ -112,7 +114,7 @@ def monte_carlo(
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
     model = as_flow_model(data, regime=regime)
     parts = components(model, weights=weights)
-    base = pressure_points(model, weights=weights, trace_limit=0)
+    base = table if table is not None else pressure_points(model, weights=weights, trace_limit=0)
     order = {c: i for i, c in enumerate(model.candidates[r] for r in parts.rows)}
     position = np.array([order[c] for c in base.index], dtype=np.int64)  # table -> parts row
     n_rows = len(position)
@@ -139,11 +141,11 @@ def monte_carlo(
         revenue_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ revenue)
         workers_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ workers)
         done += n
-    table = pd.DataFrame(index=base.index)
-    table["name"] = base["name"]
-    table["type"] = base["type"]
-    table["rank"] = base["rank"]
-    table["p_top_k"] = top_counts[position] / draws
+    out = pd.DataFrame(index=base.index)
+    out["name"] = base["name"]
+    out["type"] = base["type"]
+    out["rank"] = base["rank"]
+    out["p_top_k"] = top_counts[position] / draws
     n_tracked = len(tracked)
     for name, array in (("rank", ranks), ("revenue", revenue_draws), ("workers", workers_draws)):
         quantiles = np.percentile(array, [5, 50, 95], axis=1) if n_tracked else np.zeros((3, 0))
@@ -152,10 +154,10 @@ def monte_carlo(
                 continue
             column = np.full(n_rows, np.nan)
             column[:n_tracked] = values
-            table[f"{name}_{q}"] = column
-    table["assumed"] = base["assumed"]
-    table["assumptions"] = base["assumptions"]
-    table.attrs.update(
+            out[f"{name}_{q}"] = column
+    out["assumed"] = base["assumed"]
+    out["assumptions"] = base["assumptions"]
+    out.attrs.update(
         {"draws": draws, "seed": seed, "distribution": distribution, "k": k, "tracked": n_tracked}
     )
-    return UncertaintyResult(draws=draws, seed=seed, distribution=distribution, k=k, table=table)
+    return UncertaintyResult(draws=draws, seed=seed, distribution=distribution, k=k, table=out)

@@ -110,7 +110,13 @@ def build_report(
     uncertainty = None
     if draws:
         uncertainty = monte_carlo(
-            model, draws=draws, seed=seed, k=k, distribution=distribution, weights=weights
+            model,
+            draws=draws,
+            seed=seed,
+            k=k,
+            distribution=distribution,
+            weights=weights,
+            table=table,
         )
         mc = uncertainty.table
         for column in MC_COLUMNS:
