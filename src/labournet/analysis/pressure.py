@@ -28,8 +28,9 @@ Candidates with exactly the same placements (a host with one sector and one rout
 (host, sector, organisation, relation) represents them, and ``equivalent`` lists the others.
 
 Every number is traceable: ``figures`` lists the figures the row is computed from, ``sources``
-their sources and ``assumptions`` every assumption behind them (``assumed`` is true when there is
-at least one).
+their sources and ``assumptions`` every assumption behind them, including those of the
+``pressures``, ``takes_measure`` and ``targets`` relations its reach rests on (``assumed`` is true
+when there is at least one).
 
 Example:
     >>> import labournet
@@ -88,6 +89,7 @@ class Components:
     incidence: sparse.csr_matrix
     actors: tuple[tuple[str, ...], ...]
     measures: tuple[tuple[str, ...], ...]
+    reach_assumptions: tuple[tuple[str, ...], ...]
     structure: np.ndarray
     weights: Mapping[str, float]
     alive: np.ndarray
@@ -204,7 +206,7 @@ def components(
     full = per_host.copy()
     full.data = (full.data == host_live[full.indices]).astype(np.float64)
     structure = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
-    actors, measures = _reach(model, rows, per_host, sub)
+    actors, measures, reach_assumed = _reach(model, rows, per_host, sub)
     return Components(
         model=model,
         rows=rows,
@@ -212,6 +214,7 @@ def components(
         incidence=sparse.csr_matrix(sub),
         actors=actors,
         measures=measures,
+        reach_assumptions=reach_assumed,
         structure=structure,
         weights=checked,
         alive=alive,
@@ -220,18 +223,26 @@ def components(
 
 def _reach(
     model: FlowModel, rows: np.ndarray, per_host: sparse.csr_matrix, incidence: sparse.csr_matrix
-) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    """Actors that can reach each row, and the measures that touch it."""
+) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Actors that can reach each row, the measures that touch it, and the assumptions used."""
     pressurers: dict[str, set[str]] = defaultdict(set)
     targets: dict[str, set[str]] = defaultdict(set)
     takers: dict[str, set[str]] = defaultdict(set)
-    for u, v, kind in model.relations().values():
+    pressure_assumed: dict[str, set[str]] = defaultdict(set)
+    measure_assumed: dict[str, set[str]] = defaultdict(set)
+    for key, (u, v, kind) in model.relations().items():
+        if kind not in ("pressures", "targets", "takes_measure"):
+            continue
+        assumed = set(model.graph.edges[u, v, key].get("assumptions", ()))
         if kind == "pressures":
             pressurers[v].add(u)
+            pressure_assumed[v] |= assumed
         elif kind == "targets":
             targets[u].add(v)
-        elif kind == "takes_measure":
+            measure_assumed[u] |= assumed
+        else:
             takers[v].add(u)
+            measure_assumed[v] |= assumed
     touch = _measure_placements(model, targets)
     names = list(touch)
     if names:
@@ -249,15 +260,19 @@ def _reach(
         hits = sparse.csr_matrix((len(rows), 0))
     actors: list[tuple[str, ...]] = []
     measures: list[tuple[str, ...]] = []
+    reach_assumed: list[tuple[str, ...]] = []
     for i in range(len(rows)):
         found_measures = {names[j] for j in hits.indices[hits.indptr[i] : hits.indptr[i + 1]]}
         found_actors = {a for m in found_measures for a in takers.get(m, ())}
+        assumed = {a for m in found_measures for a in measure_assumed.get(m, ())}
         for h in per_host.indices[per_host.indptr[i] : per_host.indptr[i + 1]]:
             found_actors |= pressurers.get(model.hosts[h], set())
+            assumed |= pressure_assumed.get(model.hosts[h], set())
         found_actors.discard(model.regime)
         actors.append(tuple(sorted(found_actors)))
         measures.append(tuple(sorted(found_measures)))
-    return tuple(actors), tuple(measures)
+        reach_assumed.append(tuple(sorted(assumed)))
+    return tuple(actors), tuple(measures), tuple(reach_assumed)
 
 
 def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> dict[str, np.ndarray]:
@@ -321,6 +336,13 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
         weighted[name] = parts.weights[name] * _normalised(values[:, None])[:, 0]
     score = sum(weighted.values()) if len(ids) else np.zeros(0)
     figures, assumptions = _trace(model, parts.rows, trace_limit)
+    assumptions = [
+        (bool(merged), ";".join(merged))
+        for merged in (
+            sorted({*filter(None, a[1].split(";")), *extra})
+            for a, extra in zip(assumptions, parts.reach_assumptions, strict=True)
+        )
+    ]
     graph = model.graph
     names, kinds = [], []
     for candidate in ids:

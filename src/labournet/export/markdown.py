@@ -108,7 +108,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     out += [f"## Ranking (top {min(top, len(table))} of {len(table)})", ""]
     header = ["#", "candidate", "type", "revenue (best)", "low–high", "workers", "actors",
               "measures", "score"]  # fmt: skip
-    align = "rlllrrrlr"
+    align = "rllrrrllr"
     if has_mc:
         header += [f"P(top {k})", "rank 5–95 %"]
         align += "rr"
@@ -138,8 +138,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     out += [
         "*Actors* can reach the candidate (they pressure one of its hosts, or take a measure "
         "that touches it); *measures* already touch it. *Rests on* lists the assumptions behind "
-        "the row's figures; each row's figures and sources are in the CSV (`figures`, "
-        "`sources`).",
+        "the row's figures and its reach; each row's figures and sources are in the CSV "
+        "(`figures`, `sources`).",
         "",
     ]
 
