@@ -108,8 +108,8 @@ def revenue_chart(
     )  # fmt: skip
     regime = table.attrs.get("regime_name") or table.attrs.get("regime", "the regime")
     ax.set_title(
-        title or f"Revenue reaching {regime} through the top {len(rows)} pressure points, "
-        "ranked by pressure score (* rests on an assumption)",
+        title or f"Revenue reaching {regime} through the top {len(rows)} pressure points\n"
+        "ranked by pressure score; * rests on an assumption",
         fontsize=10, loc="left",
     )  # fmt: skip
     fig.tight_layout()
@@ -126,19 +126,22 @@ def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
     ax.hlines(y, rows["rank_p05"], rows["rank_p95"], colors="#1f77b4", lw=5, alpha=0.6)
     ax.plot(rows["rank"], y, "o", color="black", ms=4, label="rank at the estimates")
     ax.plot(rows["rank_p50"], y, "D", color="#d62728", ms=4, label="median rank in the draws")
+    k = table.attrs.get("k", "k")
+    where = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    ax.text(1.02, len(rows) - 0.4, f"P(top {k})", transform=where, fontsize=8, weight="bold")
     for yi, (_, row) in zip(y, rows.iterrows(), strict=True):
-        ax.text(
-            max(row["rank_p95"], row["rank"]) + 0.3, yi, f"P(top k) {row['p_top_k']:.0%}",
-            va="center", fontsize=7,
-        )  # fmt: skip
+        ax.text(1.02, yi, f"{row['p_top_k']:.0%}", transform=where, va="center", fontsize=8)
     ax.set_yticks(y, [_label(c, r) for c, r in rows.iterrows()], fontsize=8)
     ax.invert_xaxis()
     ax.set_xlabel("rank (1 = strongest pressure point); bar = 5–95 % of the Monte Carlo draws")
     ax.grid(axis="x", color="#dddddd")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower left", fontsize=8, frameon=False)
-    k = table.attrs.get("k", "k")
     draws = table.attrs.get("draws", "")
-    ax.set_title(f"How stable is the ranking? {draws} draws, P(top {k})", fontsize=10, loc="left")
+    ax.set_title(
+        f"How stable is the ranking? Rank in {draws} Monte Carlo draws of every figure",
+        fontsize=10, loc="left",
+    )  # fmt: skip
     fig.tight_layout()
     return _save(fig, path)
 
