@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -215,7 +215,7 @@ def _exact(matrix: sparse.csr_matrix, pool: np.ndarray, best: np.ndarray, k: int
     return [int(pool[i]) for i in top_combo]
 
 
-def _take(iterator, n):  # type: ignore[no-untyped-def]
+def _take(iterator: Iterator[tuple[int, ...]], n: int) -> Iterator[tuple[int, ...]]:
     for _, item in zip(range(n), iterator, strict=False):
         yield item
 

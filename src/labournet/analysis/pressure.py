@@ -386,7 +386,7 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     table = table.sort_values(
         ["score", "revenue_best", "workers_best"], ascending=False, kind="stable"
     )
-    table.insert(table.columns.get_loc("score") + 1, "rank", np.arange(1, len(table) + 1))
+    table.insert(list(table.columns).index("score") + 1, "rank", np.arange(1, len(table) + 1))
     totals = model.totals(parts.alive)
     table.attrs.update(
         {

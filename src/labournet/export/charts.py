@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from labournet.errors import ExportError  # noqa: E402
 
@@ -44,7 +44,7 @@ def _money(value: float, _: object = None) -> str:
     return f"${value:.0f}"
 
 
-def _label(candidate: str, row: pd.Series, width: int = 44) -> str:
+def _label(candidate: object, row: pd.Series, width: int = 44) -> str:
     text = str(row.get("name", candidate))
     if row.get("type") == "relation":
         text = f"{text} ({row.get('kind', 'relation')})".replace(" -> ", " → ")
@@ -130,12 +130,12 @@ def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
     where = ax.get_yaxis_transform()  # x in axes fraction, y in data
     ax.text(1.02, len(rows) - 0.4, f"P(top {k})", transform=where, fontsize=8, weight="bold")
     for yi, (_, row) in zip(y, rows.iterrows(), strict=True):
-        ax.text(1.02, yi, f"{row['p_top_k']:.0%}", transform=where, va="center", fontsize=8)
+        ax.text(1.02, float(yi), f"{row['p_top_k']:.0%}", transform=where, va="center", fontsize=8)
     ax.set_yticks(y, [_label(c, r) for c, r in rows.iterrows()], fontsize=8)
     ax.invert_xaxis()
     ax.set_xlabel("rank (1 = strongest pressure point); bar = 5–95 % of the Monte Carlo draws")
     ax.grid(axis="x", color="#dddddd")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower left", fontsize=8, frameon=False)
     draws = table.attrs.get("draws", "")
     ax.set_title(
