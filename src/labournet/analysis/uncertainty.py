@@ -22,7 +22,7 @@ Example:
     >>> import labournet
     >>> from labournet.analysis.uncertainty import monte_carlo
     >>> result = monte_carlo(labournet.load_dataset(), draws=200, seed=1)
-    >>> result.table.loc["cn", "p_top_k"] > 0.5
+    >>> bool(result.table.loc["cn", "p_top_k"] > 0.5)
     True
 """
 
