@@ -9,9 +9,10 @@ graphs, and it drops parallel edges). The page is labournet's own template:
 * all data travels as one JSON block that is never executed, with ``<``, ``>``, ``&``,
   U+2028 and U+2029 escaped, and the page builds its legend and tooltips with ``textContent``:
   names and claims show as text, whatever they hold;
-* above `LARGE_GRAPH_NODES` nodes a view is laid out in Python (igraph's grid
-  Fruchterman-Reingold) and drawn with physics off, and the ``auto`` view shows the top-k
-  pressure points with a note rather than the whole network.
+* above `PHYSICS_MAX_NODES` (300) drawn nodes a view is laid out in Python (igraph's grid
+  Fruchterman-Reingold) and drawn with physics off; above `LARGE_GRAPH_NODES` (2,000) nodes
+  the ``auto`` view shows the top-k pressure points and their neighbours, with a note,
+  rather than the whole network (which takes vis-network seconds to draw).
 
 Example:
     >>> import labournet
@@ -46,6 +47,7 @@ from labournet.export._page import (
 )
 from labournet.export.views import (
     LARGE_GRAPH_NODES,
+    PHYSICS_MAX_NODES,
     NodeValues,
     View,
     ViewKind,
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LARGE_GRAPH_NODES",
+    "PHYSICS_MAX_NODES",
     "DEFAULT_WIDTH_BY",
     "KIND_STYLES",
     "build_html",
@@ -159,7 +162,7 @@ def build_html(
         loses its connection to the ``regime`` node (found by role when not given).
     layout:
         ``physics`` (laid out in the browser), ``precomputed`` (in Python, physics off) or
-        ``auto`` (precomputed above ``max_nodes`` drawn nodes).
+        ``auto`` (precomputed above `PHYSICS_MAX_NODES` drawn nodes).
     vis_options:
         vis-network options merged over the defaults (e.g. ``{"physics": {"solver": ...}}``).
     """
@@ -185,7 +188,9 @@ def build_html(
     if layout not in ("auto", "physics", "precomputed"):
         raise ExportError(f"unknown layout '{layout}' (use auto, physics or precomputed)")
     part = PageData.of(G, shown)
-    precompute = layout == "precomputed" or (layout == "auto" and len(part.nodes) > max_nodes)
+    precompute = layout == "precomputed" or (
+        layout == "auto" and len(part.nodes) > min(max_nodes, PHYSICS_MAX_NODES)
+    )
     data = build_page_data(
         G,
         part,

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LARGE_GRAPH_NODES",
+    "PHYSICS_MAX_NODES",
     "ViewKind",
     "NodeValues",
     "View",
@@ -47,8 +48,12 @@ __all__ = [
 ]
 
 LARGE_GRAPH_NODES = 2000
-"""Above this many nodes a view is drawn from a layout computed in Python with physics off,
-and the ``auto`` view shows the top-k pressure points instead of the whole network."""
+"""Above this many nodes the ``auto`` view shows the top-k pressure points and their
+neighbours (at most this many nodes) instead of the whole network, with a note saying so."""
+
+PHYSICS_MAX_NODES = 300
+"""Above this many drawn nodes a view is laid out in Python with physics off: vis-network's
+in-browser layout takes tens of seconds to settle a 2,000-node view."""
 
 ViewKind = Literal["auto", "network", "top", "focus"]
 

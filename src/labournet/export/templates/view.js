@@ -14,7 +14,10 @@
     state.errors.push(String(event.message));
   });
 
+  var timings = { start: performance.now() };
+  state.timings = timings;
   var data = JSON.parse(document.getElementById("ln-data").textContent);
+  timings.parsed = performance.now();
   var side = document.getElementById("ln-side");
   var container = document.getElementById("ln-network");
   var tooltip = document.getElementById("ln-tooltip");
@@ -458,7 +461,9 @@
   nodeKinds.forEach(function (kind) {
     options.groups[kind] = { shape: data.styles.node[kind].shape, color: kindColour(kind) };
   });
+  timings.items = performance.now();
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  timings.network = performance.now();
 
   function domPoint(id) {
     var position = network.getPositions([id])[id];
