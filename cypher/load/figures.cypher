@@ -1,0 +1,11 @@
+// name: load_figures
+// purpose: Create or update Figure nodes: a range (low, best, high) with unit, year and evidence.
+// param: rows (list, required): one list per figure, laid out as in `row`
+// row: [id, subject, measure, low, best, high, unit, year, claim, sources, assumptions, stated_by]
+// mode: write
+// note: subject is the id of an entity or of a relation; relationships cannot be the end of a relationship, so it is a property (indexed) for both.
+UNWIND $rows AS row
+MERGE (f:Figure {id: row[0]})
+SET f.subject = row[1], f.measure = row[2], f.low = row[3], f.best = row[4], f.high = row[5],
+    f.unit = row[6], f.year = row[7], f.claim = row[8], f.sources = row[9],
+    f.assumptions = row[10], f.stated_by = row[11]

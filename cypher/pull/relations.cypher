@@ -1,0 +1,7 @@
+// name: pull_relations
+// purpose: Every relation between entities with all its properties.
+// mode: read
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.kind IS NOT NULL
+RETURN r.id AS id, r.kind AS kind, a.id AS source, b.id AS target, r.claim AS claim,
+       r.sources AS sources, r.assumptions AS assumptions, properties(r) AS properties

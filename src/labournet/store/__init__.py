@@ -1,0 +1,43 @@
+"""Neo4j and FalkorDB behind one small interface.
+
+    >>> from labournet.store import connect                     # doctest: +SKIP
+    >>> with connect("falkordb://localhost:6379/labournet") as store:
+    ...     store.load(dataset)                # schema, then batched idempotent MERGEs
+    ...     same = store.pull()                # == dataset
+    ...     store.query("hosts_by_workers", limit=5)
+    ...     store.write_scores(table)          # numeric columns -> score_* properties
+
+The URI picks the backend (``falkordb://``, ``bolt://``, ``neo4j://``, ``neo4j+s://`` ...);
+`FalkorDBServer` starts a local FalkorDB server. The Cypher lives in the ``cypher/`` folder.
+"""
+
+from labournet.store.base import (
+    DEFAULT_URI,
+    Counts,
+    LoadSummary,
+    QueryRunner,
+    Result,
+    ScoreSummary,
+    Store,
+    connect,
+)
+from labournet.store.queries import CypherFile, Parameter, find_query, library, read_cypher
+from labournet.store.server import FalkorDBServer, ServerStatus
+
+__all__ = [
+    "connect",
+    "Store",
+    "QueryRunner",
+    "Result",
+    "Counts",
+    "LoadSummary",
+    "ScoreSummary",
+    "DEFAULT_URI",
+    "CypherFile",
+    "Parameter",
+    "read_cypher",
+    "find_query",
+    "library",
+    "FalkorDBServer",
+    "ServerStatus",
+]

