@@ -11,6 +11,9 @@ Example:
     True
 """
 
+from labournet.analysis.keyplayers import KeyPlayersResult, key_players
+from labournet.analysis.pressure import pressure_points
+from labournet.analysis.scenario import ScenarioResult, scenario
 from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source, load_dataset
 from labournet.errors import (
     AnalysisError,
@@ -22,6 +25,7 @@ from labournet.errors import (
     SchemaError,
     StoreError,
 )
+from labournet.export.html import export_html
 from labournet.graph import read_graph
 from labournet.schema import Schema, load_schema
 
@@ -32,6 +36,12 @@ __all__ = [
     "load_dataset",
     "read_graph",
     "load_schema",
+    "pressure_points",
+    "scenario",
+    "ScenarioResult",
+    "key_players",
+    "KeyPlayersResult",
+    "export_html",
     "Dataset",
     "Entity",
     "Relation",

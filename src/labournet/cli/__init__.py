@@ -10,6 +10,8 @@ import typer
 
 from labournet.cli._common import LabournetGroup
 from labournet.cli.dataset import info_command, validate_command
+from labournet.cli.export import export_app
+from labournet.cli.report import key_players_command, report_command, scenario_command
 
 __all__ = ["app", "main"]
 
@@ -46,6 +48,10 @@ def _root(
 
 app.command("validate")(validate_command)
 app.command("info")(info_command)
+app.command("report")(report_command)
+app.command("scenario")(scenario_command)
+app.command("key-players")(key_players_command)
+app.add_typer(export_app, name="export")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,11 +1,4 @@
-"""`labournet report`, `labournet scenario` and `labournet key-players`: pressure-point analysis.
-
-The lead registers the functions in `labournet.cli`::
-
-    app.command("report")(report_command)
-    app.command("scenario")(scenario_command)
-    app.command("key-players")(key_players_command)
-"""
+"""`labournet report`, `labournet scenario` and `labournet key-players`: pressure-point analysis."""
 
 from __future__ import annotations
 
@@ -73,11 +66,12 @@ def report_command(
     weight: list[str] | None = WeightOption,
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
 ) -> None:
-    """Rank pressure points and write CSV, JSON, Markdown and PNG charts to a folder.
+    """Rank pressure points and write CSV, JSON, Markdown, PNG charts and HTML views to a folder.
 
     Example: labournet report data/dprk-labour-2016 -o labournet-report --draws 1000
     """
-    from labournet.export.report import build_report, write_report
+    from labournet.export.html import write_html_views
+    from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
 
     dataset = load_dataset(path)
     report = build_report(
@@ -95,7 +89,7 @@ def report_command(
         f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
         highlight=False,
     )
-    files = write_report(report, out)
+    files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     console.print(f"[green]wrote[/] {len(files)} files to {out}:", highlight=False)
     for file in files:
         console.print(f"  {file}", highlight=False)
