@@ -495,7 +495,9 @@ def _render(data: dict[str, Any]) -> str:
         f"<style>\n{vis_css}\n</style>\n<style>\n{app_css}\n</style>\n</head>\n<body>\n",
         '<header id="ln-header">\n',
         f'<h1 id="ln-title">{escape(data["title"])}</h1>\n',
-        f'<p id="ln-subtitle">{escape(data["subtitle"])}</p>\n',
+        f'<p id="ln-subtitle">{escape(data["subtitle"])}'
+        '<span id="ln-help"> · hover or click an entity or relation for its figures and '
+        "sources; untick a kind to hide it</span></p>\n",
         f'<p id="ln-note" role="note">{escape(note)}</p>\n' if note else "",
         "</header>\n",
         '<main id="ln-main">\n<aside id="ln-side" aria-label="Legend and filters"></aside>\n',

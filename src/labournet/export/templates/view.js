@@ -245,8 +245,9 @@
     }
 
     if (data.top.items.length) {
+      var by = data.top.by === "pressure_score" ? "pressure score" : data.top.by;
       var top = section((data.top.isTop ? "Top " + data.top.items.length + " by " :
-        "Highest ") + data.top.by, "ln-top");
+        "Highest ") + by, "ln-top");
       var ranked = el("ol", "ln-list");
       data.top.items.forEach(function (item) {
         var row = el("li");
@@ -285,9 +286,6 @@
     });
     find.appendChild(form);
     find.appendChild(found);
-    find.appendChild(el("p", "ln-hint",
-      "Hover or click an entity or relation for its figures and sources; untick a kind to " +
-      "hide it."));
   }
 
   /* ---- tooltips --------------------------------------------------------------------------- */
