@@ -397,4 +397,7 @@ def _parse_text(value: str, type_name: str, name: str, where: str) -> Any:
             return [part.strip() for part in text.split(",") if part.strip()]
         raise ValueError(text)
     except (ValueError, json.JSONDecodeError) as error:
-        raise StoreError(f"{where}: parameter {name}: {value!r} is not a {type_name}") from error
+        article = "an" if type_name[0] in "aeiou" else "a"
+        raise StoreError(
+            f"{where}: parameter {name}: {value!r} is not {article} {type_name}"
+        ) from error

@@ -1,0 +1,370 @@
+"""`labournet db`: load datasets into Neo4j or FalkorDB, read them back, query and score them.
+
+The URI picks the database: ``falkordb://localhost:6379/labournet`` (the default, or
+``$LABOURNET_URI``), ``bolt://localhost:7687``, ``neo4j+s://host``. Neo4j credentials come from
+``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (or ``LABOURNET_NEO4J_...``), else a prompt; they are
+never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from labournet.cli._common import DatasetPath, LabournetGroup, console
+from labournet.errors import StoreError
+
+__all__ = ["db_app"]
+
+db_app = typer.Typer(
+    cls=LabournetGroup,
+    name="db",
+    help=(
+        "Load a dataset into a graph database (Neo4j or FalkorDB), pull it back, run the shipped "
+        "Cypher queries and write analysis scores back.\n\n"
+        "Example: labournet db start && labournet db load && labournet db query hosts_by_workers"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+UriOption = typer.Option(
+    None,
+    "--uri",
+    "-u",
+    envvar="LABOURNET_URI",
+    help="Database URI: falkordb://host:port/graph, bolt://host:7687, neo4j+s://host ... "
+    "[default: falkordb://localhost:6379/labournet]",
+    show_default=False,
+)
+HomeOption = typer.Option(
+    None,
+    "--home",
+    help="Folder of the local FalkorDB server [default: $LABOURNET_HOME/falkordb or "
+    "~/.labournet/falkordb]",
+    show_default=False,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+OutOption = typer.Option(..., "--out", "-o", help="Dataset folder to write.")
+QueryArgument = typer.Argument(
+    None,
+    help="A .cypher file, or the name of a shipped query (see --list).",
+    show_default=False,
+)
+ParamOption = typer.Option(
+    None, "--param", "-p", help="A parameter as NAME=VALUE; repeatable.", show_default=False
+)
+FormatOption = typer.Option(Format.table, "--format", "-f", help="Output format.")
+
+
+def _connect(uri: str | None, batch_size: int | None = None) -> Any:
+    from labournet.store import connect
+
+    def ask(question: str) -> str:
+        return str(typer.prompt(question, hide_input=True))
+
+    prompt = ask if sys.stdin.isatty() else None
+    if batch_size is not None:
+        return connect(uri, prompt=prompt, batch_size=batch_size)
+    return connect(uri, prompt=prompt)
+
+
+@db_app.command("load")
+def load_command(
+    path: Path | None = DatasetPath,
+    uri: str | None = UriOption,
+    replace: bool = typer.Option(
+        False, "--replace", help="Empty the graph (the database, on Neo4j) before loading."
+    ),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Rows per transaction."),
+) -> None:
+    """Load a dataset: constraints and indexes first, then batched MERGEs, one transaction each.
+
+    Loading twice changes nothing; sources, claims, assumptions and figures are loaded too.
+
+    Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
+    """
+    from labournet.dataset import load_dataset
+
+    dataset = load_dataset(path)
+    with _connect(uri, batch_size) as store:
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task(f"loading {dataset.name}", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            summary = store.load(dataset, replace=replace, progress=progress)
+    console.print(_summary_table(summary))
+    rate = summary.rows / summary.seconds if summary.seconds else 0
+    console.print(
+        f"Loaded [bold]{dataset.name}[/] into {summary.target}: {summary.rows:,} rows in "
+        f"{summary.batches} batches, {summary.seconds:.2f} s ({rate:,.0f} rows/s); "
+        f"created {summary.nodes_created:,} nodes and {summary.relationships_created:,} "
+        f"relationships"
+        + (f"; rebuilt {summary.repaired} changed records" if summary.repaired else "")
+        + ".",
+        highlight=False,
+    )
+
+
+@db_app.command("pull")
+def pull_command(
+    out: Path = OutOption,
+    uri: str | None = UriOption,
+) -> None:
+    """Read the graph back into a dataset folder (CSV files, and schema.yaml if not the default).
+
+    Example: labournet db pull --uri falkordb://localhost:6379/labournet -o pulled
+    """
+    from labournet.schema import load_schema
+    from labournet.store.rows import schema_to_yaml
+
+    with _connect(uri) as store:
+        dataset = store.pull()
+    folder = dataset.write(out)
+    if dataset.schema != load_schema():
+        (folder / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
+    console.print(
+        f"Wrote {dataset.name} to {folder}: {len(dataset.entities)} entities, "
+        f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
+        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions.",
+        highlight=False,
+    )
+
+
+@db_app.command("query")
+def query_command(
+    query: str | None = QueryArgument,
+    param: list[str] | None = ParamOption,
+    fmt: Format = FormatOption,
+    write: bool = typer.Option(
+        False, "--write", help="Allow a query that writes (CREATE, MERGE, SET, DELETE ...)."
+    ),
+    uri: str | None = UriOption,
+    list_queries: bool = typer.Option(False, "--list", help="List the shipped queries and exit."),
+) -> None:
+    """Run a Cypher file or a shipped query; read-only unless --write is given.
+
+    Example: labournet db query neighbourhood --param id=cn --format csv
+    """
+    from labournet.store import find_query, library
+
+    if list_queries:
+        console.print(_library_table(library()))
+        return
+    if not query:
+        raise StoreError("name a query file or a shipped query (labournet db query --list)")
+    file = find_query(query)
+    parameters = _parse_params(param)
+    with _connect(uri) as store:
+        result = store.run(file, parameters, write=write)
+    if fmt is Format.csv:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            [[_cell(v) for v in row] for row in result.rows], columns=result.columns
+        )
+        frame.to_csv(sys.stdout, index=False)
+    elif fmt is Format.json:
+        from labournet.export.tables import json_ready
+
+        sys.stdout.write(json.dumps(json_ready(result.records()), indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        table = Table(title=file.title or file.name, title_justify="left")
+        for column in result.columns:
+            table.add_column(column, overflow="fold")
+        for row in result.rows:
+            table.add_row(*(_cell(value) for value in row))
+        console.print(table)
+        console.print(f"{len(result.rows)} rows", style="dim")
+
+
+@db_app.command("analyse")
+def analyse_command(
+    uri: str | None = UriOption,
+    write: bool = typer.Option(
+        False, "--write", help="Write the scores back as node and relationship properties."
+    ),
+    top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
+    regime: str | None = typer.Option(None, "--regime", help="Id of the regime (default: role)."),
+) -> None:
+    """Pull the graph, compute centralities and pressure points, and optionally write them back.
+
+    Scores become properties score_<measure> (centralities) and pressure_<column> (pressure
+    points, e.g. pressure_score), and each run an AnalysisRun node, so Cypher can sort by them.
+
+    Example: labournet db analyse --write && labournet db query top_pressure_points
+    """
+    from labournet.analysis.pressure import SCORE_FORMULA, pressure_points
+    from labournet.export.tables import rich_table
+
+    with _connect(uri) as store:
+        dataset = store.pull()
+        table = pressure_points(dataset, regime=regime)
+        centralities = _centralities(dataset)
+        console.print(rich_table(table, top=top))
+        if not write:
+            console.print("Scores not written (pass --write to store them).", style="dim")
+            return
+        written = []
+        if centralities is not None:
+            numeric = centralities.select_dtypes(include=["number", "bool"])
+            written.append(
+                store.write_scores(
+                    numeric,
+                    prefix="score_",
+                    settings={"analysis": "centrality", "measures": list(numeric.columns)},
+                )
+            )
+        numeric = table.select_dtypes(include=["number", "bool"])
+        written.append(
+            store.write_scores(
+                numeric,
+                prefix="pressure_",
+                settings={
+                    "analysis": "pressure_points",
+                    "regime": str(table.attrs.get("regime", regime or "")),
+                    "weights": dict(table.attrs.get("weights", {})),
+                    "formula": SCORE_FORMULA,
+                },
+            )
+        )
+    for summary in written:
+        console.print(
+            f"Run {summary.run_id}: wrote {len(summary.properties)} properties "
+            f"({summary.properties[0]} ...) on {summary.entities} entities and "
+            f"{summary.relations} relations"
+            + (f"; {len(summary.unmatched)} ids not in the graph" if summary.unmatched else ""),
+            highlight=False,
+        )
+
+
+@db_app.command("start")
+def start_command(
+    home: Path | None = HomeOption,
+    port: int = typer.Option(6379, "--port", help="Port to listen on (localhost only)."),
+) -> None:
+    """Start a local FalkorDB server (data kept on disk in its home folder); safe to repeat.
+
+    Example: labournet db start --port 6379
+    """
+    from labournet.store.server import FalkorDBServer
+
+    status = FalkorDBServer(home, port=port).start()
+    console.print(f"FalkorDB {status.message}; URI {status.uri}", highlight=False)
+    console.print(f"data {status.home}, log {status.log}", style="dim", highlight=False)
+
+
+@db_app.command("stop")
+def stop_command(home: Path | None = HomeOption) -> None:
+    """Stop the local FalkorDB server (it saves its data first); safe to repeat.
+
+    Example: labournet db stop
+    """
+    from labournet.store.server import FalkorDBServer
+
+    status = FalkorDBServer(home).stop()
+    console.print(f"FalkorDB {status.message}", highlight=False)
+
+
+@db_app.command("status")
+def status_command(home: Path | None = HomeOption) -> None:
+    """Say whether the local FalkorDB server runs, and where.
+
+    Example: labournet db status
+    """
+    from labournet.store.server import FalkorDBServer
+
+    status = FalkorDBServer(home).status()
+    console.print(f"FalkorDB {status.message}", highlight=False)
+    if status.running:
+        console.print(f"URI {status.uri}; data {status.home}; log {status.log}", highlight=False)
+
+
+def _centralities(dataset: Any) -> Any:
+    """Node centralities if the analysis module is installed (None otherwise)."""
+    try:
+        from labournet.analysis.centrality import centrality
+    except ImportError:
+        return None
+    return centrality(dataset.to_networkx())
+
+
+def _parse_params(items: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise StoreError(f"--param takes NAME=VALUE, not {item!r}")
+        params[name.strip()] = value
+    return params
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.10g}"
+    if isinstance(value, list):
+        return ", ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _library_table(queries: dict[str, Any]) -> Table:
+    table = Table(
+        title="Shipped queries (labournet db query NAME --param k=v)", title_justify="left"
+    )
+    table.add_column("name")
+    table.add_column("what it returns", overflow="fold")
+    table.add_column("parameters", overflow="fold")
+    for name, query in queries.items():
+        params = ", ".join(
+            f"{p.name}" + (" (required)" if p.required else f"={json.dumps(p.default)}")
+            for p in query.parameters
+        )
+        table.add_row(name, query.title or query.purpose, params or "–")
+    return table
+
+
+def _summary_table(summary: Any) -> Table:
+    table = Table(title=f"{summary.target}", title_justify="left")
+    table.add_column("nodes / relationships")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_column("change", justify="right")
+    for kind, before, after in (
+        ("nodes", summary.before.nodes, summary.after.nodes),
+        ("relationships", summary.before.relationships, summary.after.relationships),
+    ):
+        for name in sorted(set(before) | set(after)):
+            b, a = before.get(name, 0), after.get(name, 0)
+            table.add_row(f"{kind}: {name}", f"{b:,}", f"{a:,}", f"{a - b:+,}" if a != b else "0")
+    return table
