@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pressure scores: none ({error}); sizing by degree")
 
     # warm the imports (pyvis, igraph) so the first view does not pay for them
-    build_html(G, view="focus", focus="kp", depth=0, scores=scores)
+    build_html(G, view="focus", focus="kp", depth=0, scores=scores, layout="precomputed")
     host = next(n for n, d in G.nodes(data=True) if d.get("role") == "host")
     views: dict[str, dict[str, Any]] = {
         "network (all, precomputed layout)": {"view": "network"},
@@ -120,9 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         f"focus {host} depth 2": {"view": "focus", "focus": host, "depth": 2},
         f"cut {host} (whole network, with flow scenario)": {"view": "network", "cut": [host]},
     }
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, options in views.items():
-        seconds, page = _timed(lambda o=options: build_html(G, scores=scores, **o), args.repeat)
+
+        def build(o: dict[str, Any] = options) -> str:
+            return build_html(G, scores=scores, **o)
+
+        seconds, page = _timed(build, args.repeat)
         path = out / f"{name.split(' ')[0]}.html"
         path.write_text(page, encoding="utf-8")
         rows.append(

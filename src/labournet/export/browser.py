@@ -67,9 +67,10 @@ class Chromium:
     """A headless Chromium process, closed when the ``with`` block ends."""
 
     def __init__(self, executable: str | None = None, *, timeout: float = 30.0) -> None:
-        self.executable = executable or find_chromium()
-        if not self.executable:
+        found = executable or find_chromium()
+        if not found:
             raise ExportError("no Chromium found (install chromium or set LABOURNET_CHROMIUM)")
+        self.executable: str = found
         self.timeout = timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._profile: str | None = None

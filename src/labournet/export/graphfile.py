@@ -313,8 +313,8 @@ def _unflatten_attrs(
             if rest == "count":
                 counts[head] = int(value)
                 continue
-            index, _, field = rest.partition(".")
-            figures.setdefault(head, {}).setdefault(int(index), {})[field] = value
+            position, _, field = rest.partition(".")
+            figures.setdefault(head, {}).setdefault(int(position), {})[field] = value
             continue
         kind = types.get(key, "scalar")
         try:
