@@ -15,6 +15,7 @@ import pytest
 from export_samples import JS_URL, PAYLOADS
 
 import labournet
+from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
 from labournet.export import build_html, export_html, export_views, figure_text
 from labournet.export.html import safe_json, scores_from_pressure_table
@@ -161,7 +162,7 @@ def test_export_html_writes_the_file(tmp_path: Path) -> None:
 
 def test_export_views_for_the_report(tmp_path: Path) -> None:
     dataset = labournet.load_dataset()
-    table = labournet.analysis.pressure.pressure_points(dataset)  # type: ignore[attr-defined]
+    table = pressure_points(dataset)
     written = export_views(dataset, tmp_path, scores=scores_from_pressure_table(table))
     assert sorted(p.name for p in written.values()) == ["network.html", "pressure-points.html"]
     top = page_data(written["top"].read_text(encoding="utf-8"))
