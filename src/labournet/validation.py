@@ -47,15 +47,22 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 @dataclass
 class _Table:
-    """One CSV file as a frame of strings, with the physical line of each row in `_line`."""
+    """One CSV file: its rows as dicts of strings (every allowed column filled, "" if absent)
+    and the physical line each row starts on."""
 
     name: str
-    frame: pd.DataFrame
+    records: list[dict[str, str]]
+    lines: list[int]
 
     def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
-        for record in self.frame.to_dict("records"):
-            line = int(record.pop("_line"))
-            yield line, {str(key): str(value) for key, value in record.items()}
+        return zip(self.lines, self.records, strict=True)
+
+    def column(self, name: str) -> list[str]:
+        return [record[name] for record in self.records]
+
+    def frame(self, *columns: str) -> pd.DataFrame:
+        """Some columns as a pandas frame of strings, for vectorised checks."""
+        return pd.DataFrame({name: self.column(name) for name in columns}, dtype=object)
 
 
 class _Checker:
@@ -76,7 +83,7 @@ class _Checker:
 
     def read_table(self, name: str, extra_columns: tuple[str, ...]) -> _Table:
         allowed = FILES[name] + extra_columns
-        empty = _Table(name, pd.DataFrame(columns=[*allowed, "_line"], dtype=str))
+        empty = _Table(name, [], [])
         path = self.folder / name
         if not path.exists():
             if name not in OPTIONAL_FILES:
@@ -109,6 +116,7 @@ class _Checker:
         header = [column.strip() for column in header]
         columns_ok = self.check_header(name, header, allowed)
         records: list[dict[str, str]] = []
+        lines: list[int] = []
         line = 2
         try:
             for row in reader:
@@ -128,21 +136,18 @@ class _Checker:
                         f"{len(row)} fields but the header has {len(header)}",
                     )  # fmt: skip
                     continue
-                record = {column: value.strip() for column, value in zip(header, row, strict=True)}
-                record["_line"] = str(start)
+                record = dict.fromkeys(allowed, "")
+                for column, value in zip(header, row, strict=True):
+                    if column in record:
+                        record[column] = value.strip()
                 records.append(record)
+                lines.append(start)
         except csv.Error as error:
             self.problem(name, line, "row", f"malformed CSV: {error}")
         if not columns_ok:
             self.unreadable.add(name)
             return empty
-        known = [column for column in header if column in allowed]
-        frame = pd.DataFrame.from_records(records, columns=[*header, "_line"]).astype(str)
-        frame = frame[[*known, "_line"]]
-        for column in allowed:
-            if column not in frame.columns:
-                frame[column] = ""
-        return _Table(name, frame)
+        return _Table(name, records, lines)
 
     def check_header(self, name: str, header: list[str], allowed: tuple[str, ...]) -> bool:
         """Report header problems; False when the rows cannot be read (unknown columns can be)."""
@@ -166,34 +171,33 @@ class _Checker:
 
     def check_required(self, table: _Table) -> None:
         for column in REQUIRED[table.name]:
-            blank = table.frame[table.frame[column] == ""]
-            for line in blank["_line"]:
-                self.problem(table.name, int(line), column, "required field is empty")
+            for line, value in zip(table.lines, table.column(column), strict=True):
+                if not value:
+                    self.problem(table.name, line, column, "required field is empty")
 
     def check_ids(self, table: _Table, taken: dict[str, str]) -> None:
         """Ids must be well formed and unique in their file (and across nodes, edges, figures)."""
-        frame = table.frame
-        for line, value in zip(frame["_line"], frame["id"], strict=True):
-            if value and not ID_PATTERN.match(value):
+        ids = table.column("id")
+        first_line: dict[str, int] = {}
+        repeated = table.frame("id")["id"].duplicated().tolist()
+        for line, value, again in zip(table.lines, ids, repeated, strict=True):
+            if not value:
+                continue
+            if not ID_PATTERN.match(value):
                 self.problem(
-                    table.name, int(line), "id",
+                    table.name, line, "id",
                     f"'{value}' is not a valid id (letters, digits, _ . : - only)",
                 )  # fmt: skip
-        first_line = dict(zip(frame["id"][::-1], frame["_line"][::-1], strict=True))
-        duplicated = frame[frame["id"].duplicated() & (frame["id"] != "")]
-        for line, value in zip(duplicated["_line"], duplicated["id"], strict=True):
-            self.problem(
-                table.name, int(line), "id",
-                f"duplicate id '{value}' (first on line {first_line[value]})",
-            )  # fmt: skip
-        for line, value in zip(frame["_line"], frame["id"], strict=True):
-            if not value or value in set(duplicated["id"]) and first_line[value] != line:
+            if again:
+                self.problem(
+                    table.name, line, "id",
+                    f"duplicate id '{value}' (first on line {first_line[value]})",
+                )  # fmt: skip
                 continue
+            first_line[value] = line
             other = taken.get(value)
             if other is not None and other != table.name:
-                self.problem(
-                    table.name, int(line), "id", f"id '{value}' is already used in {other}"
-                )
+                self.problem(table.name, line, "id", f"id '{value}' is already used in {other}")
             else:
                 taken[value] = table.name
 
@@ -202,19 +206,19 @@ class _Checker:
     ) -> None:
         if into in self.unreadable:
             return
-        for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
+        for line, value in zip(table.lines, table.column(column), strict=True):
             for ref in split_list(value):
                 if ref not in known:
-                    self.problem(table.name, int(line), column, f"unknown {what} '{ref}'")
+                    self.problem(table.name, line, column, f"unknown {what} '{ref}'")
 
     def check_dates(self, table: _Table, column: str) -> None:
-        if column not in table.frame.columns:
+        if table.records and column not in table.records[0]:
             return
-        for line, value in zip(table.frame["_line"], table.frame[column], strict=True):
+        for line, value in zip(table.lines, table.column(column), strict=True):
             if value and not DATE_PATTERN.match(value):
                 self.problem(
                     table.name,
-                    int(line),
+                    line,
                     column,
                     f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
                 )
@@ -277,16 +281,16 @@ class _Checker:
     def check_figures(
         self, table: _Table, subjects: Mapping[str, str], entities: Mapping[str, str]
     ) -> None:
-        frame = table.frame
+        frame = table.frame("low", "best", "high", "year").replace("", None)
         numbers = {
-            column: pd.to_numeric(frame[column].replace("", None), errors="coerce")
+            column: pd.to_numeric(frame[column], errors="coerce").tolist()
             for column in ("low", "best", "high")
         }
-        years = pd.to_numeric(frame["year"].replace("", None), errors="coerce")
+        years = pd.to_numeric(frame["year"], errors="coerce").tolist()
         for index, (line, row) in enumerate(table.rows()):
             values: dict[str, float] = {}
             for column, parsed in numbers.items():
-                text, value = row[column], parsed.iloc[index]
+                text, value = row[column], parsed[index]
                 if not text:
                     continue
                 if pd.isna(value):
@@ -310,7 +314,7 @@ class _Checker:
                     table.name, line, "best",
                     f"best {row['best']} lies outside {row['low']}..{row['high']}",
                 )  # fmt: skip
-            year = years.iloc[index]
+            year = years[index]
             if row["year"] and (
                 pd.isna(year) or not float(year).is_integer() or not 1000 <= year <= 9999
             ):
@@ -433,7 +437,7 @@ def _properties(row: dict[str, str], base: tuple[str, ...]) -> dict[str, str]:
 
 
 def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
-    rows = {name: [row for _, row in table.rows()] for name, table in tables.items()}
+    rows = {name: table.records for name, table in tables.items()}
     sources = tuple(
         Source(r["id"], r["publisher"], r["title"], r["date"], r["url"], r["note"])
         for r in rows["sources.csv"]
