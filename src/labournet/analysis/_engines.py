@@ -1,0 +1,470 @@
+"""Compiled engines behind `labournet.analysis.centrality`: edge arrays, projections, kernels.
+
+Private. Every kernel here returns a float64 array in node order whose values equal the networkx
+function named in `labournet.analysis.centrality.REFERENCES` on the same projected graph, to
+within floating-point rounding. How each one meets networkx's conventions is written next to it,
+because the libraries' own conventions differ (igraph's raw closeness measures paths *from* a
+node and ignores unreachable ones; its eigenvector is scaled to a maximum of 1; PageRank by
+PRPACK is the exact fixed point, not networkx's stopped power iteration).
+
+igraph, networkit and rustworkx are imported inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from labournet.errors import AnalysisError
+
+__all__: list[str] = []  # private module
+
+ENGINE_MODULES = {"igraph": "igraph", "networkit": "networkit", "rustworkx": "rustworkx"}
+"""Engines that need a third-party library, and the module to import for each."""
+
+
+@dataclass(frozen=True)
+class EdgeArrays:
+    """The edges of a graph as index arrays, after the relation-kind filter.
+
+    ``src[i] -> dst[i]`` is one edge of the input (one per parallel edge of a multigraph), with
+    ``weight[i]`` its weight attribute as a float (1.0 where missing, as networkx reads it), or
+    ``None`` when no weight attribute was asked for.
+    """
+
+    nodes: list[Hashable]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray | None
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A simple graph (no parallel edges) as arrays: one row per edge, ``weight`` may be None.
+
+    Undirected projections hold each edge once, in either orientation.
+    """
+
+    nodes: list[Hashable]
+    directed: bool
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray | None
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+
+def edge_arrays(
+    G: nx.Graph, weight: str | None, relation_kinds: Collection[str] | None
+) -> EdgeArrays:
+    """Read the edges of ``G`` once into index arrays (the only pass over Python objects)."""
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    get = index.__getitem__
+    if relation_kinds is None and weight is None:
+        count = G.number_of_edges()
+        flat = np.fromiter(
+            map(get, itertools.chain.from_iterable(G.edges())), dtype=np.int64, count=2 * count
+        )
+        return EdgeArrays(nodes, flat[0::2], flat[1::2], None)
+    if relation_kinds is None:
+        triples = list(G.edges(data=weight, default=1))
+    else:
+        kinds = set(relation_kinds)
+        triples = [
+            (u, v, data.get(weight, 1) if weight is not None else 1)
+            for u, v, data in G.edges(data=True)
+            if data.get("kind") in kinds
+        ]
+    count = len(triples)
+    src = np.fromiter((get(t[0]) for t in triples), dtype=np.int64, count=count)
+    dst = np.fromiter((get(t[1]) for t in triples), dtype=np.int64, count=count)
+    if weight is None:
+        return EdgeArrays(nodes, src, dst, None)
+    try:
+        values = np.fromiter((t[2] for t in triples), dtype=np.float64, count=count)
+        valid = bool(np.isfinite(values).all())
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        u, v, value = next((t for t in triples if not _is_finite_number(t[2])), ("?", "?", "?"))
+        raise AnalysisError(
+            f"edge ({u!r}, {v!r}): weight attribute '{weight}' must be a finite number, "
+            f"not {value!r}"
+        )
+    return EdgeArrays(nodes, src, dst, values)
+
+
+def _is_finite_number(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def project(edges: EdgeArrays, *, directed: bool, multi: bool, reading: str) -> Projection:
+    """Collapse parallel edges into one: ``reading`` "distance" keeps the minimum weight,
+    "strength" the sum (in input order). ``multi`` says whether collapsing may be needed (a
+    multigraph, or the undirected view of a directed graph); when it is False the edges are
+    taken as they are.
+    """
+    src, dst, weight = edges.src, edges.dst, edges.weight
+    if not multi or len(src) == 0:
+        return Projection(edges.nodes, directed, src, dst, weight)
+    if directed:
+        a, b = src, dst
+    else:
+        a, b = np.minimum(src, dst), np.maximum(src, dst)
+    key = a * edges.n + b
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], key_sorted[1:] != key_sorted[:-1])))
+    first = order[starts]
+    if weight is None:
+        merged = None
+    elif reading == "distance":
+        merged = np.minimum.reduceat(weight[order], starts)
+    else:
+        merged = np.add.reduceat(weight[order], starts)
+    # keep the projection's edges in the order of their first appearance in the input
+    keep = np.argsort(first, kind="stable")
+    first = first[keep]
+    return Projection(
+        edges.nodes,
+        directed,
+        src[first],
+        dst[first],
+        None if merged is None else merged[keep],
+    )
+
+
+def to_networkx(p: Projection, weight: str | None, G: nx.Graph) -> nx.Graph:
+    """The projection as a networkx graph (the reference the kernels are checked against)."""
+    H: nx.Graph = nx.DiGraph() if p.directed else nx.Graph()
+    H.add_nodes_from(p.nodes)
+    nodes = p.nodes
+    if p.weight is None or weight is None:
+        H.add_edges_from(
+            (nodes[u], nodes[v]) for u, v in zip(p.src.tolist(), p.dst.tolist(), strict=True)
+        )
+    else:
+        H.add_weighted_edges_from(
+            (
+                (nodes[u], nodes[v], w)
+                for u, v, w in zip(p.src.tolist(), p.dst.tolist(), p.weight.tolist(), strict=True)
+            ),
+            weight=weight,
+        )
+    H.graph.update(G.graph)
+    return H
+
+
+# ---------------------------------------------------------------------------------------------
+# library graphs
+
+
+def igraph_graph(p: Projection) -> Any:
+    import igraph
+
+    return igraph.Graph(n=p.n, edges=np.column_stack((p.src, p.dst)), directed=p.directed)
+
+
+def networkit_graph(p: Projection, *, reverse: bool = False) -> Any:
+    """A networkit graph; ``reverse`` flips directed edges (distances *to* a node)."""
+    import networkit
+
+    src, dst = (p.dst, p.src) if reverse and p.directed else (p.src, p.dst)
+    weighted = p.weight is not None
+    values = p.weight if weighted else np.ones(p.m)
+    return networkit.GraphFromCoo(
+        (values, (src.astype(np.uint64), dst.astype(np.uint64))),
+        n=p.n,
+        directed=p.directed,
+        weighted=weighted,
+    )
+
+
+def rustworkx_graph(p: Projection) -> Any:
+    import rustworkx
+
+    graph = rustworkx.PyDiGraph() if p.directed else rustworkx.PyGraph()
+    graph.add_nodes_from(range(p.n))
+    if p.weight is None:
+        graph.add_edges_from_no_data(list(zip(p.src.tolist(), p.dst.tolist(), strict=True)))
+    else:
+        graph.add_edges_from(
+            list(zip(p.src.tolist(), p.dst.tolist(), p.weight.tolist(), strict=True))
+        )
+    return graph
+
+
+def adjacency(p: Projection) -> Any:
+    """Sparse adjacency ``A[i, j]`` = strength of i -> j, as `networkx.to_scipy_sparse_array`:
+    an undirected edge fills both (i, j) and (j, i), a self-loop its diagonal cell once."""
+    import scipy.sparse
+
+    values = np.ones(p.m) if p.weight is None else p.weight
+    if p.directed:
+        rows, cols, data = p.src, p.dst, values
+    else:
+        off = p.src != p.dst
+        rows = np.concatenate((p.src, p.dst[off]))
+        cols = np.concatenate((p.dst, p.src[off]))
+        data = np.concatenate((values, values[off]))
+    return scipy.sparse.csr_array((data, (rows, cols)), shape=(p.n, p.n), dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# degree
+
+
+def degree(p: Projection, which: str) -> np.ndarray:
+    """`nx.degree_centrality` and its in/out variants: links over ``n - 1``."""
+    n = p.n
+    if n <= 1:
+        return np.ones(n)
+    outgoing = np.bincount(p.src, minlength=n).astype(np.float64)
+    incoming = np.bincount(p.dst, minlength=n).astype(np.float64)
+    counts = {"degree": outgoing + incoming, "in_degree": incoming, "out_degree": outgoing}
+    return counts[which] * (1.0 / (n - 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# betweenness
+
+
+def rescale_betweenness(
+    accumulated: np.ndarray,
+    n: int,
+    *,
+    normalized: bool,
+    directed: bool,
+    endpoints: bool,
+    sampled: Sequence[int] | None,
+) -> np.ndarray:
+    """Scale Brandes' sums over ordered (source, target) pairs exactly as networkx does.
+
+    networkx accumulates over every ordered pair, for undirected graphs too; normalised values
+    divide by the number of ordered pairs that could pass through a node, ``(n-1)(n-2)``
+    without endpoints; unnormalised undirected values halve the sums. With ``k`` sampled
+    sources the sums are scaled up to all sources, a sampled node by ``k - 1`` of them.
+    """
+    k = None if sampled is None else len(sampled)
+    N = n if endpoints else n - 1
+    if N < 2:
+        return accumulated
+    K = N if k is None else k
+    correction = 1 if directed else 2
+    if k is None or endpoints:
+        scale = 1 / (K * (N - 1)) if normalized else N / (K * correction)
+        return accumulated * scale
+    if normalized:
+        scale_source = 1 / ((K - 1) * (N - 1)) if K > 1 else math.nan
+        scale_other = 1 / (K * (N - 1))
+    else:
+        scale_source = N / ((K - 1) * correction) if K > 1 else math.nan
+        scale_other = N / (K * correction)
+    scales = np.full(n, scale_other)
+    scales[np.asarray(sampled, dtype=np.int64)] = scale_source
+    return accumulated * scales
+
+
+def betweenness(
+    engine: str,
+    p: Projection,
+    *,
+    normalized: bool,
+    endpoints: bool,
+    sampled: Sequence[int] | None,
+) -> np.ndarray:
+    """`nx.betweenness_centrality` (weights as distances) by igraph, networkit or rustworkx."""
+    if engine == "rustworkx":
+        # rustworkx ports networkx's function, rescaling included (exact, unweighted only)
+        import rustworkx
+
+        result = rustworkx.betweenness_centrality(
+            rustworkx_graph(p), normalized=normalized, endpoints=endpoints
+        )
+        return np.array([result[i] for i in range(p.n)], dtype=np.float64)
+    if engine == "igraph":
+        # igraph counts each unordered pair once on undirected graphs: double it to get
+        # networkx's sums over ordered pairs
+        weights = None if p.weight is None else p.weight.tolist()
+        graph = igraph_graph(p)
+        if sampled is None:
+            raw = graph.betweenness(directed=p.directed, weights=weights)
+        else:
+            raw = graph.betweenness(directed=p.directed, weights=weights, sources=list(sampled))
+        accumulated = np.asarray(raw, dtype=np.float64) * (1.0 if p.directed else 2.0)
+    elif engine == "networkit":
+        # networkit's unnormalised scores already sum over ordered pairs
+        import networkit
+
+        algorithm = networkit.centrality.Betweenness(networkit_graph(p), normalized=False)
+        algorithm.run()
+        accumulated = np.asarray(algorithm.scores(), dtype=np.float64)
+    else:  # pragma: no cover - guarded by the caller
+        raise AnalysisError(f"engine '{engine}' cannot compute betweenness")
+    return rescale_betweenness(
+        accumulated,
+        p.n,
+        normalized=normalized,
+        directed=p.directed,
+        endpoints=endpoints,
+        sampled=sampled,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# closeness and harmonic: distances *to* each node (networkx reverses directed graphs)
+
+
+def closeness(engine: str, p: Projection, *, wf_improved: bool) -> np.ndarray:
+    """`nx.closeness_centrality`: ``(r / sum of distances from the r nodes that reach u)``,
+    times ``r / (n - 1)`` with the Wasserman-Faust correction (``wf_improved``); 0 where no
+    node reaches u."""
+    n = p.n
+    if engine == "networkit":
+        # the "generalized" variant is exactly the Wasserman-Faust formula
+        import networkit
+
+        algorithm = networkit.centrality.Closeness(
+            networkit_graph(p, reverse=True),
+            True,
+            networkit.centrality.ClosenessVariant.GENERALIZED,
+        )
+        algorithm.run()
+        return np.nan_to_num(np.asarray(algorithm.scores(), dtype=np.float64))
+    if engine == "igraph":
+        # mode "in": paths to the node. normalized=True gives r / sum, what networkx returns
+        # without the correction; r itself is the ratio to the unnormalised 1 / sum.
+        graph = igraph_graph(p)
+        weights = None if p.weight is None else p.weight.tolist()
+        scaled = np.nan_to_num(
+            np.asarray(graph.closeness(mode="in", weights=weights, normalized=True), np.float64)
+        )
+        if not wf_improved or n <= 1:
+            return scaled
+        inverse = np.nan_to_num(
+            np.asarray(graph.closeness(mode="in", weights=weights, normalized=False), np.float64)
+        )
+        reach = np.zeros(n)
+        positive = inverse > 0
+        reach[positive] = np.rint(scaled[positive] / inverse[positive])
+        return scaled * (reach / (n - 1))
+    if engine == "rustworkx":
+        import rustworkx
+
+        graph = rustworkx_graph(p)
+        if p.weight is None:
+            result = rustworkx.closeness_centrality(graph, wf_improved=wf_improved)
+        else:
+            # Newman's variant reads weights as strengths and inverts them; give it 1/distance
+            result = rustworkx.newman_weighted_closeness_centrality(
+                graph, weight_fn=lambda distance: 1.0 / distance, wf_improved=wf_improved
+            )
+        return np.nan_to_num(np.array([result[i] for i in range(n)], dtype=np.float64))
+    raise AnalysisError(f"engine '{engine}' cannot compute closeness")  # pragma: no cover
+
+
+def harmonic(engine: str, p: Projection) -> np.ndarray:
+    """`nx.harmonic_centrality`: the sum of ``1 / d(v, u)`` over the nodes v that reach u."""
+    if engine == "igraph":
+        graph = igraph_graph(p)
+        weights = None if p.weight is None else p.weight.tolist()
+        values = graph.harmonic_centrality(mode="in", weights=weights, normalized=False)
+        return np.asarray(values, dtype=np.float64)
+    if engine == "networkit":
+        import networkit
+
+        algorithm = networkit.centrality.HarmonicCloseness(
+            networkit_graph(p, reverse=True), normalized=False
+        )
+        algorithm.run()
+        return np.asarray(algorithm.scores(), dtype=np.float64)
+    raise AnalysisError(f"engine '{engine}' cannot compute harmonic")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------
+# spectral measures: networkx's own iterations, on a sparse matrix built without networkx
+
+
+class NotConverged(Exception):
+    """A power iteration did not meet its tolerance within ``max_iter`` steps."""
+
+
+def pagerank(p: Projection, *, alpha: float, max_iter: int, tol: float) -> np.ndarray:
+    """`nx.pagerank` (its scipy power iteration): uniform teleport, dangling nodes (no outgoing
+    strength) spread uniformly, stop when the L1 change is below ``n * tol``."""
+    n = p.n
+    if n == 0:
+        return np.zeros(0)
+    A = adjacency(p)
+    S = np.asarray(A.sum(axis=1)).ravel()
+    inverse = np.zeros(n)
+    inverse[S != 0] = 1.0 / S[S != 0]
+    transition_t = (A.multiply(inverse[:, np.newaxis])).T.tocsr()
+    x = np.repeat(1.0 / n, n)
+    teleport = np.repeat(1.0 / n, n)
+    dangling = np.flatnonzero(S == 0)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (transition_t @ x + x[dangling].sum() * teleport) + (1 - alpha) * teleport
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise NotConverged(max_iter)
+
+
+def eigenvector(p: Projection, *, max_iter: int, tol: float) -> np.ndarray:
+    """`nx.eigenvector_centrality`: iterate ``x <- (A + I)^T x`` normalised to unit Euclidean
+    length from the uniform vector, until the L1 change is below ``n * tol``."""
+    n = p.n
+    if n == 0:
+        return np.zeros(0)
+    AT = adjacency(p).T.tocsr()
+    x = np.repeat(1.0 / n, n)
+    for _ in range(max_iter):
+        last = x
+        x = last + AT @ last
+        norm = float(np.linalg.norm(x)) or 1.0
+        x = x / norm
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise NotConverged(max_iter)
+
+
+def katz(
+    p: Projection, *, alpha: float, beta: float, max_iter: int, tol: float, normalized: bool
+) -> np.ndarray:
+    """`nx.katz_centrality`: iterate ``x <- alpha A^T x + beta`` from 0 until the L1 change is
+    below ``n * tol``, then scale to unit Euclidean length when ``normalized``."""
+    n = p.n
+    if n == 0:
+        return np.zeros(0)
+    AT = adjacency(p).T.tocsr()
+    x = np.zeros(n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (AT @ last) + beta
+        if np.abs(x - last).sum() < n * tol:
+            if normalized:
+                norm = float(np.linalg.norm(x))
+                return x / norm if norm else x
+            return x
+    raise NotConverged(max_iter)

@@ -1,0 +1,659 @@
+"""Node centralities with networkx's values, computed by a compiled engine on large graphs.
+
+`centrality` returns one column per measure, each equal to the networkx function named in
+`REFERENCES` applied to the graph's *projection* (below). Small graphs are computed by networkx
+itself; from `ENGINE_THRESHOLD` nodes on, betweenness, closeness and harmonic centrality go to
+igraph, networkit or rustworkx, and degree, eigenvector, PageRank and Katz to numpy/scipy
+versions of networkx's own iterations. Every engine path is tested against networkx to 1e-9.
+
+The projection: what each measure is computed on
+-------------------------------------------------
+Measures are computed on a simple graph (no parallel edges) made from ``G``:
+
+1. ``relation_kinds``: keep only edges whose ``kind`` attribute is one of them (nodes stay).
+2. ``directed``: ``None`` keeps the graph's own direction; ``False`` reads a directed graph as
+   undirected, so ``u -> v`` and ``v -> u`` become one undirected link.
+3. Parallel edges (of a multigraph, or the two directions merged by step 2) become one edge.
+   How its weight is read depends on the measure:
+
+   * **distance** measures (betweenness, closeness, harmonic) read ``weight`` as a length: the
+     merged edge has the *smallest* weight (the shortest way between the two nodes, which is
+     also what networkx's shortest paths use on a multigraph);
+   * **strength** measures (eigenvector, PageRank, Katz) read ``weight`` as a tie strength: the
+     merged edge has the *sum* of the weights;
+   * **degree** measures count linked neighbours and do not read the weight;
+   * without a weight every merged edge is one unweighted link.
+
+   An edge without the weight attribute weighs 1, as in networkx.
+
+`project_graph` returns that simple graph, so ``nx.betweenness_centrality(project_graph(G,
+weight="w"), weight="w")`` reproduces the ``betweenness`` column. On a simple Graph or DiGraph
+with no filter the projection is the graph itself. The returned frame's
+``.attrs["projection"]`` records, per measure, the direction, the weight and how it was read,
+the multi-edge rule, the relation kinds, exact or sampled (k, seed), the parameters and the
+engine; `describe_projection` turns that into text for a report.
+
+Conventions (networkx's, whatever the engine)
+---------------------------------------------
+* closeness: distances *to* the node on directed graphs (incoming paths), scaled by the
+  Wasserman-Faust factor ``r / (n - 1)`` for the ``r`` nodes that reach it (``wf_improved``);
+* betweenness: sums over ordered pairs scaled by ``1 / ((n - 1)(n - 2))`` when normalised,
+  halved for undirected graphs when not; ``k`` sampled sources drawn as networkx draws them;
+* harmonic: the sum of ``1 / d`` over the nodes that reach the node, not normalised;
+* eigenvector: power iteration on ``A + I`` from the uniform vector, unit Euclidean length;
+* PageRank: ``alpha`` 0.85, uniform teleport, dangling nodes spread uniformly, networkx's stop
+  rule (L1 change below ``n * tol``), so the values are networkx's, not the exact fixed point;
+* Katz: ``alpha`` 0.1, ``beta`` 1, unit Euclidean length.
+
+Example:
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> frame = centrality(G, ["in_degree", "betweenness"])
+    >>> frame.to_dict(orient="index")["b"]
+    {'in_degree': 0.5, 'betweenness': 0.5}
+    >>> frame.attrs["projection"]["betweenness"]["engine"]
+    'networkx'
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from labournet.analysis import _engines
+from labournet.errors import AnalysisError
+
+__all__ = [
+    "centrality",
+    "describe_projection",
+    "project_graph",
+    "MEASURES",
+    "DISTANCE_MEASURES",
+    "STRENGTH_MEASURES",
+    "ENGINES",
+    "ENGINE_THRESHOLD",
+    "REFERENCES",
+]
+
+MEASURES = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "eigenvector",
+    "pagerank",
+    "katz",
+)
+"""Every measure, in the column order of `centrality`."""
+
+DEGREE_MEASURES = frozenset({"degree", "in_degree", "out_degree"})
+DISTANCE_MEASURES = frozenset({"betweenness", "closeness", "harmonic"})
+"""Measures that read the weight as a distance (a length along a path)."""
+STRENGTH_MEASURES = frozenset({"eigenvector", "pagerank", "katz"})
+"""Measures that read the weight as a strength (a heavier edge passes on more)."""
+
+REFERENCES = {
+    "degree": "networkx.degree_centrality",
+    "in_degree": "networkx.in_degree_centrality",
+    "out_degree": "networkx.out_degree_centrality",
+    "betweenness": "networkx.betweenness_centrality",
+    "closeness": "networkx.closeness_centrality",
+    "harmonic": "networkx.harmonic_centrality",
+    "eigenvector": "networkx.eigenvector_centrality",
+    "pagerank": "networkx.pagerank",
+    "katz": "networkx.katz_centrality",
+}
+"""The networkx function each measure equals, on the projection."""
+
+ENGINES = ("auto", "networkx", "igraph", "networkit", "rustworkx", "scipy")
+"""Values of ``engine=``. "scipy" is numpy/scipy code replaying networkx's own algorithm."""
+
+ENGINE_THRESHOLD = 100
+"""With ``engine="auto"``, graphs with fewer nodes are computed by networkx itself."""
+
+# engines tried in order with engine="auto" (each must also support the request, see _refusal)
+_AUTO_ORDER = {
+    "degree": ("scipy",),
+    "in_degree": ("scipy",),
+    "out_degree": ("scipy",),
+    "betweenness": ("igraph", "networkit", "rustworkx"),
+    "closeness": ("networkit", "igraph", "rustworkx"),
+    "harmonic": ("igraph", "networkit"),
+    "eigenvector": ("scipy",),
+    "pagerank": ("scipy",),
+    "katz": ("scipy",),
+}
+
+_MEASURE_OPTIONS: dict[str, dict[str, Any]] = {
+    "closeness": {"wf_improved": True},
+    "eigenvector": {"max_iter": 100, "tol": 1.0e-6},
+    "pagerank": {"alpha": 0.85, "max_iter": 100, "tol": 1.0e-6},
+    "katz": {"alpha": 0.1, "beta": 1.0, "max_iter": 1000, "tol": 1.0e-6, "normalized": True},
+}
+"""Per-measure options (``pagerank={"alpha": 0.9}``) and their networkx defaults."""
+
+
+def centrality(
+    G: nx.Graph,
+    measures: str | Iterable[str] | None = None,
+    weight: str | None = None,
+    *,
+    directed: bool | None = None,
+    relation_kinds: Collection[str] | None = None,
+    normalized: bool = True,
+    endpoints: bool = False,
+    k: int | None = None,
+    seed: Any = None,
+    engine: str = "auto",
+    **options: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Node centralities, one column per measure, equal to networkx's.
+
+    Parameters
+    ----------
+    G : networkx Graph, DiGraph, MultiGraph or MultiDiGraph
+    measures : str or iterable of str, optional
+        Any of `MEASURES`. ``None`` computes all of them that apply: ``in_degree`` and
+        ``out_degree`` only for a directed projection.
+    weight : str, optional
+        Edge attribute holding the weight. Betweenness, closeness and harmonic read it as a
+        distance, eigenvector, PageRank and Katz as a strength; degree ignores it. ``None``
+        (default) treats every edge as one unweighted link.
+    directed : bool, optional
+        ``False`` reads a directed graph as undirected. ``None`` keeps the graph's direction.
+    relation_kinds : collection of str, optional
+        Keep only edges whose ``kind`` attribute is one of these. ``None`` keeps every edge.
+    normalized : bool
+        Normalise betweenness as networkx does (default True).
+    endpoints : bool
+        Count path endpoints in betweenness (default False).
+    k : int, optional
+        Estimate betweenness from ``k`` sampled source nodes (approximate) instead of all.
+    seed : int, random.Random or None
+        Seed of the ``k`` sample; the same seed samples the same sources as networkx.
+    engine : str
+        One of `ENGINES`. "auto" (default) uses networkx below `ENGINE_THRESHOLD` nodes and
+        the fastest installed engine that matches networkx above it. A named engine computes
+        every measure it supports; the others fall back to networkx (recorded in the
+        projection metadata).
+    **options : mapping
+        Per-measure options with networkx's names and defaults:
+        ``closeness={"wf_improved": True}``, ``eigenvector={"max_iter": 100, "tol": 1e-6}``,
+        ``pagerank={"alpha": 0.85, "max_iter": 100, "tol": 1e-6}``,
+        ``katz={"alpha": 0.1, "beta": 1.0, "max_iter": 1000, "tol": 1e-6,
+        "normalized": True}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by node id (``node``) in the graph's node order, one float column per measure.
+        ``.attrs["projection"]`` maps each measure to a description of what it was computed
+        on (see `describe_projection`).
+
+    Raises
+    ------
+    AnalysisError
+        An unknown measure, option or engine; in/out degree of an undirected graph; a
+        negative, missing or non-numeric distance; an iterative measure that was asked for
+        by name and did not converge. When ``measures`` is None, a measure that does not
+        converge becomes a column of NaN with a warning and a note in its metadata.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a", "b", {"w": 1.0}), ("b", "c", {"w": 3.0})])
+    >>> frame = centrality(G, ["closeness", "pagerank"], weight="w")
+    >>> frame["closeness"].round(3).to_dict()  # a: 2 / (1 + 4), c: 2 / (3 + 4)
+    {'a': 0.4, 'b': 0.5, 'c': 0.286}
+    >>> frame["pagerank"].round(3).to_dict()  # read as strength: c's tie (3) beats a's (1)
+    {'a': 0.153, 'b': 0.486, 'c': 0.36}
+    >>> frame.attrs["projection"]["closeness"]["reading"]
+    'distance'
+    """
+    wanted, explicit = _measures(G, measures, directed)
+    settings = _options(options)
+    engine = _engine_name(engine)
+    kinds = None if relation_kinds is None else sorted(set(relation_kinds))
+    is_directed = G.is_directed() if directed is None else bool(directed)
+    if is_directed and not G.is_directed():
+        raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
+    n = G.number_of_nodes()
+    if k is not None and not (isinstance(k, int) and 1 <= k <= n):
+        raise AnalysisError(f"k must be a whole number from 1 to the {n} nodes, not {k!r}")
+    sampled = k is not None and k < n
+    needs_weight = weight is not None and any(m not in DEGREE_MEASURES for m in wanted)
+    edges = _engines.edge_arrays(G, weight if needs_weight else None, kinds)
+    readers = [m for m in wanted if m in DISTANCE_MEASURES]
+    if readers and edges.weight is not None and (edges.weight < 0).any():
+        raise AnalysisError(
+            f"weight '{weight}' is read as a distance by {', '.join(readers)} and must not be "
+            "negative"
+        )
+    merge = G.is_multigraph() or (G.is_directed() and not is_directed)
+    projections: dict[str, _engines.Projection] = {}
+
+    def projection(reading: str) -> _engines.Projection:
+        if reading not in projections:
+            source = edges if reading != "unweighted" else _unweighted(edges)
+            projections[reading] = _engines.project(
+                source, directed=is_directed, multi=merge, reading=reading
+            )
+        return projections[reading]
+
+    columns: dict[str, np.ndarray] = {}
+    metadata: dict[str, dict[str, Any]] = {}
+    for measure in wanted:
+        reading = _reading(measure, weight)
+        p = projection(reading)
+        params = _parameters(measure, settings, normalized=normalized, endpoints=endpoints)
+        chosen, note = _choose_engine(engine, measure, p, params, sampled=sampled)
+        info: dict[str, Any] = {
+            "measure": measure,
+            "reference": REFERENCES[measure],
+            "engine": chosen,
+            "directed": is_directed,
+            "weight": weight if reading in ("distance", "strength") else None,
+            "reading": reading,
+            "multi_edges": _multi_edge_rule(G, is_directed, reading, merge),
+            "relation_kinds": kinds,
+            "nodes": p.n,
+            "edges": p.m,
+            "exact": not (measure == "betweenness" and sampled),
+            "k": k if measure == "betweenness" and sampled else None,
+            "seed": _seed_label(seed) if measure == "betweenness" and sampled else None,
+            "parameters": params,
+            "note": note,
+        }
+        try:
+            columns[measure] = _compute(
+                chosen, measure, p, params, weight=weight if reading != "unweighted" else None,
+                G=G, k=k if sampled else None, seed=seed,
+            )  # fmt: skip
+        except _NotConverged as error:
+            message = (
+                f"{measure} did not converge in {error.max_iter} iterations; allow more with "
+                f"{measure}={{'max_iter': ...}}"
+            )
+            if measure == "katz":
+                message += (
+                    " or, if it diverges, lower katz={'alpha': ...} below 1 / (the largest "
+                    "eigenvalue of the adjacency matrix)"
+                )
+            if explicit:
+                raise AnalysisError(message) from None
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+            columns[measure] = np.full(p.n, np.nan)
+            info["note"] = _append(info["note"], message)
+        metadata[measure] = info
+    frame = pd.DataFrame(columns, index=pd.Index(edges.nodes, name="node"), columns=wanted)
+    frame = frame.astype(np.float64)
+    frame.attrs["projection"] = metadata
+    return frame
+
+
+def project_graph(
+    G: nx.Graph,
+    weight: str | None = None,
+    *,
+    reading: str = "distance",
+    directed: bool | None = None,
+    relation_kinds: Collection[str] | None = None,
+) -> nx.Graph:
+    """The simple graph that `centrality` computes on, as a networkx Graph or DiGraph.
+
+    ``reading`` is "distance" (parallel edges keep their smallest weight) or "strength" (they
+    add up). Nodes keep ``G``'s order; edges carry only ``weight`` (as a float), if given.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> M = nx.MultiDiGraph([("a", "b", {"w": 2.0}), ("a", "b", {"w": 3.0}), ("b", "c", {})])
+    >>> sorted(project_graph(M, "w").edges(data="w"))
+    [('a', 'b', 2.0), ('b', 'c', 1.0)]
+    >>> sorted(project_graph(M, "w", reading="strength").edges(data="w"))
+    [('a', 'b', 5.0), ('b', 'c', 1.0)]
+    """
+    if reading not in ("distance", "strength"):
+        raise AnalysisError(f"reading must be 'distance' or 'strength', not {reading!r}")
+    is_directed = G.is_directed() if directed is None else bool(directed)
+    if is_directed and not G.is_directed():
+        raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
+    kinds = None if relation_kinds is None else sorted(set(relation_kinds))
+    edges = _engines.edge_arrays(G, weight, kinds)
+    merge = G.is_multigraph() or (G.is_directed() and not is_directed)
+    p = _engines.project(edges, directed=is_directed, multi=merge, reading=reading)
+    return _engines.to_networkx(p, weight, G)
+
+
+def describe_projection(
+    result: pd.DataFrame | Mapping[str, Mapping[str, Any]], measure: str | None = None
+) -> str:
+    """Say in words what each centrality column was computed on, one line per measure.
+
+    ``result`` is a frame returned by `centrality` (or its ``.attrs["projection"]``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")])
+    >>> print(describe_projection(centrality(G, ["betweenness", "pagerank"])))
+    betweenness: exact; directed; unweighted (every edge is one link); parallel edges merged into one link; all relation kinds; 3 nodes, 2 edges; normalized; networkx.betweenness_centrality by networkx
+    pagerank: directed; unweighted (every edge is one link); parallel edges merged into one link; all relation kinds; 3 nodes, 2 edges; alpha=0.85, max_iter=100, tol=1e-06; networkx.pagerank by networkx
+    """  # noqa: E501
+    metadata = result.attrs.get("projection", {}) if isinstance(result, pd.DataFrame) else result
+    if measure is not None:
+        if measure not in metadata:
+            raise AnalysisError(f"no projection recorded for '{measure}'")
+        metadata = {measure: metadata[measure]}
+    return "\n".join(_describe_one(name, info) for name, info in metadata.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# arguments
+
+
+def _measures(
+    G: nx.Graph, measures: str | Iterable[str] | None, directed: bool | None
+) -> tuple[list[str], bool]:
+    is_directed = G.is_directed() and directed is not False
+    if measures is None:
+        names = [m for m in MEASURES if is_directed or m not in ("in_degree", "out_degree")]
+        return names, False
+    requested = [measures] if isinstance(measures, str) else list(measures)
+    unknown = [m for m in requested if m not in MEASURES]
+    if unknown:
+        raise AnalysisError(
+            f"unknown centrality measure{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(m) for m in unknown)}; valid measures: {', '.join(MEASURES)}"
+        )
+    names = list(dict.fromkeys(requested))
+    undirected = [m for m in names if m in ("in_degree", "out_degree") and not is_directed]
+    if undirected:
+        raise AnalysisError(
+            f"{' and '.join(undirected)} need a directed graph; this projection is undirected "
+            "(use 'degree')"
+        )
+    return names, True
+
+
+def _options(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    settings = {name: dict(defaults) for name, defaults in _MEASURE_OPTIONS.items()}
+    for name, values in options.items():
+        if name not in _MEASURE_OPTIONS:
+            raise AnalysisError(
+                f"unknown option '{name}'; options are directed, relation_kinds, normalized, "
+                f"endpoints, k, seed, engine and per-measure mappings for "
+                f"{', '.join(_MEASURE_OPTIONS)}"
+            )
+        if not isinstance(values, Mapping):
+            raise AnalysisError(f"option '{name}' takes a mapping, e.g. {name}={{...}}")
+        for key, value in values.items():
+            if key not in _MEASURE_OPTIONS[name]:
+                raise AnalysisError(
+                    f"unknown {name} option '{key}'; valid: {', '.join(_MEASURE_OPTIONS[name])}"
+                )
+            settings[name][key] = value
+    return settings
+
+
+def _engine_name(engine: str) -> str:
+    if engine not in ENGINES:
+        raise AnalysisError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
+    if engine in _engines.ENGINE_MODULES and not _installed(engine):
+        raise AnalysisError(f"engine '{engine}' is not installed (pip install {engine})")
+    return engine
+
+
+def _installed(engine: str) -> bool:
+    module = _engines.ENGINE_MODULES.get(engine)
+    if module is None:
+        return True
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def _reading(measure: str, weight: str | None) -> str:
+    if weight is None or measure in DEGREE_MEASURES:
+        return "unweighted"
+    return "distance" if measure in DISTANCE_MEASURES else "strength"
+
+
+def _parameters(
+    measure: str, settings: Mapping[str, Mapping[str, Any]], *, normalized: bool, endpoints: bool
+) -> dict[str, Any]:
+    if measure == "betweenness":
+        return {"normalized": normalized, "endpoints": endpoints}
+    return dict(settings.get(measure, {}))
+
+
+def _unweighted(edges: _engines.EdgeArrays) -> _engines.EdgeArrays:
+    if edges.weight is None:
+        return edges
+    return _engines.EdgeArrays(edges.nodes, edges.src, edges.dst, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# engines
+
+
+def _refusal(
+    engine: str, measure: str, p: _engines.Projection, params: Mapping[str, Any], *, sampled: bool
+) -> str | None:
+    """Why ``engine`` cannot reproduce networkx for this request, or None when it can."""
+    if engine == "networkx":
+        return None
+    if engine == "scipy":
+        if measure in DEGREE_MEASURES or measure in STRENGTH_MEASURES:
+            if measure == "katz" and not isinstance(params.get("beta"), int | float):
+                return "a per-node Katz beta needs networkx"
+            return None
+        return f"scipy has no {measure} here"
+    if measure not in DISTANCE_MEASURES:
+        return f"{engine} does not reproduce networkx's {measure}"
+    if p.weight is not None and p.m and not (p.weight > 0).all():
+        return "zero distances need networkx"
+    if measure == "betweenness":
+        if params["endpoints"] and (engine != "rustworkx" or sampled or p.weight is not None):
+            return "betweenness with endpoints needs rustworkx (exact, unweighted) or networkx"
+        if sampled and engine != "igraph":
+            return f"{engine} cannot sample the sources networkx samples"
+        if engine == "rustworkx" and p.weight is not None:
+            return "rustworkx betweenness is unweighted only"
+        return None
+    if measure == "closeness":
+        if engine == "networkit" and not params["wf_improved"]:
+            return "networkit closeness without wf_improved fails on disconnected graphs"
+        return None
+    if measure == "harmonic" and engine == "rustworkx":
+        return "rustworkx has no harmonic centrality"
+    return None
+
+
+def _choose_engine(
+    engine: str,
+    measure: str,
+    p: _engines.Projection,
+    params: Mapping[str, Any],
+    *,
+    sampled: bool,
+) -> tuple[str, str]:
+    """The engine for one measure, and a note when it is not the one asked for."""
+    if engine == "networkx" or p.n < 3:  # networkit crashes on the empty graph
+        return "networkx", ""
+    if engine != "auto":
+        reason = _refusal(engine, measure, p, params, sampled=sampled)
+        if reason is None:
+            note = ""
+            if engine == "igraph" and measure == "betweenness" and p.weight is not None:
+                note = (
+                    "igraph counts weighted paths whose lengths differ by rounding only as "
+                    "equally short; networkx does not"
+                )
+            return engine, note
+        return "networkx", f"{reason}; computed by networkx"
+    if p.n < ENGINE_THRESHOLD:
+        return "networkx", ""
+    for candidate in _AUTO_ORDER[measure]:
+        if candidate == "igraph" and measure == "betweenness" and p.weight is not None:
+            continue  # tie rule differs from networkx's exact float comparison
+        if _refusal(candidate, measure, p, params, sampled=sampled) is None and _installed(
+            candidate
+        ):
+            return candidate, ""
+    return "networkx", ""
+
+
+class _NotConverged(Exception):
+    def __init__(self, max_iter: int) -> None:
+        super().__init__(max_iter)
+        self.max_iter = max_iter
+
+
+def _compute(
+    engine: str,
+    measure: str,
+    p: _engines.Projection,
+    params: Mapping[str, Any],
+    *,
+    weight: str | None,
+    G: nx.Graph,
+    k: int | None,
+    seed: Any,
+) -> np.ndarray:
+    if p.n == 0:
+        return np.zeros(0)
+    if engine == "networkx":
+        return _compute_networkx(measure, p, params, weight=weight, G=G, k=k, seed=seed)
+    try:
+        if measure in DEGREE_MEASURES:
+            return _engines.degree(p, measure)
+        if measure == "betweenness":
+            sampled = None
+            if k is not None:
+                rng = nx.utils.create_py_random_state(seed)
+                sampled = rng.sample(range(p.n), k)
+            return _engines.betweenness(engine, p, sampled=sampled, **params)
+        if measure == "closeness":
+            return _engines.closeness(engine, p, **params)
+        if measure == "harmonic":
+            return _engines.harmonic(engine, p)
+        if measure == "pagerank":
+            return _engines.pagerank(p, **params)
+        if measure == "eigenvector":
+            return _engines.eigenvector(p, **params)
+        return _engines.katz(p, **params)
+    except _engines.NotConverged as error:
+        raise _NotConverged(params["max_iter"]) from error
+
+
+def _compute_networkx(
+    measure: str,
+    p: _engines.Projection,
+    params: Mapping[str, Any],
+    *,
+    weight: str | None,
+    G: nx.Graph,
+    k: int | None,
+    seed: Any,
+) -> np.ndarray:
+    H = _engines.to_networkx(p, weight, G)
+    try:
+        if measure == "degree":
+            values = nx.degree_centrality(H)
+        elif measure == "in_degree":
+            values = nx.in_degree_centrality(H)
+        elif measure == "out_degree":
+            values = nx.out_degree_centrality(H)
+        elif measure == "betweenness":
+            values = nx.betweenness_centrality(H, k=k, weight=weight, seed=seed, **params)
+        elif measure == "closeness":
+            values = nx.closeness_centrality(H, distance=weight, **params)
+        elif measure == "harmonic":
+            values = nx.harmonic_centrality(H, distance=weight)
+        elif measure == "eigenvector":
+            values = nx.eigenvector_centrality(H, weight=weight, **params)
+        elif measure == "pagerank":
+            values = nx.pagerank(H, weight=weight, **params)
+        else:
+            values = nx.katz_centrality(H, weight=weight, **params)
+    except nx.PowerIterationFailedConvergence as error:
+        raise _NotConverged(params["max_iter"]) from error
+    except (nx.NetworkXException, ValueError, ZeroDivisionError) as error:
+        raise AnalysisError(f"{measure}: {error}") from error
+    return np.fromiter((values[node] for node in p.nodes), dtype=np.float64, count=p.n)
+
+
+# ---------------------------------------------------------------------------------------------
+# describing
+
+
+def _multi_edge_rule(G: nx.Graph, directed: bool, reading: str, merge: bool) -> str:
+    if not merge:
+        return "none (simple graph)"
+    what = "parallel edges"
+    if G.is_directed() and not directed:
+        what = "parallel edges and both directions of a pair"
+    if reading == "distance":
+        return f"{what} merged into one edge with the smallest weight"
+    if reading == "strength":
+        return f"{what} merged into one edge with the summed weight"
+    return f"{what} merged into one link"
+
+
+def _describe_one(measure: str, info: Mapping[str, Any]) -> str:
+    parts = []
+    if measure == "betweenness":
+        if info.get("exact", True):
+            parts.append("exact")
+        else:
+            parts.append(f"approximate ({info['k']} sampled sources, seed {info['seed']})")
+    parts.append("directed" if info["directed"] else "undirected")
+    reading = info["reading"]
+    if reading == "unweighted":
+        if measure in DEGREE_MEASURES:
+            parts.append("counts linked neighbours (no weight)")
+        else:
+            parts.append("unweighted (every edge is one link)")
+    else:
+        parts.append(f"weight '{info['weight']}' read as a {reading}")
+    rule = info["multi_edges"]
+    if rule.startswith("none"):
+        parts.append("simple graph")
+    elif reading == "unweighted":
+        parts.append(rule)
+    else:
+        parts.append(rule.replace(" merged into one edge with the ", " merged: "))
+    kinds = info.get("relation_kinds")
+    parts.append("all relation kinds" if kinds is None else "relation kinds " + ", ".join(kinds))
+    parts.append(f"{info['nodes']} nodes, {info['edges']} edges")
+    params = info.get("parameters") or {}
+    if measure == "betweenness":
+        flags = ["normalized" if params.get("normalized") else "not normalized"]
+        if params.get("endpoints"):
+            flags.append("endpoints counted")
+        parts.append(", ".join(flags))
+    elif params:
+        parts.append(", ".join(f"{key}={value}" for key, value in params.items()))
+    parts.append(f"{info['reference']} by {info['engine']}")
+    if info.get("note"):
+        parts.append(f"note: {info['note']}")
+    return f"{measure}: " + "; ".join(parts)
+
+
+def _seed_label(seed: Any) -> Any:
+    return seed if seed is None or isinstance(seed, int | str) else repr(seed)
+
+
+def _append(note: str, extra: str) -> str:
+    return f"{note}; {extra}" if note else extra
