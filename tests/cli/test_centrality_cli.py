@@ -134,7 +134,7 @@ def test_missing_file_is_a_clean_error(tmp_path: Path):
 
 def test_every_parameter_has_help_with_an_example():
     command = typer.main.get_command(_app())
-    sub = command.commands["centrality"]  # type: ignore[attr-defined]
+    sub = command.commands["centrality"]
     assert "Example: labournet centrality" in (sub.help or "")
     for param in sub.params:
         if param.name == "help":

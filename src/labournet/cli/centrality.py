@@ -167,10 +167,10 @@ def centrality_command(
             return
         text = _plain(table) + describe_projection(ranked) + "\n"
     elif format is OutputFormat.csv:
-        table = ranked.copy()
+        rows = ranked.copy()
         if names is not None:
-            table.insert(0, "name", [names[node] for node in table.index])
-        text = table.to_csv()
+            rows.insert(0, "name", [names[node] for node in rows.index])
+        text = rows.to_csv()
     else:
         text = _json(ranked, names) + "\n"
     if output is None:
