@@ -11,6 +11,7 @@ Example:
     True
 """
 
+from labournet.analysis.centrality import centrality
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
@@ -28,6 +29,7 @@ from labournet.errors import (
 from labournet.export.html import export_html
 from labournet.graph import read_graph
 from labournet.schema import Schema, load_schema
+from labournet.store import Store, connect
 
 __version__ = "0.1.0"
 
@@ -36,12 +38,15 @@ __all__ = [
     "load_dataset",
     "read_graph",
     "load_schema",
+    "centrality",
     "pressure_points",
     "scenario",
     "ScenarioResult",
     "key_players",
     "KeyPlayersResult",
     "export_html",
+    "connect",
+    "Store",
     "Dataset",
     "Entity",
     "Relation",

@@ -9,7 +9,9 @@ from __future__ import annotations
 import typer
 
 from labournet.cli._common import LabournetGroup
+from labournet.cli.centrality import centrality_command
 from labournet.cli.dataset import info_command, validate_command
+from labournet.cli.db import db_app
 from labournet.cli.export import export_app
 from labournet.cli.report import key_players_command, report_command, scenario_command
 
@@ -51,6 +53,8 @@ app.command("info")(info_command)
 app.command("report")(report_command)
 app.command("scenario")(scenario_command)
 app.command("key-players")(key_players_command)
+app.command("centrality")(centrality_command)
+app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 
 
