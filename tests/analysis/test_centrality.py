@@ -6,6 +6,7 @@ networkx (and say so), one that can must give networkx's values to 1e-9.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import math
 import random
@@ -337,6 +338,12 @@ def test_relation_kinds_keep_only_those_edges(engine: str):
     assert frame.attrs["projection"]["degree"]["edges"] == 4
 
 
+def test_one_relation_kind_may_be_a_string():
+    frame = centrality(multigraph(), ["out_degree"], relation_kinds="pressures")
+    assert frame.attrs["projection"]["out_degree"]["relation_kinds"] == ["pressures"]
+    assert frame["out_degree"].gt(0).sum() == 1  # only us -> cn is left
+
+
 # ---------------------------------------------------------------------------------------------
 # options
 
@@ -406,6 +413,21 @@ def test_zero_distances_fall_back_to_networkx_with_a_note():
     frame = centrality(G, ["closeness"], weight="w", engine="igraph")
     assert frame.attrs["projection"]["closeness"]["engine"] == "networkx"
     assert "zero distances" in frame.attrs["projection"]["closeness"]["note"]
+
+
+def test_auto_falls_back_when_a_library_is_missing(monkeypatch: pytest.MonkeyPatch):
+    # the package re-exports the function under the module's name: fetch the module itself
+    module = importlib.import_module("labournet.analysis.centrality")
+    monkeypatch.setattr(module, "_installed", lambda engine: engine == "scipy")
+    G = random_graph(True, weighted=False, n=150, m=500)
+    frame = centrality(G, ["betweenness", "closeness", "pagerank"])
+    engines = {m: info["engine"] for m, info in frame.attrs["projection"].items()}
+    assert engines == {"betweenness": "networkx", "closeness": "networkx", "pagerank": "scipy"}
+    assert_column(frame, "betweenness", nx.betweenness_centrality(G))
+    monkeypatch.setattr(module, "_installed", lambda engine: engine != "igraph")
+    frame = centrality(G, ["betweenness", "harmonic"])
+    assert frame.attrs["projection"]["betweenness"]["engine"] in ("networkit", "rustworkx")
+    assert frame.attrs["projection"]["harmonic"]["engine"] == "networkit"
 
 
 def test_forced_engine_that_cannot_serve_a_measure_says_so():

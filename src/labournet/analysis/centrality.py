@@ -221,7 +221,7 @@ def centrality(
     wanted, explicit = _measures(G, measures, directed)
     settings = _options(options)
     engine = _engine_name(engine)
-    kinds = None if relation_kinds is None else sorted(set(relation_kinds))
+    kinds = _kinds(relation_kinds)
     is_directed = G.is_directed() if directed is None else bool(directed)
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
@@ -326,7 +326,7 @@ def project_graph(
     is_directed = G.is_directed() if directed is None else bool(directed)
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
-    kinds = None if relation_kinds is None else sorted(set(relation_kinds))
+    kinds = _kinds(relation_kinds)
     edges = _engines.edge_arrays(G, weight, kinds)
     merge = G.is_multigraph() or (G.is_directed() and not is_directed)
     p = _engines.project(edges, directed=is_directed, multi=merge, reading=reading)
@@ -382,6 +382,14 @@ def _measures(
             "(use 'degree')"
         )
     return names, True
+
+
+def _kinds(relation_kinds: Collection[str] | None) -> list[str] | None:
+    if relation_kinds is None:
+        return None
+    if isinstance(relation_kinds, str):  # one kind, not its letters
+        return [relation_kinds]
+    return sorted(set(relation_kinds))
 
 
 def _options(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
