@@ -225,8 +225,11 @@ class Store:
         self._apply_schema(plan)
         repaired = self._repair(plan, size) if before.label("Entity") else 0
         dataset_file = load_file("load", "dataset.cypher")
-        self.runner.run(dataset_file.body, plan.dataset_parameters, write=True)
-        totals = {"nodes_created": 0, "relationships_created": 0, "properties_set": 0}
+        head = self._run_step(dataset_file, dataset_file.body, plan.dataset_parameters)
+        totals = {
+            key: int(head.counters.get(key, 0))
+            for key in ("nodes_created", "relationships_created", "properties_set")
+        }
         done, batches, total = 0, 0, plan.total_rows
         if progress:
             progress("start", 0, total)
@@ -504,6 +507,7 @@ def connect(
     prompt: Callable[[str], str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     timeout: float = 10.0,
+    query_timeout: float | None = None,
 ) -> Store:
     """Open a store at `uri`; the scheme picks the backend.
 
@@ -516,7 +520,9 @@ def connect(
       The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
 
     `uri` defaults to ``LABOURNET_URI``, then `DEFAULT_URI`. Explicit `username`, `password`
-    and `database` win over everything else. Nothing is connected at import time.
+    and `database` win over everything else. `timeout` bounds connecting (seconds);
+    `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
+    transaction). Nothing is connected at import time.
     """
     text = uri or os.environ.get("LABOURNET_URI") or DEFAULT_URI
     parts = urlsplit(text)
@@ -542,6 +548,7 @@ def connect(
             password=secret or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD"),
             ssl=scheme.endswith("+s"),
             timeout=timeout,
+            query_timeout=query_timeout,
             prompt=prompt,
         )
     elif scheme in NEO4J_SCHEMES:
@@ -557,6 +564,7 @@ def connect(
             auth=(user, secret) if secret is not None else None,
             database=database or path or _env("LABOURNET_NEO4J_DATABASE", "NEO4J_DATABASE"),
             timeout=timeout,
+            query_timeout=query_timeout,
         )
     else:
         schemes = ", ".join(f"{s}://" for s in FALKORDB_SCHEMES + NEO4J_SCHEMES)

@@ -88,6 +88,7 @@ class FalkorDBRunner:
         password: str | None = None,
         ssl: bool = False,
         timeout: float = 10.0,
+        query_timeout: float | None = None,
         prompt: Callable[[str], str] | None = None,
     ) -> None:
         try:
@@ -104,36 +105,50 @@ class FalkorDBRunner:
             "username": username,
             "ssl": ssl,
             "socket_connect_timeout": timeout,
+            "socket_timeout": query_timeout,
         }
-        self._db = self._open(password)
+        self._exists = False
         try:
-            self._check()
+            self._db = self._open(password)
         except _AuthNeeded:
             if prompt is None:
                 raise StoreError(
                     f"FalkorDB at {self.target} wants a password: set LABOURNET_FALKORDB_PASSWORD"
                 ) from None
-            self._db.close()
-            self._db = self._open(prompt(f"FalkorDB password for {host}:{port}"))
             try:
-                self._check()
+                self._db = self._open(prompt(f"FalkorDB password for {host}:{port}"))
             except _AuthNeeded:
                 raise StoreError(f"FalkorDB at {self.target} refused the password") from None
         self._graph = self._db.select_graph(graph)
 
     def _open(self, password: str | None) -> Any:
+        import redis.exceptions as rx
         from falkordb import FalkorDB
 
         try:
-            return FalkorDB(password=password, **self._options)
+            db = FalkorDB(password=password, **self._options)
+        except rx.AuthenticationError as error:
+            raise _AuthNeeded() from error
+        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+            raise StoreError(
+                f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
+                "start a local server with `labournet db start`"
+            ) from error
         except Exception as error:  # the client raises redis errors and plain ones
             raise StoreError(f"cannot connect to FalkorDB at {self.target}: {error}") from error
+        try:
+            self._db = db
+            self._check()
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _check(self) -> None:
         import redis.exceptions as rx
 
         try:
-            self._db.connection.execute_command("GRAPH.LIST")
+            self._db.connection.execute_command("GRAPH.CONFIG", "GET", "TIMEOUT")
         except rx.AuthenticationError as error:
             raise _AuthNeeded() from error
         except rx.ResponseError as error:
@@ -156,10 +171,12 @@ class FalkorDBRunner:
 
         text = encode_parameters(parameters) + cypher
         try:
+            if not write and not self._graph_exists():
+                return Result([], [], {})  # no graph yet: nothing to read
             result = self._graph.query(text) if write else self._graph.ro_query(text)
         except rx.ResponseError as error:
             if not write and "empty key" in str(error):
-                return Result([], [], {})  # the graph does not exist yet: nothing to read
+                return Result([], [], {})  # deleted meanwhile by another client
             raise StoreError(f"FalkorDB refused the query: {error}") from error
         except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
@@ -168,7 +185,18 @@ class FalkorDBRunner:
         columns = [str(h[1]) if isinstance(h, list | tuple) else str(h) for h in result.header]
         rows = [[_plain(value) for value in row] for row in result.result_set]
         counters = {name: int(getattr(result, name, 0) or 0) for name in COUNTERS}
+        self._exists = self._exists or write
         return Result(columns, rows, counters)
+
+    def _graph_exists(self) -> bool:
+        """Whether the graph's key exists (reads of a missing graph are answered locally).
+
+        FalkorDB answers a read of a missing graph with an error; we do not send such reads,
+        and do not delete missing graphs either, to stay off those error paths.
+        """
+        if not self._exists:
+            self._exists = bool(self._db.connection.exists(self.graph_name))
+        return self._exists
 
     def run_schema(self, statement: str) -> bool:
         try:
@@ -183,7 +211,9 @@ class FalkorDBRunner:
         import redis.exceptions as rx
 
         try:
-            self._graph.delete()
+            if self._graph_exists():
+                self._graph.delete()
+            self._exists = False
         except rx.ResponseError as error:
             if "empty key" not in str(error):
                 raise StoreError(f"FalkorDB could not delete {self.target}: {error}") from error

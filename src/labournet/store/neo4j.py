@@ -41,6 +41,7 @@ class Neo4jRunner:
         auth: tuple[str, str] | None,
         database: str | None = None,
         timeout: float = 10.0,
+        query_timeout: float | None = None,
     ) -> None:
         try:
             import neo4j
@@ -49,6 +50,7 @@ class Neo4jRunner:
                 "the neo4j package is missing: pip install 'labournet[neo4j]'"
             ) from error
         self._neo4j = neo4j
+        self._work = neo4j.unit_of_work(timeout=query_timeout)(_work) if query_timeout else _work
         self.database = database
         self.target = uri + (f"/{database}" if database else "")
         self._user = auth[0] if auth else None
@@ -66,7 +68,7 @@ class Neo4jRunner:
         try:
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
                 work = session.execute_write if write else session.execute_read
-                return work(_work, cypher, dict(parameters))  # type: ignore[no-any-return]
+                return work(self._work, cypher, dict(parameters))  # type: ignore[no-any-return]
         except StoreError:
             raise
         except Exception as error:

@@ -61,7 +61,7 @@ ROWS: Mapping[str, tuple[str, ...]] = {
     ),
     "load/figures.cypher": (
         "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by",
+        "claim", "sources", "assumptions", "stated_by", "exact",
     ),
     "load/figure_links.cypher": ("figure", "entity"),
     "scores/entities.cypher": ("id", "scores"),
@@ -172,6 +172,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 _list(figure.sources),
                 _list(figure.assumptions),
                 figure.stated_by,
+                _exact(figure),
             ]
         )
         if figure.subject in entity_labels:
@@ -260,9 +261,9 @@ def build_dataset(
             r["id"],
             r["subject"],
             r["measure"],
-            float(r["low"]),
-            float(r["high"]),
-            None if r["best"] is None else float(r["best"]),
+            _float(r, "low"),
+            _float(r, "high"),
+            None if r["best"] is None else _float(r, "best"),
             r["unit"],
             int(r["year"]),
             r["claim"] or "",
@@ -389,6 +390,21 @@ def _number(value: float, figure_id: str, field_name: str) -> float:
     if not math.isfinite(number):
         raise StoreError(f"figure {figure_id!r}: {field_name} must be a finite number")
     return number
+
+
+def _exact(figure: Figure) -> dict[str, str | None]:
+    """The numbers that 15 significant digits (FalkorDB's answers) would not give back."""
+    exact: dict[str, str | None] = {}
+    for name in ("low", "best", "high"):
+        value = getattr(figure, name)
+        keep = value is not None and float(f"{float(value):.15g}") != float(value)
+        exact[f"{name}_exact"] = repr(float(value)) if keep else None
+    return exact
+
+
+def _float(record: Mapping[str, Any], name: str) -> float:
+    text = record.get(f"{name}_exact")
+    return float(text) if text else float(record[name])
 
 
 def _source_row(source: Source) -> list[Any]:

@@ -152,8 +152,9 @@ class FalkorDBServer:
             pid = self._pid()
             if pid is not None and _answers(self.host, port, self.password):
                 return self._status(pid, port, f"started, pid {pid}, port {port}")
-            if pid is None and self.pidfile.exists():
-                break  # it wrote a pid file and died
+            written = self._written_pid()
+            if pid is None and written is not None and not _alive(written):
+                break  # it wrote its pid and died
             time.sleep(0.05)
         self._kill_quietly()
         raise StoreError(
@@ -197,10 +198,16 @@ class FalkorDBServer:
     def _status(self, pid: int | None, port: int, message: str) -> ServerStatus:
         return ServerStatus(pid is not None, pid, self.host, port, self.home, self.log, message)
 
-    def _pid(self) -> int | None:
+    def _written_pid(self) -> int | None:
         try:
-            pid = int(self.pidfile.read_text().strip())
-        except (OSError, ValueError):
+            return int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):  # missing, or being written
+            return None
+
+    def _pid(self) -> int | None:
+        """The pid of the running server, or None (no pid file, or a stale one)."""
+        pid = self._written_pid()
+        if pid is None:
             return None
         return pid if _alive(pid) and _is_redis(pid) else None
 
@@ -236,8 +243,8 @@ class FalkorDBServer:
         self.config.chmod(0o600)
 
     def _kill_quietly(self) -> None:
-        pid = self._pid()
-        if pid is not None:
+        pid = self._written_pid()
+        if pid is not None and _alive(pid) and _is_redis(pid):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 

