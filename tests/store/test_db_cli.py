@@ -1,0 +1,150 @@
+"""`labournet db ...` end to end against the session's FalkorDB server (typer CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from labournet.dataset import Dataset, load_dataset
+from labournet.store.server import free_port
+
+pytestmark = pytest.mark.falkordb
+runner = CliRunner()
+
+
+def _app() -> typer.Typer:
+    """labournet's app once `db` is registered there; the db sub-app alone until then."""
+    from labournet.cli import app
+    from labournet.cli.db import db_app
+
+    if any(group.name == "db" for group in app.registered_groups):
+        return app
+    local = typer.Typer(pretty_exceptions_enable=False)
+    local.add_typer(db_app, name="db")
+    return local
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(_app(), ["db", *args], env={"COLUMNS": "200", **(env or {})})
+
+
+@pytest.fixture
+def uri(falkordb_uri: str) -> str:
+    result = invoke("load", "--uri", falkordb_uri)
+    assert result.exit_code == 0, result.output
+    return falkordb_uri
+
+
+def test_load_prints_a_summary_and_is_idempotent(falkordb_uri: str) -> None:
+    first = invoke("load", "--uri", falkordb_uri, "--batch-size", "10")
+    assert first.exit_code == 0, first.output
+    assert "nodes: Entity:Country" in first.output and "+14" in first.output
+    assert "created 112 nodes and 98 relationships" in first.output
+    again = invoke("load", "--uri", falkordb_uri)
+    assert again.exit_code == 0
+    assert "created 0 nodes and 0 relationships" in again.output
+
+
+def test_the_uri_can_come_from_the_environment(falkordb_uri: str) -> None:
+    result = invoke("load", env={"LABOURNET_URI": falkordb_uri})
+    assert result.exit_code == 0, result.output
+    assert falkordb_uri in result.output.replace("\n", "")
+
+
+def test_pull_writes_a_dataset_folder_equal_to_the_loaded_one(
+    uri: str, tmp_path: Path, bundled: Dataset
+) -> None:
+    result = invoke("pull", "--uri", uri, "-o", str(tmp_path / "pulled"))
+    assert result.exit_code == 0, result.output
+    assert load_dataset(tmp_path / "pulled") == bundled
+    assert not (tmp_path / "pulled" / "schema.yaml").exists()  # the packaged schema
+
+
+def test_query_formats(uri: str) -> None:
+    listing = invoke("query", "--list")
+    assert listing.exit_code == 0 and "hosts_by_workers" in listing.output
+    table = invoke("query", "hosts_by_workers", "--uri", uri, "-p", "limit=2")
+    assert table.exit_code == 0 and "China" in table.output and "2 rows" in table.output
+    csv = invoke("query", "neighbourhood", "--uri", uri, "--param", "id=mt", "--format", "csv")
+    lines = csv.output.strip().splitlines()
+    assert lines[0].startswith("relation_kind,direction,neighbour")
+    assert len(lines) == 1 + 8
+    as_json = invoke("query", "evidence", "--uri", uri, "-p", "id=f-kp-revenue", "-f", "json")
+    rows = json.loads(as_json.output)
+    assert {row["source"] for row in rows} == {"s-st-2016-09-13", "s-dcnkhr-estimate"}
+
+
+def test_query_errors_name_the_file(uri: str, tmp_path: Path) -> None:
+    unknown = invoke("query", "neighbourhood", "--uri", uri, "-p", "idd=mt")
+    assert unknown.exit_code != 0
+    assert "neighbourhood.cypher: unknown parameter idd" in unknown.output
+    typo = tmp_path / "typo.cypher"
+    typo.write_text("MATCH (n) RETURN n LIMT 3\n", encoding="utf-8")
+    bad = invoke("query", str(typo), "--uri", uri)
+    assert bad.exit_code != 0 and f"{typo}:" in bad.output.replace("\n", "")
+    malformed = invoke("query", "neighbourhood", "--uri", uri, "-p", "id")
+    assert "--param takes NAME=VALUE" in malformed.output
+
+
+def test_write_queries_need_write(uri: str, tmp_path: Path) -> None:
+    query = tmp_path / "mark.cypher"
+    query.write_text("MATCH (n:Entity {id: 'cn'}) SET n.marked = true\n", encoding="utf-8")
+    refused = invoke("query", str(query), "--uri", uri)
+    assert refused.exit_code != 0 and "this query writes (SET)" in refused.output
+    allowed = invoke("query", str(query), "--uri", uri, "--write")
+    assert allowed.exit_code == 0, allowed.output
+
+
+def test_analyse_writes_scores_that_cypher_can_sort(uri: str) -> None:
+    dry = invoke("analyse", "--uri", uri, "--top", "3")
+    assert dry.exit_code == 0, dry.output
+    assert "Scores not written" in dry.output
+    assert invoke("query", "top_pressure_points", "--uri", uri, "-f", "json").output.strip() == "[]"
+    result = invoke("analyse", "--uri", uri, "--write")
+    assert result.exit_code == 0, result.output
+    assert "pressure_" in result.output
+    top = json.loads(
+        invoke("query", "top_pressure_points", "--uri", uri, "-f", "json", "-p", "limit=3").output
+    )
+    assert len(top) == 3 and top[0]["score"] >= top[1]["score"] >= top[2]["score"]
+    central = json.loads(
+        invoke(
+            "query", "top_pressure_points", "--uri", uri, "-f", "json",
+            "-p", "score=score_pagerank", "-p", "assumed=none",
+        ).output
+    )  # fmt: skip
+    assert central, "centralities are written as score_* properties"
+
+
+def test_server_commands(tmp_path: Path) -> None:
+    home = str(tmp_path / "srv")
+    port = str(free_port())
+    try:
+        assert "not running" in invoke("status", "--home", home).output
+        started = invoke("start", "--home", home, "--port", port)
+        assert started.exit_code == 0 and "started" in started.output
+        assert f"falkordb://127.0.0.1:{port}/labournet" in started.output
+        assert "already running" in invoke("start", "--home", home, "--port", port).output
+        assert "running, pid" in invoke("status", "--home", home).output
+    finally:
+        stopped = invoke("stop", "--home", home)
+    assert "stopped" in stopped.output
+    assert "not running" in invoke("stop", "--home", home).output
+
+
+def test_an_unreachable_server_is_a_clean_error() -> None:
+    result = invoke("load", "--uri", f"falkordb://127.0.0.1:{free_port()}/x")
+    assert result.exit_code == 1
+    assert "cannot reach FalkorDB" in result.output and "labournet db start" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_every_command_documents_an_example() -> None:
+    from labournet.cli.db import db_app
+
+    for command in db_app.registered_commands:
+        assert "Example: labournet db" in (command.callback.__doc__ or ""), command.name
