@@ -1,6 +1,9 @@
 // name: pull_entities
-// purpose: Every entity with all its properties (the kind's schema properties are picked out in Python).
+// purpose: Every entity, with the values of the schema's entity properties in the order given.
+// param: properties (list, required): the schema's entity property names
 // mode: read
+// note: Values, not properties(n): a map per row makes the answer several times larger, and it would carry score properties the dataset does not hold.
 MATCH (n:Entity)
 RETURN n.id AS id, n.kind AS kind, n.name AS name, n.description AS description,
-       n.sources AS sources, n.assumptions AS assumptions, properties(n) AS properties
+       n.sources AS sources, n.assumptions AS assumptions,
+       [key IN $properties | n[key]] AS properties

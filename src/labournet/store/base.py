@@ -26,6 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +41,14 @@ from labournet.store.queries import (
     find_query,
     parse_cypher,
 )
-from labournet.store.rows import LoadPlan, build_dataset, load_file, plan_load, schema_from_yaml
+from labournet.store.rows import (
+    LoadPlan,
+    Step,
+    build_dataset,
+    load_file,
+    plan_load,
+    schema_from_yaml,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -233,15 +241,14 @@ class Store:
         done, batches, total = 0, 0, plan.total_rows
         if progress:
             progress("start", 0, total)
-        for step in plan.steps:
-            for batch in _chunks(step.rows, size):
-                result = self._run_step(step.file, step.cypher, {"rows": batch})
-                for key in totals:
-                    totals[key] += int(result.counters.get(key, 0))
-                done += len(batch)
-                batches += 1
-                if progress:
-                    progress(step.stage, done, total)
+        for step, batch, parameters in self._batches(plan, size):
+            result = self._run_step(step.file, step.cypher, parameters)
+            for key in totals:
+                totals[key] += int(result.counters.get(key, 0))
+            done += len(batch)
+            batches += 1
+            if progress:
+                progress(step.stage, done, total)
         self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
         after = self.counts()
         return LoadSummary(
@@ -298,11 +305,14 @@ class Store:
             entity_ids += [row[0] for row in found.rows]
         rest = [i for i in ids if i not in set(entity_ids)]
         relation_types: dict[str, str] = {}
+        relation_sources: dict[str, set[str]] = {}
         if rest:
             relation_file = load_file("scores", "find_relations.cypher")
             for batch in _chunks(rest, size):
                 result = self.runner.run(relation_file.body, {"ids": batch}, write=False)
-                relation_types.update({r[0]: r[1] for r in result.rows})
+                for rel_id, rel_type, source in result.rows:
+                    relation_types[rel_id] = rel_type
+                    relation_sources.setdefault(rel_id, set()).add(source)
         allowed_types = {kind.type for kind in self._stored_schema().relations.values()}
 
         write_file = load_file("scores", "entities.cypher")
@@ -311,7 +321,8 @@ class Store:
         relation_file = load_file("scores", "relations.cypher")
         by_type: dict[str, list[list[Any]]] = {}
         for rel_id, rel_type in relation_types.items():
-            by_type.setdefault(rel_type, []).append([rel_id, by_id[rel_id]])
+            for source in sorted(relation_sources[rel_id]):
+                by_type.setdefault(rel_type, []).append([rel_id, source, by_id[rel_id]])
         for rel_type, rows in by_type.items():
             cypher = fill_template(
                 relation_file, type=check_identifier(rel_type, "relationship type", allowed_types)
@@ -339,15 +350,21 @@ class Store:
 
     def pull(self) -> Dataset:
         """Read the graph back into a Dataset equal to the one loaded."""
-        records = {}
-        for name in ("dataset", "sources", "assumptions", "entities", "relations", "figures"):
-            file = load_file("pull", f"{name}.cypher")
-            records[name] = self.runner.run(file.body, {}, write=False).records()
-        head = records.pop("dataset")
-        if not head and not records["entities"]:
+        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
+        if not head.rows:
             raise StoreError(f"{self.target} holds no labournet dataset; load one first")
-        name = head[0]["name"] if head else "pulled"
-        schema = schema_from_yaml(head[0]["schema"] if head else None)
+        name, schema_text = head.rows[0]
+        schema = schema_from_yaml(schema_text)
+        parameters = {
+            "entities": {"properties": list(schema.entity_properties)},
+            "relations": {"properties": list(schema.relation_properties)},
+        }
+        records = {}
+        for part in ("sources", "assumptions", "entities", "relations", "figures"):
+            file = load_file("pull", f"{part}.cypher")
+            records[part] = self.runner.run(
+                file.body, parameters.get(part, {}), write=False
+            ).records()
         return build_dataset(name, schema, records)
 
     def query(
@@ -429,6 +446,25 @@ class Store:
     def _apply_schema(self, plan: LoadPlan) -> int:
         return sum(1 for statement in plan.schema_statements if self.runner.run_schema(statement))
 
+    def _batches(self, plan: LoadPlan, size: int) -> Iterator[tuple[Step, Sequence[Any], Any]]:
+        """Each batch of the plan with its parameters; a runner that can `prepare` parameters
+        (FalkorDB: encode them) does so for the next batch while the current one runs."""
+        work = [(step, batch) for step in plan.steps for batch in _chunks(step.rows, size)]
+        prepare = getattr(self.runner, "prepare", None)
+        if prepare is None:
+            for step, batch in work:
+                yield step, batch, {"rows": batch}
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: tuple[Step, Sequence[Any], Future[Any]] | None = None
+            for step, batch in work:
+                future = pool.submit(prepare, {"rows": batch})
+                if pending is not None:
+                    yield pending[0], pending[1], pending[2].result()
+                pending = (step, batch, future)
+            if pending is not None:
+                yield pending[0], pending[1], pending[2].result()
+
     def _run_step(self, file: CypherFile, cypher: str, parameters: Mapping[str, Any]) -> Result:
         try:
             return self.runner.run(cypher, parameters, write=True)
@@ -459,22 +495,25 @@ class Store:
         existing = self.runner.run(
             load_file("admin", "existing_relations.cypher").body, {}, write=False
         )
-        seen = {}
-        stale_rels: dict[str, set[str]] = {}
+        copies: dict[str, list[tuple[str, str, str]]] = {}
         for rel_id, rel_type, source, target in existing.rows:
-            seen[rel_id] = seen.get(rel_id, 0) + 1
+            copies.setdefault(rel_id, []).append((rel_type, source, target))
+        stale_rels: dict[str, set[tuple[str, str]]] = {}
+        for rel_id, found in copies.items():
             shape = plan.relation_shapes.get(rel_id)
-            if shape is not None and (shape != (rel_type, source, target) or seen[rel_id] > 1):
-                stale_rels.setdefault(rel_type, set()).add(rel_id)
+            if shape is not None and (len(found) > 1 or found[0] != shape):
+                for rel_type, source, _target in found:
+                    stale_rels.setdefault(rel_type, set()).add((rel_id, source))
         allowed = {shape[0] for shape in plan.relation_shapes.values()} | set(stale_rels)
         delete_relations = load_file("admin", "delete_relations.cypher")
         for rel_type, rel_ids in stale_rels.items():
             cypher = fill_template(
                 delete_relations, type=check_identifier(rel_type, "relationship type", allowed)
             )
-            for batch in _chunks(sorted(rel_ids), size):
-                self.runner.run(cypher, {"ids": batch}, write=True)
-        return len(stale) + sum(len(ids) for ids in stale_rels.values())
+            rows = [[rel_id, source] for rel_id, source in sorted(rel_ids)]
+            for batch in _chunks(rows, size):
+                self.runner.run(cypher, {"rows": batch}, write=True)
+        return len(stale) + len({i for pairs in stale_rels.values() for i, _ in pairs})
 
     def _stored_schema(self) -> Any:
         head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False).rows

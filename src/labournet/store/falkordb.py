@@ -34,21 +34,23 @@ COUNTERS = (
     "indices_created",
 )
 
-# A JSON object key that is a plain name: `{"name":` or `,"name":`. Inside a JSON string every
-# `"` is escaped, and after a closing quote JSON only allows `,` `:` `]` `}`, so an unescaped
-# quote followed by a name and `":` can only open an object key.
-_JSON_KEY = re.compile(r'(?<=[{,])"([A-Za-z_][A-Za-z0-9_]*)":')
 # A \uXXXX escape (json.dumps writes control characters that way); FalkorDB does not read them.
 _UNICODE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ALREADY = ("already indexed", "already exists")
 
 
 def cypher_literal(value: Any) -> str:
     """A Cypher literal for a parameter value (str, number, bool, None, list, map).
 
+    One ``json.dumps`` does the work; then map keys lose their quotes (Cypher map keys are
+    names). That is a plain text replacement of ``{"key":`` and ``,"key":`` for the keys the
+    value's maps use: inside a JSON string every quote is escaped, so those sequences can only
+    be keys.
+
     Example:
-        >>> cypher_literal(["a \\"quoted\\" word", 1.5, None, {"role": "host"}])
-        '["a \\\\"quoted\\\\" word",1.5,null,{role:"host"}]'
+        >>> cypher_literal(["a", 1.5, None, True, {"role": "host"}])
+        '["a",1.5,null,true,{role:"host"}]'
     """
     try:
         text = json.dumps(
@@ -56,9 +58,13 @@ def cypher_literal(value: Any) -> str:
         )
     except ValueError as error:
         raise StoreError(f"parameters must be finite numbers: {error}") from error
-    if _UNICODE_ESCAPE.search(text):
+    if "\\u" in text and _UNICODE_ESCAPE.search(text):
         return _slow_literal(value)
-    return _JSON_KEY.sub(r"\1:", text)
+    for key in _map_keys(value):
+        if not _NAME.match(key):
+            raise StoreError(f"bad map key {key!r} in a parameter")
+        text = text.replace(f'{{"{key}":', f"{{{key}:").replace(f',"{key}":', f",{key}:")
+    return text
 
 
 def encode_parameters(parameters: Mapping[str, Any]) -> str:
@@ -71,6 +77,12 @@ def encode_parameters(parameters: Mapping[str, Any]) -> str:
             raise StoreError(f"bad parameter name {name!r}")
         parts.append(f"{name}={cypher_literal(value)}")
     return "CYPHER " + " ".join(parts) + " "
+
+
+class Prepared(dict):  # type: ignore[type-arg]
+    """Parameters with their ``CYPHER`` prefix already built (see `FalkorDBRunner.prepare`)."""
+
+    header: str = ""
 
 
 class FalkorDBRunner:
@@ -166,10 +178,19 @@ class FalkorDBRunner:
                 "start a local server with `labournet db start`"
             ) from error
 
+    def prepare(self, parameters: Mapping[str, Any]) -> Prepared:
+        """Encode parameters ahead of time: a load encodes the next batch while this one runs."""
+        prepared = Prepared(parameters)
+        prepared.header = encode_parameters(parameters)
+        return prepared
+
     def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
         import redis.exceptions as rx
 
-        text = encode_parameters(parameters) + cypher
+        if isinstance(parameters, Prepared):
+            text = parameters.header + cypher
+        else:
+            text = encode_parameters(parameters) + cypher
         try:
             if not write and not self._graph_exists():
                 return Result([], [], {})  # no graph yet: nothing to read
@@ -183,7 +204,10 @@ class FalkorDBRunner:
         except rx.RedisError as error:
             raise StoreError(f"FalkorDB at {self.target}: {error}") from error
         columns = [str(h[1]) if isinstance(h, list | tuple) else str(h) for h in result.header]
-        rows = [[_plain(value) for value in row] for row in result.result_set]
+        rows = [
+            [value if isinstance(value, _SCALARS) else _plain(value) for value in row]
+            for row in result.result_set
+        ]
         counters = {name: int(getattr(result, name, 0) or 0) for name in COUNTERS}
         self._exists = self._exists or write
         return Result(columns, rows, counters)
@@ -234,23 +258,42 @@ def _reason(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """FalkorDB result values as plain Python: nodes and edges become property dicts."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list):
+        return [item if isinstance(item, _SCALARS) else _plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     from falkordb.edge import Edge
     from falkordb.node import Node
     from falkordb.path import Path
 
     if isinstance(value, Node):
-        return {"_labels": list(value.labels or []), **dict(value.properties)}
+        return {"_labels": list(value.labels or []), **_plain(dict(value.properties))}
     if isinstance(value, Edge):
-        return {"_type": value.relation, **dict(value.properties)}
+        return {"_type": value.relation, **_plain(dict(value.properties))}
     if isinstance(value, Path):
         return [_plain(node) for node in value.nodes()]
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
     return value
+
+
+def _map_keys(value: Any) -> set[str]:
+    """Every key of every map inside `value` (rows are lists; their maps are few and small)."""
+    keys: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            keys.update(str(k) for k in item)
+            stack.extend(v for v in item.values() if isinstance(v, list | tuple | dict))
+        elif isinstance(item, list | tuple):
+            stack.extend(v for v in item if isinstance(v, list | tuple | dict))
+    return keys
 
 
 def _plain_json(value: Any) -> Any:
@@ -272,7 +315,7 @@ def _slow_literal(value: Any) -> str:
     if isinstance(value, dict):
         items = []
         for key, item in value.items():
-            if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
+            if not isinstance(key, str) or not _NAME.match(key):
                 raise StoreError(f"bad map key {key!r} in a parameter")
             items.append(f"{key}:{_slow_literal(item)}")
         return "{" + ",".join(items) + "}"

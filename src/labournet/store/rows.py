@@ -64,8 +64,9 @@ ROWS: Mapping[str, tuple[str, ...]] = {
         "claim", "sources", "assumptions", "stated_by", "exact",
     ),
     "load/figure_links.cypher": ("figure", "entity"),
+    "admin/delete_relations.cypher": ("id", "source"),
     "scores/entities.cypher": ("id", "scores"),
-    "scores/relations.cypher": ("id", "scores"),
+    "scores/relations.cypher": ("id", "source", "scores"),
 }  # fmt: skip
 """The layout of the rows the code builds for each load file (the files declare the same)."""
 
@@ -115,6 +116,10 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     types = _relationship_types(schema)
     entity_props = _checked_properties(schema.entity_properties, "entity property")
     relation_props = _checked_properties(schema.relation_properties, "relation property")
+    # each row maps the properties its kind declares (null where empty, so a value emptied in
+    # the data is removed) plus any other filled schema property
+    entity_nulls = {k: dict.fromkeys(kind.properties) for k, kind in schema.entities.items()}
+    relation_nulls = {k: dict.fromkeys(kind.properties) for k, kind in schema.relations.items()}
 
     entity_labels: dict[str, str] = {}
     entities_by_label: dict[str, list[list[Any]]] = {}
@@ -129,7 +134,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 entity.description,
                 _list(entity.sources),
                 _list(entity.assumptions),
-                _properties(entity.properties, entity_props, f"entity {entity.id!r}"),
+                _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id),
             ]
         )
 
@@ -150,7 +155,9 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 relation.claim,
                 _list(relation.sources),
                 _list(relation.assumptions),
-                _properties(relation.properties, relation_props, f"relation {relation.id!r}"),
+                _properties(
+                    relation.properties, relation_nulls[relation.kind], relation_props, relation.id
+                ),
             ]
         )
 
@@ -228,7 +235,11 @@ def build_dataset(
     schema: Schema,
     records: Mapping[str, Sequence[Mapping[str, Any]]],
 ) -> Dataset:
-    """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems)."""
+    """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems).
+
+    Entity and relation records hold ``properties``: the values of the schema's entity (or
+    relation) properties, in schema order.
+    """
     entity_props = schema.entity_properties
     relation_props = schema.relation_properties
     entities = tuple(
@@ -374,13 +385,13 @@ def _lookup(table: Mapping[str, str], key: str, message: str) -> str:
 
 
 def _properties(
-    values: Mapping[str, str], declared: tuple[str, ...], where: str
+    values: Mapping[str, str], nulls: dict[str, None], declared: tuple[str, ...], item: str
 ) -> dict[str, str | None]:
-    props: dict[str, str | None] = dict.fromkeys(declared)
+    props: dict[str, str | None] = dict(nulls)
     for key, value in values.items():
-        if key not in props:
-            check_identifier(key, f"property of {where}")
-            raise StoreError(f"{where}: property {key!r} is not in the schema")
+        if key not in declared:
+            check_identifier(key, f"property of {item!r}")
+            raise StoreError(f"{item!r}: property {key!r} is not in the schema")
         props[key] = value if value != "" else None
     return props
 
@@ -394,11 +405,12 @@ def _number(value: float, figure_id: str, field_name: str) -> float:
 
 def _exact(figure: Figure) -> dict[str, str | None]:
     """The numbers that 15 significant digits (FalkorDB's answers) would not give back."""
-    exact: dict[str, str | None] = {}
-    for name in ("low", "best", "high"):
-        value = getattr(figure, name)
-        keep = value is not None and float(f"{float(value):.15g}") != float(value)
-        exact[f"{name}_exact"] = repr(float(value)) if keep else None
+    exact: dict[str, str | None] = {"low_exact": None, "best_exact": None, "high_exact": None}
+    for name, value in (("low", figure.low), ("best", figure.best), ("high", figure.high)):
+        if value is not None and len(repr(float(value)).lstrip("-").replace(".", "")) > 15:
+            number = float(value)
+            if float(f"{number:.15g}") != number:
+                exact[f"{name}_exact"] = repr(number)
     return exact
 
 
@@ -430,10 +442,10 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
-def _pick(properties: Mapping[str, Any] | None, declared: tuple[str, ...]) -> dict[str, str]:
+def _pick(values: Sequence[Any] | None, declared: tuple[str, ...]) -> dict[str, str]:
+    """The filled properties, from the values of `declared` in order (pull queries)."""
     found = {}
-    for key in declared:
-        value = (properties or {}).get(key)
+    for key, value in zip(declared, values or (), strict=False):
         if value is not None and value != "":
             found[key] = value if isinstance(value, str) else str(value)
     return found
