@@ -22,7 +22,7 @@ WITH host, workers_low, workers_best, workers_high, worker_assumptions,
      collect(remit.assumptions) + collect(r.assumptions) AS revenue_assumptions
 WITH host, workers_low, workers_best, workers_high, revenue_low, revenue_best, revenue_high,
      reduce(acc = [], ids IN worker_assumptions + revenue_assumptions |
-            acc + [id IN coalesce(ids, []) WHERE NOT id IN acc]) AS assumptions
+            acc + [a IN coalesce(ids, []) WHERE NOT a IN acc]) AS assumptions
 RETURN host.id AS host, host.name AS name,
        workers_low, workers_best, workers_high,
        revenue_low, revenue_best, revenue_high,

@@ -110,6 +110,7 @@ def test_revenue_routes_through_intermediaries(store: Store, network: Dataset) -
     store.load(small)
     table = loaded_routes = store.query("revenue_routes", regime="c0")
     assert loaded_routes["route"].tolist() == [["c1", "o1", "c0"]]
+    assert loaded_routes["relations"].tolist() == [["x1", "x2"]]
     row = table.iloc[0]
     assert (row["hops"], row["revenue_low"], row["revenue_best"], row["revenue_high"]) == (
         2, 5.0, 10.0, 15.0,

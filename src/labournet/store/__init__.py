@@ -19,6 +19,7 @@ from labournet.store.base import (
     Result,
     ScoreSummary,
     Store,
+    StoreConflict,
     connect,
 )
 from labournet.store.queries import CypherFile, Parameter, find_query, library, read_cypher
@@ -27,6 +28,7 @@ from labournet.store.server import FalkorDBServer, ServerStatus
 __all__ = [
     "connect",
     "Store",
+    "StoreConflict",
     "QueryRunner",
     "Result",
     "Counts",

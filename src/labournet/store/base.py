@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "connect",
     "Store",
+    "StoreConflict",
     "QueryRunner",
     "Result",
     "Counts",
@@ -78,6 +79,10 @@ DEFAULT_BATCH_SIZE = 5000
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, rows_done, rows_total)`` after every batch of a load."""
+
+
+class StoreConflict(StoreError):
+    """A write lost a race for a unique id (Neo4j); an idempotent statement may run again."""
 
 
 @dataclass(frozen=True)
@@ -466,10 +471,17 @@ class Store:
                 yield pending[0], pending[1], pending[2].result()
 
     def _run_step(self, file: CypherFile, cypher: str, parameters: Mapping[str, Any]) -> Result:
-        try:
-            return self.runner.run(cypher, parameters, write=True)
-        except StoreError as error:
-            raise StoreError(f"{file.path}: {error}") from error
+        """Run one idempotent write (a MERGE batch); a lost race for an id is run again."""
+        for attempt in range(4):
+            try:
+                return self.runner.run(cypher, parameters, write=True)
+            except StoreConflict as error:
+                if attempt == 3:
+                    raise StoreError(f"{file.path}: {error}") from error
+                time.sleep(0.05 * 2**attempt)
+            except StoreError as error:
+                raise StoreError(f"{file.path}: {error}") from error
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _repair(self, plan: LoadPlan, size: int) -> int:
         """Delete nodes and relationships that a MERGE could not update in place.
@@ -669,6 +681,8 @@ def _flatten_settings(settings: Mapping[str, Any], prefix: str = "setting_") -> 
         check_identifier(name, "setting name")
         if isinstance(value, list | tuple):
             items = [v if isinstance(v, str | int | float | bool) else str(v) for v in value]
+            if len({type(v) for v in items}) > 1:  # Neo4j stores only lists of one type
+                items = [str(v) for v in items]
             flat[name] = items if items else None
         elif value is None or isinstance(value, str | int | float | bool):
             flat[name] = value

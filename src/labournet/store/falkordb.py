@@ -79,7 +79,7 @@ def encode_parameters(parameters: Mapping[str, Any]) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
-class Prepared(dict):  # type: ignore[type-arg]
+class Prepared(dict[str, Any]):
     """Parameters with their ``CYPHER`` prefix already built (see `FalkorDBRunner.prepare`)."""
 
     header: str = ""

@@ -9,11 +9,12 @@ their own in auto-commit transactions, as Neo4j requires.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from labournet.errors import StoreError
-from labournet.store.base import Result
+from labournet.store.base import Result, StoreConflict
 
 __all__ = ["Neo4jRunner"]
 
@@ -68,20 +69,34 @@ class Neo4jRunner:
         try:
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
                 work = session.execute_write if write else session.execute_read
-                return work(self._work, cypher, dict(parameters))  # type: ignore[no-any-return]
+                result: Result = work(self._work, cypher, dict(parameters))
+                return result
         except StoreError:
             raise
         except Exception as error:
             self._fail(error, "query failed")
 
     def run_schema(self, statement: str) -> bool:
-        try:
-            with self._driver.session(database=self.database) as session:
-                summary = session.run(statement).consume()
-        except Exception as error:
-            self._fail(error, "schema statement failed")
-        counters = summary.counters
-        return bool(counters.indexes_added or counters.constraints_added)
+        """Run one DDL statement; another load creating the same rule at once is not an error."""
+        exceptions = self._neo4j.exceptions
+        for attempt in range(5):
+            try:
+                with self._driver.session(database=self.database) as session:
+                    summary = session.run(statement).consume()
+            except exceptions.TransientError as error:
+                if attempt == 4:
+                    self._fail(error, "schema statement failed")
+                time.sleep(0.1 * 2**attempt)
+                continue
+            except exceptions.ClientError as error:
+                if "AlreadyExists" in (getattr(error, "code", "") or ""):
+                    return False
+                self._fail(error, "schema statement failed")
+            except Exception as error:
+                self._fail(error, "schema statement failed")
+            counters = summary.counters
+            return bool(counters.indexes_added or counters.constraints_added)
+        return False  # pragma: no cover
 
     def wipe(self) -> None:
         from labournet.store.rows import load_file
@@ -96,7 +111,7 @@ class Neo4jRunner:
         with contextlib.suppress(Exception):  # closing must not hide the real error
             self._driver.close()
 
-    def _fail(self, error: Exception, what: str) -> Any:
+    def _fail(self, error: Exception, what: str) -> NoReturn:
         exceptions = self._neo4j.exceptions
         if isinstance(error, exceptions.AuthError):
             raise StoreError(
@@ -108,6 +123,8 @@ class Neo4jRunner:
                 f"cannot reach Neo4j at {self.target} ({error}); "
                 "start one with `docker compose up -d`"
             ) from error
+        if isinstance(error, exceptions.ConstraintError):
+            raise StoreConflict(f"Neo4j refused ({error.code}): {error.message}") from error
         if isinstance(error, exceptions.Neo4jError):
             code = getattr(error, "code", "") or ""
             message = getattr(error, "message", None) or str(error)
