@@ -240,3 +240,18 @@ def test_unknown_schemes_and_unreachable_servers_are_clear_errors() -> None:
         connect("http://x:pw@h")
     with pytest.raises(StoreError, match="cannot reach FalkorDB at falkordb://127.0.0.1:1/g"):
         connect("falkordb://127.0.0.1:1/g")
+
+
+def test_nodes_relationships_and_paths_come_back_as_plain_values(
+    store: Store, bundled: Dataset
+) -> None:
+    store.load(bundled)
+    row = store.query(
+        "MATCH p = (a:Entity {id: 'kp'})-[r:SENDS_WORKERS]->(b:Entity {id: 'cn'}) "
+        "RETURN a, r, p, {n: 1, l: [1.5, null, true]} AS m"
+    ).iloc[0]
+    assert sorted(row["a"]["_labels"]) == ["Country", "Entity"]
+    assert row["a"]["name"] == "North Korea"
+    assert row["r"]["_type"] == "SENDS_WORKERS" and row["r"]["id"] == "r-kp-sends-cn"
+    assert [node["id"] for node in row["p"]] == ["kp", "cn"]
+    assert row["m"] == {"n": 1, "l": [1.5, None, True]}

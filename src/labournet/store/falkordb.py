@@ -191,10 +191,14 @@ class FalkorDBRunner:
             text = parameters.header + cypher
         else:
             text = encode_parameters(parameters) + cypher
+        command = "GRAPH.QUERY" if write else "GRAPH.RO_QUERY"
         try:
             if not write and not self._graph_exists():
                 return Result([], [], {})  # no graph yet: nothing to read
-            result = self._graph.query(text) if write else self._graph.ro_query(text)
+            response = self._graph.execute_command(command, self.graph_name, text, "--compact")
+            for part in (response[0], response[-1]):
+                if isinstance(part, rx.ResponseError):
+                    raise part
         except rx.ResponseError as error:
             if not write and "empty key" in str(error):
                 return Result([], [], {})  # deleted meanwhile by another client
@@ -203,14 +207,18 @@ class FalkorDBRunner:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
         except rx.RedisError as error:
             raise StoreError(f"FalkorDB at {self.target}: {error}") from error
-        columns = [str(h[1]) if isinstance(h, list | tuple) else str(h) for h in result.header]
-        rows = [
-            [value if isinstance(value, _SCALARS) else _plain(value) for value in row]
-            for row in result.result_set
-        ]
-        counters = {name: int(getattr(result, name, 0) or 0) for name in COUNTERS}
         self._exists = self._exists or write
-        return Result(columns, rows, counters)
+        if len(response) == 1:  # statistics only
+            return Result([], [], _counters(response[0]))
+        columns = [str(h[1]) if isinstance(h, list | tuple) else str(h) for h in response[0]]
+        try:
+            rows = [[_compact(cell) for cell in row] for row in response[1]]
+        except _NotScalar:  # nodes, edges, paths: let the client resolve labels and types
+            from falkordb.query_result import QueryResult
+
+            result = QueryResult(self._graph, response)
+            rows = [[_plain(value) for value in row] for row in result.result_set]
+        return Result(columns, rows, _counters(response[-1]))
 
     def _graph_exists(self) -> bool:
         """Whether the graph's key exists (reads of a missing graph are answered locally).
@@ -251,6 +259,56 @@ class FalkorDBRunner:
 
 class _AuthNeeded(Exception):
     pass
+
+
+class _NotScalar(Exception):
+    pass
+
+
+_STATISTICS = {
+    "Nodes created": "nodes_created",
+    "Nodes deleted": "nodes_deleted",
+    "Relationships created": "relationships_created",
+    "Relationships deleted": "relationships_deleted",
+    "Properties set": "properties_set",
+    "Properties removed": "properties_removed",
+    "Labels added": "labels_added",
+    "Indices created": "indices_created",
+}
+
+
+def _counters(statistics: list[Any]) -> dict[str, int]:
+    """``["Nodes created: 3", ...]`` -> ``{"nodes_created": 3, ...}`` (COUNTERS, 0 if absent)."""
+    counters = dict.fromkeys(COUNTERS, 0)
+    for line in statistics:
+        name, _, value = str(line).partition(":")
+        key = _STATISTICS.get(name.strip())
+        if key:
+            counters[key] = int(float(value.split()[0]))
+    return counters
+
+
+def _compact(cell: list[Any]) -> Any:
+    """One value of FalkorDB's compact reply, ``[type, value]``, for the scalar types.
+
+    Type codes (falkordb.query_result.ResultSetScalarTypes): 1 null, 2 string, 3 integer,
+    4 boolean, 5 double, 6 array, 10 map. Anything else (a node, edge, path, point, date ...)
+    raises `_NotScalar` so that the client's own parser, which knows them all, takes over.
+    """
+    kind, value = cell
+    if kind == 2 or kind == 3:
+        return value
+    if kind == 5:
+        return float(value)
+    if kind == 1:
+        return None
+    if kind == 6:
+        return [_compact(item) for item in value]
+    if kind == 4:
+        return value == "true"
+    if kind == 10:
+        return {value[i]: _compact(value[i + 1]) for i in range(0, len(value), 2)}
+    raise _NotScalar()
 
 
 def _reason(error: BaseException) -> str:
