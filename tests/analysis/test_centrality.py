@@ -433,12 +433,15 @@ def test_auto_falls_back_when_a_library_is_missing(monkeypatch: pytest.MonkeyPat
     G = random_graph(True, weighted=False, n=150, m=500)
     frame = centrality(G, ["betweenness", "closeness", "pagerank"])
     engines = {m: info["engine"] for m, info in frame.attrs["projection"].items()}
-    assert engines == {"betweenness": "networkx", "closeness": "networkx", "pagerank": "scipy"}
+    assert engines == {"betweenness": "networkx", "closeness": "scipy", "pagerank": "scipy"}
     assert_column(frame, "betweenness", nx.betweenness_centrality(G))
     monkeypatch.setattr(module, "_installed", lambda engine: engine != "igraph")
-    frame = centrality(G, ["betweenness", "harmonic"])
+    frame = centrality(G, ["betweenness"])
     assert frame.attrs["projection"]["betweenness"]["engine"] in ("networkit", "rustworkx")
+    W = random_graph(True, weighted=True, n=150, m=500)
+    frame = centrality(W, ["harmonic"], weight="w")
     assert frame.attrs["projection"]["harmonic"]["engine"] == "networkit"
+    assert_column(frame, "harmonic", nx.harmonic_centrality(W, distance="w"))
 
 
 def test_forced_engine_that_cannot_serve_a_measure_says_so():

@@ -2,9 +2,10 @@
 
 `centrality` returns one column per measure, each equal to the networkx function named in
 `REFERENCES` applied to the graph's *projection* (below). Small graphs are computed by networkx
-itself; from `ENGINE_THRESHOLD` nodes on, betweenness, closeness and harmonic centrality go to
-igraph, networkit or rustworkx, and degree, eigenvector, PageRank and Katz to numpy/scipy
-versions of networkx's own iterations. Every engine path is tested against networkx to 1e-9.
+itself; from `ENGINE_THRESHOLD` nodes on, betweenness goes to igraph (networkit when weighted),
+unweighted closeness and harmonic to a numpy bit-parallel breadth-first search (weighted: to
+networkit or igraph), and degree, eigenvector, PageRank and Katz to numpy/scipy replays of
+networkx's own iterations. Every engine path is tested against networkx to 1e-9.
 
 The projection: what each measure is computed on
 -------------------------------------------------
@@ -114,7 +115,9 @@ REFERENCES = {
 """The networkx function each measure equals, on the projection."""
 
 ENGINES = ("auto", "networkx", "igraph", "networkit", "rustworkx", "scipy")
-"""Values of ``engine=``. "scipy" is numpy/scipy code replaying networkx's own algorithm."""
+"""Values of ``engine=``. "scipy" is labournet's numpy/scipy code: networkx's own iterations
+for degree, eigenvector, PageRank and Katz, and a bit-parallel breadth-first search for
+unweighted closeness and harmonic."""
 
 ENGINE_THRESHOLD = 100
 """With ``engine="auto"``, graphs with fewer nodes are computed by networkx itself."""
@@ -125,8 +128,8 @@ _AUTO_ORDER = {
     "in_degree": ("scipy",),
     "out_degree": ("scipy",),
     "betweenness": ("igraph", "networkit", "rustworkx"),
-    "closeness": ("networkit", "igraph", "rustworkx"),
-    "harmonic": ("igraph", "networkit"),
+    "closeness": ("scipy", "networkit", "igraph", "rustworkx"),
+    "harmonic": ("scipy", "igraph", "networkit"),
     "eigenvector": ("scipy",),
     "pagerank": ("scipy",),
     "katz": ("scipy",),
@@ -466,7 +469,9 @@ def _refusal(
             if measure == "katz" and not isinstance(params.get("beta"), int | float):
                 return "a per-node Katz beta needs networkx"
             return None
-        return f"scipy has no {measure} here"
+        if measure in ("closeness", "harmonic") and p.weight is None:
+            return None
+        return f"scipy has no {'weighted ' if p.weight is not None else ''}{measure} here"
     if measure not in DISTANCE_MEASURES:
         return f"{engine} does not reproduce networkx's {measure}"
     if p.weight is not None and p.m and not (p.weight > 0).all():
