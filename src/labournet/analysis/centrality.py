@@ -253,6 +253,7 @@ def centrality(
 
     columns: dict[str, np.ndarray] = {}
     metadata: dict[str, dict[str, Any]] = {}
+    shared: dict[Any, Any] = {}  # work that two measures share (closeness and harmonic)
     for measure in wanted:
         reading = _reading(measure, weight)
         p = projection(reading)
@@ -278,7 +279,7 @@ def centrality(
         try:
             columns[measure] = _compute(
                 chosen, measure, p, params, weight=weight if reading != "unweighted" else None,
-                G=G, k=k if sampled else None, seed=seed,
+                G=G, k=k if sampled else None, seed=seed, shared=shared,
             )  # fmt: skip
         except _NotConverged as error:
             message = (
@@ -543,6 +544,7 @@ def _compute(
     G: nx.Graph,
     k: int | None,
     seed: Any,
+    shared: dict[Any, Any],
 ) -> np.ndarray:
     if p.n == 0:
         return np.zeros(0)
@@ -557,6 +559,14 @@ def _compute(
                 rng = nx.utils.create_py_random_state(seed)
                 sampled = rng.sample(range(p.n), k)
             return _engines.betweenness(engine, p, sampled=sampled, **params)
+        if engine == "scipy" and measure in ("closeness", "harmonic"):
+            # one bit-parallel search gives both
+            if ("path_sums", id(p)) not in shared:
+                shared["path_sums", id(p)] = _engines.path_sums(p)
+            reached, total, inverse = shared["path_sums", id(p)]
+            if measure == "harmonic":
+                return inverse.copy()
+            return _engines.closeness_from_sums(reached, total, p.n, **params)
         if measure == "closeness":
             return _engines.closeness(engine, p, **params)
         if measure == "harmonic":
