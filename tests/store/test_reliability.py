@@ -79,11 +79,10 @@ def test_a_load_interrupted_mid_way_completes_when_run_again(
     assert store.duplicates() == []
 
 
-def test_two_loads_at_once_leave_no_duplicates(
-    store: Store, store_uri: str, network: Dataset
-) -> None:
+def test_loads_at_once_leave_no_duplicates(store: Store, store_uri: str, network: Dataset) -> None:
+    """Three loads of the same data at once, with the same batches (so they collide)."""
     errors: list[BaseException] = []
-    start = threading.Barrier(2)
+    start = threading.Barrier(3)
 
     def load() -> None:
         try:
@@ -93,7 +92,7 @@ def test_two_loads_at_once_leave_no_duplicates(
         except BaseException as error:  # reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=load) for _ in range(2)]
+    threads = [threading.Thread(target=load) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
