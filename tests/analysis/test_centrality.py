@@ -164,9 +164,11 @@ def test_random_graphs_equal_networkx(directed: bool, weighted: bool, engine: st
         assert_column(frame, measure, random_reference(directed, weighted, measure))
     if engine == "auto":
         used = {m: frame.attrs["projection"][m]["engine"] for m in frame.columns}
-        # large enough for the compiled engines: nothing may fall back to networkx
+        # large enough for the compiled engines: only degree (networkx's own count on a
+        # simple graph, no edge arrays needed) stays with networkx
         assert G.number_of_nodes() >= ENGINE_THRESHOLD
-        assert "networkx" not in used.values(), used
+        slow = {m: e for m, e in used.items() if e == "networkx"}
+        assert set(slow) <= {"degree", "in_degree", "out_degree"}, used
 
 
 def test_auto_uses_networkx_below_the_threshold():

@@ -4,8 +4,9 @@
 `REFERENCES` applied to the graph's *projection* (below). Small graphs are computed by networkx
 itself; from `ENGINE_THRESHOLD` nodes on, betweenness goes to igraph (networkit when weighted),
 unweighted closeness and harmonic to a numpy bit-parallel breadth-first search (weighted: to
-networkit or igraph), and degree, eigenvector, PageRank and Katz to numpy/scipy replays of
-networkx's own iterations. Every engine path is tested against networkx to 1e-9.
+networkit or igraph), and eigenvector, PageRank and Katz to numpy/scipy replays of networkx's
+own iterations. Degree is counted by networkx on a simple graph, by numpy on a projection.
+Every engine path is tested against networkx to 1e-9.
 
 The projection: what each measure is computed on
 -------------------------------------------------
@@ -233,17 +234,25 @@ def centrality(
         raise AnalysisError(f"k must be a whole number from 1 to the {n} nodes, not {k!r}")
     sampled = k is not None and k < n
     needs_weight = weight is not None and any(m not in DEGREE_MEASURES for m in wanted)
-    edges = _engines.edge_arrays(G, weight if needs_weight else None, kinds)
+    merge = G.is_multigraph() or (G.is_directed() and not is_directed)
+    # a simple graph with no kind filter is its own unweighted projection: its degrees need no
+    # edge arrays, networkx counts them directly
+    plain_degree = not merge and kinds is None and engine in ("auto", "networkx")
+    needs_arrays = any(not (plain_degree and m in DEGREE_MEASURES) for m in wanted)
+    edges = (
+        _engines.edge_arrays(G, weight if needs_weight else None, kinds) if needs_arrays else None
+    )
     readers = [m for m in wanted if m in DISTANCE_MEASURES]
-    if readers and edges.weight is not None and (edges.weight < 0).any():
+    if readers and edges is not None and edges.weight is not None and (edges.weight < 0).any():
         raise AnalysisError(
             f"weight '{weight}' is read as a distance by {', '.join(readers)} and must not be "
             "negative"
         )
-    merge = G.is_multigraph() or (G.is_directed() and not is_directed)
     projections: dict[str, _engines.Projection] = {}
 
-    def projection(reading: str) -> _engines.Projection:
+    def projection(reading: str) -> _engines.Projection | None:
+        if edges is None:
+            return None
         if reading not in projections:
             source = edges if reading != "unweighted" else _unweighted(edges)
             projections[reading] = _engines.project(
@@ -256,9 +265,14 @@ def centrality(
     shared: dict[Any, Any] = {}  # work that two measures share (closeness and harmonic)
     for measure in wanted:
         reading = _reading(measure, weight)
-        p = projection(reading)
         params = _parameters(measure, settings, normalized=normalized, endpoints=endpoints)
-        chosen, note = _choose_engine(engine, measure, p, params, sampled=sampled)
+        p = None if plain_degree and measure in DEGREE_MEASURES else projection(reading)
+        if p is None:
+            chosen, note = "networkx", ""
+            size = (n, G.number_of_edges())
+        else:
+            chosen, note = _choose_engine(engine, measure, p, params, sampled=sampled)
+            size = (p.n, p.m)
         info: dict[str, Any] = {
             "measure": measure,
             "reference": REFERENCES[measure],
@@ -268,14 +282,18 @@ def centrality(
             "reading": reading,
             "multi_edges": _multi_edge_rule(G, is_directed, reading, merge),
             "relation_kinds": kinds,
-            "nodes": p.n,
-            "edges": p.m,
+            "nodes": size[0],
+            "edges": size[1],
             "exact": not (measure == "betweenness" and sampled),
             "k": k if measure == "betweenness" and sampled else None,
             "seed": _seed_label(seed) if measure == "betweenness" and sampled else None,
             "parameters": params,
             "note": note,
         }
+        if p is None:
+            columns[measure] = _plain_degree(G, measure)
+            metadata[measure] = info
+            continue
         try:
             columns[measure] = _compute(
                 chosen, measure, p, params, weight=weight if reading != "unweighted" else None,
@@ -297,7 +315,7 @@ def centrality(
             columns[measure] = np.full(p.n, np.nan)
             info["note"] = _append(info["note"], message)
         metadata[measure] = info
-    frame = pd.DataFrame(columns, index=pd.Index(edges.nodes, name="node"), columns=wanted)
+    frame = pd.DataFrame(columns, index=pd.Index(list(G), name="node"), columns=wanted)
     frame = frame.astype(np.float64)
     frame.attrs["projection"] = metadata
     return frame
@@ -578,6 +596,17 @@ def _compute(
         return _engines.katz(p, **params)
     except _engines.NotConverged as error:
         raise _NotConverged(params["max_iter"]) from error
+
+
+def _plain_degree(G: nx.Graph, measure: str) -> np.ndarray:
+    """networkx's degree centralities of a simple graph, which is its own projection."""
+    function = {
+        "degree": nx.degree_centrality,
+        "in_degree": nx.in_degree_centrality,
+        "out_degree": nx.out_degree_centrality,
+    }[measure]
+    values = function(G)
+    return np.fromiter(values.values(), dtype=np.float64, count=len(values))
 
 
 def _compute_networkx(
