@@ -2,11 +2,11 @@
 
 `centrality` returns one column per measure, each equal to the networkx function named in
 `REFERENCES` applied to the graph's *projection* (below). Small graphs are computed by networkx
-itself; from `ENGINE_THRESHOLD` nodes on, betweenness goes to igraph (networkit when weighted),
-unweighted closeness and harmonic to a numpy bit-parallel breadth-first search (weighted: to
-networkit or igraph), and eigenvector, PageRank and Katz to numpy/scipy replays of networkx's
-own iterations. Degree is counted by networkx on a simple graph, by numpy on a projection.
-Every engine path is tested against networkx to 1e-9.
+itself. From `ENGINE_THRESHOLD` nodes on, betweenness goes to rustworkx (in parallel; igraph
+for k-sampled sources, networkit when weighted), unweighted closeness and harmonic to a numpy
+bit-parallel breadth-first search (weighted: networkit or igraph), and eigenvector, PageRank
+and Katz to numpy/scipy replays of networkx's own iterations. Degree is counted by networkx on
+a simple graph, by numpy on a projection. Every engine path is tested against networkx to 1e-9.
 
 The projection: what each measure is computed on
 -------------------------------------------------
@@ -128,7 +128,7 @@ _AUTO_ORDER = {
     "degree": ("scipy",),
     "in_degree": ("scipy",),
     "out_degree": ("scipy",),
-    "betweenness": ("igraph", "networkit", "rustworkx"),
+    "betweenness": ("rustworkx", "igraph", "networkit"),
     "closeness": ("scipy", "networkit", "igraph", "rustworkx"),
     "harmonic": ("scipy", "igraph", "networkit"),
     "eigenvector": ("scipy",),
