@@ -171,6 +171,31 @@ def test_random_graphs_equal_networkx(directed: bool, weighted: bool, engine: st
         assert set(slow) <= {"degree", "in_degree", "out_degree"}, used
 
 
+@pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
+def test_bit_parallel_search_across_batches_and_threads(directed: bool):
+    # one 64-bit word per batch: 5 batches of 64 searches, the last one partly filled
+    from labournet.analysis import _engines
+
+    G = random_graph(directed, weighted=False)
+    p = _engines.project(_engines.edge_arrays(G, None, None), directed=directed, multi=False,
+                         reading="unweighted")  # fmt: skip
+    reached, total, inverse = _engines.path_sums(p, batch_words=1)
+    closeness = nx.closeness_centrality(G)
+    harmonic = nx.harmonic_centrality(G)
+    nodes = list(G)
+    frame = pd.DataFrame(
+        {
+            "closeness": _engines.closeness_from_sums(reached, total, p.n, wf_improved=True),
+            "harmonic": inverse,
+        },
+        index=pd.Index(nodes, name="node"),
+    )
+    frame.attrs["projection"] = {"closeness": {"engine": "scipy"}, "harmonic": {"engine": "scipy"}}
+    assert_column(frame, "closeness", closeness)
+    assert_column(frame, "harmonic", harmonic)
+    assert reached[nodes.index(300)] == 0  # an isolated node is reached by no one
+
+
 def test_auto_uses_networkx_below_the_threshold():
     frame = centrality(nx.krackhardt_kite_graph())
     assert {info["engine"] for info in frame.attrs["projection"].values()} == {"networkx"}

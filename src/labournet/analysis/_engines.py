@@ -420,8 +420,8 @@ def path_sums(p: Projection, *, batch_words: int = 8) -> tuple[np.ndarray, ...]:
     indices = A.indices
     rows = np.flatnonzero(np.diff(A.indptr) > 0)
     starts = A.indptr[:-1][rows]
-    # keep each batch's bit rows within about 16 MB
-    words = max(1, min(batch_words, (16 << 20) // (8 * n)))
+    # keep each batch's bit rows within about 16 MB and its gathered edge rows within 64 MB
+    words = max(1, min(batch_words, (16 << 20) // (8 * n), (64 << 20) // (8 * len(indices))))
     size = 64 * words
 
     def search(first: int) -> None:
