@@ -286,40 +286,22 @@ def _naive(
 def _centralities(
     graph: nx.MultiDiGraph, measures: list[str], seed: int | None, notes: list[str]
 ) -> pd.DataFrame:
-    """Node centralities: labournet's centrality module where it is available, else networkx."""
+    """Node centralities for the naive picks; on large graphs betweenness is sampled (noted)."""
+    from labournet.analysis.centrality import centrality
+
     large = graph.number_of_nodes() > LARGE_GRAPH
-    try:
-        from labournet.analysis.centrality import centrality
-    except ImportError:
-        centrality = None
-    if centrality is not None and not large:
-        return centrality(graph, measures=measures)
-    simple = nx.DiGraph(graph)
-    out = {}
-    for measure in measures:
-        if measure == "degree":
-            out[measure] = nx.degree_centrality(simple)
-        elif measure == "in_degree":
-            out[measure] = nx.in_degree_centrality(simple)
-        elif measure == "out_degree":
-            out[measure] = nx.out_degree_centrality(simple)
-        elif measure == "pagerank":
-            out[measure] = nx.pagerank(simple)
-        elif measure == "betweenness":
-            samples = min(BETWEENNESS_SAMPLES, simple.number_of_nodes()) if large else None
-            if samples is not None:
-                notes.append(
-                    f"betweenness for the naive picks estimated from {samples} sampled sources "
-                    f"(seed {seed}); its ranking of the top nodes may differ from exact"
-                )
-            out[measure] = nx.betweenness_centrality(simple, k=samples, seed=seed)
-        elif measure == "closeness":
-            out[measure] = nx.closeness_centrality(simple)
-        elif measure == "harmonic":
-            out[measure] = nx.harmonic_centrality(simple)
-        else:
-            raise AnalysisError(f"unknown centrality measure '{measure}'")
-    return pd.DataFrame(out)
+    sampled = large and "betweenness" in measures
+    exact = [measure for measure in measures if not (sampled and measure == "betweenness")]
+    frame = centrality(graph, measures=exact) if exact else pd.DataFrame(index=list(graph.nodes))
+    if sampled:
+        samples = min(BETWEENNESS_SAMPLES, graph.number_of_nodes())
+        notes.append(
+            f"betweenness for the naive picks estimated from {samples} sampled sources "
+            f"(seed {seed}); its ranking of the top nodes may differ from exact"
+        )
+        approximate = centrality(graph, measures=["betweenness"], k=samples, seed=seed)
+        frame["betweenness"] = approximate["betweenness"]
+    return frame[measures]
 
 
 def structural_cuts(data: Dataset | nx.MultiDiGraph | FlowModel) -> StructuralCuts:
