@@ -11,7 +11,7 @@ Example:
     True
 """
 
-from labournet.analysis.centrality import centrality
+from labournet.analysis.centrality import centrality, describe_projection, project_graph
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
@@ -39,6 +39,8 @@ __all__ = [
     "read_graph",
     "load_schema",
     "centrality",
+    "describe_projection",
+    "project_graph",
     "pressure_points",
     "scenario",
     "ScenarioResult",
