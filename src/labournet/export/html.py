@@ -18,7 +18,7 @@ Example:
     >>> import labournet
     >>> from labournet.export import build_html
     >>> page = build_html(labournet.load_dataset(), view="focus", focus="qa")
-    >>> page.startswith("<!DOCTYPE html>") and "https://cdn" not in page
+    >>> page.startswith("<!DOCTYPE html>") and "<script src=" not in page  # all inline
     True
 """
 

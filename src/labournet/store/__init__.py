@@ -1,11 +1,11 @@
-"""Neo4j and FalkorDB behind one small interface.
+"""Neo4j and FalkorDB behind one small interface (the example needs a running server)::
 
-    >>> from labournet.store import connect                     # doctest: +SKIP
-    >>> with connect("falkordb://localhost:6379/labournet") as store:
-    ...     store.load(dataset)                # schema, then batched idempotent MERGEs
-    ...     same = store.pull()                # == dataset
-    ...     store.query("hosts_by_workers", limit=5)
-    ...     store.write_scores(table)          # numeric columns -> score_* properties
+    from labournet.store import connect
+    with connect("falkordb://localhost:6379/labournet") as store:
+        store.load(dataset)                # schema, then batched idempotent MERGEs
+        same = store.pull()                # == dataset
+        store.query("hosts_by_workers", limit=5)
+        store.write_scores(table)          # numeric columns -> score_* properties
 
 The URI picks the backend (``falkordb://``, ``bolt://``, ``neo4j://``, ``neo4j+s://`` ...);
 `FalkorDBServer` starts a local FalkorDB server. The Cypher lives in the ``cypher/`` folder.
