@@ -23,6 +23,7 @@ from labournet.errors import (
     GraphFormatError,
     LabournetError,
     Problem,
+    QueryError,
     SchemaError,
     StoreError,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "GraphFormatError",
     "AnalysisError",
     "StoreError",
+    "QueryError",
     "ExportError",
     "Problem",
 ]

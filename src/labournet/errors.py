@@ -20,6 +20,7 @@ __all__ = [
     "GraphFormatError",
     "AnalysisError",
     "StoreError",
+    "QueryError",
     "ExportError",
     "Problem",
 ]
@@ -76,6 +77,10 @@ class AnalysisError(LabournetError):
 
 class StoreError(LabournetError):
     """A graph database could not be reached, or refused an operation."""
+
+
+class QueryError(StoreError):
+    """A Cypher file, query name, parameter or schema name given by the user is not usable."""
 
 
 class ExportError(LabournetError):

@@ -80,8 +80,11 @@ def test_query_formats(uri: str) -> None:
 
 def test_query_errors_name_the_file(uri: str, tmp_path: Path) -> None:
     unknown = invoke("query", "neighbourhood", "--uri", uri, "-p", "idd=mt")
-    assert unknown.exit_code != 0
+    assert unknown.exit_code == 2  # the user's mistake, not the server's
     assert "neighbourhood.cypher: unknown parameter idd" in unknown.output
+    missing = invoke("query", "no_such_query", "--uri", uri)
+    assert missing.exit_code == 2
+    assert "no query file or shipped query named 'no_such_query'" in missing.output
     typo = tmp_path / "typo.cypher"
     typo.write_text("MATCH (n) RETURN n LIMT 3\n", encoding="utf-8")
     bad = invoke("query", str(typo), "--uri", uri)
@@ -94,7 +97,7 @@ def test_write_queries_need_write(uri: str, tmp_path: Path) -> None:
     query = tmp_path / "mark.cypher"
     query.write_text("MATCH (n:Entity {id: 'cn'}) SET n.marked = true\n", encoding="utf-8")
     refused = invoke("query", str(query), "--uri", uri)
-    assert refused.exit_code != 0 and "this query writes (SET)" in refused.output
+    assert refused.exit_code == 2 and "this query writes (SET)" in refused.output
     allowed = invoke("query", str(query), "--uri", uri, "--write")
     assert allowed.exit_code == 0, allowed.output
 

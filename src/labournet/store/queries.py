@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError
 
 __all__ = [
     "CypherFile",
@@ -103,7 +103,7 @@ class Parameter:
         if self.type == "list" and isinstance(value, tuple):
             value = list(value)
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-            raise StoreError(f"{where}: parameter {self.name}: expected {self.type}, got {value!r}")
+            raise QueryError(f"{where}: parameter {self.name}: expected {self.type}, got {value!r}")
         return value
 
 
@@ -139,14 +139,14 @@ class CypherFile:
     def bind(self, given: Mapping[str, Any], *, examples: bool = False) -> dict[str, Any]:
         """Check `given` against the declared parameters; fill defaults; coerce types.
 
-        Unknown names, missing required ones and values of the wrong type raise `StoreError`
+        Unknown names, missing required ones and values of the wrong type raise `QueryError`
         naming this file. With ``examples=True`` a missing required parameter takes its example.
         """
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(given) - set(declared))
         if unknown:
             known = ", ".join(declared) or "none"
-            raise StoreError(
+            raise QueryError(
                 f"{self.path}: unknown parameter {', '.join(unknown)} (this query takes: {known})"
             )
         bound: dict[str, Any] = {}
@@ -156,7 +156,7 @@ class CypherFile:
             elif param.required and examples and param.example is not None:
                 bound[name] = param.example
             elif param.required:
-                raise StoreError(
+                raise QueryError(
                     f"{self.path}: missing parameter {name} ({param.type}"
                     + (f", e.g. {json.dumps(param.example)}" if param.example is not None else "")
                     + ")"
@@ -165,24 +165,24 @@ class CypherFile:
                 bound[name] = param.default
         undeclared = sorted(set(self.used_parameters) - set(declared))
         if undeclared:
-            raise StoreError(
+            raise QueryError(
                 f"{self.path}: the query uses ${', $'.join(undeclared)} but its header does not "
                 "declare them"
             )
         return bound
 
     def check_read_only(self) -> None:
-        """`StoreError` if the body writes (CREATE, MERGE, SET, DELETE, REMOVE, DROP ...)."""
+        """`QueryError` if the body writes (CREATE, MERGE, SET, DELETE, REMOVE, DROP ...)."""
         found = write_keywords(self.body)
         if found:
-            raise StoreError(
+            raise QueryError(
                 f"{self.path}: this query writes ({', '.join(found)}); "
                 "pass write=True (--write on the command line) to run it"
             )
 
 
 def parse_cypher(text: str, path: str = "<query>") -> CypherFile:
-    """Parse a Cypher text with an optional ``//`` header; `StoreError` for a bad header."""
+    """Parse a Cypher text with an optional ``//`` header; `QueryError` for a bad header."""
     header: dict[str, list[str]] = {}
     lines = text.splitlines()
     body_start = 0
@@ -205,7 +205,7 @@ def parse_cypher(text: str, path: str = "<query>") -> CypherFile:
     params = tuple(_parse_parameter(spec, path) for spec in header.get("param", []))
     mode = (header.get("mode") or ["read"])[0]
     if mode not in ("read", "write", "schema"):
-        raise StoreError(f"{path}: header mode must be read, write or schema, got {mode!r}")
+        raise QueryError(f"{path}: header mode must be read, write or schema, got {mode!r}")
     servers = tuple(
         s.strip() for s in ",".join(header.get("servers", ["neo4j, falkordb"])).split(",") if s
     )
@@ -234,9 +234,9 @@ def read_cypher(path: str | Path) -> CypherFile:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
-        raise StoreError(f"{file}: cannot read: {error.strerror or error}") from error
+        raise QueryError(f"{file}: cannot read: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
-        raise StoreError(f"{file}: not valid UTF-8") from error
+        raise QueryError(f"{file}: not valid UTF-8") from error
     return parse_cypher(text, str(file))
 
 
@@ -258,13 +258,13 @@ def find_query(name_or_path: str | Path) -> CypherFile:
     candidate = Path(name_or_path)
     if candidate.suffix == ".cypher" or candidate.exists():
         if not candidate.is_file():
-            raise StoreError(f"{candidate}: no such Cypher file")
+            raise QueryError(f"{candidate}: no such Cypher file")
         return read_cypher(candidate)
     queries = library()
     if str(name_or_path) in queries:
         return queries[str(name_or_path)]
     names = ", ".join(queries) or "none"
-    raise StoreError(f"no query file or shipped query named {name_or_path!r} (shipped: {names})")
+    raise QueryError(f"no query file or shipped query named {name_or_path!r} (shipped: {names})")
 
 
 def check_identifier(name: object, what: str, allowed: Iterable[str] | None = None) -> str:
@@ -274,9 +274,9 @@ def check_identifier(name: object, what: str, allowed: Iterable[str] | None = No
     else raises `StoreError` before a query is built.
     """
     if not isinstance(name, str) or not IDENTIFIER.match(name):
-        raise StoreError(f"unsafe {what} {name!r}: names must match {IDENTIFIER.pattern}")
+        raise QueryError(f"unsafe {what} {name!r}: names must match {IDENTIFIER.pattern}")
     if allowed is not None and name not in set(allowed):
-        raise StoreError(f"unknown {what} {name!r}: not in the schema")
+        raise QueryError(f"unknown {what} {name!r}: not in the schema")
     return name
 
 
@@ -284,7 +284,7 @@ def fill_template(file: CypherFile, **names: str) -> str:
     """The file's body with ``{{label}}``/``{{type}}`` replaced by checked identifiers."""
     wanted = set(file.placeholders)
     if wanted != set(names):
-        raise StoreError(f"{file.path}: template needs {sorted(wanted)}, was given {sorted(names)}")
+        raise QueryError(f"{file.path}: template needs {sorted(wanted)}, was given {sorted(names)}")
     checked = {key: check_identifier(value, key) for key, value in names.items()}
     return _PLACEHOLDER.sub(lambda m: checked[m.group(1)], file.body)
 
@@ -329,11 +329,11 @@ def split_statements(body: str) -> list[str]:
 def _parse_parameter(spec: str, path: str) -> Parameter:
     match = _PARAM.match(spec)
     if not match:
-        raise StoreError(f"{path}: bad param line {spec!r}; write NAME (TYPE, default VALUE): text")
+        raise QueryError(f"{path}: bad param line {spec!r}; write NAME (TYPE, default VALUE): text")
     parts = [part.strip() for part in _split_spec(match.group("spec"))]
     type_name = parts[0] if parts else ""
     if type_name not in TYPES:
-        raise StoreError(
+        raise QueryError(
             f"{path}: param {match.group('name')}: type must be one of {', '.join(TYPES)}"
         )
     required, default, example = False, None, None
@@ -345,7 +345,7 @@ def _parse_parameter(spec: str, path: str) -> Parameter:
             try:
                 parsed = json.loads(value)
             except json.JSONDecodeError as error:
-                raise StoreError(
+                raise QueryError(
                     f"{path}: param {match.group('name')}: {key} must be a JSON literal"
                 ) from error
             if key == "default":
@@ -353,7 +353,7 @@ def _parse_parameter(spec: str, path: str) -> Parameter:
             else:
                 example = parsed
         else:
-            raise StoreError(f"{path}: param {match.group('name')}: unknown option {key!r}")
+            raise QueryError(f"{path}: param {match.group('name')}: unknown option {key!r}")
     return Parameter(match.group("name"), type_name, required, default, example, match["doc"] or "")
 
 
@@ -398,6 +398,6 @@ def _parse_text(value: str, type_name: str, name: str, where: str) -> Any:
         raise ValueError(text)
     except (ValueError, json.JSONDecodeError) as error:
         article = "an" if type_name[0] in "aeiou" else "a"
-        raise StoreError(
+        raise QueryError(
             f"{where}: parameter {name}: {value!r} is not {article} {type_name}"
         ) from error
