@@ -226,7 +226,7 @@ def analyse_command(
         dataset = store.pull()
         table = pressure_points(dataset, regime=regime)
         centralities = _centralities(dataset)
-        console.print(rich_table(table, top=top))
+        console.print(rich_table(table, top=top, width=console.width))
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return

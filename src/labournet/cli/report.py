@@ -82,7 +82,8 @@ def report_command(
         distribution=distribution,
         weights=parse_weights(weight),
     )
-    console.print(rich_table(report.table, top=top, title=f"Pressure points: {report.name}"))
+    title = f"Pressure points: {report.name}"
+    console.print(rich_table(report.table, top=top, title=title, width=console.width))
     players = report.key_players
     console.print(
         f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
@@ -129,7 +130,10 @@ def scenario_command(
         highlight=False,
     )
     if len(result.ranking):
-        console.print(rich_table(result.ranking, top=top, title="New ranking of what remains"))
+        ranking = rich_table(
+            result.ranking, top=top, title="New ranking of what remains", width=console.width
+        )
+        console.print(ranking)
     else:
         console.print("Nothing remains: every placement is cut.")
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rich import box
+from rich.console import JustifyMethod
 from rich.table import Table
 
 from labournet.errors import ExportError
@@ -46,47 +48,76 @@ def format_count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def rich_table(table: pd.DataFrame, *, top: int | None = 15, title: str | None = None) -> Table:
-    """The ranked pressure table for a terminal: ranges, reach, score and stability."""
+COMPACT_WIDTH = 120
+"""Below this many terminal columns the table leaves out ranges, actors and measures."""
+
+
+def rich_table(
+    table: pd.DataFrame,
+    *,
+    top: int | None = 15,
+    title: str | None = None,
+    width: int | None = None,
+) -> Table:
+    """The ranked pressure table for a terminal: ranges, reach, score and stability.
+
+    On a terminal narrower than `COMPACT_WIDTH` (``width``) the low–high range, the actor count
+    and the measures are left out rather than squeezed into unreadable stubs.
+    """
     rows = table if top is None else table.head(top)
     k = table.attrs.get("k")
+    compact = width is not None and width < COMPACT_WIDTH
+    caption = "revenue in USD per year; * rests on an assumption"
+    caption += (
+        "; wider terminal: type, ranges, actors, measures" if compact else "; low–high ranges"
+    )
     out = Table(
         title=title or f"Pressure points ({len(rows)} of {len(table)})",
         title_justify="left",
-        caption="revenue in USD per year; low–high ranges; * rests on an assumption",
+        caption=caption,
         caption_justify="left",
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        pad_edge=not compact,
+        collapse_padding=compact,
     )
-    out.add_column("#", justify="right")
-    out.add_column("candidate")
-    out.add_column("type")
-    out.add_column("revenue best", justify="right")
-    out.add_column("low–high", justify="right")
-    out.add_column("workers", justify="right")
-    out.add_column("actors", justify="right")
-    out.add_column("measures")
-    out.add_column("score", justify="right")
     has_mc = "p_top_k" in rows.columns
+    columns: list[tuple[str, JustifyMethod, Any]] = [
+        ("#", "right", lambda c, r: str(r["rank"])),
+        ("candidate", "left", lambda c, r: f"{c}{' *' if r['assumed'] else ''}"),
+    ]
+    if not compact:
+        columns.append(("type", "left", lambda c, r: str(r["type"])))
+    columns.append(
+        ("revenue" if compact else "revenue best", "right",
+         lambda c, r: format_money(r["revenue_best"]))
+    )  # fmt: skip
+    if not compact:
+        columns.append(
+            ("low–high", "right",
+             lambda c, r: f"{format_money(r['revenue_low'])}–{format_money(r['revenue_high'])}")
+        )  # fmt: skip
+    columns.append(("workers", "right", lambda c, r: format_count(r["workers_best"])))
+    if not compact:
+        columns.append(("actors", "right", lambda c, r: str(r["n_actors"])))
+        columns.append(
+            ("measures", "left", lambda c, r: str(r["measures"]).replace(";", ", ") or "–")
+        )
+    columns.append(("score", "right", lambda c, r: f"{r['score']:.3f}"))
     if has_mc:
-        out.add_column(f"P(top {k})" if k else "P(top k)", justify="right")
-        out.add_column("rank 90%", justify="right")
+        columns.append(
+            (f"P(top {k})" if k else "P(top k)", "right", lambda c, r: f"{r['p_top_k']:.0%}")
+        )
+        columns.append(("rank" if compact else "rank 90%", "right", _rank_interval))
+    for name, justify, _ in columns:
+        out.add_column(name, justify=justify, no_wrap=True)
     for candidate, row in rows.iterrows():
-        cells = [
-            str(row["rank"]),
-            f"{candidate}{' *' if row['assumed'] else ''}",
-            str(row["type"]),
-            format_money(row["revenue_best"]),
-            f"{format_money(row['revenue_low'])}–{format_money(row['revenue_high'])}",
-            format_count(row["workers_best"]),
-            str(row["n_actors"]),
-            str(row["measures"]).replace(";", ", ") or "–",
-            f"{row['score']:.3f}",
-        ]
-        if has_mc:
-            cells.append(f"{row['p_top_k']:.0%}")
-            low, high = row.get("rank_p05"), row.get("rank_p95")
-            cells.append("–" if pd.isna(low) else f"{low:.0f}–{high:.0f}")
-        out.add_row(*cells)
+        out.add_row(*(cell(candidate, row) for _, _, cell in columns))
     return out
+
+
+def _rank_interval(candidate: Any, row: pd.Series) -> str:
+    low, high = row.get("rank_p05"), row.get("rank_p95")
+    return "–" if pd.isna(low) else f"{low:.0f}–{high:.0f}"
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
