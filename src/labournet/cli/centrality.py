@@ -1,10 +1,4 @@
-"""`labournet centrality`: node centralities of a dataset or graph file, as a table, CSV or JSON.
-
-The lead registers the function in `labournet.cli`::
-
-    from labournet.cli.centrality import centrality_command
-    app.command("centrality")(centrality_command)
-"""
+"""`labournet centrality`: node centralities of a dataset or graph file, as a table, CSV or JSON."""
 
 from __future__ import annotations
 
