@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labournet.schema import Schema
+from labournet.schema import Schema, default_schema_path
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -232,10 +232,9 @@ class Dataset:
             (_row(r) | dict(r.properties) for r in self.relations),
         )
         _write_csv(out / "figures.csv", FILES["figures.csv"], (_row(f) for f in self.figures))
-        if self.schema.path and Path(self.schema.path).name == "schema.yaml":
-            source_schema = Path(self.schema.path)
-            if source_schema.parent != Path(__file__).parent and source_schema.exists():
-                (out / "schema.yaml").write_text(source_schema.read_text("utf-8"), "utf-8")
+        own_schema = Path(self.schema.path) if self.schema.path else None
+        if own_schema and own_schema != default_schema_path() and own_schema.exists():
+            (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
         return out
 
 

@@ -70,13 +70,10 @@ KindOption = typer.Option(
 
 def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
-    if path is None or Path(path).is_dir():
-        from labournet.dataset import load_dataset
-
-        return load_dataset(path).to_networkx()
     from labournet.graph import read_graph
+    from labournet.resources import bundled_dataset_path
 
-    return read_graph(path)
+    return read_graph(path if path is not None else bundled_dataset_path())
 
 
 def centrality_command(

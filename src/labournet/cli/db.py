@@ -219,27 +219,26 @@ def analyse_command(
 
     Example: labournet db analyse --write && labournet db query top_pressure_points
     """
+    from labournet.analysis.centrality import centrality
     from labournet.analysis.pressure import SCORE_FORMULA, pressure_points
     from labournet.export.tables import rich_table
 
     with _connect(uri) as store:
         dataset = store.pull()
         table = pressure_points(dataset, regime=regime)
-        centralities = _centralities(dataset)
         console.print(rich_table(table, top=top, width=console.width))
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return
-        written = []
-        if centralities is not None:
-            numeric = centralities.select_dtypes(include=["number", "bool"])
-            written.append(
-                store.write_scores(
-                    numeric,
-                    prefix="score_",
-                    settings={"analysis": "centrality", "measures": list(numeric.columns)},
-                )
+        centralities = centrality(dataset.to_networkx())
+        numeric = centralities.select_dtypes(include=["number", "bool"])
+        written = [
+            store.write_scores(
+                numeric,
+                prefix="score_",
+                settings={"analysis": "centrality", "measures": list(numeric.columns)},
             )
+        ]
         numeric = table.select_dtypes(include=["number", "bool"])
         written.append(
             store.write_scores(
@@ -303,15 +302,6 @@ def status_command(home: Path | None = HomeOption) -> None:
     console.print(f"FalkorDB {status.message}", highlight=False)
     if status.running:
         console.print(f"URI {status.uri}; data {status.home}; log {status.log}", highlight=False)
-
-
-def _centralities(dataset: Any) -> Any:
-    """Node centralities if the analysis module is installed (None otherwise)."""
-    try:
-        from labournet.analysis.centrality import centrality
-    except ImportError:
-        return None
-    return centrality(dataset.to_networkx())
 
 
 def _parse_params(items: list[str] | None) -> dict[str, str]:
