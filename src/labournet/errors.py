@@ -21,6 +21,7 @@ __all__ = [
     "AnalysisError",
     "StoreError",
     "QueryError",
+    "ServerSetupError",
     "ExportError",
     "Problem",
 ]
@@ -81,6 +82,11 @@ class StoreError(LabournetError):
 
 class QueryError(StoreError):
     """A Cypher file, query name, parameter or schema name given by the user is not usable."""
+
+
+class ServerSetupError(StoreError):
+    """A local server cannot start for a reason the user can fix: a missing ``java`` or ``mvn``,
+    a port already taken, jars that cannot be fetched, a password that is missing or too short."""
 
 
 class ExportError(LabournetError):

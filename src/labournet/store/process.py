@@ -1,0 +1,72 @@
+"""What the local servers share: their status, their home folder, and process and port checks."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ServerStatus", "labournet_home", "alive", "port_free", "free_port"]
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """Where a local server lives, whether it runs, and the URI to reach it."""
+
+    running: bool
+    pid: int | None
+    host: str
+    port: int
+    home: Path
+    log: Path
+    message: str
+    uri: str
+
+
+def labournet_home(server: str) -> Path:
+    """``$LABOURNET_HOME/<server>``, else ``~/.labournet/<server>``."""
+    root = os.environ.get("LABOURNET_HOME")
+    base = Path(root).expanduser() if root else Path.home() / ".labournet"
+    return base / server
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (for tests and throwaway servers)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_free(host: str, port: int) -> bool:
+    """True if nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def alive(pid: int) -> bool:
+    """True if the process runs (a zombie does not count)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie still answers kill(0)
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def command_line(pid: int) -> bytes | None:
+    """The process's command line, or None where /proc is missing (macOS)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
