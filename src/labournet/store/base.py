@@ -336,20 +336,28 @@ class Store:
                 self._run_step(relation_file, cypher, {"rows": batch})
 
         unmatched = tuple(i for i in rest if i not in relation_types)
-        run = run_id or f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+        summary = ScoreSummary(
+            run_id or new_run_id(), tuple(names), len(entity_ids), len(relation_types), unmatched
+        )
+        self.record_run(summary, prefix=prefix, settings=settings)
+        return summary
+
+    def record_run(
+        self, summary: ScoreSummary, *, prefix: str, settings: Mapping[str, Any] | None = None
+    ) -> None:
+        """Store the AnalysisRun node of a score write-back: when, which properties, settings."""
         properties: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "prefix": prefix,
-            "properties": list(names),
-            "rows": len(ids),
-            "entities": len(entity_ids),
-            "relations": len(relation_types),
-            "unmatched": len(unmatched),
+            "properties": list(summary.properties),
+            "rows": summary.entities + summary.relations + len(summary.unmatched),
+            "entities": summary.entities,
+            "relations": summary.relations,
+            "unmatched": len(summary.unmatched),
         }
         properties |= _flatten_settings(settings or {})
         run_file = load_file("scores", "run.cypher")
-        self.runner.run(run_file.body, {"id": run, "properties": properties}, write=True)
-        return ScoreSummary(run, tuple(names), len(entity_ids), len(relation_types), unmatched)
+        self.runner.run(run_file.body, {"id": summary.run_id, "properties": properties}, write=True)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -669,6 +677,11 @@ def _score_value(value: Any, name: str) -> Any:
     if math.isinf(number):
         raise StoreError(f"score {name}: infinite values cannot be stored")
     return number
+
+
+def new_run_id() -> str:
+    """A fresh AnalysisRun id: the UTC time and a random suffix."""
+    return f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 def _flatten_settings(settings: Mapping[str, Any], prefix: str = "setting_") -> dict[str, Any]:
