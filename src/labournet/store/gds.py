@@ -159,9 +159,7 @@ def _measures(measures: str | Iterable[str] | None) -> tuple[str, ...]:
         if name in NOT_IN_GDS:
             raise AnalysisError(f"measure {name!r} cannot run in GDS: {NOT_IN_GDS[name]}")
         if name not in GDS_MEASURES:
-            raise AnalysisError(
-                f"unknown measure {name!r}; GDS computes {', '.join(GDS_MEASURES)}"
-            )
+            raise AnalysisError(f"unknown measure {name!r}; GDS computes {', '.join(GDS_MEASURES)}")
     return tuple(name for name in GDS_MEASURES if name in asked)
 
 

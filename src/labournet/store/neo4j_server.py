@@ -85,9 +85,7 @@ def default_home() -> Path:
     return labournet_home("neo4j")
 
 
-def resolve_jars(
-    cache: Path | None = None, *, report: Callable[[str], None] | None = None
-) -> Path:
+def resolve_jars(cache: Path | None = None, *, report: Callable[[str], None] | None = None) -> Path:
     """Resolve the server's jars with Maven into the cache (once); return their folder.
 
     The folder holds every jar (named ``<group>.<artifact>-<version>.jar``) and ``plugins/``,

@@ -178,7 +178,9 @@ class FalkorDBServer:
 
     def _status(self, pid: int | None, port: int, message: str) -> ServerStatus:
         uri = f"falkordb://{self.host}:{port}/labournet"
-        return ServerStatus(pid is not None, pid, self.host, port, self.home, self.log, message, uri)
+        return ServerStatus(
+            pid is not None, pid, self.host, port, self.home, self.log, message, uri
+        )
 
     def _written_pid(self) -> int | None:
         try:
