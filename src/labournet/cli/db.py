@@ -208,18 +208,21 @@ class Engine(StrEnum):
     gds = "gds"
 
 
+EngineOption = typer.Option(
+    Engine.labournet,
+    "--engine",
+    help="Where centralities are computed: labournet (pulled into Python) or gds (inside Neo4j "
+    "by Graph Data Science; needs --write).",
+)
+
+
 @db_app.command("analyse")
 def analyse_command(
     uri: str | None = UriOption,
     write: bool = typer.Option(
         False, "--write", help="Write the scores back as node and relationship properties."
     ),
-    engine: Engine = typer.Option(
-        Engine.labournet,
-        "--engine",
-        help="Where centralities are computed: labournet (pulled into Python) or gds (inside "
-        "Neo4j by Graph Data Science; needs --write).",
-    ),
+    engine: Engine = EngineOption,
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
     regime: str | None = typer.Option(None, "--regime", help="Id of the regime (default: role)."),
 ) -> None:
@@ -359,7 +362,7 @@ def start_command(
         "512m", "--page-cache", help="Neo4j only: server.memory.pagecache.size."
     ),
 ) -> None:
-    """Start a local FalkorDB or Neo4j server (data kept on disk in its home folder); safe to repeat.
+    """Start a local FalkorDB or Neo4j server, data kept in its home folder; safe to repeat.
 
     Neo4j runs from jars that Maven resolves on the first start (Neo4j Community, APOC, Graph
     Data Science, the Browser); it needs java and mvn, and the password of user neo4j from

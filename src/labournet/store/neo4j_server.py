@@ -21,10 +21,10 @@ on a command line or in a log. `Neo4jServer.start` and `Neo4jServer.stop` are sa
 Example::
 
     >>> from labournet.store.neo4j_server import Neo4jServer
-    >>> server = Neo4jServer("/tmp/neo4j-demo", port=7688, password="a long secret")  # doctest: +SKIP
-    >>> server.start().uri                                                  # doctest: +SKIP
+    >>> server = Neo4jServer("/tmp/neo4j", port=7688, password="a long secret")  # doctest: +SKIP
+    >>> server.start().uri                                              # doctest: +SKIP
     'bolt://127.0.0.1:7688'
-    >>> server.stop().running                                               # doctest: +SKIP
+    >>> server.stop().running                                           # doctest: +SKIP
     False
 """
 
