@@ -4,10 +4,11 @@
 // mode: read
 // servers: neo4j
 // note: networkx iterates x <- x + A'x; on a graph that is not strongly connected (the bundled one) plain power iteration on A converges elsewhere, or to nothing.
+// note: UNION ALL keeps a real self-loop beside the added one, as networkx counts it: x + A'x.
 CALL () {
   MATCH (s:Entity)-->(t:Entity)
   RETURN DISTINCT s, t
-  UNION
+  UNION ALL
   MATCH (s:Entity)
   RETURN s, s AS t
 }

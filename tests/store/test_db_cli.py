@@ -1,4 +1,4 @@
-"""`labournet db ...` end to end against the session's FalkorDB server (typer CliRunner)."""
+"""`labournet db ...` end to end against the session's FalkorDB and Neo4j servers (CliRunner)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import typer
 from typer.testing import CliRunner
 
 from labournet.dataset import Dataset, load_dataset
+from labournet.store import Store
 from labournet.store.server import free_port
 
-pytestmark = pytest.mark.falkordb
 runner = CliRunner()
 
 
@@ -33,22 +33,24 @@ def invoke(*args: str, env: dict[str, str] | None = None):
 
 
 @pytest.fixture
-def uri(falkordb_uri: str) -> str:
-    result = invoke("load", "--uri", falkordb_uri)
+def uri(store: Store, store_uri: str) -> str:
+    """The bundled dataset loaded by the CLI into an emptied graph, on each backend."""
+    result = invoke("load", "--uri", store_uri)
     assert result.exit_code == 0, result.output
-    return falkordb_uri
+    return store_uri
 
 
-def test_load_prints_a_summary_and_is_idempotent(falkordb_uri: str) -> None:
-    first = invoke("load", "--uri", falkordb_uri, "--batch-size", "10")
+def test_load_prints_a_summary_and_is_idempotent(store: Store, store_uri: str) -> None:
+    first = invoke("load", "--uri", store_uri, "--batch-size", "10")
     assert first.exit_code == 0, first.output
     assert "nodes: Entity:Country" in first.output and "+14" in first.output
     assert "created 112 nodes and 98 relationships" in first.output
-    again = invoke("load", "--uri", falkordb_uri)
+    again = invoke("load", "--uri", store_uri)
     assert again.exit_code == 0
     assert "created 0 nodes and 0 relationships" in again.output
 
 
+@pytest.mark.falkordb
 def test_the_uri_can_come_from_the_environment(falkordb_uri: str) -> None:
     result = invoke("load", env={"LABOURNET_URI": falkordb_uri})
     assert result.exit_code == 0, result.output
@@ -123,6 +125,27 @@ def test_analyse_writes_scores_that_cypher_can_sort(uri: str) -> None:
     assert central, "centralities are written as score_* properties"
 
 
+@pytest.mark.neo4j
+def test_analyse_with_gds_writes_in_the_database(uri: str, backend: str) -> None:
+    if backend != "neo4j":
+        result = invoke("analyse", "--uri", uri, "--engine", "gds", "--write")
+        assert result.exit_code == 2 and "needs Neo4j" in result.output
+        return
+    refused = invoke("analyse", "--uri", uri, "--engine", "gds")
+    assert refused.exit_code == 2 and "add --write" in refused.output
+    result = invoke("analyse", "--uri", uri, "--engine", "gds", "--write")
+    assert result.exit_code == 0, result.output
+    assert "score_degree" in result.output
+    top = json.loads(
+        invoke(
+            "query", "top_pressure_points", "--uri", uri, "-f", "json",
+            "-p", "score=score_betweenness", "-p", "assumed=none", "-p", "limit=1",
+        ).output
+    )  # fmt: skip
+    assert [row["id"] for row in top] == ["kp"]  # every flow passes through the regime
+
+
+@pytest.mark.falkordb
 def test_server_commands(tmp_path: Path) -> None:
     home = str(tmp_path / "srv")
     port = str(free_port())
@@ -139,6 +162,7 @@ def test_server_commands(tmp_path: Path) -> None:
     assert "not running" in invoke("stop", "--home", home).output
 
 
+@pytest.mark.falkordb
 def test_an_unreachable_server_is_a_clean_error() -> None:
     result = invoke("load", "--uri", f"falkordb://127.0.0.1:{free_port()}/x")
     assert result.exit_code == 1

@@ -1,0 +1,420 @@
+"""Time Neo4j: loading batched against row by row, and GDS centralities against labournet's.
+
+Starts a Neo4j 5.26 server of its own (``labournet.store.neo4j_server.Neo4jServer``, with APOC
+and GDS, from the jars Maven resolves once) on a free port in a temporary folder, and stops it
+at the end, whatever happens.
+
+1. **Load.** Generates a network with ``benchmarks/generate.py`` (default 50,000 entities,
+   250,000 relations) and loads it into the empty database batched (``Store.load`` at its
+   default batch size, 5,000 rows per UNWIND statement, one transaction each): relations per
+   second and rows per second (every row the load sends: sources, assumptions, entities,
+   relations, figures, figure links) for the whole load, and relations per second for the
+   relation statements alone. The counts after the load must equal the dataset exactly (nodes
+   per label combination, relationships per type). Then, after a wipe, a subset (the first
+   ``--subset`` relations, the entities they join and the figures on both) is loaded row by row
+   (``batch_size=1``: the same MERGE statements, one row per statement and transaction), and,
+   after another wipe, the same subset batched, so the ratio is measured on the same rows too.
+   Row by row on all 250,000 relations would take hours, so it is not extrapolated into a time,
+   only compared as a rate.
+2. **Centralities.** Generates a second network (default 100,000 entities and 500,000
+   relations, the same density), loads it, and for each measure times GDS in the database
+   (``write_gds_centrality(store, [measure])``: projection, the write procedure, rescaling to
+   networkx's convention, the AnalysisRun record) against ``labournet.centrality(G, [measure])``
+   on ``dataset.to_networkx()`` of the same network (the conversion to networkx is timed once,
+   apart). The scores GDS wrote are read back and compared with the Python columns: the largest
+   absolute difference per measure. Exact betweenness is quadratic: it runs on a smaller
+   generated network of ``--betweenness-entities`` entities (default 10,000, the same density;
+   labelled in the table), ``0`` skips it, and ``--betweenness-entities`` equal to
+   ``--centrality-entities`` runs it on the large one.
+
+Nothing is asserted about time. The load's counts and the scores' agreement are checked and
+printed; the exit status is 1 if the counts differ or a score differs by more than
+``--tolerance`` (default 1e-6; PageRank and eigenvector stop at different tolerances in the two
+engines, see ``labournet.store.gds``).
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/bench_neo4j.py
+    PYTHONPATH=src python benchmarks/bench_neo4j.py --entities 5000 --relations 25000 \\
+        --centrality-entities 10000 --betweenness-entities 2000 --subset 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from labournet.analysis.centrality import centrality  # noqa: E402
+from labournet.dataset import Dataset, load_dataset  # noqa: E402
+from labournet.store import Store, connect  # noqa: E402
+from labournet.store.base import Counts, LoadSummary  # noqa: E402
+from labournet.store.gds import GDS_MEASURES, write_gds_centrality  # noqa: E402
+from labournet.store.neo4j_server import Neo4jServer  # noqa: E402
+from labournet.store.process import free_port  # noqa: E402
+
+DEFAULT_MEASURES = (
+    "degree",
+    "in_degree",
+    "out_degree",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "pagerank",
+    "eigenvector",
+)
+
+
+def subset(dataset: Dataset, relations: int) -> Dataset:
+    """The first `relations` relations with the entities they join and the figures on both."""
+    kept = dataset.relations[:relations]
+    ids = {r.source for r in kept} | {r.target for r in kept}
+    entities = tuple(e for e in dataset.entities if e.id in ids)
+    subjects = ids | {r.id for r in kept}
+    figures = tuple(f for f in dataset.figures if f.subject in subjects)
+    return dataclasses.replace(dataset, entities=entities, relations=kept, figures=figures)
+
+
+def expected_counts(dataset: Dataset) -> Counts:
+    """The counts a load of `dataset` into an empty database must give, from the dataset and
+    its schema alone: nodes per label combination, relationships per type."""
+    schema = dataset.schema
+    nodes: dict[str, int] = {"Dataset": 1}
+    for name, size in (
+        ("Source", len(dataset.sources)),
+        ("Assumption", len(dataset.assumptions)),
+        ("Figure", len(dataset.figures)),
+    ):
+        if size:
+            nodes[name] = size
+    for entity in dataset.entities:
+        key = f"Entity:{schema.entities[entity.kind].label}"
+        nodes[key] = nodes.get(key, 0) + 1
+    relationships: dict[str, int] = {}
+    for relation in dataset.relations:
+        key = schema.relations[relation.kind].type
+        relationships[key] = relationships.get(key, 0) + 1
+    entity_ids = {entity.id for entity in dataset.entities}
+    links = sum(1 for figure in dataset.figures if figure.subject in entity_ids)
+    if links:
+        relationships["FIGURE_OF"] = links
+    return Counts(dict(sorted(nodes.items())), dict(sorted(relationships.items())))
+
+
+def timed_load(store: Store, dataset: Dataset, batch_size: int) -> tuple[float, float, LoadSummary]:
+    """Seconds for the whole load, seconds for its relation statements only, and its summary."""
+    marks: list[tuple[str, float]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        marks.append((stage, time.perf_counter()))
+
+    start = time.perf_counter()
+    summary = store.load(dataset, batch_size=batch_size, progress=progress)
+    total = time.perf_counter() - start
+    relation_time = sum(
+        now - before
+        for (_, before), (stage, now) in zip(marks, marks[1:], strict=False)
+        if stage.startswith("relations")
+    )
+    return total, relation_time, summary
+
+
+def check_counts(store: Store, dataset: Dataset, what: str) -> bool:
+    """Print whether the database's counts equal the dataset's, exactly; the differences if not."""
+    found, wanted = store.counts(), expected_counts(dataset)
+    same = found == wanted
+    print(
+        f"counts after the {what}: {found.total_nodes:,} nodes, "
+        f"{found.total_relationships:,} relationships; equal to the dataset (every label "
+        f"combination and relationship type, exact): {same}"
+    )
+    if not same:
+        for part in ("nodes", "relationships"):
+            have, want = getattr(found, part), getattr(wanted, part)
+            for key in sorted(set(have) | set(want)):
+                if have.get(key) != want.get(key):
+                    print(f"  {part} {key}: database {have.get(key)}, dataset {want.get(key)}")
+    return same
+
+
+def make_network(folder: Path, entities: int, relations: int, seed: int) -> Dataset:
+    start = time.perf_counter()
+    dataset = load_dataset(generate(folder, entities=entities, relations=relations, seed=seed))
+    print(
+        f"network {folder.name}: {len(dataset.entities):,} entities, "
+        f"{len(dataset.relations):,} relations, {len(dataset.figures):,} figures (generated and "
+        f"read in {time.perf_counter() - start:.1f} s)"
+    )
+    return dataset
+
+
+def bench_load(store: Store, dataset: Dataset, rows: int) -> bool:
+    """Part 1: batched on the whole network, then row by row and batched on a subset."""
+    n_rel = len(dataset.relations)
+    total, rel_time, summary = timed_load(store, dataset, store.batch_size)
+    batched_rate, batched_rows = n_rel / total, summary.rows / total
+    print(
+        f"batched (UNWIND, {store.batch_size} rows per statement), whole network: {total:.2f} s "
+        f"= {batched_rate:,.0f} relations/s, {batched_rows:,.0f} rows/s ({summary.rows:,} rows "
+        f"in {summary.batches:,} statements); relation statements alone {rel_time:.2f} s = "
+        f"{n_rel / rel_time:,.0f} relations/s"
+    )
+    counts_ok = check_counts(store, dataset, "batched load")
+
+    small = subset(dataset, rows)
+    s_rel = len(small.relations)
+    start = time.perf_counter()
+    store.wipe()
+    print(f"wipe: {time.perf_counter() - start:.2f} s")
+    row_total, row_rel, row_summary = timed_load(store, small, 1)
+    row_rate, row_rows = s_rel / row_total, row_summary.rows / row_total
+    print(
+        f"row by row (batch_size=1, one row per statement and transaction), subset of the first "
+        f"{s_rel:,} relations, their {len(small.entities):,} entities and "
+        f"{len(small.figures):,} figures ({row_summary.rows:,} rows): {row_total:.2f} s = "
+        f"{row_rate:,.0f} relations/s, {row_rows:,.0f} rows/s; relation statements alone "
+        f"{s_rel / row_rel:,.0f} relations/s"
+    )
+    counts_ok &= check_counts(store, small, "row-by-row load")
+    store.wipe()
+    sub_total, sub_rel, sub_summary = timed_load(store, small, store.batch_size)
+    sub_rate, sub_rows = s_rel / sub_total, sub_summary.rows / sub_total
+    print(
+        f"batched, the same subset: {sub_total:.2f} s = {sub_rate:,.0f} relations/s, "
+        f"{sub_rows:,.0f} rows/s; relation statements alone {s_rel / sub_rel:,.0f} relations/s"
+    )
+    counts_ok &= check_counts(store, small, "batched load of the subset")
+    print(
+        f"ratio batched / row by row: {batched_rate / row_rate:,.0f}x relations/s "
+        f"({batched_rows / row_rows:,.0f}x rows/s) whole network batched against the subset row "
+        f"by row; {sub_rate / row_rate:,.0f}x relations/s on the same subset; "
+        f"{(n_rel / rel_time) / (s_rel / row_rel):,.0f}x for relation statements alone"
+    )
+    print(
+        f"row by row would take about {n_rel / row_rate / 60:,.0f} min for all {n_rel:,} "
+        f"relations [extrapolated from the subset's rate]"
+    )
+    return counts_ok
+
+
+def read_scores(store: Store, measures: Sequence[str]) -> pd.DataFrame:
+    columns = ", ".join(f"n.score_{m} AS {m}" for m in measures)
+    result = store.runner.run(f"MATCH (n:Entity) RETURN n.id AS id, {columns}", {}, write=False)
+    return pd.DataFrame(result.rows, columns=result.columns).set_index("id").astype(float)
+
+
+@dataclasses.dataclass
+class Row:
+    measure: str
+    nodes: int
+    edges: int
+    gds: float
+    python: float
+    engine: str
+    diff: float
+    largest: float
+
+
+def compare(
+    store: Store, dataset: Dataset, measures: Sequence[str], graph_seconds: list[float]
+) -> list[Row]:
+    """Each measure by GDS in the database and by labournet in Python; the differences."""
+    start = time.perf_counter()
+    G = dataset.to_networkx()
+    convert = time.perf_counter() - start
+    graph_seconds.append(convert)
+    nodes = G.number_of_nodes()
+    edges = len({(u, v) for u, v in G.edges()})
+    print(
+        f"  dataset.to_networkx(): {convert:.2f} s ({nodes:,} nodes, "
+        f"{G.number_of_edges():,} edges, {edges:,} after merging parallel ones; "
+        f"{nx_self_loops(G)} self-loops)"
+    )
+    frames, timings = [], []
+    for measure in measures:
+        start = time.perf_counter()
+        write_gds_centrality(store, [measure])
+        gds_s = time.perf_counter() - start
+        start = time.perf_counter()
+        frame = centrality(G, [measure])
+        py_s = time.perf_counter() - start
+        engine = frame.attrs["projection"][measure]["engine"]
+        frames.append(frame)
+        timings.append((gds_s, py_s, engine))
+        print(f"  {measure}: GDS {gds_s:.2f} s, labournet ({engine}) {py_s:.2f} s", flush=True)
+    python = pd.concat(frames, axis=1)
+    start = time.perf_counter()
+    stored = read_scores(store, measures)
+    print(f"  read back {len(measures)} score properties: {time.perf_counter() - start:.2f} s")
+    stored = stored.reindex(python.index)
+    rows = []
+    for measure, (gds_s, py_s, engine) in zip(measures, timings, strict=True):
+        difference = (stored[measure] - python[measure]).abs()
+        diff = float(difference.max()) if not difference.isna().any() else float("nan")
+        largest = float(python[measure].abs().max())
+        rows.append(Row(measure, nodes, edges, gds_s, py_s, engine, diff, largest))
+    return rows
+
+
+def nx_self_loops(G: object) -> int:
+    import networkx as nx
+
+    return len({(u, v) for u, v in nx.selfloop_edges(G)})
+
+
+def print_table(rows: Sequence[Row], tolerance: float) -> bool:
+    header = (
+        f"{'measure':<12} {'nodes':>8} {'edges':>8}  {'GDS s':>8} {'labournet s':>11} "
+        f"{'engine':<10} {'GDS/labournet':>13}  {'max|diff|':>9} {'max|value|':>10}  agrees"
+    )
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for row in rows:
+        agrees = bool(row.diff <= tolerance)  # NaN (a missing score) does not agree
+        ok &= agrees
+        print(
+            f"{row.measure:<12} {row.nodes:>8,} {row.edges:>8,}  {row.gds:>8.2f} "
+            f"{row.python:>11.2f} {row.engine:<10} {row.gds / row.python:>12.2f}x  "
+            f"{row.diff:>9.1e} {row.largest:>10.2e}  {'yes' if agrees else 'NO'}"
+        )
+    gds_total = sum(row.gds for row in rows)
+    py_total = sum(row.python for row in rows)
+    print(
+        f"{'sum':<12} {'':>8} {'':>8}  {gds_total:>8.2f} {py_total:>11.2f} {'':<10} "
+        f"{gds_total / py_total:>12.2f}x"
+    )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=50_000, help="load network (50000)")
+    parser.add_argument("--relations", type=int, default=250_000, help="load network (250000)")
+    parser.add_argument(
+        "--subset", type=int, default=3000, help="relations loaded row by row (default 3000)"
+    )
+    parser.add_argument(
+        "--centrality-entities", type=int, default=100_000, help="centrality network (100000)"
+    )
+    parser.add_argument(
+        "--centrality-relations",
+        type=int,
+        default=None,
+        help="centrality network's relations (default 5 per entity)",
+    )
+    parser.add_argument(
+        "--betweenness-entities",
+        type=int,
+        default=10_000,
+        help="network for exact betweenness (default 10000, 5 relations per entity; 0 skips it)",
+    )
+    parser.add_argument(
+        "--measures",
+        default=",".join(DEFAULT_MEASURES),
+        help=f"comma-separated, of {', '.join(GDS_MEASURES)}",
+    )
+    parser.add_argument("--tolerance", type=float, default=1e-6, help="max|diff| allowed (1e-6)")
+    parser.add_argument("--heap", default="4g", help="Neo4j heap (default 4g)")
+    parser.add_argument("--page-cache", default="2g", help="Neo4j page cache (default 2g)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-load", action="store_true", help="only the centralities")
+    parser.add_argument("--skip-centrality", action="store_true", help="only the load")
+    args = parser.parse_args(argv)
+    measures = [m.strip() for m in args.measures.split(",") if m.strip()]
+    unknown = sorted(set(measures) - set(GDS_MEASURES))
+    if unknown:
+        parser.error(f"unknown measures {', '.join(unknown)}; GDS computes {GDS_MEASURES}")
+    c_relations = args.centrality_relations or 5 * args.centrality_entities
+
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="labournet-bench-neo4j-") as tmp:
+        password = secrets.token_urlsafe(18)
+        server = Neo4jServer(
+            Path(tmp) / "neo4j",
+            port=free_port(),
+            password=password,
+            heap=args.heap,
+            page_cache=args.page_cache,
+        )
+        start = time.perf_counter()
+        status = server.start()
+        print(
+            f"Neo4j started on {status.uri} in {time.perf_counter() - start:.1f} s "
+            f"(heap {args.heap}, page cache {args.page_cache})"
+        )
+        try:
+            with connect(status.uri, username="neo4j", password=password) as store:
+                if not args.skip_load:
+                    print("\n1. load")
+                    dataset = make_network(
+                        Path(tmp) / "load", args.entities, args.relations, args.seed
+                    )
+                    ok &= bench_load(store, dataset, args.subset)
+                    del dataset
+                if not args.skip_centrality:
+                    ok &= bench_centrality(store, Path(tmp), args, measures, c_relations)
+        finally:
+            server.stop()
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    return 0 if ok else 1
+
+
+def bench_centrality(
+    store: Store, tmp: Path, args: argparse.Namespace, measures: list[str], c_relations: int
+) -> bool:
+    """Part 2: GDS against labournet per measure, betweenness on its own network if asked."""
+    print("\n2. centralities: GDS in Neo4j against labournet.centrality in Python")
+    b_entities = args.betweenness_entities
+    large = list(measures)
+    separate = False
+    if "betweenness" in measures and b_entities != args.centrality_entities:
+        large.remove("betweenness")
+        separate = b_entities > 0
+        if not separate:
+            print("betweenness skipped (--betweenness-entities 0)")
+    ok = True
+    rows: list[Row] = []
+    graph_seconds: list[float] = []
+    networks = [(args.centrality_entities, c_relations, large)]
+    if separate:
+        networks.append((b_entities, 5 * b_entities, ["betweenness"]))
+    for entities, relations, wanted in networks:
+        if not wanted:
+            continue
+        dataset = make_network(tmp / f"net-{entities}", entities, relations, args.seed)
+        store.wipe()
+        total, _, summary = timed_load(store, dataset, store.batch_size)
+        print(
+            f"  loaded batched in {total:.2f} s = {len(dataset.relations) / total:,.0f} relations/s"
+        )
+        ok &= check_counts(store, dataset, "load")
+        rows += compare(store, dataset, wanted, graph_seconds)
+        del dataset
+    print()
+    ok &= print_table(rows, args.tolerance)
+    print(
+        "GDS s: write_gds_centrality(store, [measure]) (projection, write procedure, rescaling "
+        "in the database, run record); labournet s: centrality(G, [measure]) on the MultiDiGraph "
+        f"(projection included), not counting dataset.to_networkx() "
+        f"({', '.join(f'{s:.2f} s' for s in graph_seconds)}); max|diff| over every entity, "
+        f"tolerance {args.tolerance:g}"
+    )
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(main())
