@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from labournet.dataset import Dataset
 from labournet.resources import cypher_path
-from labournet.store import Result, Store
+from labournet.store import Result, Store, connect
 from labournet.store.queries import CypherFile, read_cypher
 
 FILES = [
@@ -54,8 +55,11 @@ def _pattern(file: CypherFile) -> re.Pattern[str]:
     return re.compile(text + r"\Z")
 
 
-def _file_of(cypher: str) -> CypherFile:
-    found = [file for file in FILES if _pattern(file).match(cypher)]
+GDS_FILES = [read_cypher(path) for path in sorted(cypher_path("gds").glob("*.cypher"))]
+
+
+def _file_of(cypher: str, files: list[CypherFile] = FILES) -> CypherFile:
+    found = [file for file in files if _pattern(file).match(cypher)]
     assert len(found) == 1, f"statement not from exactly one cypher/ file:\n{cypher}"
     return found[0]
 
@@ -80,15 +84,40 @@ def test_statements_come_from_files_with_their_declared_parameters(
         pd.DataFrame({"x": [1.0, 2.0]}, index=["cn", "r-cn-works-garments"]), settings={"k": 1}
     )
     recorded.duplicates()
+    used = _check(recording.calls, FILES)
+    unused = {file.path for file in FILES} - used
+    # wipe.cypher runs inside the Neo4j runner's wipe() (FalkorDB deletes the graph at once)
+    assert unused == {str(cypher_path("admin", "wipe.cypher"))}
+
+
+@pytest.mark.neo4j
+def test_gds_statements_come_from_their_files_with_their_declared_parameters(
+    neo4j_uri: str, bundled: Dataset
+) -> None:
+    from labournet.store.gds import write_gds_centrality
+
+    with connect(neo4j_uri) as store:
+        store.wipe()
+        store.load(bundled)
+        recording = Recording(store.runner)
+        recorded = Store(recording)
+        write_gds_centrality(recorded)
+        write_gds_centrality(recorded, ["degree"])  # in and out written, added, removed
+        calls = [call for call in recording.calls if "AnalysisRun" not in call[0]]
+        used = _check(calls, GDS_FILES)
+        store.wipe()
+    assert used == {file.path for file in GDS_FILES}
+
+
+def _check(calls: list[tuple[str, Mapping[str, Any]]], files: list[CypherFile]) -> set[str]:
+    """Each call's file, its parameters exactly the declared ones and of the declared types."""
     used = set()
-    for cypher, parameters in recording.calls:
-        file = _file_of(cypher)
+    for cypher, parameters in calls:
+        file = _file_of(cypher, files)
         used.add(file.path)
         assert set(parameters) == {p.name for p in file.parameters}, file.path
         for name, value in parameters.items():
             file.parameter(name).coerce(value, file.path)  # the declared type
         if "rows" in parameters and file.row:
             assert all(len(row) == len(file.row) for row in parameters["rows"]), file.path
-    unused = {file.path for file in FILES} - used
-    # wipe.cypher runs inside the Neo4j runner's wipe() (FalkorDB deletes the graph at once)
-    assert unused == {str(cypher_path("admin", "wipe.cypher"))}
+    return used

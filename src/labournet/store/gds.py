@@ -201,7 +201,8 @@ def _write(
         if measure in measures:
             _scale(store, name(measure), per_node)
         elif needs_degrees:  # written only to add them up
-            _scale(store, name(measure), None)
+            file = load_file("gds", "remove.cypher")
+            store.runner.run(fill_template(file, property=name(measure)), {}, write=True)
     if "betweenness" in measures:
         _run(store, "betweenness.cypher", {**common, "property": name("betweenness")})
         pairs = (n - 1) * (n - 2)
@@ -242,8 +243,8 @@ def _iterations(result: Any, measure: str) -> int:
     return int(row["ranIterations"])
 
 
-def _scale(store: Store, property: str, factor: float | None) -> None:
-    """Multiply the property by `factor`; None removes it."""
+def _scale(store: Store, property: str, factor: float) -> None:
+    """Multiply the property by `factor` in the database."""
     file = load_file("gds", "scale.cypher")
     cypher = fill_template(file, property=property)
     store.runner.run(cypher, {"factor": factor}, write=True)
