@@ -21,14 +21,11 @@ from typing import Any
 import pytest
 
 import labournet
-import labournet.export.browser as browser_module
 from labournet.export.browser import Chromium, Page, find_chromium
 from labournet.store import Store, connect, library
 
 pytestmark = [pytest.mark.browser, pytest.mark.neo4j]
 
-LOCAL_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-"""The shipped flags map every host to NOTFOUND, 127.0.0.1 too; the Browser must reach it."""
 QUERY = library()["hosts_by_workers"]
 EDITOR = "[data-testid=activeEditor]"
 
@@ -41,19 +38,8 @@ def local_chromium() -> Iterator[Chromium]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but no Chromium found: install Debian's chromium package")
         pytest.skip("no Chromium (install chromium or set LABOURNET_CHROMIUM)")
-    flags = tuple(
-        LOCAL_ONLY if flag.startswith("--host-resolver-rules=") else flag
-        for flag in browser_module.CHROMIUM_FLAGS
-    )
-    assert LOCAL_ONLY in flags, "the shipped flags no longer carry a host resolver rule"
-    browser = Chromium(executable, timeout=60)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(browser_module, "CHROMIUM_FLAGS", flags)  # read by start() only
-        browser.start()
-    try:
+    with Chromium(executable, timeout=60, loopback=True) as browser:
         yield browser
-    finally:
-        browser.close()
 
 
 @pytest.fixture

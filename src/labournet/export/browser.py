@@ -49,6 +49,8 @@ CHROMIUM_FLAGS = (
     # no host name resolves: a page that tried the network would fail, not fetch
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
+LOOPBACK_RULES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+"""The rule with ``loopback=True``: only 127.0.0.1 is reached (the rule maps IP literals too)."""
 
 
 def find_chromium() -> str | None:
@@ -66,12 +68,19 @@ def find_chromium() -> str | None:
 class Chromium:
     """A headless Chromium process, closed when the ``with`` block ends."""
 
-    def __init__(self, executable: str | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, executable: str | None = None, *, timeout: float = 30.0, loopback: bool = False
+    ) -> None:
+        """`loopback` lets pages reach servers on 127.0.0.1 (and still no other host)."""
         found = executable or find_chromium()
         if not found:
             raise ExportError("no Chromium found (install chromium or set LABOURNET_CHROMIUM)")
         self.executable: str = found
         self.timeout = timeout
+        self.flags = tuple(
+            LOOPBACK_RULES if loopback and flag.startswith("--host-resolver-rules=") else flag
+            for flag in CHROMIUM_FLAGS
+        )
         self._process: subprocess.Popen[bytes] | None = None
         self._profile: str | None = None
         self._next_id = 0
@@ -105,7 +114,7 @@ class Chromium:
 
         command = [
             self.executable,
-            *CHROMIUM_FLAGS,
+            *self.flags,
             f"--user-data-dir={self._profile}",
             "--remote-debugging-pipe",
             "about:blank",
