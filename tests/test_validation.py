@@ -245,3 +245,26 @@ def test_several_problems_are_reported_together(mini_folder: Path) -> None:
         load_dataset(mini_folder)
     assert caught.value.summary.startswith("4 problems in dataset")
     assert "nothing was loaded" in caught.value.summary
+
+
+def test_two_figures_of_one_item_measure_and_year(mini_folder: Path) -> None:
+    with (mini_folder / "figures.csv").open("a", encoding="utf-8") as file:
+        file.write("f-send-again,r-send,workers,1,2,3,persons,2016,Another count,s-st,,\n")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 7, "year")
+    assert "r-send already has a workers figure for 2016 (line 3)" in problem.reason
+
+
+def test_a_host_whose_workers_and_revenue_disagree_on_year(mini_folder: Path) -> None:
+    """Russia's 2018 permit count alone would run 2018 workers against 2016 revenue."""
+    with (mini_folder / "figures.csv").open("a", encoding="utf-8") as file:
+        file.write("f-send-2018,r-send,workers,11490,11490,11490,persons,2018,Permits,s-st,,\n")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 7, "year")
+    assert "r-send has a workers figure for 2018 but cn's remits_to relations have no " in (
+        problem.reason
+    )
+    assert "would mix years" in problem.reason
+    with (mini_folder / "figures.csv").open("a", encoding="utf-8") as file:
+        file.write("f-remit-2018,r-remit,revenue,1,2,3,USD per year,2018,Revenue,s-st,,\n")
+    assert load_dataset(mini_folder).years == (2016, 2018)

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "Relation",
     "Figure",
     "Dataset",
+    "figures_as_of",
     "load_dataset",
     "FILES",
     "LIST_SEPARATOR",
@@ -122,6 +124,24 @@ class Figure:
         return bool(self.assumptions)
 
 
+def figures_as_of(figures: Iterable[Figure], year: int) -> tuple[Figure, ...]:
+    """The snapshot rule: for each subject and measure, the figure of the latest year up to
+    `year` (the first listed if an item has two for that year); later figures are left out.
+
+    Every analysis as of a year (``as_of=``, ``--as-of``) applies this rule.
+    """
+    chosen: dict[tuple[str, str], Figure] = {}
+    for figure in figures:
+        if figure.year > year:
+            continue
+        key = (figure.subject, figure.measure)
+        held = chosen.get(key)
+        if held is None or figure.year > held.year:
+            chosen[key] = figure
+    kept = {id(figure) for figure in chosen.values()}
+    return tuple(figure for figure in figures if id(figure) in kept)
+
+
 FILES: Mapping[str, tuple[str, ...]] = {
     "sources.csv": ("id", "publisher", "title", "date", "url", "note"),
     "assumptions.csv": ("id", "statement", "reasoning", "sources"),
@@ -178,6 +198,21 @@ class Dataset:
     def relation(self, relation_id: str) -> Relation:
         """The relation with this id; `KeyError` if there is none."""
         return self._index()[1][relation_id]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years the figures cover, in order."""
+        return tuple(sorted({figure.year for figure in self.figures}))
+
+    def as_of(self, year: int) -> Dataset:
+        """The snapshot as of `year`: each item's latest figure up to `year` (`figures_as_of`).
+
+        >>> import labournet
+        >>> snapshot = labournet.load_dataset().as_of(2015)
+        >>> sorted({figure.year for figure in snapshot.figures})
+        [2015]
+        """
+        return dataclasses.replace(self, figures=figures_as_of(self.figures, year))
 
     def figures_for(self, subject: str, measure: str | None = None) -> tuple[Figure, ...]:
         """Figures about an entity or relation, optionally of one measure."""

@@ -324,6 +324,60 @@ class _Checker:
             if stated_by and stated_by not in entities and "entities.csv" not in self.unreadable:
                 self.problem(table.name, line, "stated_by", f"unknown entity '{row['stated_by']}'")
 
+    def check_years(self, figures: _Table, relations: _Table) -> None:
+        """Each item has one figure per measure and year, and a host's flow one set of years.
+
+        A host's ``workers`` (on the regime's ``sends_workers`` to it) and ``revenue`` (on its
+        ``remits_to`` relations) are combined by the flow model; a year that one of them has and
+        the other lacks would mix the figures of two years in an analysis as of that year.
+        """
+        seen: dict[tuple[str, str, str], int] = {}
+        by_subject: dict[tuple[str, str], dict[str, int]] = {}
+        for line, row in figures.rows():
+            if not (row["subject"] and row["measure"] and row["year"]):
+                continue
+            key = (row["subject"], row["measure"], row["year"])
+            if key in seen:
+                self.problem(
+                    figures.name, line, "year",
+                    f"{row['subject']} already has a {row['measure']} figure for {row['year']} "
+                    f"(line {seen[key]}): one figure per item, measure and year",
+                )  # fmt: skip
+                continue
+            seen[key] = line
+            by_subject.setdefault((row["subject"], row["measure"]), {})[row["year"]] = line
+        sends: dict[str, list[str]] = {}
+        remits: dict[str, list[str]] = {}
+        for _, row in relations.rows():
+            if row["kind"] == "sends_workers":
+                sends.setdefault(row["target"], []).append(row["id"])
+            elif row["kind"] == "remits_to":
+                remits.setdefault(row["source"], []).append(row["id"])
+        for host in sorted(set(sends) & set(remits)):
+            sides = {
+                "workers": (sends[host], "sends_workers"),
+                "revenue": (remits[host], "remits_to"),
+            }
+            years = {
+                measure: {
+                    year: (line, relation)
+                    for relation in ids
+                    for year, line in by_subject.get((relation, measure), {}).items()
+                }
+                for measure, (ids, _) in sides.items()
+            }
+            if not years["workers"] or not years["revenue"]:
+                continue
+            for measure, other in (("workers", "revenue"), ("revenue", "workers")):
+                for year in sorted(set(years[measure]) - set(years[other])):
+                    line, relation = years[measure][year]
+                    self.problem(
+                        figures.name, line, "year",
+                        f"{relation} has a {measure} figure for {year} but {host}'s "
+                        f"{sides[other][1]} relations have no {other} figure for {year}: an "
+                        f"analysis as of {year} would mix years; add the {year} {other} figure",
+                    )  # fmt: skip
+
     def check_measure(
         self,
         file: str,
@@ -415,6 +469,7 @@ def read_dataset(folder: Path) -> Dataset:
     checker.check_entities(tables["entities.csv"])
     checker.check_relations(tables["relations.csv"], entity_kinds)
     checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)
+    checker.check_years(tables["figures.csv"], tables["relations.csv"])
 
     if checker.problems:
         count = len(checker.problems)

@@ -97,3 +97,39 @@ def test_bundled_totals_match_the_stated_total():
     model = build_flow_model(labournet.load_dataset())
     stated = labournet.load_dataset().figures_for("kp", "revenue")[0]
     assert model.totals().revenue.best == pytest.approx(stated.best)
+
+
+def test_the_model_is_built_as_of_the_latest_year_by_default(model):
+    assert model.as_of == 2024
+    assert {f.year for f in model.figures} == {2024}
+
+
+def test_as_of_an_earlier_year_uses_only_figures_up_to_it():
+    early = build_flow_model(labournet.load_dataset(SMALL), as_of=2020)
+    assert early.as_of == 2020
+    assert {f.id for f in early.figures} == {"f-r1-2020", "f-old"}
+    totals = early.totals()
+    # h1: 90 workers (2020), straight to the regime 999 (f-old); e1 has no 2020 figure
+    assert (totals.workers.best, totals.revenue.best) == (pytest.approx(90), pytest.approx(999))
+    assert any("h2: no workers figure" in note for note in early.notes)
+
+
+def test_as_of_before_any_figure_is_an_error():
+    with pytest.raises(AnalysisError, match="no figure is dated 2019 or earlier"):
+        build_flow_model(labournet.load_dataset(SMALL), as_of=2019)
+    with pytest.raises(AnalysisError, match="as of 2015 no workers or revenue figure applies"):
+        build_flow_model(labournet.load_dataset(), as_of=2015)
+
+
+def test_dataset_as_of_applies_the_same_rule():
+    dataset = labournet.load_dataset(SMALL)
+    assert dataset.years == (2020, 2024)
+    snapshot = dataset.as_of(2020)
+    assert {f.id for f in snapshot.figures} == {"f-r1-2020", "f-old"}
+    assert {f.id for f in dataset.as_of(2024).figures} == {
+        f.id for f in dataset.figures if f.id not in ("f-r1-2020", "f-old")
+    }
+    rebuilt = build_flow_model(snapshot)
+    assert (
+        rebuilt.as_of == 2020 and rebuilt.totals() == build_flow_model(dataset, as_of=2020).totals()
+    )

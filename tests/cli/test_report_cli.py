@@ -89,7 +89,7 @@ def test_scenario_unknown_id_is_a_clean_error():
 def test_key_players():
     result = invoke("key-players", "--k", "2")
     assert result.exit_code == 0, result.output
-    assert "Best 2 cuts (exact): cn, ru" in result.output
+    assert "As of 2016: best 2 cuts (exact): cn, ru" in result.output
     assert "degree" in result.output and "pagerank" in result.output
     assert "Minimum node cut" in result.output
 
@@ -99,3 +99,21 @@ def test_help_has_an_example(name: str):
     result = invoke(name, "--help")
     assert result.exit_code == 0
     assert "Example: labournet " + name in result.output
+
+
+def test_every_analysis_says_its_year_and_takes_as_of(tmp_path: Path):
+    report = invoke("report", "-o", str(tmp_path / "r"), "--draws", "0")
+    assert report.exit_code == 0, report.output
+    assert "as of 2016" in report.output
+    markdown = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Pressure points: dprk-labour-2016, as of 2016")
+    assert "analysed on 20" in markdown
+    scenario = invoke("scenario", "--cut", "cn", "--as-of", "2016")
+    assert scenario.exit_code == 0 and "as of 2016" in scenario.output
+    for command in (("report", "-o", str(tmp_path / "x")), ("scenario", "--cut", "cn"),
+                    ("key-players",)):  # fmt: skip
+        early = invoke(*command, "--as-of", "2015")
+        assert early.exit_code == 2, early.output
+        assert "as of 2015 no workers or revenue figure applies" in early.output
+        assert "Traceback" not in early.output
+    assert not (tmp_path / "x").exists()

@@ -40,8 +40,10 @@ The model
   scenarios, not bounds; ``low`` and ``high`` are the smaller and larger of the three results.
   `labournet.analysis.uncertainty` draws every figure within its range instead.
 
-Where two figures have the same subject and measure, the one of the latest year counts (the first
-listed on a tie).
+Every model is built *as of a year* (``as_of``, by default the latest year any figure has): for
+each subject and measure the figure of the latest year up to ``as_of`` counts, later ones are left
+out (`labournet.dataset.figures_as_of`, the same rule as `Dataset.as_of`). Validation makes sure
+a host's workers and revenue figures cover the same years, so one host never combines two.
 
 Example:
     >>> import labournet
@@ -64,7 +66,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from labournet.dataset import Dataset, Figure
+from labournet.dataset import Dataset, Figure, figures_as_of
 from labournet.errors import AnalysisError
 
 __all__ = [
@@ -125,6 +127,7 @@ class FlowModel:
     graph: nx.MultiDiGraph = field(repr=False)
     regime: str
     hosts: tuple[str, ...]
+    as_of: int
     figures: tuple[Figure, ...] = field(repr=False)
     figure_values: np.ndarray = field(repr=False)  # (n_figures, 3): low, estimate, high
     candidates: tuple[str, ...] = field(repr=False)
@@ -279,7 +282,10 @@ class FlowModel:
 
 
 def as_flow_model(
-    data: Dataset | nx.MultiDiGraph | FlowModel, *, regime: str | None = None
+    data: Dataset | nx.MultiDiGraph | FlowModel,
+    *,
+    regime: str | None = None,
+    as_of: int | None = None,
 ) -> FlowModel:
     """`data` as a `FlowModel`, building it unless it is one already."""
     if isinstance(data, FlowModel):
@@ -287,20 +293,26 @@ def as_flow_model(
             raise AnalysisError(
                 f"the flow model was built for regime '{data.regime}', not '{regime}'"
             )
+        if as_of is not None and as_of != data.as_of:
+            raise AnalysisError(f"the flow model was built as of {data.as_of}, not {as_of}")
         return data
-    return build_flow_model(data, regime=regime)
+    return build_flow_model(data, regime=regime, as_of=as_of)
 
 
-def build_flow_model(data: Dataset | nx.MultiDiGraph, *, regime: str | None = None) -> FlowModel:
+def build_flow_model(
+    data: Dataset | nx.MultiDiGraph, *, regime: str | None = None, as_of: int | None = None
+) -> FlowModel:
     """Build the placements of a dataset or of a graph made by `Dataset.to_networkx`.
 
     ``regime`` names the regime's node; by default the one entity whose ``role`` is ``regime``.
-    Raises `AnalysisError` when there is no regime or no placement.
+    ``as_of`` is the year of the snapshot; by default the latest year of any figure. Raises
+    `AnalysisError` when there is no regime, no placement, or no figure up to ``as_of``.
     """
     graph = data.to_networkx() if isinstance(data, Dataset) else data
     if not isinstance(graph, nx.MultiDiGraph):
         raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
     regime = _find_regime(graph, regime)
+    as_of = _snapshot_year(graph, as_of)
     notes: list[str] = []
     by_kind: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for u, v, key, kind in graph.edges(keys=True, data="kind"):
@@ -311,7 +323,7 @@ def build_flow_model(data: Dataset | nx.MultiDiGraph, *, regime: str | None = No
 
     def figure_of(attrs: Mapping[str, Any], measure: str) -> int:
         """Row of the figure of `measure` on a node or edge; -1 if none."""
-        chosen = _pick_figure(attrs.get("figures", ()), measure)
+        chosen = _pick_figure(attrs.get("figures", ()), measure, as_of)
         if chosen is None:
             return -1
         if chosen.id not in figure_rows:
@@ -562,6 +574,12 @@ def build_flow_model(data: Dataset | nx.MultiDiGraph, *, regime: str | None = No
     }
 
     n_fig = len(figures)
+    if not n_fig:
+        raise AnalysisError(
+            f"as of {as_of} no workers or revenue figure applies to the flows; choose a later "
+            "--as-of (the figures' years: "
+            f"{', '.join(str(y) for y in sorted(_years(graph)))})"
+        )
 
     def fix(rows: list[int]) -> np.ndarray:
         # -1 (no figure) -> row n_fig (zeros); -2 (weight one) -> row n_fig + 1 (ones)
@@ -594,6 +612,7 @@ def build_flow_model(data: Dataset | nx.MultiDiGraph, *, regime: str | None = No
         graph=graph,
         regime=regime,
         hosts=tuple(hosts),
+        as_of=as_of,
         figures=tuple(figures),
         figure_values=values,
         candidates=tuple(candidates),
@@ -628,12 +647,29 @@ def _find_regime(graph: nx.MultiDiGraph, regime: str | None) -> str:
     raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}); pass regime=ID")
 
 
-def _pick_figure(figures: Iterable[Figure], measure: str) -> Figure | None:
-    chosen: Figure | None = None
-    for figure in figures:
-        if figure.measure == measure and (chosen is None or figure.year > chosen.year):
-            chosen = figure
-    return chosen
+def _years(graph: nx.MultiDiGraph) -> set[int]:
+    """The years of every figure on the graph's nodes and edges."""
+    attrs = [a for _, a in graph.nodes(data=True)] + [a for *_, a in graph.edges(data=True)]
+    return {figure.year for a in attrs for figure in a.get("figures", ())}
+
+
+def _snapshot_year(graph: nx.MultiDiGraph, as_of: int | None) -> int:
+    """`as_of`, checked against the years the figures cover; by default the latest of them."""
+    years = _years(graph)
+    if not years:
+        return int(as_of) if as_of is not None else 0
+    if as_of is None:
+        return max(years)
+    if as_of < min(years):
+        raise AnalysisError(
+            f"no figure is dated {as_of} or earlier: the figures cover {min(years)}-{max(years)}"
+        )
+    return int(as_of)
+
+
+def _pick_figure(figures: Iterable[Figure], measure: str, as_of: int) -> Figure | None:
+    """The snapshot rule of `labournet.dataset.figures_as_of`, for one item and measure."""
+    return next(iter(figures_as_of([f for f in figures if f.measure == measure], as_of)), None)
 
 
 def _reaches(out: Mapping[str, list[tuple[str, str]]], start: str, goal: str) -> bool:

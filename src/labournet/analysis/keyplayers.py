@@ -107,6 +107,7 @@ def key_players(
     exact_limit: int = 200_000,
     structural: bool = True,
     regime: str | None = None,
+    as_of: int | None = None,
     seed: int | None = 0,
 ) -> KeyPlayersResult:
     """The `k` cuts that remove the most best-estimate revenue, with naive and structural cuts.
@@ -126,7 +127,7 @@ def key_players(
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
     if method not in ("auto", "exact", "greedy"):
         raise AnalysisError(f"unknown method '{method}' (use auto, exact or greedy)")
-    model = as_flow_model(data, regime=regime)
+    model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model)
     revenue, workers = model.evaluate_ranges()
     best = revenue[:, 1]

@@ -121,6 +121,7 @@ def pressure_points(
     weights: Mapping[str, float] | None = None,
     cuts: Iterable[str] = (),
     regime: str | None = None,
+    as_of: int | None = None,
     trace_limit: int | None = 25,
 ) -> pd.DataFrame:
     """Rank the candidate pressure points of a network; one row per candidate, best first.
@@ -132,6 +133,8 @@ def pressure_points(
         ``structure``); those not given keep `DEFAULT_WEIGHTS`.
     cuts : candidates already cut; the table then ranks what remains (see `scenario`).
     regime : id of the regime; by default the entity whose role is ``regime``.
+    as_of : the year of the snapshot (`labournet.Dataset.as_of`); by default the latest year of
+        any figure.
     trace_limit : list at most this many figure ids per row (``None``: all); ``n_figures``
         always gives the full count.
 
@@ -142,8 +145,8 @@ def pressure_points(
     ``workers_best``, ``workers_high``, ``actors``, ``n_actors``, ``measures``,
     ``dependent_hosts``, ``c_revenue``, ``c_workers``, ``c_reach``, ``c_structure`` (weighted
     components), ``score``, ``rank``, ``assumed``, ``assumptions``, ``figures``, ``n_figures``,
-    ``sources`` and ``equivalent``. ``df.attrs`` holds the regime, weights, formula, totals and
-    the flow model's notes.
+    ``sources`` and ``equivalent``. ``df.attrs`` holds the regime, the year (``as_of``), weights,
+    formula, totals and the flow model's notes.
 
     Examples
     --------
@@ -152,7 +155,7 @@ def pressure_points(
     >>> list(table.index[:3])
     ['construction', 'cn', 'ru']
     """
-    model = as_flow_model(data, regime=regime)
+    model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model, weights=weights, cuts=cuts)
     return _table(parts, trace_limit=trace_limit)
 
@@ -393,6 +396,7 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
         {
             "regime": model.regime,
             "regime_name": _name(graph, model.regime),
+            "as_of": model.as_of,
             "weights": dict(parts.weights),
             "formula": SCORE_FORMULA,
             "projection": (

@@ -88,6 +88,7 @@ def scenario(
     *,
     weights: Mapping[str, float] | None = None,
     regime: str | None = None,
+    as_of: int | None = None,
 ) -> ScenarioResult:
     """Cut the candidates `cuts` (ids of hosts, sectors, organisations or flow relations).
 
@@ -104,7 +105,7 @@ def scenario(
     cuts = tuple(dict.fromkeys(cuts))
     if not cuts:
         raise AnalysisError("a scenario needs at least one cut (an id of a host, sector, ...)")
-    model = as_flow_model(data, regime=regime)
+    model = as_flow_model(data, regime=regime, as_of=as_of)
     alive = model.alive_after(cuts)
     before = model.totals()
     revenue, workers = model.evaluate_ranges()

@@ -95,6 +95,7 @@ def monte_carlo(
     track: int = 500,
     chunk: int | None = None,
     regime: str | None = None,
+    as_of: int | None = None,
     table: pd.DataFrame | None = None,
 ) -> UncertaintyResult:
     """Draw every figure within its range `draws` times; the rank stability of each candidate.
@@ -112,7 +113,7 @@ def monte_carlo(
         raise AnalysisError(f"draws must be a whole number >= 1, not {draws!r}")
     if not isinstance(k, int | np.integer) or k < 1:
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
-    model = as_flow_model(data, regime=regime)
+    model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model, weights=weights)
     base = table if table is not None else pressure_points(model, weights=weights, trace_limit=0)
     order = {c: i for i, c in enumerate(model.candidates[r] for r in parts.rows)}

@@ -93,7 +93,9 @@ def read_scores(path: Path) -> Any:
     return table.set_index("id")
 
 
-def _scores(source: Any, path: Path | None, skip: bool, regime: str | None) -> Any:
+def _scores(
+    source: Any, path: Path | None, skip: bool, regime: str | None, as_of: int | None
+) -> Any:
     """Scores from a CSV file, else the pressure-point analysis; None when there are none."""
     if path is not None:
         return read_scores(path)
@@ -103,7 +105,7 @@ def _scores(source: Any, path: Path | None, skip: bool, regime: str | None) -> A
     from labournet.export.html import pressure_scores
 
     try:
-        return pressure_scores(source, regime=regime)
+        return pressure_scores(source, regime=regime, as_of=as_of)
     except AnalysisError as error:
         err_console.print(f"note: no pressure scores ({error}); sizing nodes by degree")
         return None
@@ -177,6 +179,15 @@ def html_command(
     max_nodes: Annotated[
         int, typer.Option(help="Above this many entities: precomputed layout and the top view.")
     ] = 2000,
+    as_of: Annotated[
+        int | None,
+        typer.Option(
+            "--as-of",
+            help="Year of the snapshot the pressure scores use: each item's latest figure up "
+            "to it [default: the latest year of any figure].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write an interactive HTML view that opens offline in any browser.
 
@@ -192,7 +203,7 @@ def html_command(
         "depth": depth,
         "cut": tuple(cut or ()),
         "regime": regime,
-        "scores": _scores(source, scores, no_scores, regime),
+        "scores": _scores(source, scores, no_scores, regime, as_of),
         "size_by": size_by,
         "width_by": tuple(width_by) if width_by else DEFAULT_WIDTH_BY,
         "title": title,

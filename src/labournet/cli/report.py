@@ -15,7 +15,13 @@ from labournet.dataset import load_dataset
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, rich_table
 
-__all__ = ["report_command", "scenario_command", "key_players_command", "parse_weights"]
+__all__ = [
+    "report_command",
+    "scenario_command",
+    "key_players_command",
+    "parse_weights",
+    "AsOfOption",
+]
 
 WeightOption = typer.Option(
     None,
@@ -27,6 +33,13 @@ WeightOption = typer.Option(
 
 OutOption = typer.Option(
     Path("labournet-report"), "--out", "-o", help="Folder to write the report files into."
+)
+AsOfOption = typer.Option(
+    None,
+    "--as-of",
+    help="Year of the snapshot: each item's latest figure up to it [default: the latest year "
+    "of any figure].",
+    show_default=False,
 )
 CutOption = typer.Option(
     ..., "--cut", "-c", help="Id of a host, sector, organisation or relation to cut; repeat."
@@ -65,6 +78,7 @@ def report_command(
     ),
     weight: list[str] | None = WeightOption,
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
+    as_of: int | None = AsOfOption,
 ) -> None:
     """Rank pressure points and write CSV, JSON, Markdown, PNG charts and HTML views to a folder.
 
@@ -81,8 +95,9 @@ def report_command(
         seed=seed,
         distribution=distribution,
         weights=parse_weights(weight),
+        as_of=as_of,
     )
-    title = f"Pressure points: {report.name}"
+    title = f"Pressure points: {report.name}, as of {report.model.as_of}"
     console.print(rich_table(report.table, top=top, title=title, width=console.width))
     players = report.key_players
     console.print(
@@ -101,13 +116,17 @@ def scenario_command(
     cut: list[str] = CutOption,
     weight: list[str] | None = WeightOption,
     top: int = typer.Option(10, "--top", help="Rows of the new ranking to show."),
+    as_of: int | None = AsOfOption,
 ) -> None:
     """Cut candidates and show revenue and workers lost, what remains and the new ranking.
 
     Example: labournet scenario data/dprk-labour-2016 --cut cn --cut construction
     """
-    result = scenario(load_dataset(path), cut, weights=parse_weights(weight))
-    table = Table(title=f"Scenario: cut {', '.join(result.cuts)}", title_justify="left")
+    model = build_flow_model(load_dataset(path), as_of=as_of)
+    result = scenario(model, cut, weights=parse_weights(weight))
+    table = Table(
+        title=f"Scenario: cut {', '.join(result.cuts)}, as of {model.as_of}", title_justify="left"
+    )
     for column in ("", "before", "lost", "remaining"):
         table.add_column(column, justify="right" if column else "left")
     table.add_row(
@@ -143,15 +162,17 @@ def key_players_command(
     k: int = typer.Option(3, "--k", "-k", help="How many cuts to choose."),
     method: str = typer.Option("auto", "--method", help="auto, exact or greedy."),
     seed: int = typer.Option(0, "--seed", help="Seed of sampled betweenness on large graphs."),
+    as_of: int | None = AsOfOption,
 ) -> None:
     """Find the k cuts that remove the most revenue, against naive picks by centrality.
 
     Example: labournet key-players data/dprk-labour-2016 --k 3
     """
-    model = build_flow_model(load_dataset(path))
+    model = build_flow_model(load_dataset(path), as_of=as_of)
     result = key_players(model, k, method=method, seed=seed)
     console.print(
-        f"Best {result.k} cuts ({result.method}): [bold]{', '.join(result.cuts)}[/] remove "
+        f"As of {model.as_of}: best {result.k} cuts ({result.method}): "
+        f"[bold]{', '.join(result.cuts)}[/] remove "
         f"{_range(result.revenue)} a year ({result.revenue_share:.0%} of the best estimate) and "
         f"{_range(result.workers, False)} workers.",
         highlight=False,

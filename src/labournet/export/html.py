@@ -238,14 +238,17 @@ def scores_from_pressure_table(table: pd.DataFrame) -> pd.DataFrame:
     return table[list(present)].rename(columns=present).astype(float)
 
 
-def pressure_scores(source: Any, *, regime: str | None = None) -> pd.DataFrame:
-    """Pressure-point scores of every candidate, ready for ``export_html(scores=...)``.
+def pressure_scores(
+    source: Any, *, regime: str | None = None, as_of: int | None = None
+) -> pd.DataFrame:
+    """Pressure-point scores of every candidate as of a year, for ``export_html(scores=...)``.
 
     Raises `AnalysisError` when the network has no flows to score (no regime, no figures).
     """
     from labournet.analysis.pressure import pressure_points
 
-    return scores_from_pressure_table(pressure_points(as_graph(source), regime=regime))
+    table = pressure_points(as_graph(source), regime=regime, as_of=as_of)
+    return scores_from_pressure_table(table)
 
 
 def write_html_views(report: Any, folder: str | Path) -> list[Path]:

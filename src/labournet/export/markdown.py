@@ -83,12 +83,14 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     workers = attrs.get("total_workers") or [0.0, 0.0, 0.0]
     has_mc = "p_top_k" in table.columns
     k = report.k
-    out: list[str] = [f"# Pressure points: {report.name}", ""]
+    out: list[str] = [f"# Pressure points: {report.name}, as of {model.as_of}", ""]
     out += [
         f"Where pressure on **{regime_name}** (`{regime}`) works best: each candidate host, "
         "sector, intermediary or relation with the revenue (USD per year) and workers that "
         "depend on it, who can reach it, and how sure we are.",
         "",
+        f"- As of **{model.as_of}**: each figure is the latest one up to {model.as_of} for its "
+        f"item and measure (later ones are left out); analysed on {report.analysed_on}.",
         f"- Revenue reaching the regime through the network: **{format_money(revenue[1])}** "
         f"a year (range {format_money(revenue[0])}–{format_money(revenue[2])}).",
         f"- Workers placed: **{format_count(workers[1])}** "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -61,6 +62,8 @@ class Report:
     k: int
     sources: Mapping[str, object] = field(repr=False, default_factory=dict)
     assumptions: Mapping[str, object] = field(repr=False, default_factory=dict)
+    analysed_on: str = field(default_factory=lambda: date.today().isoformat())
+    """The day the analysis ran (the figures' year is ``model.as_of``)."""
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -72,6 +75,8 @@ class Report:
         return {
             "dataset": self.name,
             "regime": self.model.regime,
+            "as_of": self.model.as_of,
+            "analysed_on": self.analysed_on,
             "weights": attrs.get("weights"),
             "formula": attrs.get("formula"),
             "projection": attrs.get("projection"),
@@ -103,9 +108,10 @@ def build_report(
     measures: Sequence[str] = ("degree", "betweenness", "pagerank"),
     trace_limit: int | None = 25,
     regime: str | None = None,
+    as_of: int | None = None,
 ) -> Report:
-    """Run every pressure-point analysis once. ``draws=0`` skips the Monte Carlo."""
-    model = as_flow_model(data, regime=regime)
+    """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
+    model = as_flow_model(data, regime=regime, as_of=as_of)
     table = pressure_points(model, weights=weights, trace_limit=trace_limit)
     uncertainty = None
     if draws:
