@@ -78,3 +78,20 @@ def test_bundled_key_players_beat_naive_picks():
     assert set(result.cuts) == {"cn", "ru"}
     assert result.revenue.best == pytest.approx(240e6)
     assert (result.naive["shortfall_best"] >= 0).all()
+
+
+def test_residual_buckets_are_no_lever_by_default():
+    dataset = labournet.load_dataset()
+    result = key_players(dataset, 3)
+    residual = {"other-hosts", "other-sectors", "r-pl-works-other-sectors"}
+    assert not residual & set(result.cuts)
+    assert any("residual buckets left out" in note for note in result.notes)
+    for picks in result.naive["picks"]:
+        assert not residual & set(picks.split(";"))
+    assert residual & set(key_players(dataset, 3, residual=True).cuts)
+
+
+def test_naive_picks_are_taken_on_the_flow_network():
+    result = key_players(labournet.load_dataset(), 3)
+    picked = {node for picks in result.naive["picks"] for node in picks.split(";")}
+    assert not picked & {"us", "kr", "kookmin", "dcnkhr"}  # actors and sources are no flow

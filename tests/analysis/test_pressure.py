@@ -9,14 +9,16 @@ At stake (best; see test_flows.py for the placements):
 Reach: act pressures h1 and takes m1, which targets h2 and s1 (so touches h2's s1 placements):
     every row reaches act (1 actor) except h3 (0). Rows touched by m1: o1, s1, b1, h2, e5.
 Dependent hosts: h1, h2, h3 (themselves), s1 (all of h2), o1 (all of h2) -> 1; others 0.
-Score = .5 rev/900 + .2 workers/125 + .1 actors/1 + .2 dependent/1:
-    o1 = .5 + .2 + .1 + .2 = 1
-    s1 = .5*780/900 + .2*110/125 + .1 + .2 = .433333 + .176 + .3 = .909333
-    h1 = .5*800/900 + .2*100/125 + .1 + .2 = .444444 + .16 + .3 = .904444
-    b1 = .375 + .15 + .1 = .625          e1 = .333333 + .12 + .1 = .553333
-    h2 = .166667 + .08 + .3 = .546667    w1 = .266667 + .096 + .1 = .462667
-    s2 = .177778 + .064 + .1 = .341778   e5 = .125 + .05 + .1 = .275
-    e2 = .111111 + .04 + .1 = .251111    h3 = .016 + .2 = .216
+Levels (candidates are ranked within their level, never against what contains them):
+    host h1, h2, h3; sector s1, s2; intermediary o1, b1; placement w1; route e1, e5, e2.
+Score = .5 rev/max + .2 workers/max + .1 actors/max + .2 dependent/max, each max within the level:
+    hosts (800, 100, 1, 1):  h1 = 1;  h2 = .5*300/800 + .2*50/100 + .1 + .2 = .5875;
+                             h3 = .2*10/100 + .2 = .22
+    sectors (780, 110, 1, 1): s1 = 1;  s2 = .5*320/780 + .2*40/110 + .1 = .377855
+    intermediaries (900, 125, 1, 1): o1 = 1;  b1 = .375 + .15 + .1 = .625
+    placement w1 alone (dependent max 0): .5 + .2 + .1 = .8
+    routes (600, 75, 1, 0): e1 = .8;  e5 = .1875 + .083333 + .1 = .370833;
+                            e2 = .166667 + .066667 + .1 = .333333
 """
 
 from __future__ import annotations
@@ -31,18 +33,18 @@ from labournet.errors import AnalysisError
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
 
-EXPECTED = {  # id: (revenue, workers, actors, dependent hosts, score)
-    "o1": (900, 125, 1, 1, 1.0),
-    "s1": (780, 110, 1, 1, 0.909333),
-    "h1": (800, 100, 1, 1, 0.904444),
-    "b1": (675, 93.75, 1, 0, 0.625),
-    "e1": (600, 75, 1, 0, 0.553333),
-    "h2": (300, 50, 1, 1, 0.546667),
-    "w1": (480, 60, 1, 0, 0.462667),
-    "s2": (320, 40, 1, 0, 0.341778),
-    "e5": (225, 31.25, 1, 0, 0.275),
-    "e2": (200, 25, 1, 0, 0.251111),
-    "h3": (0, 10, 0, 1, 0.216),
+EXPECTED = {  # id: (level, revenue, workers, actors, dependent hosts, score, rank in level)
+    "h1": ("host", 800, 100, 1, 1, 1.0, 1),
+    "h2": ("host", 300, 50, 1, 1, 0.5875, 2),
+    "h3": ("host", 0, 10, 0, 1, 0.22, 3),
+    "s1": ("sector", 780, 110, 1, 1, 1.0, 1),
+    "s2": ("sector", 320, 40, 1, 0, 0.377855, 2),
+    "o1": ("intermediary", 900, 125, 1, 1, 1.0, 1),
+    "b1": ("intermediary", 675, 93.75, 1, 0, 0.625, 2),
+    "w1": ("placement", 480, 60, 1, 0, 0.8, 1),
+    "e1": ("route", 600, 75, 1, 0, 0.8, 1),
+    "e5": ("route", 225, 31.25, 1, 0, 0.370833, 2),
+    "e2": ("route", 200, 25, 1, 0, 0.333333, 3),
 }
 
 
@@ -51,11 +53,12 @@ def table():
     return pressure_points(labournet.load_dataset(SMALL))
 
 
-def test_ranking_and_scores_by_hand(table):
+def test_ranking_within_levels_and_scores_by_hand(table):
     assert list(table.index) == list(EXPECTED)
-    assert list(table["rank"]) == list(range(1, 12))
-    for candidate, (revenue, workers, actors, dependent, score) in EXPECTED.items():
+    for candidate, (level, revenue, workers, actors, dependent, score, rank) in EXPECTED.items():
         row = table.loc[candidate]
+        assert (row["level"], row["rank"]) == (level, rank), candidate
+        assert not row["residual"], candidate
         assert row["revenue_best"] == pytest.approx(revenue), candidate
         assert row["workers_best"] == pytest.approx(workers), candidate
         assert row["n_actors"] == actors, candidate
@@ -102,8 +105,10 @@ def test_weights_change_the_ranking():
         labournet.load_dataset(SMALL),
         weights={"revenue": 1, "workers": 0, "reach": 0, "structure": 0},
     )
-    assert list(table.index[:3]) == ["o1", "h1", "s1"]  # 900 > 800 > 780
-    assert table.loc["h1", "score"] == pytest.approx(800 / 900)
+    hosts = table[table["level"] == "host"]
+    assert list(hosts.index) == ["h1", "h2", "h3"]  # 800 > 300 > 0
+    assert table.loc["h2", "score"] == pytest.approx(300 / 800)
+    assert table.loc["e5", "score"] == pytest.approx(225 / 600)  # routes: against e1 only
 
 
 @pytest.mark.parametrize("weights", [{"charm": 1}, {"revenue": -1}])
@@ -112,7 +117,12 @@ def test_bad_weights(weights):
         pressure_points(labournet.load_dataset(SMALL), weights=weights)
 
 
-def test_bundled_dataset_ranks_the_big_hosts_high():
+def test_bundled_dataset_ranks_within_levels_and_marks_residuals():
     table = pressure_points(labournet.load_dataset())
-    assert {"cn", "ru", "construction"} == set(table.index[:3])
+    assert list(table["level"].unique()) == ["host", "sector", "placement"]
+    hosts = table[table["level"] == "host"]
+    assert list(hosts.index[:2]) == ["cn", "ru"] and list(hosts["rank"]) == list(range(1, 12))
+    assert table.loc["construction", ["level", "rank"]].tolist() == ["sector", 1]
+    residual = set(table.index[table["residual"]])
+    assert residual == {"other-hosts", "other-sectors", "r-pl-works-other-sectors"}
     assert table["assumed"].all()  # the per-host split rests on assumptions

@@ -37,8 +37,10 @@ def test_cut_o1_by_hand(dataset):
     assert (result.lost.revenue.low, result.lost.revenue.high) == pytest.approx((700, 1100))
     assert result.placements_cut == 6
     assert result.revenue_lost_share == pytest.approx(900 / 1100)
-    assert list(result.ranking.index) == ["h1", "s1", "s2", "h3"]
-    assert result.ranking["score"].tolist() == pytest.approx([1.0, 0.52, 0.38, 0.28])
+    # within levels: hosts h1 (200, 25) and h3 (0, 10); sectors s1 (120, 15) and s2 (80, 10)
+    assert list(result.ranking.index) == ["h1", "h3", "s1", "s2"]
+    assert result.ranking["rank"].tolist() == [1, 2, 1, 2]
+    assert result.ranking["score"].tolist() == pytest.approx([1.0, 0.28, 0.8, 0.566667])
     assert set(result.ranking.loc["h1", "equivalent"].split(";")) == {"r1", "e2"}
 
 

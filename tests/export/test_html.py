@@ -184,3 +184,28 @@ def test_figure_text() -> None:
     assert figure_text(figure) == "revenue: 300 million USD per year, 2016"
     figure = labournet.Figure("f", "kp", "workers", 5e4, 1e5, None, "persons", 2016, "", ())
     assert figure_text(figure) == "workers: 50,000–100,000 persons, 2016"
+
+
+def test_the_view_ranks_as_the_report_does_within_levels() -> None:
+    import labournet
+
+    dataset = labournet.load_dataset()
+    table = labournet.pressure_points(dataset)
+    data = page_data(build_html(dataset, scores=scores_from_pressure_table(table)))
+    column = next(c for c in data["scores"]["columns"] if c["name"] == "pressure_score")
+    ids = data["nodes"]["id"]
+    shown = {
+        node: (rank, count, level)
+        for node, rank, count, level in zip(
+            ids, column["ranks"], column["counts"], column["levels"], strict=True
+        )
+        if rank is not None
+    }
+    sizes = table["level"].value_counts()
+    expected = {
+        node: (int(table.loc[node, "rank"]), int(sizes[table.loc[node, "level"]]),
+               table.loc[node, "level"])
+        for node in ids if node in table.index
+    }  # fmt: skip
+    assert shown == expected
+    assert shown["qa"] == (4, 11, "host")

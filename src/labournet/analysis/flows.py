@@ -77,6 +77,8 @@ __all__ = [
     "as_flow_model",
     "CANDIDATE_TYPES",
     "FLOW_RELATIONS",
+    "LEVELS",
+    "RESIDUAL_ROLE",
 ]
 
 FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
@@ -84,6 +86,15 @@ FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
 
 CANDIDATE_TYPES = ("host", "sector", "organisation", "relation")
 """Types of candidate, in the order that picks a group's representative (see `FlowModel`)."""
+
+LEVELS = ("host", "sector", "intermediary", "placement", "route")
+"""Levels candidates are ranked within: a sector is never an alternative to the hosts whose
+placements it spans, nor a host-sector placement (a ``works_in`` relation) to its host or sector.
+``route`` holds the ``sends_workers`` and ``remits_to`` relations."""
+
+RESIDUAL_ROLE = "aggregate"
+"""The ``role`` of an entity that stands for what the sources leave unnamed (``other-hosts``,
+``other-sectors``): a residual bucket, not a lever anyone can pull."""
 
 MAX_ROUTE_LENGTH = 8
 MAX_ROUTES_PER_HOST = 20_000
@@ -165,6 +176,21 @@ class FlowModel:
             cached = {k: (u, v, kind) for u, v, k, kind in self.graph.edges(keys=True, data="kind")}
             object.__setattr__(self, "_relations", cached)
         return cached
+
+    def level(self, candidate: str) -> str:
+        """The `LEVELS` entry a candidate is ranked within."""
+        kind = self.candidate_type[self.candidate_index()[candidate]]
+        if kind in ("host", "sector"):
+            return kind
+        if kind != "relation":
+            return "intermediary"  # an organisation, or a country that passes money on
+        return "placement" if self.relations()[candidate][2] == "works_in" else "route"
+
+    def residual(self, candidate: str) -> bool:
+        """True for a residual bucket (`RESIDUAL_ROLE`) and for a relation that touches one."""
+        ends = self.relations().get(candidate)
+        items = ends[:2] if ends is not None else (candidate,)
+        return any(self.graph.nodes[item].get("role") == RESIDUAL_ROLE for item in items)
 
     def placements_of(self, candidate: str) -> np.ndarray:
         """Indices of the placements that depend on `candidate`."""

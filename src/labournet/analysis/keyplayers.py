@@ -38,12 +38,18 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from labournet.analysis.flows import FlowModel, Range, as_flow_model
+from labournet.analysis.flows import FLOW_RELATIONS, FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
 from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
 
-__all__ = ["key_players", "KeyPlayersResult", "StructuralCuts", "NAIVE_MEASURES"]
+__all__ = [
+    "key_players",
+    "flow_network",
+    "KeyPlayersResult",
+    "StructuralCuts",
+    "NAIVE_MEASURES",
+]
 
 NAIVE_MEASURES = ("degree", "betweenness", "pagerank")
 """Centralities compared by default; any column of `labournet.analysis.centrality` works."""
@@ -109,12 +115,17 @@ def key_players(
     regime: str | None = None,
     as_of: int | None = None,
     seed: int | None = 0,
+    residual: bool = False,
 ) -> KeyPlayersResult:
     """The `k` cuts that remove the most best-estimate revenue, with naive and structural cuts.
 
     ``method`` is ``"auto"`` (exact where at most `exact_limit` subsets, else greedy),
     ``"exact"`` or ``"greedy"``. ``measures`` are the centralities for the naive picks (empty for
-    none). ``seed`` seeds sampled betweenness on large graphs.
+    none), taken on the flow network (the regime, hosts, sectors and intermediaries joined by
+    ``sends_workers``, ``works_in`` and ``remits_to``), not on the pressuring actors. ``seed``
+    seeds sampled betweenness on large graphs. Residual buckets (`FlowModel.residual`: the
+    unnamed hosts, unspecified work) are no lever and are left out of both the best set and the
+    naive picks unless ``residual=True``.
 
     Examples
     --------
@@ -134,8 +145,12 @@ def key_players(
     ids = [model.candidates[r] for r in parts.rows]
     matrix = parts.incidence.tocsr()
     gain = np.asarray(matrix @ best).ravel()
-    useful = np.flatnonzero(gain > 0)
+    allowed = np.array([residual or not model.residual(c) for c in ids], dtype=bool)
+    useful = np.flatnonzero((gain > 0) & allowed)
     notes: list[str] = []
+    if not residual and not allowed.all():
+        left_out = sorted(c for c, ok in zip(ids, allowed, strict=True) if not ok)
+        notes.append(f"residual buckets left out as cuts: {', '.join(left_out)}")
     if len(useful) == 0:
         raise AnalysisError("no candidate carries any revenue: nothing to cut")
     pool = useful
@@ -159,7 +174,7 @@ def key_players(
     cuts = tuple(ids[i] for i in picked)
     covered = _covered(matrix, picked)
     total = revenue.sum(axis=0)
-    naive = _naive(model, measures, cuts, covered, revenue, workers, k, seed, notes)
+    naive = _naive(model, measures, cuts, covered, revenue, workers, k, seed, notes, residual)
     return KeyPlayersResult(
         k=k,
         method=chosen_method,
@@ -246,6 +261,7 @@ def _naive(
     k: int,
     seed: int | None,
     notes: list[str],
+    residual: bool,
 ) -> pd.DataFrame:
     best_value = float(revenue[covered, 1].sum())
     rows = [
@@ -261,10 +277,12 @@ def _naive(
         }
     ]
     if measures:
-        scores = _centralities(model.graph, list(measures), seed, notes)
+        scores = _centralities(flow_network(model), list(measures), seed, notes)
         index = model.candidate_index()
         for measure in measures:
             ranked = scores[measure].drop(index=model.regime, errors="ignore")
+            if not residual:
+                ranked = ranked[[not model.residual(n) for n in ranked.index]]
             order = sorted(ranked.index, key=lambda n: (-ranked[n], str(n)))[:k]
             hit = [n for n in order if n in index]
             mask = _covered(model.incidence, [index[n] for n in hit])
@@ -282,6 +300,15 @@ def _naive(
                 }
             )
     return pd.DataFrame(rows).set_index("measure")
+
+
+def flow_network(model: FlowModel) -> nx.MultiDiGraph:
+    """The graph of the flows alone: ``sends_workers``, ``works_in`` and ``remits_to`` relations
+    and the entities they join (the regime, hosts, sectors, intermediaries)."""
+    keep = [
+        (u, v, key) for key, (u, v, kind) in model.relations().items() if kind in FLOW_RELATIONS
+    ]
+    return model.graph.edge_subgraph(keep)
 
 
 def _centralities(

@@ -12,8 +12,12 @@ Candidates are the hosts, sectors, intermediaries and flow relations of the flow
   Malta's construction placements only;
 * **structure**: ``dependent_hosts``, the number of hosts whose placements *all* depend on it
   (cut it, and the regime loses those hosts entirely);
+* **level**: candidates are ranked within their level (`labournet.analysis.flows.LEVELS`: hosts,
+  sectors, intermediaries, host-sector placements, routes), never against what contains them;
+  ``rank`` is the rank within the level; ``residual`` marks a residual bucket (the unnamed hosts,
+  unspecified work), shown but no lever;
 * **score**, a weighted sum of the four components, each divided by its largest value among the
-  candidates so that it lies in [0, 1]::
+  candidates of its level so that it lies in [0, 1]::
 
       score = w_revenue   * revenue_best    / max(revenue_best)
             + w_workers   * workers_best    / max(workers_best)
@@ -52,7 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from labournet.analysis.flows import CANDIDATE_TYPES, FlowModel, as_flow_model
+from labournet.analysis.flows import CANDIDATE_TYPES, LEVELS, FlowModel, as_flow_model
 from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
 
@@ -81,11 +85,13 @@ class Components:
 
     ``rows`` are candidate rows of the flow model (one representative per group of equivalent
     candidates), ``incidence`` their placements (alive only), ``reach`` and ``structure`` the
-    constant score inputs, ``weights`` the checked weights.
+    constant score inputs, ``weights`` the checked weights, ``levels`` each row's index in
+    `LEVELS` (components are normalised, and rows ranked, within their level).
     """
 
     model: FlowModel
     rows: np.ndarray
+    levels: np.ndarray
     groups: tuple[tuple[str, ...], ...]
     incidence: sparse.csr_matrix
     actors: tuple[tuple[str, ...], ...]
@@ -111,8 +117,22 @@ class Components:
             ("reach", reach),
             ("structure", struct),
         ):
-            total = total + self.weights[name] * _normalised(part)
+            total = total + self.weights[name] * _normalised(part, self.levels)
         return total
+
+    def ranks(self, scores: np.ndarray) -> np.ndarray:
+        """Rank of every row within its level for each column of `scores` (1 = highest).
+
+        Ties keep row order, as in the pressure table.
+        """
+        out = np.empty(scores.shape, dtype=np.int64)
+        for level in np.unique(self.levels):
+            members = np.flatnonzero(self.levels == level)
+            order = np.argsort(-scores[members], axis=0, kind="stable")
+            rank = np.empty_like(order)
+            np.put_along_axis(rank, order, np.arange(1, len(members) + 1)[:, None], axis=0)
+            out[members] = rank
+        return out
 
 
 def pressure_points(
@@ -152,8 +172,11 @@ def pressure_points(
     --------
     >>> import labournet
     >>> table = labournet.pressure_points(labournet.load_dataset(), weights={"structure": 0})
-    >>> list(table.index[:3])
-    ['construction', 'cn', 'ru']
+    >>> row = table.loc["construction"]
+    >>> row["level"], int(row["rank"])
+    ('sector', 1)
+    >>> list(table[table["level"] == "host"].index[:3])
+    ['cn', 'ru', 'other-hosts']
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model, weights=weights, cuts=cuts)
@@ -211,9 +234,13 @@ def components(
     full.data = (full.data == host_live[full.indices]).astype(np.float64)
     structure = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
     actors, measures, reach_assumed = _reach(model, rows, per_host, sub)
+    levels = np.array(
+        [LEVELS.index(model.level(model.candidates[r])) for r in rows], dtype=np.int64
+    )
     return Components(
         model=model,
         rows=rows,
+        levels=levels,
         groups=tuple(tuple(model.candidates[r] for r in members) for members in groups),
         incidence=sparse.csr_matrix(sub),
         actors=actors,
@@ -315,10 +342,15 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
     return out
 
 
-def _normalised(values: np.ndarray) -> np.ndarray:
-    top = values.max(axis=0, keepdims=True) if len(values) else np.zeros((1, values.shape[1]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(top > 0, values / top, 0.0)
+def _normalised(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Each column divided by its largest value among the rows of the same level."""
+    out = np.zeros(values.shape, dtype=float)
+    for level in np.unique(levels):
+        members = levels == level
+        top = values[members].max(axis=0, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[members] = np.where(top > 0, values[members] / top, 0.0)
+    return out
 
 
 def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
@@ -337,7 +369,7 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
         ("reach", n_actors),
         ("structure", parts.structure.astype(float)),
     ):
-        weighted[name] = parts.weights[name] * _normalised(values[:, None])[:, 0]
+        weighted[name] = parts.weights[name] * _normalised(values[:, None], parts.levels)[:, 0]
     score = sum(weighted.values()) if len(ids) else np.zeros(0)
     figures, assumptions = _trace(model, parts.rows, trace_limit)
     assumptions = [
@@ -362,6 +394,8 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
             "name": names,
             "type": [model.candidate_type[r] for r in parts.rows],
             "kind": kinds,
+            "level": [LEVELS[level] for level in parts.levels],
+            "residual": [model.residual(candidate) for candidate in ids],
             "revenue_low": np.minimum(rev.min(axis=1), rev[:, 1]) if len(ids) else [],
             "revenue_best": rev[:, 1],
             "revenue_high": rev.max(axis=1) if len(ids) else [],
@@ -387,10 +421,14 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
         },
         index=pd.Index(ids, name="id"),
     )
+    table["_level"] = parts.levels
     table = table.sort_values(
-        ["score", "revenue_best", "workers_best"], ascending=False, kind="stable"
-    )
-    table.insert(list(table.columns).index("score") + 1, "rank", np.arange(1, len(table) + 1))
+        ["_level", "score", "revenue_best", "workers_best"],
+        ascending=[True, False, False, False],
+        kind="stable",
+    ).drop(columns="_level")
+    rank = table.groupby("level", sort=False).cumcount().to_numpy() + 1
+    table.insert(list(table.columns).index("score") + 1, "rank", rank)
     totals = model.totals(parts.alive)
     table.attrs.update(
         {

@@ -133,10 +133,7 @@ def monte_carlo(
         values = draw_figures(model, n, rng, distribution)
         revenue, workers = model.evaluate(values)
         scores = parts.scores(revenue, workers)
-        # rank 1 = highest score; ties broken by row order, as in the pressure table
-        order_idx = np.argsort(-scores, axis=0, kind="stable")
-        rank = np.empty_like(order_idx)
-        np.put_along_axis(rank, order_idx, np.arange(1, n_rows + 1)[:, None], axis=0)
+        rank = parts.ranks(scores)  # within each level, ties broken by row order
         top_counts += (rank <= k).sum(axis=1)
         ranks[:, done : done + n] = rank[tracked]
         revenue_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ revenue)

@@ -237,14 +237,15 @@ def analyse_command(
     """
     from labournet.analysis.centrality import centrality
     from labournet.analysis.pressure import SCORE_FORMULA, pressure_points
-    from labournet.export.tables import rich_table
+    from labournet.export.tables import level_tables
 
     if engine is Engine.gds and not write:
         raise QueryError("--engine gds writes its scores into the database: add --write")
     with _connect(uri) as store:
         dataset = store.pull()
         table = pressure_points(dataset, regime=regime)
-        console.print(rich_table(table, top=top, width=console.width))
+        for level_table in level_tables(table, top=top, width=console.width):
+            console.print(level_table)
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return

@@ -13,7 +13,7 @@ from labournet.analysis.scenario import scenario
 from labournet.cli._common import DatasetPath, console
 from labournet.dataset import load_dataset
 from labournet.errors import AnalysisError
-from labournet.export.tables import format_count, format_money, rich_table
+from labournet.export.tables import format_count, format_money, level_tables
 
 __all__ = [
     "report_command",
@@ -98,7 +98,8 @@ def report_command(
         as_of=as_of,
     )
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
-    console.print(rich_table(report.table, top=top, title=title, width=console.width))
+    for table in level_tables(report.table, top=top, title=title, width=console.width):
+        console.print(table)
     players = report.key_players
     console.print(
         f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
@@ -149,10 +150,9 @@ def scenario_command(
         highlight=False,
     )
     if len(result.ranking):
-        ranking = rich_table(
-            result.ranking, top=top, title="New ranking of what remains", width=console.width
-        )
-        console.print(ranking)
+        title = "New ranking of what remains"
+        for ranking in level_tables(result.ranking, top=top, title=title, width=console.width):
+            console.print(ranking)
     else:
         console.print("Nothing remains: every placement is cut.")
 

@@ -379,20 +379,24 @@ def _score_columns(
         column for column in scores.columns if getattr(scores[column].dtype, "kind", "") in "fiu"
     ][:_MAX_SCORE_COLUMNS]
     in_graph = scores.index.isin(list(G.nodes))
+    levels = scores.attrs.get("levels") or {}
     for column in numeric:
         series = scores[column][in_graph].dropna()
         series = series[~series.index.duplicated()]
         ranks = series.rank(ascending=False, method="min")
         shown_values = series.reindex(node_ids)
         shown_ranks = ranks.reindex(node_ids)
-        columns.append(
-            {
-                "name": str(column),
-                "values": [None if math.isnan(v) else float(v) for v in shown_values.tolist()],
-                "ranks": [None if math.isnan(r) else int(r) for r in shown_ranks.tolist()],
-                "count": len(series),
-            }
-        )
+        entry: dict[str, Any] = {
+            "name": str(column),
+            "values": [None if math.isnan(v) else float(v) for v in shown_values.tolist()],
+            "ranks": [None if math.isnan(r) else int(r) for r in shown_ranks.tolist()],
+            "count": len(series),
+        }
+        if levels.get("column") == column:  # the analysis's own ranks, within levels
+            entry["ranks"] = [levels["rank"].get(n) for n in node_ids]
+            entry["counts"] = [levels["size"].get(n) for n in node_ids]
+            entry["levels"] = [levels["level"].get(n) for n in node_ids]
+        columns.append(entry)
     return {"columns": columns}
 
 

@@ -233,9 +233,22 @@ SCORE_COLUMNS: Mapping[str, str] = {
 
 def scores_from_pressure_table(table: pd.DataFrame) -> pd.DataFrame:
     """Node scores for a view from a pressure-point table (``score`` becomes
-    ``pressure_score``); relation candidates are dropped by the view, as they are not nodes."""
+    ``pressure_score``); relation candidates are dropped by the view, as they are not nodes.
+
+    The table's own ranks within levels travel in ``attrs["levels"]`` (level and rank of each
+    candidate, and each level's size), so the view says "rank 4 of 11 hosts" as the report does.
+    """
     present = {k: v for k, v in SCORE_COLUMNS.items() if k in table.columns}
-    return table[list(present)].rename(columns=present).astype(float)
+    scores = table[list(present)].rename(columns=present).astype(float)
+    if {"level", "rank"} <= set(table.columns):
+        sizes = table["level"].map(table["level"].value_counts())
+        scores.attrs["levels"] = {
+            "column": "pressure_score",
+            "level": table["level"].to_dict(),
+            "rank": table["rank"].astype(int).to_dict(),
+            "size": sizes.astype(int).to_dict(),
+        }
+    return scores
 
 
 def pressure_scores(

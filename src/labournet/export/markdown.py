@@ -108,36 +108,17 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
             + (", `rank-stability.png`" if has_mc else "") + ".", ""]  # fmt: skip
     out += ["![Revenue at stake](revenue-at-stake.png)", ""]
 
-    out += [f"## Ranking (top {min(top, len(table))} of {len(table)})", ""]
-    header = ["#", "candidate", "type", "revenue (best)", "low–high", "workers", "actors",
-              "measures", "score"]  # fmt: skip
-    align = "rllrrrllr"
-    if has_mc:
-        header += [f"P(top {k})", "rank 5–95 %"]
-        align += "rr"
-    header.append("rests on")
-    align += "l"
-    rows = []
-    for candidate, row in table.head(top).iterrows():
-        cells: list[object] = [
-            row["rank"],
-            f"`{candidate}` {row['name']}",
-            row["type"],
-            format_money(row["revenue_best"]),
-            _range_money(row),
-            format_count(row["workers_best"]),
-            row["actors"].replace(";", ", ") or "–",
-            row["measures"].replace(";", ", ") or "–",
-            f"{row['score']:.3f}",
-        ]
-        if has_mc:
-            interval = (
-                "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
-            )
-            cells += [f"{row['p_top_k']:.0%}", interval]
-        cells.append(row["assumptions"].replace(";", ", ") if row["assumed"] else "sources only")
-        rows.append(cells)
-    out += _table(header, rows, align) + [""]
+    out += [
+        "## Ranking, level by level",
+        "",
+        "Candidates are ranked within their level: hosts against hosts, sectors against "
+        "sectors, host-sector placements against placements, never a sector against the hosts "
+        "whose placements it spans. † marks a residual bucket (what the sources leave "
+        "unnamed): it is shown for completeness and is not a lever; key players leave it out.",
+        "",
+    ]
+    for level, rows_of_level in table.groupby("level", sort=False):
+        out += _level_section(str(level), rows_of_level, top, has_mc, k)
     out += [
         "*Actors* can reach the candidate (they pressure one of its hosts, or take a measure "
         "that touches it); *measures* already touch it. *Rests on* lists the assumptions behind "
@@ -149,8 +130,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     weights = attrs.get("weights", {})
     out += ["## The pressure score", "", "```", str(attrs.get("formula", "")), "```", ""]
     out += [
-        "Each component is divided by its largest value among the candidates, so it lies "
-        "between 0 and 1, then weighted: "
+        "Each component is divided by its largest value among the candidates of the same level, "
+        "so it lies between 0 and 1, then weighted: "
         + ", ".join(f"`{name}` = {value:g}" for name, value in weights.items())
         + ". *dependent_hosts* counts the hosts whose placements all depend on the candidate "
         "(cut it and the regime loses those hosts entirely); *actors* counts who can reach it. "
@@ -273,3 +254,40 @@ def write_markdown(report: Report, path: str | Path) -> Path:
     except OSError as error:
         raise ExportError(f"cannot write {file}: {error}") from error
     return file
+
+
+def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: int) -> list[str]:
+    """The ranking table of one level."""
+    from labournet.export.tables import LEVEL_TITLES
+
+    out = [f"### {LEVEL_TITLES.get(level, level)} (top {min(top, len(table))} of {len(table)})", ""]
+    header = ["#", "candidate", "type", "revenue (best)", "low–high", "workers", "actors",
+              "measures", "score"]  # fmt: skip
+    align = "rllrrrllr"
+    if has_mc:
+        header += [f"P(top {k})", "rank 5–95 %"]
+        align += "rr"
+    header.append("rests on")
+    align += "l"
+    rows = []
+    for candidate, row in table.head(top).iterrows():
+        mark = " †" if row.get("residual", False) else ""
+        cells: list[object] = [
+            row["rank"],
+            f"`{candidate}` {row['name']}{mark}",
+            row["type"],
+            format_money(row["revenue_best"]),
+            _range_money(row),
+            format_count(row["workers_best"]),
+            row["actors"].replace(";", ", ") or "–",
+            row["measures"].replace(";", ", ") or "–",
+            f"{row['score']:.3f}",
+        ]
+        if has_mc:
+            interval = (
+                "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
+            )
+            cells += [f"{row['p_top_k']:.0%}", interval]
+        cells.append(row["assumptions"].replace(";", ", ") if row["assumed"] else "sources only")
+        rows.append(cells)
+    return out + _table(header, rows, align) + [""]

@@ -24,7 +24,15 @@ from rich.table import Table
 
 from labournet.errors import ExportError
 
-__all__ = ["rich_table", "write_csv", "write_json", "format_money", "format_count", "json_ready"]
+__all__ = [
+    "rich_table",
+    "level_tables",
+    "write_csv",
+    "write_json",
+    "format_money",
+    "format_count",
+    "json_ready",
+]
 
 
 def format_money(value: float) -> str:
@@ -67,7 +75,7 @@ def rich_table(
     rows = table if top is None else table.head(top)
     k = table.attrs.get("k")
     compact = width is not None and width < COMPACT_WIDTH
-    caption = "revenue in USD per year; * rests on an assumption"
+    caption = "revenue in USD per year; * rests on an assumption; † residual bucket, not a lever"
     caption += (
         "; wider terminal: type, ranges, actors, measures" if compact else "; low–high ranges"
     )
@@ -83,7 +91,7 @@ def rich_table(
     has_mc = "p_top_k" in rows.columns
     columns: list[tuple[str, JustifyMethod, Any]] = [
         ("#", "right", lambda c, r: str(r["rank"])),
-        ("candidate", "left", lambda c, r: f"{c}{' *' if r['assumed'] else ''}"),
+        ("candidate", "left", _candidate_cell),
     ]
     if not compact:
         columns.append(("type", "left", lambda c, r: str(r["type"])))
@@ -113,6 +121,35 @@ def rich_table(
     for candidate, row in rows.iterrows():
         out.add_row(*(cell(candidate, row) for _, _, cell in columns))
     return out
+
+
+def _candidate_cell(candidate: Any, row: pd.Series) -> str:
+    marks = (" *" if row["assumed"] else "") + (" †" if row.get("residual", False) else "")
+    return f"{candidate}{marks}"
+
+
+def level_tables(
+    table: pd.DataFrame, *, top: int | None = 15, title: str = "", width: int | None = None
+) -> list[Table]:
+    """One `rich_table` per level (hosts, sectors, ...): candidates compete within a level."""
+    out = []
+    for level, rows in table.groupby("level", sort=False):
+        rows = rows.copy()
+        rows.attrs = dict(table.attrs)
+        shown = min(top or len(rows), len(rows))
+        heading = f"{LEVEL_TITLES.get(str(level), str(level))} ({shown} of {len(rows)})"
+        named = f"{title}: {heading}" if title else heading
+        out.append(rich_table(rows, top=top, title=named, width=width))
+    return out
+
+
+LEVEL_TITLES = {
+    "host": "Hosts",
+    "sector": "Sectors",
+    "intermediary": "Intermediaries",
+    "placement": "Host-sector placements",
+    "route": "Routes",
+}
 
 
 def _rank_interval(candidate: Any, row: pd.Series) -> str:

@@ -365,12 +365,24 @@
       String(Number(value.toPrecision(3)));
   }
 
+  var LEVEL_PLURALS = {
+    host: "hosts", sector: "sectors", intermediary: "intermediaries",
+    placement: "placements", route: "routes"
+  };
+
   function scoreTable(box, index) {
     var rows = [];
     data.scores.columns.forEach(function (column) {
       var value = column.values[index];
       if (value === null || value === undefined) return;
-      var rank = column.ranks ? "rank " + column.ranks[index] + " of " + column.count : "";
+      var rank = "";
+      if (column.counts && column.ranks[index] !== null && column.ranks[index] !== undefined) {
+        // the analysis's rank within the candidate's level, as in the report
+        rank = "rank " + column.ranks[index] + " of " + column.counts[index] + " " +
+          LEVEL_PLURALS[column.levels[index]];
+      } else if (column.ranks && column.ranks[index] !== null) {
+        rank = "rank " + column.ranks[index] + " of " + column.count;
+      }
       rows.push([column.name, number(value), rank]);
     });
     if (!rows.length) return;
