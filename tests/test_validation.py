@@ -206,12 +206,12 @@ def test_measure_not_allowed_on_subject_kind(mini_folder: Path) -> None:
 
 
 def test_property_not_declared_for_the_kind(mini_folder: Path) -> None:
-    replace_in(mini_folder, "entities.csv", "Garments,,s-st,,,", "Garments,,s-st,,GA,")
+    replace_in(mini_folder, "entities.csv", "Garments,,s-st,,,", "Garments,,s-st,,,2016")
     problem = only_problem(mini_folder)
     assert (problem.line, problem.field, problem.reason) == (
         4,
-        "iso_code",
-        "kind 'sector' has no property 'iso_code'",
+        "date",
+        "kind 'sector' has no property 'date'",
     )
 
 
