@@ -106,6 +106,8 @@ def report_command(
         f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
         highlight=False,
     )
+    for tension in report.tensions:
+        console.print(f"[yellow]tension[/] ({tension.kind}): {tension.message}", highlight=False)
     files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     console.print(f"[green]wrote[/] {len(files)} files to {out}:", highlight=False)
     for file in files:

@@ -142,6 +142,7 @@ def build_html(
     layout: Layout = "auto",
     seed: int = 0,
     vis_options: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """The HTML page of one view of ``source`` (a Dataset or a networkx graph).
 
@@ -165,6 +166,8 @@ def build_html(
         ``auto`` (precomputed above `PHYSICS_MAX_NODES` drawn nodes).
     vis_options:
         vis-network options merged over the defaults (e.g. ``{"physics": {"solver": ...}}``).
+    notes:
+        Lines shown in the page's note (escaped), e.g. the tensions a report found.
     """
     G = as_graph(source)
     if G.number_of_nodes() == 0:
@@ -209,7 +212,7 @@ def build_html(
             f"{len(part.nodes):,} of {G.number_of_nodes():,} entities, "
             f"{len(part.edges):,} of {G.number_of_edges():,} relations"
         ),
-        note=chosen.note,
+        note=" ".join(filter(None, (chosen.note, *notes))),
         view=chosen.kind,
         layout="precomputed" if precompute else "physics",
         options=_vis_options(large=precompute, directed=True),
@@ -271,7 +274,8 @@ def write_html_views(report: Any, folder: str | Path) -> list[Path]:
     tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
     """
     scores = scores_from_pressure_table(report.table)
-    views = export_views(report.model.graph, folder, scores=scores)
+    notes = [f"Tension: {tension.message}." for tension in report.tensions]
+    views = export_views(report.model.graph, folder, scores=scores, notes=notes)
     return list(views.values())
 
 

@@ -104,6 +104,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
             f"- Stated total for comparison: figure `{figure.id}`, "
             f"{format_money(figure.low)}–{format_money(figure.high)} ({figure.year})."
         )
+    out += _tensions(report)
     out += ["", "Files: `pressure-points.csv`, `pressure-points.json`, `revenue-at-stake.png`"
             + (", `rank-stability.png`" if has_mc else "") + ".", ""]  # fmt: skip
     out += ["![Revenue at stake](revenue-at-stake.png)", ""]
@@ -213,6 +214,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
             "",
         ]
 
+    if report.doubts:
+        out += ["## Doubts the dataset records", "", report.doubts, ""]
     out += [METHOD, "## Assumptions", ""]
     uses = Counter(a for text in table["assumptions"] for a in text.split(";") if a)
     flagged = int(table["assumed"].sum())
@@ -291,3 +294,20 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
         cells.append(row["assumptions"].replace(";", ", ") if row["assumed"] else "sources only")
         rows.append(cells)
     return out + _table(header, rows, align) + [""]
+
+
+def _tensions(report: Report) -> list[str]:
+    """Where a derived number contradicts a sourced one, both numbers and their evidence."""
+    if not report.tensions:
+        return []
+    out = ["", "### Tensions between the model and its sources", ""]
+    for tension in report.tensions:
+        out.append(
+            f"- **{tension.kind}** (`{tension.subject}`): {tension.message}. Derived from "
+            f"{len(tension.derived_from)} figures; stated in "
+            + ", ".join(f"`{item}`" for item in tension.sourced_from)
+            + " (sources: "
+            + ", ".join(f"`{source}`" for source in tension.sources)
+            + ")."
+        )
+    return out

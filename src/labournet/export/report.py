@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,7 @@ import pandas as pd
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import pressure_points
+from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.dataset import Dataset
 from labournet.errors import ExportError
@@ -64,6 +66,10 @@ class Report:
     assumptions: Mapping[str, object] = field(repr=False, default_factory=dict)
     analysed_on: str = field(default_factory=lambda: date.today().isoformat())
     """The day the analysis ran (the figures' year is ``model.as_of``)."""
+    tensions: tuple[Tension, ...] = ()
+    """Derived numbers that contradict sourced ones (`labournet.analysis.tensions`)."""
+    doubts: str = ""
+    """The dataset README's "Doubts" section, if it has one (Markdown)."""
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -86,6 +92,7 @@ class Report:
             },
             "units": {"revenue": "USD per year", "workers": "persons"},
             "notes": attrs.get("notes", []),
+            "tensions": [vars(tension) for tension in self.tensions],
             "candidates": self.table,
             "key_players": self.key_players.to_dict(),
             "uncertainty": self.uncertainty.to_dict() if self.uncertainty else None,
@@ -141,7 +148,20 @@ def build_report(
         k=k,
         sources=dict(graph.graph.get("sources", {})),
         assumptions=dict(graph.graph.get("assumptions", {})),
+        tensions=find_tensions(model),
+        doubts=dataset_doubts(data.path) if isinstance(data, Dataset) and data.path else "",
     )
+
+
+def dataset_doubts(folder: Path) -> str:
+    """The "## Doubts" section of a dataset folder's README.md (without its heading), or ""."""
+    readme = Path(folder) / "README.md"
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    found = re.search(r"^## Doubts[^\n]*\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    return found.group(1).strip() if found else ""
 
 
 def write_tables(report: Report, folder: Path) -> list[Path]:

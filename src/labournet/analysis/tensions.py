@@ -1,0 +1,179 @@
+"""Tensions: where a number the model derives contradicts a number a source states.
+
+The flow model computes totals and per-worker yields from many figures, some sourced and some
+assumed. `find_tensions` compares what it derives with what the sources say directly:
+
+* **total**: the model's revenue (or workers) over every placement against the regime's stated
+  ``revenue`` (or ``workers_abroad``) figure. A best estimate outside the stated range is a
+  tension; so is a model range wider than the stated one (its ends then claim more certainty
+  about extremes than the source gives).
+* **yield per worker**: a ``works_in`` relation that carries a monthly ``wage`` and the
+  ``earnings_kept`` by the worker implies ``(wage - kept) x 12`` US$ a year reaching the regime
+  per worker; the model's yield per worker in that host (its revenue over its workers, at the
+  low, best and high figures) is compared with it. A sourced yield outside the model's range is
+  a tension.
+
+Each `Tension` names both numbers and the figures (with their sources) behind them, so an
+analyst can say which to doubt.
+
+Example:
+    >>> import labournet
+    >>> from labournet.analysis.flows import build_flow_model
+    >>> found = find_tensions(build_flow_model(labournet.load_dataset()))
+    >>> [t.kind for t in found]
+    ['total', 'total', 'yield per worker']
+    >>> seamstress = found[-1]
+    >>> seamstress.subject, round(seamstress.sourced), round(seamstress.derived)
+    ('r-cn-works-garments', 2400, 4000)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from labournet.analysis.flows import FlowModel, Range
+from labournet.dataset import Figure, figures_as_of
+
+__all__ = ["Tension", "find_tensions"]
+
+
+@dataclass(frozen=True)
+class Tension:
+    """A derived number against a sourced one, with the evidence for each."""
+
+    kind: str
+    subject: str
+    derived: float
+    derived_range: Range
+    sourced: float
+    sourced_range: Range
+    unit: str
+    derived_from: tuple[str, ...]
+    sourced_from: tuple[str, ...]
+    sources: tuple[str, ...]
+    message: str
+
+
+def find_tensions(model: FlowModel) -> tuple[Tension, ...]:
+    """Every tension between the model's derived numbers and the figures that state them."""
+    return (*_totals(model), *_yields(model))
+
+
+def _stated(model: FlowModel, node: str, measure: str) -> Figure | None:
+    figures = [f for f in model.graph.nodes[node].get("figures", ()) if f.measure == measure]
+    chosen = figures_as_of(figures, model.as_of)
+    return chosen[0] if chosen else None
+
+
+def _totals(model: FlowModel) -> list[Tension]:
+    totals = model.totals()
+    found = []
+    for measure, derived, unit, what in (
+        ("revenue", totals.revenue, "USD per year", "revenue"),
+        ("workers_abroad", totals.workers, "persons", "workers"),
+    ):
+        stated = _stated(model, model.regime, measure)
+        if stated is None:
+            continue
+        source = Range(stated.low, stated.estimate, stated.high)
+        outside = not stated.low <= derived.best <= stated.high
+        wider = derived.low < stated.low * 0.999 or derived.high > stated.high * 1.001
+        if not (outside or wider):
+            continue
+        if outside:
+            message = (
+                f"the model's {what} ({_number(derived.best, unit)}) lies outside the stated "
+                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id})"
+            )
+        else:
+            message = (
+                f"the model's {what} range {_number(derived.low, unit)}–"
+                f"{_number(derived.high, unit)} is wider than the stated "
+                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id}): its "
+                "ends set every figure to its own end at once"
+            )
+        found.append(
+            Tension(
+                kind="total",
+                subject=model.regime,
+                derived=derived.best,
+                derived_range=derived,
+                sourced=stated.estimate,
+                sourced_range=source,
+                unit=unit,
+                derived_from=tuple(f.id for f in model.figures),
+                sourced_from=(stated.id,),
+                sources=stated.sources,
+                message=message,
+            )
+        )
+    return found
+
+
+def _yields(model: FlowModel) -> list[Tension]:
+    revenue, workers = model.evaluate_ranges()
+    found = []
+    for relation in model.slot_relation:
+        if relation is None:
+            continue
+        u, v, _ = model.relations()[relation]
+        figures = model.graph.edges[u, v, relation].get("figures", ())
+        wage = figures_as_of([f for f in figures if f.measure == "wage"], model.as_of)
+        kept = figures_as_of([f for f in figures if f.measure == "earnings_kept"], model.as_of)
+        if not wage or not kept:
+            continue
+        sourced = (wage[0].estimate - kept[0].estimate) * 12
+        sourced_range = Range(
+            (wage[0].low - kept[0].high) * 12, sourced, (wage[0].high - kept[0].low) * 12
+        )
+        host = model.hosts.index(u)
+        mine = model.placement_host == host
+        per_worker = [
+            revenue[mine, i].sum() / workers[mine, i].sum() if workers[mine, i].sum() else 0.0
+            for i in range(3)
+        ]
+        derived = Range.of(per_worker)
+        if derived.low <= sourced <= derived.high:
+            continue
+        host_figures = [f.id for f in model.figures if f.subject in _host_items(model, u)]
+        found.append(
+            Tension(
+                kind="yield per worker",
+                subject=relation,
+                derived=derived.best,
+                derived_range=derived,
+                sourced=sourced,
+                sourced_range=sourced_range,
+                unit="USD per worker per year",
+                derived_from=tuple(host_figures),
+                sourced_from=(wage[0].id, kept[0].id),
+                sources=tuple(dict.fromkeys((*wage[0].sources, *kept[0].sources))),
+                message=(
+                    f"{u}: the model has each worker yield {_number(derived.best, 'USD')} a year "
+                    f"(range {_number(derived.low, 'USD')}–{_number(derived.high, 'USD')}); the "
+                    f"sourced pay in {relation} leaves {_number(sourced, 'USD')} "
+                    f"(({wage[0].estimate:g} - {kept[0].estimate:g}) x 12: {wage[0].id}, "
+                    f"{kept[0].id})"
+                ),
+            )
+        )
+    return found
+
+
+def _host_items(model: FlowModel, host: str) -> set[str]:
+    """The host and the relations of its flows: the subjects of its workers and revenue."""
+    items = {host}
+    for key, (u, v, kind) in model.relations().items():
+        if (kind == "sends_workers" and v == host) or (
+            kind in ("works_in", "remits_to") and u == host
+        ):
+            items.add(key)
+    return items
+
+
+def _number(value: float, unit: str) -> str:
+    if unit.startswith("USD"):
+        if abs(value) >= 1e6:
+            return f"US${value / 1e6:,.0f}M"
+        return f"US${value:,.0f}"
+    return f"{value:,.0f}"

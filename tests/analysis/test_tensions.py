@@ -1,0 +1,67 @@
+"""Tensions between what the model derives and what the sources state, by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import labournet
+from labournet.analysis.flows import build_flow_model
+from labournet.analysis.tensions import find_tensions
+
+SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
+
+
+def test_the_bundled_dataset_shows_the_seamstress_and_the_wide_totals():
+    found = find_tensions(build_flow_model(labournet.load_dataset()))
+    assert [(t.kind, t.subject) for t in found] == [
+        ("total", "kp"), ("total", "kp"), ("yield per worker", "r-cn-works-garments"),
+    ]  # fmt: skip
+    seamstress = found[-1]
+    assert seamstress.sourced == pytest.approx((300 - 100) * 12)  # US$2,400 a year
+    assert seamstress.derived == pytest.approx(132e6 / 33000)  # US$4,000 under a-revenue-per-host
+    assert (seamstress.derived_range.low, seamstress.derived_range.high) == pytest.approx(
+        (168e6 / 56000, 96e6 / 16000)  # 3,000 at the high figures, 6,000 at the low ones
+    )
+    assert seamstress.sourced_from == ("f-cn-works-garments-wage", "f-cn-works-garments-kept")
+    revenue, workers = found[0], found[1]
+    assert revenue.sourced_from == ("f-kp-revenue",) and "wider than the stated" in revenue.message
+    assert (revenue.derived_range.low, revenue.derived_range.high) == pytest.approx((180e6, 468e6))
+    assert workers.sourced_from == ("f-kp-workers-abroad",)
+    assert (workers.sourced_range.low, workers.sourced_range.high) == (50000, 100000)
+
+
+def test_a_changed_figure_that_lifts_the_total_above_its_source():
+    dataset = labournet.load_dataset()
+    figures = tuple(
+        dataclasses.replace(f, low=150e6, best=200e6, high=250e6)
+        if f.id == "f-cn-remits-revenue" else f
+        for f in dataset.figures
+    )  # fmt: skip
+    model = build_flow_model(dataclasses.replace(dataset, figures=figures))
+    total = next(t for t in find_tensions(model) if t.sourced_from == ("f-kp-revenue",))
+    assert total.derived == pytest.approx(368e6)  # 300M - 132M + 200M
+    assert "lies outside the stated US$300M–US$300M" in total.message
+
+
+def test_no_stated_total_and_no_pay_means_no_tension():
+    assert find_tensions(build_flow_model(labournet.load_dataset(SMALL))) == ()
+
+
+def test_report_terminal_and_html_list_the_tensions(tmp_path: Path):
+    from labournet.export.html import write_html_views
+    from labournet.export.report import build_report, write_report
+
+    report = build_report(labournet.load_dataset(), draws=0)
+    write_report(report, tmp_path, writers=(write_html_views,))
+    from labournet.export.markdown import render_markdown
+
+    markdown = render_markdown(report)
+    assert "### Tensions between the model and its sources" in markdown
+    assert "the sourced pay in r-cn-works-garments leaves US$2,400" in markdown
+    assert "## Doubts the dataset records" in markdown and "seamstress pay" in markdown
+    page = (tmp_path / "network.html").read_text(encoding="utf-8")
+    assert "Tension: cn: the model has each worker yield US$4,000 a year" in page
+    assert report.to_dict()["tensions"][-1]["sourced"] == pytest.approx(2400)
