@@ -150,7 +150,8 @@ def test_server_commands(tmp_path: Path) -> None:
     home = str(tmp_path / "srv")
     port = str(free_port())
     try:
-        assert "not running" in invoke("status", "--home", home).output
+        idle = invoke("status", "--home", home)
+        assert "not running" in idle.output and idle.exit_code == 3
         started = invoke("start", "--home", home, "--port", port)
         assert started.exit_code == 0 and "started" in started.output
         assert f"falkordb://127.0.0.1:{port}/labournet" in started.output

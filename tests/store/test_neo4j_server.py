@@ -48,7 +48,8 @@ def test_start_restart_stop(tmp_path: Path, neo4j_target, bundled) -> None:
     args = ("--backend", "neo4j", "--home", home)
     shown: list[str] = []
     try:
-        assert "not running" in invoke("status", *args).output
+        idle = invoke("status", *args)
+        assert "not running" in idle.output and idle.exit_code == 3
         started = invoke("start", *args, "--port", str(port), "--browser-port", str(browser),
                          env=env)  # fmt: skip
         shown.append(started.output)

@@ -255,3 +255,24 @@ def test_nodes_relationships_and_paths_come_back_as_plain_values(
     assert row["r"]["_type"] == "SENDS_WORKERS" and row["r"]["id"] == "r-kp-sends-cn"
     assert [node["id"] for node in row["p"]] == ["kp", "cn"]
     assert row["m"] == {"n": 1, "l": [1.5, None, True]}
+
+
+@pytest.mark.neo4j
+def test_a_bolt_uri_on_a_silent_port_fails_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Something listens but never answers the Bolt handshake: a clear error, not a 60 s wait."""
+    import socket
+
+    monkeypatch.setenv("LABOURNET_CONNECT_TIMEOUT", "1.5")
+    monkeypatch.setenv("NEO4J_PASSWORD", "irrelevant-here")
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with pytest.raises(StoreError, match=r"(?s)cannot reach Neo4j .*timeout=1\.5") as caught:
+            connect(f"bolt://127.0.0.1:{port}")
+    assert "labournet db start --backend neo4j" in str(caught.value)
+    monkeypatch.setenv("LABOURNET_CONNECT_TIMEOUT", "soon")
+    with pytest.raises(StoreError, match="LABOURNET_CONNECT_TIMEOUT must be a number"):
+        connect(f"bolt://127.0.0.1:{port}")

@@ -293,6 +293,10 @@ def analyse_command(
         )
 
 
+NOT_RUNNING = 3
+"""Exit code of `labournet db status` when the server does not run (as LSB init scripts use)."""
+
+
 class Backend(StrEnum):
     falkordb = "falkordb"
     neo4j = "neo4j"
@@ -406,7 +410,7 @@ def stop_command(backend: Backend = BackendOption, home: Path | None = HomeOptio
 
 @db_app.command("status")
 def status_command(backend: Backend = BackendOption, home: Path | None = HomeOption) -> None:
-    """Say whether the local FalkorDB or Neo4j server runs, and where.
+    """Say whether the local FalkorDB or Neo4j server runs, and where; exit code 3 if it does not.
 
     Example: labournet db status --backend neo4j
     """
@@ -414,6 +418,8 @@ def status_command(backend: Backend = BackendOption, home: Path | None = HomeOpt
     status = server.status()
     name = "Neo4j" if backend is Backend.neo4j else "FalkorDB"
     console.print(f"{name} {status.message}", highlight=False)
+    if not status.running:
+        raise typer.Exit(NOT_RUNNING)
     if status.running:
         console.print(f"URI {status.uri}; data {status.home}; log {status.log}", highlight=False)
         if backend is Backend.neo4j and server.browser_url:

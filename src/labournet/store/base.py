@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError, StoreError
 from labournet.store.queries import (
     CypherFile,
     check_identifier,
@@ -565,7 +565,7 @@ def connect(
     database: str | None = None,
     prompt: Callable[[str], str] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    timeout: float = 10.0,
+    timeout: float | None = None,
     query_timeout: float | None = None,
 ) -> Store:
     """Open a store at `uri`; the scheme picks the backend.
@@ -579,10 +579,13 @@ def connect(
       The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
 
     `uri` defaults to ``LABOURNET_URI``, then `DEFAULT_URI`. Explicit `username`, `password`
-    and `database` win over everything else. `timeout` bounds connecting (seconds);
-    `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
-    transaction). Nothing is connected at import time.
+    and `database` win over everything else. `timeout` bounds connecting, the Bolt handshake
+    included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout`, if
+    given, bounds every query (FalkorDB: the socket; Neo4j: the transaction). Nothing is
+    connected at import time.
     """
+    if timeout is None:
+        timeout = _connect_timeout()
     text = uri or os.environ.get("LABOURNET_URI") or DEFAULT_URI
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
@@ -677,6 +680,19 @@ def _score_value(value: Any, name: str) -> Any:
     if math.isinf(number):
         raise StoreError(f"score {name}: infinite values cannot be stored")
     return number
+
+
+def _connect_timeout() -> float:
+    text = os.environ.get("LABOURNET_CONNECT_TIMEOUT", "").strip()
+    if not text:
+        return 10.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise QueryError(f"LABOURNET_CONNECT_TIMEOUT must be a number of seconds > 0, not {text!r}")
+    return value
 
 
 def new_run_id() -> str:

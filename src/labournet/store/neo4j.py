@@ -56,8 +56,14 @@ class Neo4jRunner:
         self.target = uri + (f"/{database}" if database else "")
         self._user = auth[0] if auth else None
         try:
+            # the acquisition timeout bounds the Bolt handshake too: without it a port where
+            # something else listens (an HTTP server) holds the first query for 60 s
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=timeout, user_agent="labournet"
+                uri,
+                auth=auth,
+                connection_timeout=timeout,
+                connection_acquisition_timeout=timeout,
+                user_agent="labournet",
             )
             self._driver.verify_connectivity()
         except Exception as error:
@@ -120,8 +126,8 @@ class Neo4jRunner:
             ) from error
         if isinstance(error, exceptions.ServiceUnavailable | OSError):
             raise StoreError(
-                f"cannot reach Neo4j at {self.target} ({error}); "
-                "start one with `docker compose up -d`"
+                f"cannot reach Neo4j at {self.target} ({error}); start one with "
+                "`labournet db start --backend neo4j` or `docker compose up -d`"
             ) from error
         if isinstance(error, exceptions.ConstraintError):
             raise StoreConflict(f"Neo4j refused ({error.code}): {error.message}") from error
