@@ -11,14 +11,14 @@ Reach: act pressures h1 and takes m1, which targets h2 and s1 (so touches h2's s
 Dependent hosts: h1, h2, h3 (themselves), s1 (all of h2), o1 (all of h2) -> 1; others 0.
 Levels (candidates are ranked within their level, never against what contains them):
     host h1, h2, h3; sector s1, s2; intermediary o1, b1; placement w1; route e1, e5, e2.
-Score = .5 rev/max + .2 workers/max + .1 actors/max + .2 dependent/max, each max within the level:
-    hosts (800, 100, 1, 1):  h1 = 1;  h2 = .5*300/800 + .2*50/100 + .1 + .2 = .5875;
-                             h3 = .2*10/100 + .2 = .22
-    sectors (780, 110, 1, 1): s1 = 1;  s2 = .5*320/780 + .2*40/110 + .1 = .377855
-    intermediaries (900, 125, 1, 1): o1 = 1;  b1 = .375 + .15 + .1 = .625
-    placement w1 alone (dependent max 0): .5 + .2 + .1 = .8
-    routes (600, 75, 1, 0): e1 = .8;  e5 = .1875 + .083333 + .1 = .370833;
-                            e2 = .166667 + .066667 + .1 = .333333
+Score = expected revenue denied = revenue on reached placements x compliance x (1 - substitution).
+The fixture has no compliance or substitution figures (acting for sure, nothing replaced: an
+upper bound), and act reaches every placement but h3's, which carries no revenue: so each
+score equals the revenue at stake, and the hosts rank h1 800 > h2 300 > h3 0, the routes
+e1 600 > e5 225 > e2 200.
+With compliance h1 0.5, h2 0.2 and substitution 0.25 (test_compliance_and_substitution_by_hand):
+    h1 = 800 x .5 x .75 = 300; h2 = 300 x .2 x .75 = 45; o1 = 600 x .5 x .75 + 300 x .2 x .75 = 270;
+    s1 = (270+90+120) x .5 x .75 + 300 x .2 x .75 = 180 + 45 = 225
 """
 
 from __future__ import annotations
@@ -28,23 +28,22 @@ from pathlib import Path
 import pytest
 
 import labournet
-from labournet.analysis.pressure import DEFAULT_WEIGHTS, pressure_points
-from labournet.errors import AnalysisError
+from labournet.analysis.pressure import pressure_points
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
 
 EXPECTED = {  # id: (level, revenue, workers, actors, dependent hosts, score, rank in level)
-    "h1": ("host", 800, 100, 1, 1, 1.0, 1),
-    "h2": ("host", 300, 50, 1, 1, 0.5875, 2),
-    "h3": ("host", 0, 10, 0, 1, 0.22, 3),
-    "s1": ("sector", 780, 110, 1, 1, 1.0, 1),
-    "s2": ("sector", 320, 40, 1, 0, 0.377855, 2),
-    "o1": ("intermediary", 900, 125, 1, 1, 1.0, 1),
-    "b1": ("intermediary", 675, 93.75, 1, 0, 0.625, 2),
-    "w1": ("placement", 480, 60, 1, 0, 0.8, 1),
-    "e1": ("route", 600, 75, 1, 0, 0.8, 1),
-    "e5": ("route", 225, 31.25, 1, 0, 0.370833, 2),
-    "e2": ("route", 200, 25, 1, 0, 0.333333, 3),
+    "h1": ("host", 800, 100, 1, 1, 800, 1),
+    "h2": ("host", 300, 50, 1, 1, 300, 2),
+    "h3": ("host", 0, 10, 0, 1, 0, 3),
+    "s1": ("sector", 780, 110, 1, 1, 780, 1),
+    "s2": ("sector", 320, 40, 1, 0, 320, 2),
+    "o1": ("intermediary", 900, 125, 1, 1, 900, 1),
+    "b1": ("intermediary", 675, 93.75, 1, 0, 675, 2),
+    "w1": ("placement", 480, 60, 1, 0, 480, 1),
+    "e1": ("route", 600, 75, 1, 0, 600, 1),
+    "e5": ("route", 225, 31.25, 1, 0, 225, 2),
+    "e2": ("route", 200, 25, 1, 0, 200, 3),
 }
 
 
@@ -66,9 +65,31 @@ def test_ranking_within_levels_and_scores_by_hand(table):
         assert row["score"] == pytest.approx(score, abs=1e-6), candidate
 
 
-def test_components_add_up_to_the_score(table):
-    parts = table[["c_revenue", "c_workers", "c_reach", "c_structure"]].sum(axis=1)
-    assert parts.to_numpy() == pytest.approx(table["score"].to_numpy())
+def test_without_compliance_figures_the_score_is_an_upper_bound(table):
+    assert (table["score"] == table["denied_best"]).all()
+    assert table.loc["h1", ["reached_share", "compliance", "substitution"]].tolist() == [1, 1, 0]
+    assert table.loc["h3", "reached_share"] == 0  # nobody presses host three
+    assert any("upper bound" in note for note in table.attrs["notes"])
+
+
+def test_compliance_and_substitution_by_hand(tmp_path):
+    import shutil
+
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    with (folder / "figures.csv").open("a", encoding="utf-8") as file:
+        file.write("f-h1-c,h1,compliance,0.4,0.5,0.6,fraction,2024,Assumed,s-test,,\n")
+        file.write("f-h2-c,h2,compliance,0.2,0.2,0.2,fraction,2024,Assumed,s-test,,\n")
+        file.write("f-rg-s,rg,substitution,0.25,0.25,0.25,fraction,2024,Assumed,s-test,,\n")
+    table = pressure_points(labournet.load_dataset(folder))
+    expected = {"h1": 300, "h2": 45, "o1": 270, "s1": 225}
+    for candidate, denied in expected.items():
+        assert table.loc[candidate, "denied_best"] == pytest.approx(denied), candidate
+    assert table.loc["h1", "compliance"] == pytest.approx(0.5)
+    assert table.loc["s1", "compliance"] == pytest.approx((480 * 0.5 + 300 * 0.2) / 780)
+    # low: h1's revenue at its low (600) x compliance 0.4 x 0.75; high: 1000 x 0.6 x 0.75
+    assert table.loc["h1", ["denied_low", "denied_high"]].tolist() == pytest.approx([180, 450])
+    assert "f-h1-c" in table.loc["h1", "figures"] and "f-rg-s" in table.loc["h1", "figures"]
 
 
 def test_ranges_by_hand(table):
@@ -97,32 +118,20 @@ def test_traceability(table):
     assert table.loc["h2", "assumptions"] == "a-o1-route"
     assert not table.loc["h3", "assumed"]
     assert table.loc["h1", "sources"] == "s-test"
-    assert table.attrs["weights"] == dict(DEFAULT_WEIGHTS)
-
-
-def test_weights_change_the_ranking():
-    table = pressure_points(
-        labournet.load_dataset(SMALL),
-        weights={"revenue": 1, "workers": 0, "reach": 0, "structure": 0},
-    )
-    hosts = table[table["level"] == "host"]
-    assert list(hosts.index) == ["h1", "h2", "h3"]  # 800 > 300 > 0
-    assert table.loc["h2", "score"] == pytest.approx(300 / 800)
-    assert table.loc["e5", "score"] == pytest.approx(225 / 600)  # routes: against e1 only
-
-
-@pytest.mark.parametrize("weights", [{"charm": 1}, {"revenue": -1}])
-def test_bad_weights(weights):
-    with pytest.raises(AnalysisError):
-        pressure_points(labournet.load_dataset(SMALL), weights=weights)
+    assert table.attrs["formula"].startswith("expected revenue denied (USD per year)")
 
 
 def test_bundled_dataset_ranks_within_levels_and_marks_residuals():
     table = pressure_points(labournet.load_dataset())
     assert list(table["level"].unique()) == ["host", "sector", "placement"]
     hosts = table[table["level"] == "host"]
-    assert list(hosts.index[:2]) == ["cn", "ru"] and list(hosts["rank"]) == list(range(1, 12))
-    assert table.loc["construction", ["level", "rank"]].tolist() == ["sector", 1]
+    assert list(hosts["rank"]) == list(range(1, 12))
+    # in dollars denied: a small host that may act beats a big one that will not ...
+    assert hosts.loc["qa", "denied_best"] == pytest.approx(10e6 * 0.4 * 0.75)
+    assert hosts.loc["cn", "denied_best"] == pytest.approx(132e6 * 0.05 * 0.75)
+    assert hosts.loc["qa", "rank"] < hosts.loc["pl", "rank"] < hosts.loc["mt", "rank"]
+    assert list(hosts.index[-1:]) == ["mt"]  # US$80k, and its workers have already left
+    assert table.loc["construction", ["level", "rank"]].tolist() == ["sector", 2]
     residual = set(table.index[table["residual"]])
     assert residual == {"other-hosts", "other-sectors", "r-pl-works-other-sectors"}
     assert table["assumed"].all()  # the per-host split rests on assumptions

@@ -40,7 +40,8 @@ def test_cut_o1_by_hand(dataset):
     # within levels: hosts h1 (200, 25) and h3 (0, 10); sectors s1 (120, 15) and s2 (80, 10)
     assert list(result.ranking.index) == ["h1", "h3", "s1", "s2"]
     assert result.ranking["rank"].tolist() == [1, 2, 1, 2]
-    assert result.ranking["score"].tolist() == pytest.approx([1.0, 0.28, 0.8, 0.566667])
+    # US$ denied: no compliance figures, so what remains at stake where act reaches it
+    assert result.ranking["score"].tolist() == pytest.approx([200, 0, 120, 80])
     assert set(result.ranking.loc["h1", "equivalent"].split(";")) == {"r1", "e2"}
 
 

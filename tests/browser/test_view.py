@@ -102,7 +102,7 @@ def test_hovering_a_node_shows_its_figures_scores_and_sources(view: Page) -> Non
     assert text.startswith("China")
     assert "share_in_hosts: 44% (32%–56%), 2016" in text
     assert "rests on an assumption" in text
-    assert "pressure_score" in text and "rank 1 of 11 hosts" in text  # as in the report
+    assert "pressure_score" in text and "rank 2 of 11 hosts" in text  # as in the report
     assert "The Straits Times: New campaign to curb North's labour exports (2016-09-13)" in text
 
 

@@ -61,14 +61,16 @@ def test_report_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert (tmp_path / "labournet-report" / "report.md").exists()
 
 
-def test_report_weights(tmp_path: Path):
-    result = invoke(
-        "report", "-o", str(tmp_path), "--draws", "0", "-w", "revenue=1", "-w", "reach=0"
-    )
+def test_report_states_the_expected_loss_and_its_breakdown(tmp_path: Path):
+    result = invoke("report", "-o", str(tmp_path), "--draws", "0")
     assert result.exit_code == 0, result.output
-    bad = invoke("report", "-o", str(tmp_path), "--draws", "0", "-w", "charm=1")
-    assert bad.exit_code == 2
-    assert "unknown score component 'charm'" in bad.output
+    assert "denied/yr" in result.output
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## The score: expected revenue denied" in markdown
+    assert "### Breakdown per candidate" in markdown
+    assert "| `qa` | host | $10.0M | 100% | 40% | 75% | $3.0M |" in markdown
+    gone = invoke("report", "-o", str(tmp_path), "--draws", "0", "-w", "revenue=1")
+    assert gone.exit_code == 2  # the weighted score and its --weight option are gone
 
 
 def test_scenario(tmp_path: Path):

@@ -63,8 +63,9 @@ def test_markdown_explains_formula_assumptions_and_sources(bundled_report, tmp_p
     text = (tmp_path / "report.md").read_text("utf-8")
     assert text.startswith("# Pressure points: dprk-labour-2016")
     for needle in (
-        "## The pressure score",
-        "score = w_revenue",
+        "## The score: expected revenue denied",
+        "expected revenue denied (USD per year) = sum over",
+        "### Breakdown per candidate",
         "## Key players",
         "How the numbers are made",
         "## Assumptions",
@@ -126,4 +127,4 @@ def test_terminal_table_leaves_columns_out_on_a_narrow_terminal() -> None:
     narrow = [column.header for column in rich_table(table, top=5, width=80).columns]
     assert {"type", "low–high", "actors", "measures"} <= set(wide)
     assert not {"type", "low–high", "actors", "measures"} & set(narrow)
-    assert narrow[:2] == ["#", "candidate"] and "score" in narrow
+    assert narrow[:2] == ["#", "candidate"] and "denied/yr" in narrow

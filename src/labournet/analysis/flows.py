@@ -150,6 +150,8 @@ class FlowModel:
     slot_relation: tuple[str | None, ...] = field(repr=False)
     slot_sector: tuple[str | None, ...] = field(repr=False)
     route_relations: tuple[tuple[str, ...], ...] = field(repr=False)
+    host_compliance: np.ndarray = field(repr=False)  # figure row per host; -1: none
+    substitution: int = field(repr=False)  # figure row of the regime's substitution; -1: none
     assumption_ids: tuple[str, ...] = field(repr=False)
     notes: tuple[str, ...] = ()
     _eval: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -291,6 +293,22 @@ class FlowModel:
         workers = workers_host[self.placement_host] * share[slot] * within[route]
         return revenue, workers
 
+    def leverage(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each placement's chance that its host acts, and the share the regime keeps of a loss.
+
+        Returns ``(n_placements, n_columns)`` compliance and ``(n_columns,)`` ``1 - substitution``
+        for figure values ``(n_figures, n_columns)``. A host without a ``compliance`` figure
+        counts as acting for sure (1), a regime without ``substitution`` as replacing nothing
+        (0): the expected loss is then an upper bound, and `notes` say so.
+        """
+        values = np.asarray(values, dtype=float)
+        ncol = values.shape[1]
+        rows = self.host_compliance
+        per_host = np.where(rows[:, None] >= 0, values[np.maximum(rows, 0)], 1.0)
+        compliance = per_host[self.placement_host] if len(rows) else np.ones((0, ncol))
+        lost = np.ones(ncol) if self.substitution < 0 else 1.0 - values[self.substitution]
+        return compliance, lost
+
     def evaluate_ranges(self) -> tuple[np.ndarray, np.ndarray]:
         """Placement revenue and workers at (low, best, high) figures, ``(n_placements, 3)``."""
         cached = self.__dict__.get("_ranges")
@@ -384,6 +402,28 @@ def build_flow_model(
             "remits to it (remits_to)"
         )
     host_index = {h: i for i, h in enumerate(hosts)}
+
+    # Leverage: each host's chance of acting, the regime's substitution.
+    host_compliance = np.array(
+        [figure_of(graph.nodes[host], "compliance") for host in hosts], dtype=np.int64
+    )
+    missing = [host for host, row in zip(hosts, host_compliance, strict=True) if row < 0]
+    if missing and len(missing) < len(hosts):
+        notes.append(
+            f"no compliance figure for {', '.join(missing)}: each counts as acting for sure, so "
+            "its expected loss is an upper bound"
+        )
+    elif missing:
+        notes.append(
+            "no host has a compliance figure: every host counts as acting for sure, so the "
+            "expected losses are upper bounds"
+        )
+    substitution = figure_of(graph.nodes[regime], "substitution")
+    if substitution < 0:
+        notes.append(
+            "no substitution figure on the regime: it replaces none of what it loses, so the "
+            "expected losses are upper bounds"
+        )
 
     # Workers per host: sends_workers figures, else the sum of works_in figures.
     w_rows: list[int] = []
@@ -559,6 +599,8 @@ def build_flow_model(
     for h in range(len(hosts)):
         # a route's share of its host's workers uses the revenue of every route of the host
         host_figs[h].extend(f for r in routes_of[h] for f in route_figs[r][:1])
+        # the expected loss uses the host's compliance and the regime's substitution
+        host_figs[h].extend(int(f) for f in (host_compliance[h], substitution) if f >= 0)
 
     assumption_ids = sorted(graph.graph.get("assumptions", {}))
     a_index = {a: i for i, a in enumerate(assumption_ids)}
@@ -650,6 +692,8 @@ def build_flow_model(
         slot_relation=tuple(slot_relation),
         slot_sector=tuple(slot_sector),
         route_relations=tuple(route_relations),
+        host_compliance=host_compliance,
+        substitution=substitution,
         assumption_ids=tuple(assumption_ids),
         notes=tuple(dict.fromkeys(notes)),
         _eval=evaluation,

@@ -1,4 +1,5 @@
-"""Pressure points: what is at stake at each candidate, who can reach it, and a combined score.
+"""Pressure points: what is at stake at each candidate, who can reach it, and what the regime
+is expected to lose a year if pressure is applied there.
 
 Candidates are the hosts, sectors, intermediaries and flow relations of the flow model
 (`labournet.analysis.flows`). For each, `pressure_points` reports:
@@ -16,16 +17,23 @@ Candidates are the hosts, sectors, intermediaries and flow relations of the flow
   sectors, intermediaries, host-sector placements, routes), never against what contains them;
   ``rank`` is the rank within the level; ``residual`` marks a residual bucket (the unnamed hosts,
   unspecified work), shown but no lever;
-* **score**, a weighted sum of the four components, each divided by its largest value among the
-  candidates of its level so that it lies in [0, 1]::
+* **score**, the decision figure, in US$ a year: the *expected revenue denied* to the regime if
+  pressure is applied to the candidate, over a one-year horizon::
 
-      score = w_revenue   * revenue_best    / max(revenue_best)
-            + w_workers   * workers_best    / max(workers_best)
-            + w_reach     * actors          / max(actors)
-            + w_structure * dependent_hosts / max(dependent_hosts)
+      denied = sum over its placements p of
+               revenue[p] x reached[p] x compliance[host of p] x (1 - substitution)
 
-  with default weights ``revenue 0.5, workers 0.2, reach 0.1, structure 0.2`` (pass
-  ``weights={...}`` to change any of them; a component whose maximum is 0 contributes 0).
+  ``reached`` is 1 where an actor can reach the placement (a ``pressures`` relation to its host,
+  or a measure someone takes that touches it), else 0: nobody presses there. ``compliance`` is
+  the host's chance of acting when pressed and ``substitution`` the share of a loss the regime
+  recovers elsewhere; both are figures (``compliance`` on host countries, ``substitution`` on the
+  regime), usually assumptions with ranges and reasoning, and the Monte Carlo draws them with
+  the other figures. Without them a host counts as acting for sure and the regime as replacing
+  nothing, so the figure is an upper bound (the notes say so). ``denied_low`` and ``denied_high``
+  take every figure at its low (high) end, substitution at its high (low) end. The breakdown is
+  in the columns: ``revenue_best`` at stake, ``reached_share`` of it that actors can reach,
+  ``compliance`` (revenue-weighted over the reached placements), ``substitution``. Workers,
+  actors and dependent hosts are their own columns, not folded into the score.
 
 Candidates with exactly the same placements (a host with one sector and one route, its
 ``sends_workers``, ``works_in`` and ``remits_to`` relations) are one row: the first by type
@@ -58,25 +66,15 @@ from scipy import sparse
 
 from labournet.analysis.flows import CANDIDATE_TYPES, LEVELS, FlowModel, as_flow_model
 from labournet.dataset import Dataset
-from labournet.errors import AnalysisError
 
-__all__ = ["pressure_points", "DEFAULT_WEIGHTS", "COMPONENTS", "SCORE_FORMULA", "Components"]
-
-DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "revenue": 0.5,
-    "workers": 0.2,
-    "reach": 0.1,
-    "structure": 0.2,
-}
-"""Default weights of the score's components."""
-
-COMPONENTS = ("revenue", "workers", "reach", "structure")
+__all__ = ["pressure_points", "SCORE_FORMULA", "Components"]
 
 SCORE_FORMULA = (
-    "score = w_revenue * revenue_best / max(revenue_best) + w_workers * workers_best / "
-    "max(workers_best) + w_reach * actors / max(actors) + w_structure * dependent_hosts / "
-    "max(dependent_hosts)"
+    "expected revenue denied (USD per year) = sum over the candidate's placements of revenue x "
+    "compliance of the placement's host (if an actor can reach it, else 0) x "
+    "(1 - the regime's substitution)"
 )
+"""How ``score`` is computed; stored with every write-back (`labournet db analyse`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +83,9 @@ class Components:
 
     ``rows`` are candidate rows of the flow model (one representative per group of equivalent
     candidates), ``incidence`` their placements (alive only), ``reach`` and ``structure`` the
-    constant score inputs, ``weights`` the checked weights, ``levels`` each row's index in
-    `LEVELS` (components are normalised, and rows ranked, within their level).
+    constant inputs, ``reached`` which placements an actor can reach (pressure on their host,
+    or a measure that touches them), ``levels`` each row's index in `LEVELS` (rows are ranked
+    within their level).
     """
 
     model: FlowModel
@@ -98,27 +97,15 @@ class Components:
     measures: tuple[tuple[str, ...], ...]
     reach_assumptions: tuple[tuple[str, ...], ...]
     structure: np.ndarray
-    weights: Mapping[str, float]
+    reached: np.ndarray
     alive: np.ndarray
 
-    def scores(self, revenue: np.ndarray, workers: np.ndarray) -> np.ndarray:
-        """Scores of every row for placement revenue and workers of shape ``(n_placements, n)``.
-
-        Returns ``(n_rows, n)``; each column is normalised on its own.
-        """
-        rev = np.asarray(self.incidence @ revenue)
-        wk = np.asarray(self.incidence @ workers)
-        reach = np.array([len(a) for a in self.actors], dtype=float)[:, None]
-        struct = self.structure.astype(float)[:, None]
-        total = np.zeros_like(rev)
-        for name, part in (
-            ("revenue", rev),
-            ("workers", wk),
-            ("reach", reach),
-            ("structure", struct),
-        ):
-            total = total + self.weights[name] * _normalised(part, self.levels)
-        return total
+    def denied(self, revenue: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Expected revenue denied per row, ``(n_rows, n)``, for placement revenue
+        ``(n_placements, n)`` and the figure values ``(n_figures, n)`` it was evaluated from."""
+        compliance, kept = self.model.leverage(values)
+        reached = (self.reached & self.alive)[:, None]
+        return np.asarray(self.incidence @ (revenue * compliance * reached * kept[None, :]))
 
     def ranks(self, scores: np.ndarray) -> np.ndarray:
         """Rank of every row within its level for each column of `scores` (1 = highest).
@@ -138,7 +125,6 @@ class Components:
 def pressure_points(
     data: Dataset | nx.MultiDiGraph | FlowModel,
     *,
-    weights: Mapping[str, float] | None = None,
     cuts: Iterable[str] = (),
     regime: str | None = None,
     as_of: int | None = None,
@@ -149,8 +135,6 @@ def pressure_points(
     Parameters
     ----------
     data : a `Dataset`, its graph (`Dataset.to_networkx`) or a built `FlowModel`.
-    weights : weights of the score's components (``revenue``, ``workers``, ``reach``,
-        ``structure``); those not given keep `DEFAULT_WEIGHTS`.
     cuts : candidates already cut; the table then ranks what remains (see `scenario`).
     regime : id of the regime; by default the entity whose role is ``regime``.
     as_of : the year of the snapshot (`labournet.Dataset.as_of`); by default the latest year of
@@ -163,48 +147,29 @@ def pressure_points(
     DataFrame indexed by candidate id with ``name``, ``type``, ``kind``, ``revenue_low``,
     ``revenue_best``, ``revenue_high``, ``revenue_share`` (of the best total), ``workers_low``,
     ``workers_best``, ``workers_high``, ``actors``, ``n_actors``, ``measures``,
-    ``dependent_hosts``, ``c_revenue``, ``c_workers``, ``c_reach``, ``c_structure`` (weighted
-    components), ``score``, ``rank``, ``assumed``, ``assumptions``, ``figures``, ``n_figures``,
-    ``sources`` and ``equivalent``. ``df.attrs`` holds the regime, the year (``as_of``), weights,
-    formula, totals and the flow model's notes.
+    ``dependent_hosts``, ``level``, ``residual``, ``reached_share``, ``compliance``,
+    ``substitution``, ``denied_low``, ``denied_best``, ``denied_high``, ``score`` (=
+    ``denied_best``, US$ a year), ``rank`` (within the level), ``assumed``, ``assumptions``,
+    ``figures``, ``n_figures``, ``sources`` and ``equivalent``. ``df.attrs`` holds the regime,
+    the year (``as_of``), the formula, totals and the flow model's notes.
 
     Examples
     --------
     >>> import labournet
-    >>> table = labournet.pressure_points(labournet.load_dataset(), weights={"structure": 0})
-    >>> row = table.loc["construction"]
-    >>> row["level"], int(row["rank"])
-    ('sector', 1)
+    >>> table = labournet.pressure_points(labournet.load_dataset())
+    >>> row = table.loc["qa"]
+    >>> row["level"], int(row["rank"]), float(row["denied_best"])
+    ('host', 4, 3000000.0)
     >>> list(table[table["level"] == "host"].index[:3])
-    ['cn', 'ru', 'other-hosts']
+    ['other-hosts', 'cn', 'ru']
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model, weights=weights, cuts=cuts)
+    parts = components(model, cuts=cuts)
     return _table(parts, trace_limit=trace_limit)
 
 
-def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
-    """`DEFAULT_WEIGHTS` updated with `weights`; `AnalysisError` for unknown or negative ones."""
-    merged = dict(DEFAULT_WEIGHTS)
-    for name, value in (weights or {}).items():
-        if name not in DEFAULT_WEIGHTS:
-            raise AnalysisError(
-                f"unknown score component '{name}' (components: {', '.join(COMPONENTS)})"
-            )
-        if not np.isfinite(value) or value < 0:
-            raise AnalysisError(f"the weight of '{name}' must be a number >= 0, not {value}")
-        merged[name] = float(value)
-    return merged
-
-
-def components(
-    model: FlowModel,
-    *,
-    weights: Mapping[str, float] | None = None,
-    cuts: Iterable[str] = (),
-) -> Components:
+def components(model: FlowModel, *, cuts: Iterable[str] = ()) -> Components:
     """Group equivalent candidates and compute reach and structure, after `cuts`."""
-    checked = check_weights(weights)
     alive = model.alive_after(cuts)
     incidence = model.incidence @ sparse.diags(alive.astype(np.float64))
     incidence = sparse.csr_matrix(incidence)
@@ -233,7 +198,7 @@ def components(
     full = per_host.copy()
     full.data = (full.data == host_live[full.indices]).astype(np.float64)
     structure = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
-    actors, measures, reach_assumed = _reach(model, rows, per_host, sub)
+    actors, measures, reach_assumed, reached = _reach(model, rows, per_host, sub)
     levels = np.array(
         [LEVELS.index(model.level(model.candidates[r])) for r in rows], dtype=np.int64
     )
@@ -247,15 +212,16 @@ def components(
         measures=measures,
         reach_assumptions=reach_assumed,
         structure=structure,
-        weights=checked,
+        reached=reached,
         alive=alive,
     )
 
 
 def _reach(
     model: FlowModel, rows: np.ndarray, per_host: sparse.csr_matrix, incidence: sparse.csr_matrix
-) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Actors that can reach each row, the measures that touch it, and the assumptions used."""
+) -> tuple[Any, Any, Any, np.ndarray]:
+    """Actors that can reach each row, the measures that touch it, the assumptions used, and
+    which placements some actor reaches (pressure on the host, or a measure someone takes)."""
     pressurers: dict[str, set[str]] = defaultdict(set)
     targets: dict[str, set[str]] = defaultdict(set)
     takers: dict[str, set[str]] = defaultdict(set)
@@ -303,7 +269,14 @@ def _reach(
         actors.append(tuple(sorted(found_actors)))
         measures.append(tuple(sorted(found_measures)))
         reach_assumed.append(tuple(sorted(assumed)))
-    return tuple(actors), tuple(measures), tuple(reach_assumed)
+    pressed = np.array(
+        [bool(pressurers.get(host, set()) - {model.regime}) for host in model.hosts], dtype=bool
+    )
+    reached = pressed[model.placement_host] if len(model.hosts) else np.zeros(0, dtype=bool)
+    for measure, placements in touch.items():
+        if takers.get(measure, set()) - {model.regime}:
+            reached[placements] = True
+    return tuple(actors), tuple(measures), tuple(reach_assumed), reached
 
 
 def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> dict[str, np.ndarray]:
@@ -342,17 +315,6 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
     return out
 
 
-def _normalised(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Each column divided by its largest value among the rows of the same level."""
-    out = np.zeros(values.shape, dtype=float)
-    for level in np.unique(levels):
-        members = levels == level
-        top = values[members].max(axis=0, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[members] = np.where(top > 0, values[members] / top, 0.0)
-    return out
-
-
 def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     model = parts.model
     revenue, workers = model.evaluate_ranges()
@@ -361,16 +323,21 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     wk = np.asarray(parts.incidence @ (workers * alive))
     total_best = float((revenue[:, 1] * parts.alive).sum())
     ids = [model.candidates[r] for r in parts.rows]
-    weighted = {}
     n_actors = np.array([len(a) for a in parts.actors], dtype=float)
-    for name, values in (
-        ("revenue", rev[:, 1]),
-        ("workers", wk[:, 1]),
-        ("reach", n_actors),
-        ("structure", parts.structure.astype(float)),
-    ):
-        weighted[name] = parts.weights[name] * _normalised(values[:, None], parts.levels)[:, 0]
-    score = sum(weighted.values()) if len(ids) else np.zeros(0)
+    # the expected loss at the low, best and high figures, with substitution at its other end
+    values = model.figure_values.copy()
+    if model.substitution >= 0:
+        values[model.substitution] = values[model.substitution, ::-1]
+    denied = parts.denied(model.evaluate(values)[0], values) if len(ids) else np.zeros((0, 3))
+    compliance, kept = model.leverage(model.figure_values[:, 1:2])
+    reached = parts.reached & parts.alive
+    at_stake = np.asarray(parts.incidence @ (revenue[:, 1] * parts.alive))
+    on_reached = np.asarray(parts.incidence @ (revenue[:, 1] * reached))
+    weighted_compliance = np.asarray(parts.incidence @ (revenue[:, 1] * reached * compliance[:, 0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reached_share = np.where(at_stake > 0, on_reached / at_stake, 0.0)
+        mean_compliance = np.where(on_reached > 0, weighted_compliance / on_reached, np.nan)
+    score = denied[:, 1]
     figures, assumptions = _trace(model, parts.rows, trace_limit)
     assumptions = [
         (bool(merged), ";".join(merged))
@@ -407,10 +374,12 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
             "n_actors": n_actors.astype(int),
             "measures": [";".join(m) for m in parts.measures],
             "dependent_hosts": parts.structure,
-            "c_revenue": weighted["revenue"],
-            "c_workers": weighted["workers"],
-            "c_reach": weighted["reach"],
-            "c_structure": weighted["structure"],
+            "reached_share": reached_share,
+            "compliance": mean_compliance,
+            "substitution": 1.0 - float(kept[0]),
+            "denied_low": denied.min(axis=1) if len(ids) else [],
+            "denied_best": denied[:, 1],
+            "denied_high": denied.max(axis=1) if len(ids) else [],
             "score": score,
             "assumed": [bool(a[0]) for a in assumptions],
             "assumptions": [a[1] for a in assumptions],
@@ -435,7 +404,6 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
             "regime": model.regime,
             "regime_name": _name(graph, model.regime),
             "as_of": model.as_of,
-            "weights": dict(parts.weights),
             "formula": SCORE_FORMULA,
             "projection": (
                 "placements (host, sector slot, remittance route) built from sends_workers, "

@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -86,7 +86,6 @@ def scenario(
     data: Dataset | nx.MultiDiGraph | FlowModel,
     cuts: Iterable[str],
     *,
-    weights: Mapping[str, float] | None = None,
     regime: str | None = None,
     as_of: int | None = None,
 ) -> ScenarioResult:
@@ -112,7 +111,7 @@ def scenario(
     dead = ~alive
     lost = Totals(Range.of(revenue[dead].sum(axis=0)), Range.of(workers[dead].sum(axis=0)))
     remaining = model.totals(alive)
-    ranking = pressure_points(model, weights=weights, cuts=cuts)
+    ranking = pressure_points(model, cuts=cuts)
     rows = np.array([model.candidate_index()[c] for c in cuts])
     _, assumed = model.trace(rows)
     found = sorted({model.assumption_ids[a] for a in assumed.indices})

@@ -28,7 +28,6 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -91,7 +90,6 @@ def monte_carlo(
     seed: int | None = 0,
     k: int = 5,
     distribution: str = "triangular",
-    weights: Mapping[str, float] | None = None,
     track: int = 500,
     chunk: int | None = None,
     regime: str | None = None,
@@ -102,7 +100,9 @@ def monte_carlo(
 
     Same ``seed``, same result; ``seed=None`` draws fresh entropy. ``chunk`` bounds memory: draws
     are evaluated that many at a time (default: as many as keep the placement arrays near 64 MB).
-    ``table``: the pressure table of `model` with the same weights, if already computed.
+    ``table``: the pressure table of `model`, if already computed. Ranks are within levels and
+    by the expected revenue denied, so they vary with every drawn figure, the hosts'
+    compliance and the regime's substitution included.
 
     Returns an `UncertaintyResult` whose ``table`` has, per candidate: ``rank`` (at the
     estimates), ``p_top_k``, ``rank_p05``, ``rank_p50``, ``rank_p95``, ``revenue_p05``,
@@ -114,8 +114,8 @@ def monte_carlo(
     if not isinstance(k, int | np.integer) or k < 1:
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model, weights=weights)
-    base = table if table is not None else pressure_points(model, weights=weights, trace_limit=0)
+    parts = components(model)
+    base = table if table is not None else pressure_points(model, trace_limit=0)
     order = {c: i for i, c in enumerate(model.candidates[r] for r in parts.rows)}
     position = np.array([order[c] for c in base.index], dtype=np.int64)  # table -> parts row
     n_rows = len(position)
@@ -132,7 +132,7 @@ def monte_carlo(
         n = min(chunk, draws - done)
         values = draw_figures(model, n, rng, distribution)
         revenue, workers = model.evaluate(values)
-        scores = parts.scores(revenue, workers)
+        scores = parts.denied(revenue, values)
         rank = parts.ranks(scores)  # within each level, ties broken by row order
         top_counts += (rank <= k).sum(axis=1)
         ranks[:, done : done + n] = rank[tracked]

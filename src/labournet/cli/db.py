@@ -278,7 +278,6 @@ def analyse_command(
                 settings={
                     "analysis": "pressure_points",
                     "regime": str(table.attrs.get("regime", regime or "")),
-                    "weights": dict(table.attrs.get("weights", {})),
                     "formula": SCORE_FORMULA,
                 },
             )

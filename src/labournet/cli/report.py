@@ -12,24 +12,14 @@ from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import scenario
 from labournet.cli._common import DatasetPath, console
 from labournet.dataset import load_dataset
-from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
 
 __all__ = [
     "report_command",
     "scenario_command",
     "key_players_command",
-    "parse_weights",
     "AsOfOption",
 ]
-
-WeightOption = typer.Option(
-    None,
-    "--weight",
-    "-w",
-    help="A score weight as NAME=VALUE (revenue, workers, reach, structure); repeatable.",
-    show_default=False,
-)
 
 OutOption = typer.Option(
     Path("labournet-report"), "--out", "-o", help="Folder to write the report files into."
@@ -44,20 +34,6 @@ AsOfOption = typer.Option(
 CutOption = typer.Option(
     ..., "--cut", "-c", help="Id of a host, sector, organisation or relation to cut; repeat."
 )
-
-
-def parse_weights(items: list[str] | None) -> dict[str, float]:
-    """``["revenue=0.7", "reach=0"]`` -> ``{"revenue": 0.7, "reach": 0.0}``."""
-    weights: dict[str, float] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise AnalysisError(f"--weight takes NAME=NUMBER, not '{item}'")
-    return weights
 
 
 def _range(r: Range, money: bool = True) -> str:
@@ -76,7 +52,6 @@ def report_command(
     distribution: str = typer.Option(
         "triangular", "--distribution", help="How figures are drawn: triangular or uniform."
     ),
-    weight: list[str] | None = WeightOption,
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
     as_of: int | None = AsOfOption,
 ) -> None:
@@ -94,7 +69,6 @@ def report_command(
         draws=draws,
         seed=seed,
         distribution=distribution,
-        weights=parse_weights(weight),
         as_of=as_of,
     )
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
@@ -117,7 +91,6 @@ def report_command(
 def scenario_command(
     path: Path | None = DatasetPath,
     cut: list[str] = CutOption,
-    weight: list[str] | None = WeightOption,
     top: int = typer.Option(10, "--top", help="Rows of the new ranking to show."),
     as_of: int | None = AsOfOption,
 ) -> None:
@@ -126,7 +99,7 @@ def scenario_command(
     Example: labournet scenario data/dprk-labour-2016 --cut cn --cut construction
     """
     model = build_flow_model(load_dataset(path), as_of=as_of)
-    result = scenario(model, cut, weights=parse_weights(weight))
+    result = scenario(model, cut)
     table = Table(
         title=f"Scenario: cut {', '.join(result.cuts)}, as of {model.as_of}", title_justify="left"
     )

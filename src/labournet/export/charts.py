@@ -109,7 +109,7 @@ def revenue_chart(
     regime = table.attrs.get("regime_name") or table.attrs.get("regime", "the regime")
     ax.set_title(
         title or f"Revenue reaching {regime} through the top {len(rows)} pressure points\n"
-        "ranked by pressure score; * rests on an assumption",
+        "ranked by expected revenue denied; * rests on an assumption",
         fontsize=10, loc="left",
     )  # fmt: skip
     fig.tight_layout()

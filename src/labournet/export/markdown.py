@@ -1,7 +1,7 @@
 """The pressure-point report as Markdown: ranking, key players, method, assumptions, sources.
 
-The Markdown explains how every number is made (the flow model, the score formula and its
-weights, the ranges and the Monte Carlo), lists the assumptions each result rests on, and cites
+The Markdown explains how every number is made (the flow model, the expected revenue denied,
+the ranges and the Monte Carlo), lists the assumptions each result rests on, and cites
 the sources, so that an analyst can trace and explain every number.
 
 Example:
@@ -128,19 +128,21 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
 
-    weights = attrs.get("weights", {})
-    out += ["## The pressure score", "", "```", str(attrs.get("formula", "")), "```", ""]
+    out += ["## The score: expected revenue denied", "", "```", str(attrs.get("formula", "")),
+            "```", ""]  # fmt: skip
     out += [
-        "Each component is divided by its largest value among the candidates of the same level, "
-        "so it lies between 0 and 1, then weighted: "
-        + ", ".join(f"`{name}` = {value:g}" for name, value in weights.items())
-        + ". *dependent_hosts* counts the hosts whose placements all depend on the candidate "
-        "(cut it and the regime loses those hosts entirely); *actors* counts who can reach it. "
-        "The CSV has each weighted component (`c_revenue`, `c_workers`, `c_reach`, "
-        "`c_structure`), which add up to the score. Change the weights with "
-        "`labournet report --weight revenue=0.7 ...` or `pressure_points(..., weights={...})`.",
+        "The score is in US$ a year: what the regime is expected to lose in the year after "
+        "pressure is applied to the candidate. *reached share* is the part of the revenue at "
+        "stake that some actor can reach (it presses the host, or takes a measure that touches "
+        "the placement); nobody presses the rest, so it counts as kept. *compliance* is the "
+        "host's chance of acting when pressed, *substitution* the share of a loss the regime "
+        "recovers elsewhere; both are figures of the dataset (usually assumptions, listed "
+        "below with their reasoning) and the Monte Carlo draws them with every other figure. "
+        "Workers affected, actors and dependent hosts are their own columns in the CSV, not "
+        "folded into the score.",
         "",
     ]
+    out += _breakdown(table, top)
 
     players = report.key_players
     out += [f"## Key players: the best {players.k} cuts", ""]
@@ -264,9 +266,9 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
     from labournet.export.tables import LEVEL_TITLES
 
     out = [f"### {LEVEL_TITLES.get(level, level)} (top {min(top, len(table))} of {len(table)})", ""]
-    header = ["#", "candidate", "type", "revenue (best)", "low–high", "workers", "actors",
-              "measures", "score"]  # fmt: skip
-    align = "rllrrrllr"
+    header = ["#", "candidate", "type", "denied a year", "low–high", "at stake", "workers",
+              "actors", "measures"]  # fmt: skip
+    align = "rllrrrrll"
     if has_mc:
         header += [f"P(top {k})", "rank 5–95 %"]
         align += "rr"
@@ -279,12 +281,12 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
             row["rank"],
             f"`{candidate}` {row['name']}{mark}",
             row["type"],
+            format_money(row["denied_best"]),
+            f"{format_money(row['denied_low'])}–{format_money(row['denied_high'])}",
             format_money(row["revenue_best"]),
-            _range_money(row),
             format_count(row["workers_best"]),
             row["actors"].replace(";", ", ") or "–",
             row["measures"].replace(";", ", ") or "–",
-            f"{row['score']:.3f}",
         ]
         if has_mc:
             interval = (
@@ -311,3 +313,20 @@ def _tensions(report: Report) -> list[str]:
             + ")."
         )
     return out
+
+
+def _breakdown(table: pd.DataFrame, top: int) -> list[str]:
+    """How each shown candidate's expected loss is made: at stake x reached x compliance x
+    (1 - substitution)."""
+    header = ["candidate", "level", "at stake", "reached", "compliance", "1 − substitution",
+              "denied a year"]  # fmt: skip
+    rows = []
+    for _, rows_of_level in table.groupby("level", sort=False):
+        for candidate, row in rows_of_level.head(top).iterrows():
+            compliance = "–" if pd.isna(row["compliance"]) else f"{row['compliance']:.0%}"
+            rows.append([
+                f"`{candidate}`", row["level"], format_money(row["revenue_best"]),
+                f"{row['reached_share']:.0%}", compliance, f"{1 - row['substitution']:.0%}",
+                format_money(row["denied_best"]),
+            ])  # fmt: skip
+    return ["### Breakdown per candidate", "", *_table(header, rows, "llrrrrr"), ""]

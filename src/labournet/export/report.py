@@ -83,7 +83,6 @@ class Report:
             "regime": self.model.regime,
             "as_of": self.model.as_of,
             "analysed_on": self.analysed_on,
-            "weights": attrs.get("weights"),
             "formula": attrs.get("formula"),
             "projection": attrs.get("projection"),
             "totals": {
@@ -111,7 +110,6 @@ def build_report(
     draws: int = 1000,
     seed: int | None = 0,
     distribution: str = "triangular",
-    weights: Mapping[str, float] | None = None,
     measures: Sequence[str] = ("degree", "betweenness", "pagerank"),
     trace_limit: int | None = 25,
     regime: str | None = None,
@@ -119,7 +117,7 @@ def build_report(
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    table = pressure_points(model, weights=weights, trace_limit=trace_limit)
+    table = pressure_points(model, trace_limit=trace_limit)
     uncertainty = None
     if draws:
         uncertainty = monte_carlo(
@@ -128,7 +126,6 @@ def build_report(
             seed=seed,
             k=k,
             distribution=distribution,
-            weights=weights,
             table=table,
         )
         mc = uncertainty.table

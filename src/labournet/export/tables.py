@@ -67,7 +67,7 @@ def rich_table(
     title: str | None = None,
     width: int | None = None,
 ) -> Table:
-    """The ranked pressure table for a terminal: ranges, reach, score and stability.
+    """The ranked pressure table for a terminal: at stake, reach, expected loss and stability.
 
     On a terminal narrower than `COMPACT_WIDTH` (``width``) the low–high range, the actor count
     and the measures are left out rather than squeezed into unreadable stubs.
@@ -75,7 +75,10 @@ def rich_table(
     rows = table if top is None else table.head(top)
     k = table.attrs.get("k")
     compact = width is not None and width < COMPACT_WIDTH
-    caption = "revenue in USD per year; * rests on an assumption; † residual bucket, not a lever"
+    caption = (
+        "USD per year; denied = expected revenue the regime loses if pressed there; "
+        "* rests on an assumption; † residual bucket, not a lever"
+    )
     caption += (
         "; wider terminal: type, ranges, actors, measures" if compact else "; low–high ranges"
     )
@@ -96,7 +99,7 @@ def rich_table(
     if not compact:
         columns.append(("type", "left", lambda c, r: str(r["type"])))
     columns.append(
-        ("revenue" if compact else "revenue best", "right",
+        ("at stake" if compact else "at stake best", "right",
          lambda c, r: format_money(r["revenue_best"]))
     )  # fmt: skip
     if not compact:
@@ -110,7 +113,7 @@ def rich_table(
         columns.append(
             ("measures", "left", lambda c, r: str(r["measures"]).replace(";", ", ") or "–")
         )
-    columns.append(("score", "right", lambda c, r: f"{r['score']:.3f}"))
+    columns.append(("denied/yr", "right", lambda c, r: format_money(r["score"])))
     if has_mc:
         columns.append(
             (f"P(top {k})" if k else "P(top k)", "right", lambda c, r: f"{r['p_top_k']:.0%}")
