@@ -91,3 +91,46 @@ def test_what_gds_cannot_do_is_an_error(neo4j_store: Store, falkordb_uri: str) -
         write_gds_centrality(neo4j_store, ["wieght"])
     with connect(falkordb_uri) as falkordb, pytest.raises(QueryError, match="needs Neo4j"):
         write_gds_centrality(falkordb)
+
+
+def test_degree_alone_leaves_other_runs_in_and_out_degree(
+    neo4j_store: Store, bundled: Dataset
+) -> None:
+    neo4j_store.load(bundled)
+    write_gds_centrality(neo4j_store, ["in_degree", "out_degree"])
+    before = _stored(neo4j_store, ("in_degree", "out_degree"))
+    run = write_gds_centrality(neo4j_store, ["degree"])
+    assert run.summary.properties == ("score_degree",)
+    assert _stored(neo4j_store, ("in_degree", "out_degree")) == before
+    keys = neo4j_store.runner.run(
+        "MATCH (n:Entity) UNWIND keys(n) AS key RETURN collect(DISTINCT key)", {}, write=False
+    ).rows[0][0]
+    assert not [key for key in keys if key.startswith("labournet_scratch")]
+
+
+def test_an_eigenvector_that_is_no_vector_is_not_kept(
+    neo4j_store: Store, bundled: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As GDS 2.13.9 did at 100,000 entities: 'converged', and 0 for every entity."""
+    import labournet.store.gds as gds
+
+    real = gds._run
+
+    def overflowing(store, file_name, parameters, *, write=True):
+        result = real(store, file_name, parameters, write=write)
+        if file_name == "eigenvector.cypher":
+            store.runner.run("MATCH (n:Entity) SET n.score_eigenvector = 0.0", {}, write=True)
+        return result
+
+    neo4j_store.load(bundled)
+    monkeypatch.setattr(gds, "_run", overflowing)
+    run = write_gds_centrality(neo4j_store, ["pagerank", "eigenvector"])
+    assert (
+        set(run.failed) == {"eigenvector"} and "wrote no eigenvector" in run.failed["eigenvector"]
+    )
+    assert run.measures == ("pagerank",) and run.summary.properties == ("score_pagerank",)
+    assert set(_stored(neo4j_store, ("eigenvector",))["eigenvector"].values()) == {None}
+    record = neo4j_store.runner.run(
+        "MATCH (r:AnalysisRun) RETURN r.setting_not_computed", {}, write=False
+    ).rows[0][0]
+    assert any(item.startswith("eigenvector: GDS reported convergence") for item in record)

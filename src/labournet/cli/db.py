@@ -255,6 +255,8 @@ def analyse_command(
 
             with console.status("computing centralities with GDS in the database ..."):
                 run = write_gds_centrality(store)
+            for measure, why in run.failed.items():
+                console.print(f"[yellow]not computed[/] {measure}: {why}", highlight=False)
             written.append(run.summary)
         else:
             centralities = centrality(dataset.to_networkx())

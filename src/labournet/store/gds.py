@@ -37,6 +37,12 @@ Why these agree, and where they still differ:
   networkx counts it twice too; without that, 4 self-loops in 5,000 nodes moved a score by
   6e-3).
 * Katz: GDS has none; asking for it is an error, and every run lists it as not computed.
+* A result that is no result: on a generated network of 100,000 entities GDS 2.13.9 reported
+  the eigenvector iteration converged and wrote 0 for every entity (its iteration on A + I
+  overflows a double after about 88 steps there). Every eigenvector is checked (unit length,
+  some score non-zero); one that fails is removed and listed in the run's ``not_computed``
+  with the reason, and `GdsRun.failed` says so too. labournet's own eigenvector is then the
+  one to use.
 """
 
 from __future__ import annotations
@@ -92,6 +98,8 @@ class GdsRun:
     measures: tuple[str, ...]
     conventions: dict[str, str] = field(default_factory=dict)
     iterations: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Measures GDS ran but could not compute (written nothing), with the reason."""
 
 
 def write_gds_centrality(
@@ -125,9 +133,19 @@ def write_gds_centrality(
     projected = _run(store, "project.cypher", {"graph": graph}, write=False)
     _, nodes, relationships = projected.rows[0]
     converged: dict[str, int] = {}
+    failed: dict[str, str] = {}
     try:
         properties = _write(
-            store, graph, wanted, int(nodes), prefix, concurrency, tolerance, iterations, converged
+            store,
+            graph,
+            wanted,
+            int(nodes),
+            prefix,
+            concurrency,
+            tolerance,
+            iterations,
+            converged,
+            failed,
         )
     finally:
         _run(store, "drop.cypher", {"graph": graph}, write=False)
@@ -135,8 +153,8 @@ def write_gds_centrality(
     settings: dict[str, Any] = {
         "analysis": "centrality",
         "engine": "gds",
-        "measures": list(wanted),
-        "not_computed": [f"{name}: {why}" for name, why in NOT_IN_GDS.items()],
+        "measures": [measure for measure in wanted if measure not in failed],
+        "not_computed": [f"{name}: {why}" for name, why in {**NOT_IN_GDS, **failed}.items()],
         "projection": "entities; every relation, parallel ones merged; unweighted; directed",
         "conventions": {name: CONVENTIONS[name] for name in wanted},
         "iterations": dict(converged),
@@ -147,9 +165,10 @@ def write_gds_centrality(
         summary,
         int(nodes),
         int(relationships),
-        wanted,
+        tuple(measure for measure in wanted if measure not in failed),
         {name: CONVENTIONS[name] for name in wanted},
         converged,
+        failed,
     )
 
 
@@ -175,6 +194,7 @@ def _write(
     tolerance: float,
     iterations: int,
     converged: dict[str, int],
+    failed: dict[str, str],
 ) -> list[str]:
     def name(measure: str) -> str:
         return check_identifier(f"{prefix}{measure}", "score property")
@@ -184,25 +204,31 @@ def _write(
     per_node = 1 / (n - 1) if n > 1 else 0.0
     degrees = {"out_degree": "ALONG", "in_degree": "AGAINST"}
     needs_degrees = "degree" in measures
+    # in- and out-degree asked for only to add up the degree go to scratch properties, so
+    # that another run's score_in_degree and score_out_degree stay as they are
+    raw = {
+        measure: name(measure) if measure in measures else f"labournet_scratch_{measure}"
+        for measure in degrees
+    }
     for measure, orientation in degrees.items():
         if measure in measures or needs_degrees:
             _run(
                 store,
                 "degree.cypher",
-                {**common, "orientation": orientation, "property": name(measure)},
+                {**common, "orientation": orientation, "property": raw[measure]},
             )
     if needs_degrees:
         file = load_file("gds", "add.cypher")
         cypher = fill_template(
-            file, property=name("degree"), left=name("in_degree"), right=name("out_degree")
+            file, property=name("degree"), left=raw["in_degree"], right=raw["out_degree"]
         )
         store.runner.run(cypher, {"factor": per_node}, write=True)
     for measure in degrees:
         if measure in measures:
             _scale(store, name(measure), per_node)
-        elif needs_degrees:  # written only to add them up
+        elif needs_degrees:
             file = load_file("gds", "remove.cypher")
-            store.runner.run(fill_template(file, property=name(measure)), {}, write=True)
+            store.runner.run(fill_template(file, property=raw[measure]), {}, write=True)
     if "betweenness" in measures:
         _run(store, "betweenness.cypher", {**common, "property": name("betweenness")})
         pairs = (n - 1) * (n - 2)
@@ -224,13 +250,27 @@ def _write(
         finally:
             _run(store, "drop.cypher", {"graph": shifted}, write=False)
         converged["eigenvector"] = _iterations(result, "eigenvector")
+        file = load_file("gds", "norm.cypher")
+        norm, nonzero = store.runner.run(
+            fill_template(file, property=name("eigenvector")), {}, write=False
+        ).rows[0]
+        if not (nonzero and abs(float(norm) - 1.0) < 1e-6):
+            # measured at 100,000 entities: GDS reports convergence and writes 0 everywhere
+            # (its iteration on A + I overflows); the scores are no eigenvector, so none stay
+            removal = load_file("gds", "remove.cypher")
+            store.runner.run(fill_template(removal, property=name("eigenvector")), {}, write=True)
+            failed["eigenvector"] = (
+                f"GDS reported convergence after {converged.pop('eigenvector')} iterations but "
+                f"wrote no eigenvector (length {float(norm):.3g}, {nonzero} non-zero scores); "
+                "none were kept"
+            )
     if "pagerank" in measures:
         result = _run(store, "pagerank.cypher", {**iterative, "property": name("pagerank")})
         converged["pagerank"] = _iterations(result, "pagerank")
         file = load_file("gds", "sum.cypher")
         total = store.runner.run(fill_template(file, property=name("pagerank")), {}, write=False)
         _scale(store, name("pagerank"), 1 / total.rows[0][0] if total.rows[0][0] else 0.0)
-    return [name(measure) for measure in measures]
+    return [name(measure) for measure in measures if measure not in failed]
 
 
 def _iterations(result: Any, measure: str) -> int:

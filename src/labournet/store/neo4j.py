@@ -148,6 +148,8 @@ def _work(tx: Any, cypher: str, parameters: dict[str, Any]) -> Result:
 
 def _plain(value: Any) -> Any:
     """Driver values as plain Python: nodes and relationships become property dicts."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value  # most values: no import, no checks (pulls are bound by client CPU)
     from neo4j.graph import Node, Path, Relationship
 
     if isinstance(value, Node):
