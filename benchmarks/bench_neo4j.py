@@ -63,6 +63,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_load import subset  # noqa: E402
 from generate import generate  # noqa: E402
 
 from labournet.analysis.centrality import centrality  # noqa: E402
@@ -73,16 +74,7 @@ from labournet.store.gds import GDS_MEASURES, write_gds_centrality  # noqa: E402
 from labournet.store.neo4j_server import Neo4jServer  # noqa: E402
 from labournet.store.process import free_port  # noqa: E402
 
-DEFAULT_MEASURES = (
-    "degree",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "closeness",
-    "harmonic",
-    "pagerank",
-    "eigenvector",
-)
+DEFAULT_MEASURES = GDS_MEASURES
 ITERATIONS = {"pagerank": {"max_iter": 1000}, "eigenvector": {"max_iter": 1000}}
 """labournet's iterative measures may run as many iterations as ``write_gds_centrality`` allows
 GDS (1,000; networkx's default of 100 is not enough for eigenvector at 100,000 entities here)."""
@@ -92,16 +84,6 @@ TIGHT = {
 }
 """Options for the exact reference of the iterative measures (networkx stops when the L1 change
 is below n * tol: 1e-13 instead of the default 1e-6 is below GDS's 1e-10 per score)."""
-
-
-def subset(dataset: Dataset, relations: int) -> Dataset:
-    """The first `relations` relations with the entities they join and the figures on both."""
-    kept = dataset.relations[:relations]
-    ids = {r.source for r in kept} | {r.target for r in kept}
-    entities = tuple(e for e in dataset.entities if e.id in ids)
-    subjects = ids | {r.id for r in kept}
-    figures = tuple(f for f in dataset.figures if f.subject in subjects)
-    return dataclasses.replace(dataset, entities=entities, relations=kept, figures=figures)
 
 
 def expected_counts(dataset: Dataset) -> Counts:

@@ -36,15 +36,27 @@ def _load_samples() -> ModuleType:
 samples = _load_samples()
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Chromium]:
-    """One browser for the session, with a fresh profile."""
+def chromium_executable() -> str:
+    """Chromium's path; skips without one, except under CI, where that is a failure."""
     executable = find_chromium()
     if executable is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but no Chromium found: install Debian's chromium package")
         pytest.skip("no Chromium (install chromium or set LABOURNET_CHROMIUM)")
-    with Chromium(executable, timeout=60) as browser:
+    return executable
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """One browser for the session, with a fresh profile."""
+    with Chromium(chromium_executable(), timeout=60) as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def loopback_chromium() -> Iterator[Chromium]:
+    """A browser whose pages reach servers on 127.0.0.1 (and still no other host)."""
+    with Chromium(chromium_executable(), timeout=60, loopback=True) as browser:
         yield browser
 
 

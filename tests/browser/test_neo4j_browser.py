@@ -13,7 +13,6 @@ SDK): they fail here, as everything but 127.0.0.1 does, and the Browser works wi
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,25 +20,13 @@ from typing import Any
 import pytest
 
 import labournet
-from labournet.export.browser import Chromium, Page, find_chromium
+from labournet.export.browser import Chromium, Page
 from labournet.store import Store, connect, library
 
 pytestmark = [pytest.mark.browser, pytest.mark.neo4j]
 
 QUERY = library()["hosts_by_workers"]
 EDITOR = "[data-testid=activeEditor]"
-
-
-@pytest.fixture(scope="module")
-def local_chromium() -> Iterator[Chromium]:
-    """A browser of our own that reaches 127.0.0.1 (and still no other host)."""
-    executable = find_chromium()
-    if executable is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but no Chromium found: install Debian's chromium package")
-        pytest.skip("no Chromium (install chromium or set LABOURNET_CHROMIUM)")
-    with Chromium(executable, timeout=60, loopback=True) as browser:
-        yield browser
 
 
 @pytest.fixture
@@ -121,7 +108,7 @@ RESULT = f"""
 
 
 def test_the_browser_connects_and_runs_a_shipped_query(
-    local_chromium: Chromium, loaded: Store, neo4j_target: Any
+    loopback_chromium: Chromium, loaded: Store, neo4j_target: Any
 ) -> None:
     server = neo4j_target.server
     expected = loaded.query(QUERY)  # the same query through labournet's driver
@@ -132,7 +119,7 @@ def test_the_browser_connects_and_runs_a_shipped_query(
     failed: list[str] = []  # the launcher's own files that did not load
     pending: dict[str, str] = {}
 
-    page = local_chromium.new_page(width=1400, height=900)
+    page = loopback_chromium.new_page(width=1400, height=900)
 
     def watch(message: dict[str, Any]) -> None:
         if message.get("sessionId") != page.session:
@@ -149,7 +136,7 @@ def test_the_browser_connects_and_runs_a_shipped_query(
             if where.startswith(browser_origin):
                 failed.append(f"{params.get('errorText')} {where}")
 
-    local_chromium.on_event(watch)
+    loopback_chromium.on_event(watch)
     try:
         page.navigate(url, timeout=60)
 
@@ -199,4 +186,4 @@ def test_the_browser_connects_and_runs_a_shipped_query(
         assert page.exceptions == []
         assert failed == [], "the launcher did not serve what the Browser asked for"
     finally:
-        local_chromium.send("Target.closeTarget", {"targetId": page.target})
+        loopback_chromium.send("Target.closeTarget", {"targetId": page.target})

@@ -52,6 +52,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from labournet.analysis.centrality import MEASURES
 from labournet.errors import AnalysisError, QueryError, StoreError
 from labournet.store.base import ScoreSummary, new_run_id
 from labournet.store.queries import check_identifier, fill_template
@@ -62,18 +63,9 @@ if TYPE_CHECKING:
 
 __all__ = ["write_gds_centrality", "GdsRun", "GDS_MEASURES", "NOT_IN_GDS"]
 
-GDS_MEASURES = (
-    "degree",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "closeness",
-    "harmonic",
-    "eigenvector",
-    "pagerank",
-)
-"""The measures GDS computes here, in labournet's column order."""
 NOT_IN_GDS = {"katz": "GDS has no Katz centrality"}
+GDS_MEASURES = tuple(measure for measure in MEASURES if measure not in NOT_IN_GDS)
+"""The measures GDS computes here, in labournet's column order."""
 CONVENTIONS = {
     "degree": "GDS degree along plus against the relations, divided by n - 1",
     "in_degree": "GDS degree against the relations, divided by n - 1",

@@ -35,7 +35,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -47,8 +46,11 @@ from labournet.store.process import (
     ServerStatus,
     alive,
     command_line,
+    kill_process,
     labournet_home,
+    log_tail,
     port_free,
+    stop_process,
 )
 
 __all__ = ["Neo4jServer", "resolve_jars", "launcher_files", "NEO4J_VERSION", "MIN_PASSWORD"]
@@ -232,7 +234,6 @@ class Neo4jServer:
         environment = {**os.environ, "LABOURNET_NEO4J_INITIAL_PASSWORD": password}
         if report:
             report(f"starting Neo4j {NEO4J_VERSION} on {self._uri(port)} (log {self.log})")
-        self.home.mkdir(parents=True, exist_ok=True)
         offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as output:
             process = subprocess.Popen(
@@ -252,35 +253,18 @@ class Neo4jServer:
         """Stop the server (Neo4j checkpoints and closes its store) unless it is not running."""
         pid = self._pid()
         port = self.port
-        if pid is None:
-            self.pidfile.unlink(missing_ok=True)
-            return self._status(None, port, "not running")
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not alive(pid):
-                self.pidfile.unlink(missing_ok=True)
-                return self._status(None, port, f"stopped (was pid {pid})")
-            time.sleep(0.1)
-        os.kill(pid, signal.SIGKILL)
+        message = "not running" if pid is None else stop_process(pid, timeout)
         self.pidfile.unlink(missing_ok=True)
-        return self._status(None, port, f"killed (pid {pid} did not stop in {timeout:.0f} s)")
+        return self._status(None, port, message)
 
     def kill(self) -> None:
         """Kill the server at once (SIGKILL), as a crash would: for reliability tests."""
         pid = self._pid()
         if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            deadline = time.monotonic() + 10
-            while alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.02)
+            kill_process(pid)
 
     def log_tail(self, lines: int = 15) -> str:
-        try:
-            text = self.log.read_text(errors="replace").splitlines()
-        except OSError:
-            return "(no log)"
-        return "\n".join(line for line in text[-lines:] if line.strip())
+        return log_tail(self.log, lines)
 
     def _checked_password(self) -> str:
         if not self.password:

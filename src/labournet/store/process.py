@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ServerStatus", "labournet_home", "alive", "port_free", "free_port"]
+__all__ = [
+    "ServerStatus",
+    "labournet_home",
+    "alive",
+    "port_free",
+    "free_port",
+    "command_line",
+    "stop_process",
+    "kill_process",
+    "log_tail",
+]
 
 
 @dataclass(frozen=True)
@@ -70,3 +82,32 @@ def command_line(pid: int) -> bytes | None:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
+
+
+def stop_process(pid: int, timeout: float) -> str:
+    """SIGTERM, then SIGKILL if the process has not ended within `timeout`; what happened."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return f"stopped (was pid {pid})"
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return f"killed (pid {pid} did not stop in {timeout:.0f} s)"
+
+
+def kill_process(pid: int) -> None:
+    """SIGKILL at once, as a crash would, and wait (up to 10 s) until the process is gone."""
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def log_tail(path: Path, lines: int = 15) -> str:
+    """The last `lines` non-empty lines of a log file, or "(no log)"."""
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    return "\n".join([line for line in text if line.strip()][-lines:])

@@ -34,8 +34,11 @@ from labournet.store.process import (
     alive,
     command_line,
     free_port,
+    kill_process,
     labournet_home,
+    log_tail,
     port_free,
+    stop_process,
 )
 
 __all__ = ["FalkorDBServer", "ServerStatus", "default_home", "binaries", "free_port"]
@@ -147,34 +150,18 @@ class FalkorDBServer:
         """Stop the server (it saves its data first) unless it is not running."""
         pid = self._pid()
         port = self.port
-        if pid is None:
-            self.pidfile.unlink(missing_ok=True)
-            return self._status(None, port, "not running")
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not alive(pid):
-                self.pidfile.unlink(missing_ok=True)
-                return self._status(None, port, f"stopped (was pid {pid})")
-            time.sleep(0.05)
-        os.kill(pid, signal.SIGKILL)
+        message = "not running" if pid is None else stop_process(pid, timeout)
         self.pidfile.unlink(missing_ok=True)
-        return self._status(None, port, f"killed (pid {pid} did not stop in {timeout:.0f} s)")
+        return self._status(None, port, message)
 
     def kill(self) -> None:
         """Kill the server at once (SIGKILL), as a crash would: for reliability tests."""
         pid = self._pid()
         if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            deadline = time.monotonic() + 10
-            while alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.02)
+            kill_process(pid)
 
     def log_tail(self, lines: int = 15) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
+        return log_tail(self.log, lines)
 
     def _status(self, pid: int | None, port: int, message: str) -> ServerStatus:
         uri = f"falkordb://{self.host}:{port}/labournet"
