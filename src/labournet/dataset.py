@@ -6,7 +6,8 @@ A dataset is a folder of UTF-8 CSV files (see ``data/dprk-labour-2016/README.md`
     assumptions.csv  id,statement,reasoning,sources
     entities.csv     id,kind,name,description,sources,assumptions,<entity properties>
     relations.csv    id,kind,source,target,claim,sources,assumptions,<relation properties>
-    figures.csv      id,subject,measure,low,best,high,unit,year,claim,sources,assumptions,stated_by
+    figures.csv      id,subject,measure,low,best,high,unit,year,claim,sources,assumptions,stated_by,
+                     formula
 
 and optionally its own ``schema.yaml``. List fields hold ids separated by ``;``.
 
@@ -112,6 +113,7 @@ class Figure:
     sources: tuple[str, ...]
     assumptions: tuple[str, ...] = ()
     stated_by: str | None = None
+    formula: str | None = None
 
     @property
     def estimate(self) -> float:
@@ -149,7 +151,7 @@ FILES: Mapping[str, tuple[str, ...]] = {
     "relations.csv": ("id", "kind", "source", "target", "claim", "sources", "assumptions"),
     "figures.csv": (
         "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by",
+        "claim", "sources", "assumptions", "stated_by", "formula",
     ),
 }  # fmt: skip
 """The base columns of each file; entity and relation files add the schema's property columns."""
@@ -266,7 +268,8 @@ class Dataset:
             FILES["relations.csv"] + relation_props,
             (_row(r) | dict(r.properties) for r in self.relations),
         )
-        _write_csv(out / "figures.csv", FILES["figures.csv"], (_row(f) for f in self.figures))
+        figure_rows = (_figure_row(f) for f in self.figures)
+        _write_csv(out / "figures.csv", FILES["figures.csv"], figure_rows)
         own_schema = Path(self.schema.path) if self.schema.path else None
         if own_schema and own_schema != default_schema_path() and own_schema.exists():
             (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
@@ -305,6 +308,14 @@ def _row(item: Any) -> dict[str, str]:
             row[name] = format_number(value)
         else:
             row[name] = str(value)
+    return row
+
+
+def _figure_row(figure: Figure) -> dict[str, str]:
+    """A figure's row; a derived figure's range comes from its formula, so it is left empty."""
+    row = _row(figure)
+    if figure.formula:
+        row.update(low="", best="", high="")
     return row
 
 

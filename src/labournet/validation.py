@@ -8,12 +8,15 @@ returned unless the whole dataset is valid.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from labournet.dataset import (
@@ -27,6 +30,13 @@ from labournet.dataset import (
     Source,
 )
 from labournet.errors import DatasetError, Problem
+from labournet.formulas import (
+    Formula,
+    FormulaError,
+    derivation_order,
+    derive_figures,
+    parse_formula,
+)
 from labournet.schema import Schema, load_schema
 
 __all__ = ["read_dataset"]
@@ -41,6 +51,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
 """Columns that must be present and filled in every row."""
 
 OPTIONAL_FILES = ("assumptions.csv", "figures.csv")
+DERIVED_COLUMNS = ("low", "high")
+"""Required columns that a derived figure (one with a ``formula``) leaves empty."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -75,6 +87,16 @@ class _Checker:
 
     def problem(self, file: str, line: int | None, field: str, reason: str) -> None:
         self.problems.append(Problem(self.display(file), line, field, reason))
+
+    def raise_problems(self) -> None:
+        """`DatasetError` listing every problem found, if there is one."""
+        if self.problems:
+            count = len(self.problems)
+            raise DatasetError(
+                self.problems,
+                f"{count} problem{'s' if count != 1 else ''} in dataset {self.folder}; "
+                "nothing was loaded",
+            )
 
     def display(self, file: str) -> str:
         return str(self.folder / file)
@@ -170,10 +192,82 @@ class _Checker:
     # -- checking ------------------------------------------------------------------------------
 
     def check_required(self, table: _Table) -> None:
+        derived = [bool(r.get("formula")) for r in table.records]
         for column in REQUIRED[table.name]:
-            for line, value in zip(table.lines, table.column(column), strict=True):
-                if not value:
+            exempt = column in DERIVED_COLUMNS
+            for line, value, is_derived in zip(
+                table.lines, table.column(column), derived, strict=True
+            ):
+                if not value and not (exempt and is_derived):
                     self.problem(table.name, line, column, "required field is empty")
+
+    def check_formulas(self, table: _Table) -> None:
+        """A derived figure's formula reads, refers to known figures no later than itself, and
+        leaves its range empty; formulas do not refer to each other in a cycle."""
+        years = {r["id"]: r["year"] for r in table.records if r["id"]}
+        lines = {r["id"]: line for line, r in table.rows() if r["id"]}
+        parsed: dict[str, Formula] = {}
+        for line, row in table.rows():
+            if not row["formula"]:
+                continue
+            for column in DERIVED_COLUMNS + ("best",):
+                if row[column]:
+                    self.problem(
+                        table.name, line, column,
+                        "a derived figure leaves low, best and high empty: its formula gives "
+                        "them",
+                    )  # fmt: skip
+                    break
+            try:
+                formula = parse_formula(row["formula"])
+            except FormulaError as error:
+                self.problem(table.name, line, "formula", str(error))
+                continue
+            for ref in formula.references:
+                if ref not in years:
+                    self.problem(table.name, line, "formula", f"unknown figure '{ref}'")
+                elif ref == row["id"]:
+                    self.problem(table.name, line, "formula", "the formula refers to itself")
+                elif years[ref].isdigit() and row["year"].isdigit() and years[ref] > row["year"]:
+                    self.problem(
+                        table.name, line, "formula",
+                        f"'{ref}' is of {years[ref]}, later than this figure ({row['year']})",
+                    )  # fmt: skip
+            if row["id"]:
+                parsed[row["id"]] = formula
+        known = {k: f for k, f in parsed.items() if all(r in years for r in f.references)}
+        try:
+            derivation_order(known)
+        except FormulaError as error:
+            first = str(error).rsplit(": ", 1)[-1].split(" -> ")[0]
+            self.problem(table.name, lines.get(first), "formula", str(error))
+
+    def check_derived(self, table: _Table, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+        """Fill each derived figure's range from joint draws; a derived figure that leaves its
+        measure's bounds (below zero, above the maximum) in some draws is a problem."""
+        derived, samples = derive_figures(figures)
+        lines = {r["id"]: line for line, r in table.rows()}
+        for figure in derived:
+            sample = samples.get(figure.id)
+            if sample is None:
+                continue
+            measure = self.schema.measures.get(figure.measure)
+            share = float(np.mean(sample < 0))
+            if share > 0:
+                self.problem(
+                    table.name, lines[figure.id], "formula",
+                    f"below zero in {share:.1%} of {len(sample):,} joint draws of its inputs "
+                    f"(lowest {sample.min():,.4g}): the inputs' ranges disagree",
+                )  # fmt: skip
+            if measure is not None and measure.max is not None:
+                share = float(np.mean(sample > measure.max))
+                if share > 0:
+                    self.problem(
+                        table.name, lines[figure.id], "formula",
+                        f"above the maximum {measure.max:g} for {measure.name} in {share:.1%} "
+                        f"of {len(sample):,} joint draws of its inputs",
+                    )  # fmt: skip
+        return derived
 
     def check_ids(self, table: _Table, taken: dict[str, str]) -> None:
         """Ids must be well formed and unique in their file (and across nodes, edges, figures)."""
@@ -470,14 +564,17 @@ def read_dataset(folder: Path) -> Dataset:
     checker.check_relations(tables["relations.csv"], entity_kinds)
     checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)
     checker.check_years(tables["figures.csv"], tables["relations.csv"])
+    checker.check_formulas(tables["figures.csv"])
+    checker.raise_problems()
+    dataset = _build(folder, schema, tables)
+    figures = checker.check_derived(tables["figures.csv"], dataset.figures)
+    checker.raise_problems()
+    return dataclasses.replace(dataset, figures=figures)
 
-    if checker.problems:
-        count = len(checker.problems)
-        raise DatasetError(
-            checker.problems,
-            f"{count} problem{'s' if count != 1 else ''} in dataset {folder}; nothing was loaded",
-        )
-    return _build(folder, schema, tables)
+
+def _float(text: str) -> float:
+    """A number; NaN for the empty range of a derived figure, filled from its formula."""
+    return float(text) if text else math.nan
 
 
 def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
@@ -518,10 +615,10 @@ def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Datase
     )  # fmt: skip
     figures = tuple(
         Figure(
-            r["id"], r["subject"], r["measure"], float(r["low"]), float(r["high"]),
+            r["id"], r["subject"], r["measure"], _float(r["low"]), _float(r["high"]),
             float(r["best"]) if r["best"] else None, r["unit"], int(float(r["year"])),
             r["claim"], split_list(r["sources"]), split_list(r["assumptions"]),
-            r["stated_by"] or None,
+            r["stated_by"] or None, r["formula"] or None,
         )
         for r in rows["figures.csv"]
     )  # fmt: skip

@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 import labournet
-from labournet.analysis.flows import Range, build_flow_model
+from labournet.analysis.flows import build_flow_model
 from labournet.errors import AnalysisError
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
@@ -51,16 +51,19 @@ def test_totals_by_hand(model):
     totals = model.totals()
     assert totals.revenue.best == pytest.approx(1100)
     assert totals.workers.best == pytest.approx(160)
-    # low: h1 at low: e1 400 -> 300 + 100 + 200 = 600; h2 300 -> 900
-    # high: e1 800 -> 600 + 200 + 200 = 1000; + 300 = 1300
-    assert totals.revenue == Range(pytest.approx(900), pytest.approx(1100), pytest.approx(1300))
-    # workers low 80 + 40 + 10 = 130, high 120 + 60 + 10 = 190
-    assert (totals.workers.low, totals.workers.high) == (pytest.approx(130), pytest.approx(190))
+    # Revenue = e1 + 200 + 300 with e1 ~ triangular(400, 600, 800): its 5th percentile solves
+    # (x - 400)^2 / (400 * 200) = 0.05, x = 463.2, so the interval is 963.2-1236.8 (1000 draws).
+    assert totals.revenue.low == pytest.approx(963.2, abs=12)
+    assert totals.revenue.high == pytest.approx(1236.8, abs=12)
+    # Workers = h1 (80-120) + h2 (40-60) + 10, drawn jointly: strictly inside the corners
+    # 130-190 (every figure at its end at once), symmetric about 160.
+    assert 130 < totals.workers.low < 160 < totals.workers.high < 190
+    assert totals.workers.low + totals.workers.high == pytest.approx(320, abs=4)
 
 
 def test_placements_by_hand(model):
-    revenue, workers = model.evaluate_ranges()
-    best = sorted(zip(np.round(revenue[:, 1], 6), np.round(workers[:, 1], 6), strict=True))
+    revenue, workers = model.evaluate(model.estimates())
+    best = sorted(zip(np.round(revenue[:, 0], 6), np.round(workers[:, 0], 6), strict=True))
     assert best == sorted(
         [(270, 33.75), (90, 11.25), (120, 15), (180, 22.5), (60, 7.5), (80, 10),
          (225, 37.5), (75, 12.5), (0, 10)]

@@ -87,16 +87,21 @@ def test_compliance_and_substitution_by_hand(tmp_path):
         assert table.loc[candidate, "denied_best"] == pytest.approx(denied), candidate
     assert table.loc["h1", "compliance"] == pytest.approx(0.5)
     assert table.loc["s1", "compliance"] == pytest.approx((480 * 0.5 + 300 * 0.2) / 780)
-    # low: h1's revenue at its low (600) x compliance 0.4 x 0.75; high: 1000 x 0.6 x 0.75
-    assert table.loc["h1", ["denied_low", "denied_high"]].tolist() == pytest.approx([180, 450])
+    # The interval of a product of independent draws lies strictly inside its corners: h1's
+    # revenue at its low (600) x compliance 0.4 x 0.75 = 180; at the highs 1000 x 0.6 x 0.75 = 450.
+    low, high = table.loc["h1", ["denied_low", "denied_high"]]
+    assert 180 < low < 300 < high < 450
     assert "f-h1-c" in table.loc["h1", "figures"] and "f-rg-s" in table.loc["h1", "figures"]
 
 
 def test_ranges_by_hand(table):
-    # h1: low e1=400 -> 300+100+200 = 600, high e1=800 -> 1000
-    assert table.loc["h1", ["revenue_low", "revenue_high"]].tolist() == [600, 1000]
-    # s2 (host one's second sector): low share 20/80 of 600 = 150; high 60/120 of 1000 = 500
-    assert table.loc["s2", ["revenue_low", "revenue_high"]].tolist() == pytest.approx([150, 500])
+    # h1 = e1 + 200 with e1 ~ triangular(400, 600, 800): 5th and 95th percentiles 663.2, 936.8
+    low, high = table.loc["h1", ["revenue_low", "revenue_high"]]
+    assert (low, high) == (pytest.approx(663.2, abs=12), pytest.approx(936.8, abs=12))
+    # s2 (host one's second sector) = h1's revenue x w2 / (w1 + w2): inside its corners, share
+    # 20/80 of 600 = 150 and 60/120 of 1000 = 500
+    low, high = table.loc["s2", ["revenue_low", "revenue_high"]]
+    assert 150 < low < 320 < high < 500
 
 
 def test_equivalent_candidates_share_a_row(table):

@@ -39,14 +39,57 @@ def test_chunking_does_not_change_results(bundled):
     assert np.allclose(whole["p_top_k"], parts["p_top_k"])
 
 
-def test_draws_stay_within_ranges(bundled):
+def test_inputs_are_drawn_within_their_ranges(bundled):
     rng = np.random.default_rng(0)
+    inputs = bundled.system.inputs()
+    low = np.array([f.low for f in bundled.system.figures])[inputs, None]
+    high = np.array([f.high for f in bundled.system.figures])[inputs, None]
     for distribution in ("triangular", "uniform"):
-        values = draw_figures(bundled, 500, rng, distribution)
-        low, high = bundled.figure_values[:, [0]], bundled.figure_values[:, [2]]
+        values = draw_figures(bundled, 500, rng, distribution)[inputs]
         assert (values >= low - 1e-9).all() and (values <= high + 1e-9).all()
     with pytest.raises(AnalysisError, match="unknown distribution"):
         draw_figures(bundled, 5, rng, "normal")
+
+
+def _rows(model, *ids):
+    index = {f.id: i for i, f in enumerate(model.system.figures)}
+    return [index[i] for i in ids]
+
+
+def test_joint_draws_add_up_and_hold_the_sourced_totals(bundled):
+    values = draw_figures(bundled, 2000, np.random.default_rng(9))
+    hosts = ["cn", "ru", "kh", "ly", "sn", "na", "mn", "qa", "mt", "pl", "other-hosts"]
+    abroad, revenue, cn_share, ru_share = (
+        values[r] for r in _rows(bundled, "f-kp-workers-abroad", "f-kp-revenue", "f-cn-share",
+                                 "f-ru-share")
+    )  # fmt: skip
+    workers = values[_rows(bundled, *(f"f-kp-sends-{h}-workers" for h in hosts))].sum(axis=0)
+    money = values[_rows(bundled, *(f"f-{h}-remits-revenue" for h in hosts))].sum(axis=0)
+    # China and Russia hold the sourced 80% in every draw, not 0.73-0.88
+    assert np.allclose(cn_share + ru_share, 0.8)
+    # the hosts' workers are the drawn total abroad, inside the sourced 50,000-100,000
+    assert np.allclose(workers, abroad) and workers.min() >= 50_000 and workers.max() <= 100_000
+    # the hosts' revenue is the sourced US$300 million in every draw
+    assert np.allclose(money, revenue) and np.allclose(money, 300e6)
+    # China's sectors split China's workers
+    cn, garments, construction = (
+        values[r] for r in _rows(bundled, "f-kp-sends-cn-workers", "f-cn-works-garments-workers",
+                                 "f-cn-works-construction-workers")
+    )  # fmt: skip
+    assert np.allclose(garments + construction, cn)
+
+
+def test_derived_figures_are_recomputed_in_every_draw(bundled):
+    values = draw_figures(bundled, 2000, np.random.default_rng(4))
+    cn_workers, cn_revenue, abroad, revenue = (
+        values[r] for r in _rows(bundled, "f-kp-sends-cn-workers", "f-cn-remits-revenue",
+                                 "f-kp-workers-abroad", "f-kp-revenue")
+    )  # fmt: skip
+    # China's revenue per worker is the drawn yield (revenue / workers abroad), never drawn alone:
+    # it stays within US$3,000-6,000 (the dataset's yield at 100,000 and 50,000 workers)
+    per_worker = cn_revenue / cn_workers
+    assert np.allclose(per_worker, revenue / abroad)
+    assert per_worker.min() >= 3000 - 1e-6 and per_worker.max() <= 6000 + 1e-6
 
 
 def test_triangular_mean():

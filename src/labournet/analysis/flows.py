@@ -34,11 +34,14 @@ The model
   So revenue through a host is the sum of its remittances, through a sector the revenue of each
   host split by the host's workers in that sector, through an organisation the flows routed
   through it.
-* **Ranges**: figures are evaluated three times, every figure at its ``low``, at its estimate
-  (``best``, else the middle of the range) and at its ``high``. For sums these are exact bounds;
-  shares use the same end for numerator and denominator, so low and high are consistent
-  scenarios, not bounds; ``low`` and ``high`` are the smaller and larger of the three results.
-  `labournet.analysis.uncertainty` draws every figure within its range instead.
+* **Ranges**: every quantity is reported as low, best and high. *best* is the model at every
+  figure's estimate (its best value, else the middle of its range; a derived figure from its
+  inputs' estimates). *low* and *high* are the 5th and 95th percentiles over `INTERVAL_DRAWS`
+  joint draws of the figures (seed `INTERVAL_SEED`; `labournet.formulas`): inputs drawn within
+  their ranges, derived figures (shares of a total, splits over sectors, residuals, revenue as
+  workers x yield) computed in each draw from the drawn inputs. So the parts of one whole add up
+  in every draw and a total keeps its sourced range, instead of every figure sitting at its end
+  at once. `labournet.analysis.uncertainty` uses the same draws for rank stability.
 
 Every model is built *as of a year* (``as_of``, by default the latest year any figure has): for
 each subject and measure the figure of the latest year up to ``as_of`` counts, later ones are left
@@ -57,8 +60,9 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +72,7 @@ from scipy import sparse
 
 from labournet.dataset import Dataset, Figure, figures_as_of
 from labournet.errors import AnalysisError
+from labournet.formulas import FigureSystem, FormulaError, parse_formula
 
 __all__ = [
     "FlowModel",
@@ -95,6 +100,16 @@ placements it spans, nor a host-sector placement (a ``works_in`` relation) to it
 RESIDUAL_ROLE = "aggregate"
 """The ``role`` of an entity that stands for what the sources leave unnamed (``other-hosts``,
 ``other-sectors``): a residual bucket, not a lever anyone can pull."""
+
+INTERVAL = (5, 95)
+"""Percentiles of the joint draws that every low and high of an analysis reports."""
+INTERVAL_DRAWS = 1000
+INTERVAL_SEED = 0
+MIN_INTERVAL_DRAWS = 200
+INTERVAL_BUDGET = 5e7
+"""Values kept for the intervals of one table; on very large networks fewer draws are used."""
+
+Reducer = Callable[[np.ndarray, np.ndarray, np.ndarray], list[np.ndarray]]
 
 MAX_ROUTE_LENGTH = 8
 MAX_ROUTES_PER_HOST = 20_000
@@ -140,7 +155,7 @@ class FlowModel:
     hosts: tuple[str, ...]
     as_of: int
     figures: tuple[Figure, ...] = field(repr=False)
-    figure_values: np.ndarray = field(repr=False)  # (n_figures, 3): low, estimate, high
+    system: FigureSystem = field(repr=False)  # the figures with their formulas: joint draws
     candidates: tuple[str, ...] = field(repr=False)
     candidate_type: tuple[str, ...] = field(repr=False)
     incidence: sparse.csr_matrix = field(repr=False)  # (n_candidates, n_placements) of 0/1
@@ -261,7 +276,7 @@ class FlowModel:
         ``values`` is ``(n_figures, n_columns)``: one value of every figure per column.
         """
         e = self._eval
-        values = np.asarray(values, dtype=float)
+        values = np.asarray(values, dtype=float)[: len(self.figures)]  # formula inputs follow
         ncol = values.shape[1]
         padded = np.vstack([values, np.zeros((1, ncol)), np.ones((1, ncol))])  # -1: 0, -2: 1
         # Slot shares within each host.
@@ -309,20 +324,87 @@ class FlowModel:
         lost = np.ones(ncol) if self.substitution < 0 else 1.0 - values[self.substitution]
         return compliance, lost
 
-    def evaluate_ranges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Placement revenue and workers at (low, best, high) figures, ``(n_placements, 3)``."""
-        cached = self.__dict__.get("_ranges")
+    # -- figure values and joint intervals ---------------------------------------------------
+
+    def estimates(self) -> np.ndarray:
+        """Every figure at its estimate, ``(n_figures, 1)``; derived figures from their inputs."""
+        cached = self.__dict__.get("_estimates")
         if cached is None:
-            cached = self.evaluate(self.figure_values)
-            object.__setattr__(self, "_ranges", cached)
+            cached = self.system.estimates()[:, None]
+            object.__setattr__(self, "_estimates", cached)
         return cached
+
+    def draw(
+        self, draws: int, rng: np.random.Generator, distribution: str = "triangular"
+    ) -> np.ndarray:
+        """Joint draws of every figure, ``(n_figures, draws)``: inputs within their ranges,
+        derived figures computed from them (`labournet.formulas`), negatives counted as 0."""
+        try:
+            values = self.system.draw(draws, rng, distribution)
+        except ValueError as error:
+            raise AnalysisError(str(error)) from None
+        return np.maximum(values, 0.0)
+
+    def interval_draws(self) -> np.ndarray:
+        """The joint draws behind every interval (`INTERVAL_DRAWS`, seed `INTERVAL_SEED`)."""
+        cached = self.__dict__.get("_interval_draws")
+        if cached is None:
+            cached = self.draw(INTERVAL_DRAWS, np.random.default_rng(INTERVAL_SEED))
+            object.__setattr__(self, "_interval_draws", cached)
+        return cached
+
+    def ranges(self, reduce: Reducer, n_rows: int) -> list[np.ndarray]:
+        """Best estimate and joint interval of quantities computed from placement values.
+
+        ``reduce(revenue, workers, values)`` maps placement revenue and workers
+        ``(n_placements, n)`` and the figure values ``(n_figures, n)`` behind them to a list of
+        ``(n_rows, n)`` arrays. Returns one ``(n_rows, 3)`` array (low, best, high) per output:
+        best at the estimates, low and high the `INTERVAL` percentiles over the joint draws
+        (widened to include best). Draws are evaluated in chunks, so memory stays bounded.
+        """
+        estimates = self.estimates()
+        best = [
+            np.asarray(x, dtype=float)[:, 0] for x in reduce(*self.evaluate(estimates), estimates)
+        ]
+        values = self.interval_draws()
+        n = values.shape[1]
+        if n_rows * len(best) > 0:
+            n = max(MIN_INTERVAL_DRAWS, min(n, int(INTERVAL_BUDGET // (n_rows * len(best)))))
+        chunk = max(1, min(n, int(8e6 // max(1, self.n_placements))))
+        samples = [np.empty((n_rows, n), dtype=np.float32) for _ in best]
+        for start in range(0, n, chunk):
+            part = values[:, start : start + chunk]
+            for sample, out in zip(samples, reduce(*self.evaluate(part), part), strict=True):
+                sample[:, start : start + part.shape[1]] = np.asarray(out)
+        results = []
+        for centre, sample in zip(best, samples, strict=True):
+            if n_rows:
+                low, high = np.percentile(sample, INTERVAL, axis=1)
+            else:
+                low = high = np.zeros(0)
+            results.append(
+                np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
+            )
+        return results
 
     def totals(self, alive: np.ndarray | None = None) -> Totals:
         """Revenue and workers over all placements, or over those where `alive` is true."""
-        revenue, workers = self.evaluate_ranges()
-        if alive is not None:
-            revenue, workers = revenue[alive], workers[alive]
-        return Totals(Range.of(revenue.sum(axis=0)), Range.of(workers.sum(axis=0)))
+        mask = np.ones(self.n_placements) if alive is None else np.asarray(alive, dtype=float)
+        return self.totals_of(mask[None, :])[0]
+
+    def totals_of(self, weights: np.ndarray | sparse.spmatrix) -> list[Totals]:
+        """Revenue and workers for each row of `weights` ``(n_rows, n_placements)``: a mask of
+        placements, or the fraction of each placement to count."""
+        weights = sparse.csr_matrix(weights, dtype=float)
+
+        def sums(revenue: np.ndarray, workers: np.ndarray, _: np.ndarray) -> list[Any]:
+            return [weights @ revenue, weights @ workers]
+
+        revenue, workers = self.ranges(sums, weights.shape[0])
+        return [
+            Totals(Range(*map(float, r)), Range(*map(float, w)))
+            for r, w in zip(revenue, workers, strict=True)
+        ]
 
 
 def as_flow_model(
@@ -675,14 +757,14 @@ def build_flow_model(
             (np.ones(len(w_rows)), (w_rows, w_cols)), shape=(len(hosts), n_fig)
         ),
     }
-    values = np.array([[f.low, f.estimate, f.high] for f in figures], dtype=float).reshape(n_fig, 3)
+    system = _figure_system(graph, figures)
     return FlowModel(
         graph=graph,
         regime=regime,
         hosts=tuple(hosts),
         as_of=as_of,
         figures=tuple(figures),
-        figure_values=values,
+        system=system,
         candidates=tuple(candidates),
         candidate_type=candidate_type,
         incidence=incidence,
@@ -702,6 +784,35 @@ def build_flow_model(
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
+    """The figures the flows use, appended with every figure their formulas need."""
+    everything = {
+        figure.id: figure
+        for attrs in itertools.chain(
+            (a for _, a in graph.nodes(data=True)), (a for *_, a in graph.edges(data=True))
+        )
+        for figure in attrs.get("figures", ())
+    }
+    figures = list(used)
+    seen = {figure.id for figure in figures}
+    pending = [figure for figure in figures if figure.formula]
+    while pending:
+        figure = pending.pop()
+        for ref in parse_formula(figure.formula or "").references:
+            if ref in seen:
+                continue
+            if ref not in everything:
+                raise AnalysisError(f"figure {figure.id}: its formula uses unknown figure '{ref}'")
+            seen.add(ref)
+            figures.append(everything[ref])
+            if everything[ref].formula:
+                pending.append(everything[ref])
+    try:
+        return FigureSystem.of(figures)
+    except FormulaError as error:
+        raise AnalysisError(str(error)) from None
 
 
 def _find_regime(graph: nx.MultiDiGraph, regime: str | None) -> str:

@@ -140,8 +140,8 @@ def key_players(
         raise AnalysisError(f"unknown method '{method}' (use auto, exact or greedy)")
     model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model)
-    revenue, workers = model.evaluate_ranges()
-    best = revenue[:, 1]
+    revenue, workers = (x[:, 0] for x in model.evaluate(model.estimates()))
+    best = revenue
     ids = [model.candidates[r] for r in parts.rows]
     matrix = parts.incidence.tocsr()
     gain = np.asarray(matrix @ best).ravel()
@@ -173,15 +173,16 @@ def key_players(
         picked = _greedy(matrix, useful, best, k_eff)
     cuts = tuple(ids[i] for i in picked)
     covered = _covered(matrix, picked)
-    total = revenue.sum(axis=0)
-    naive = _naive(model, measures, cuts, covered, revenue, workers, k, seed, notes, residual)
+    total = revenue.sum()
+    naive = _naive(model, measures, cuts, covered, workers, k, seed, notes, residual)
+    removed = model.totals(covered)
     return KeyPlayersResult(
         k=k,
         method=chosen_method,
         cuts=cuts,
-        revenue=Range.of(revenue[covered].sum(axis=0)),
-        workers=Range.of(workers[covered].sum(axis=0)),
-        revenue_share=float(best[covered].sum() / total[1]) if total[1] else 0.0,
+        revenue=removed.revenue,
+        workers=removed.workers,
+        revenue_share=float(best[covered].sum() / total) if total else 0.0,
         naive=naive,
         structural=structural_cuts(model) if structural else None,
         notes=tuple(notes),
@@ -256,26 +257,17 @@ def _naive(
     measures: Sequence[str],
     cuts: tuple[str, ...],
     covered: np.ndarray,
-    revenue: np.ndarray,
     workers: np.ndarray,
     k: int,
     seed: int | None,
     notes: list[str],
     residual: bool,
 ) -> pd.DataFrame:
-    best_value = float(revenue[covered, 1].sum())
-    rows = [
-        {
-            "measure": "key players (this analysis)",
-            "picks": ";".join(cuts),
-            "cut_candidates": len(cuts),
-            "revenue_low": float(revenue[covered].sum(axis=0).min()),
-            "revenue_best": best_value,
-            "revenue_high": float(revenue[covered].sum(axis=0).max()),
-            "workers_best": float(workers[covered, 1].sum()),
-            "shortfall_best": 0.0,
-        }
+    rows: list[dict[str, object]] = [
+        {"measure": "key players (this analysis)", "picks": ";".join(cuts)}
     ]
+    masks = [covered]
+    counts = [len(cuts)]
     if measures:
         scores = _centralities(flow_network(model), list(measures), seed, notes)
         index = model.candidate_index()
@@ -285,20 +277,20 @@ def _naive(
                 ranked = ranked[[not model.residual(n) for n in ranked.index]]
             order = sorted(ranked.index, key=lambda n: (-ranked[n], str(n)))[:k]
             hit = [n for n in order if n in index]
-            mask = _covered(model.incidence, [index[n] for n in hit])
-            rev = revenue[mask].sum(axis=0)
-            rows.append(
-                {
-                    "measure": measure,
-                    "picks": ";".join(map(str, order)),
-                    "cut_candidates": len(hit),
-                    "revenue_low": float(rev.min()),
-                    "revenue_best": float(rev[1]),
-                    "revenue_high": float(rev.max()),
-                    "workers_best": float(workers[mask, 1].sum()),
-                    "shortfall_best": best_value - float(rev[1]),
-                }
-            )
+            masks.append(_covered(model.incidence, [index[n] for n in hit]))
+            counts.append(len(hit))
+            rows.append({"measure": measure, "picks": ";".join(map(str, order))})
+    totals = model.totals_of(np.vstack(masks).astype(float))
+    best_value = totals[0].revenue.best
+    for row, mask, count, total in zip(rows, masks, counts, totals, strict=True):
+        row.update(
+            cut_candidates=count,
+            revenue_low=total.revenue.low,
+            revenue_best=total.revenue.best,
+            revenue_high=total.revenue.high,
+            workers_best=float(workers[mask].sum()),
+            shortfall_best=best_value - total.revenue.best,
+        )
     return pd.DataFrame(rows).set_index("measure")
 
 
@@ -351,9 +343,8 @@ def structural_cuts(data: Dataset | nx.MultiDiGraph | FlowModel) -> StructuralCu
         cut = sorted(str(n) for n in nx.minimum_node_cut(remits, source, model.regime))
     index = model.candidate_index()
     mask = _covered(model.incidence, [index[n] for n in cut if n in index])
-    revenue, _ = model.evaluate_ranges()
     return StructuralCuts(
         articulation_points=tuple(points),
         min_node_cut=tuple(cut),
-        min_node_cut_revenue=Range.of(revenue[mask].sum(axis=0)),
+        min_node_cut_revenue=model.totals(mask).revenue,
     )

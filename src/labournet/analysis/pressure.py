@@ -29,8 +29,9 @@ Candidates are the hosts, sectors, intermediaries and flow relations of the flow
   recovers elsewhere; both are figures (``compliance`` on host countries, ``substitution`` on the
   regime), usually assumptions with ranges and reasoning, and the Monte Carlo draws them with
   the other figures. Without them a host counts as acting for sure and the regime as replacing
-  nothing, so the figure is an upper bound (the notes say so). ``denied_low`` and ``denied_high``
-  take every figure at its low (high) end, substitution at its high (low) end. The breakdown is
+  nothing, so the figure is an upper bound (the notes say so). ``denied_low`` and
+  ``denied_high``, like every low and high, are the 5th and 95th percentiles over the joint
+  draws of the figures (`labournet.analysis.flows`, "Ranges"). The breakdown is
   in the columns: ``revenue_best`` at stake, ``reached_share`` of it that actors can reach,
   ``compliance`` (revenue-weighted over the reached placements), ``substitution``. Workers,
   actors and dependent hosts are their own columns, not folded into the score.
@@ -317,25 +318,28 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
 
 def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     model = parts.model
-    revenue, workers = model.evaluate_ranges()
-    alive = parts.alive[:, None]
-    rev = np.asarray(parts.incidence @ (revenue * alive))
-    wk = np.asarray(parts.incidence @ (workers * alive))
-    total_best = float((revenue[:, 1] * parts.alive).sum())
+    alive = parts.alive.astype(float)[:, None]
     ids = [model.candidates[r] for r in parts.rows]
     n_actors = np.array([len(a) for a in parts.actors], dtype=float)
-    # the expected loss at the low, best and high figures, with substitution at its other end
-    values = model.figure_values.copy()
-    if model.substitution >= 0:
-        values[model.substitution] = values[model.substitution, ::-1]
-    denied = parts.denied(model.evaluate(values)[0], values) if len(ids) else np.zeros((0, 3))
-    compliance, kept = model.leverage(model.figure_values[:, 1:2])
+
+    def at_stake(revenue: np.ndarray, workers: np.ndarray, values: np.ndarray) -> list[Any]:
+        return [
+            parts.incidence @ (revenue * alive),
+            parts.incidence @ (workers * alive),
+            parts.denied(revenue, values),
+        ]
+
+    rev, wk, denied = model.ranges(at_stake, len(ids))
+    estimates = model.estimates()
+    revenue = model.evaluate(estimates)[0][:, 0]
+    total_best = float((revenue * parts.alive).sum())
+    compliance, kept = model.leverage(estimates)
     reached = parts.reached & parts.alive
-    at_stake = np.asarray(parts.incidence @ (revenue[:, 1] * parts.alive))
-    on_reached = np.asarray(parts.incidence @ (revenue[:, 1] * reached))
-    weighted_compliance = np.asarray(parts.incidence @ (revenue[:, 1] * reached * compliance[:, 0]))
+    on_stake = np.asarray(parts.incidence @ (revenue * parts.alive))
+    on_reached = np.asarray(parts.incidence @ (revenue * reached))
+    weighted_compliance = np.asarray(parts.incidence @ (revenue * reached * compliance[:, 0]))
     with np.errstate(divide="ignore", invalid="ignore"):
-        reached_share = np.where(at_stake > 0, on_reached / at_stake, 0.0)
+        reached_share = np.where(on_stake > 0, on_reached / on_stake, 0.0)
         mean_compliance = np.where(on_reached > 0, weighted_compliance / on_reached, np.nan)
     score = denied[:, 1]
     figures, assumptions = _trace(model, parts.rows, trace_limit)
@@ -363,13 +367,13 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
             "kind": kinds,
             "level": [LEVELS[level] for level in parts.levels],
             "residual": [model.residual(candidate) for candidate in ids],
-            "revenue_low": np.minimum(rev.min(axis=1), rev[:, 1]) if len(ids) else [],
+            "revenue_low": rev[:, 0],
             "revenue_best": rev[:, 1],
-            "revenue_high": rev.max(axis=1) if len(ids) else [],
+            "revenue_high": rev[:, 2],
             "revenue_share": rev[:, 1] / total_best if total_best > 0 else 0.0,
-            "workers_low": wk.min(axis=1) if len(ids) else [],
+            "workers_low": wk[:, 0],
             "workers_best": wk[:, 1],
-            "workers_high": wk.max(axis=1) if len(ids) else [],
+            "workers_high": wk[:, 2],
             "actors": [";".join(a) for a in parts.actors],
             "n_actors": n_actors.astype(int),
             "measures": [";".join(m) for m in parts.measures],
@@ -377,9 +381,9 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
             "reached_share": reached_share,
             "compliance": mean_compliance,
             "substitution": 1.0 - float(kept[0]),
-            "denied_low": denied.min(axis=1) if len(ids) else [],
+            "denied_low": denied[:, 0],
             "denied_best": denied[:, 1],
-            "denied_high": denied.max(axis=1) if len(ids) else [],
+            "denied_high": denied[:, 2],
             "score": score,
             "assumed": [bool(a[0]) for a in assumptions],
             "assumptions": [a[1] for a in assumptions],

@@ -106,11 +106,8 @@ def scenario(
         raise AnalysisError("a scenario needs at least one cut (an id of a host, sector, ...)")
     model = as_flow_model(data, regime=regime, as_of=as_of)
     alive = model.alive_after(cuts)
-    before = model.totals()
-    revenue, workers = model.evaluate_ranges()
     dead = ~alive
-    lost = Totals(Range.of(revenue[dead].sum(axis=0)), Range.of(workers[dead].sum(axis=0)))
-    remaining = model.totals(alive)
+    before, lost, remaining = model.totals_of(np.vstack([np.ones_like(alive), dead, alive]))
     ranking = pressure_points(model, cuts=cuts)
     rows = np.array([model.candidate_index()[c] for c in cuts])
     _, assumed = model.trace(rows)

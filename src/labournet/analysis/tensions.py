@@ -5,13 +5,14 @@ assumed. `find_tensions` compares what it derives with what the sources say dire
 
 * **total**: the model's revenue (or workers) over every placement against the regime's stated
   ``revenue`` (or ``workers_abroad``) figure. A best estimate outside the stated range is a
-  tension; so is a model range wider than the stated one (its ends then claim more certainty
-  about extremes than the source gives).
+  tension; so is a model interval (the 5th-95th percentiles of the joint draws) wider than the
+  stated range, which happens when the parts are typed in on their own instead of derived from
+  the stated total (`labournet.formulas`).
 * **yield per worker**: a ``works_in`` relation that carries a monthly ``wage`` and the
   ``earnings_kept`` by the worker implies ``(wage - kept) x 12`` US$ a year reaching the regime
   per worker; the model's yield per worker in that host (its revenue over its workers, at the
-  low, best and high figures) is compared with it. A sourced yield outside the model's range is
-  a tension.
+  estimates and over the joint draws) is compared with it. A sourced yield outside the model's
+  interval is a tension.
 
 Each `Tension` names both numbers and the figures (with their sources) behind them, so an
 analyst can say which to doubt.
@@ -21,7 +22,7 @@ Example:
     >>> from labournet.analysis.flows import build_flow_model
     >>> found = find_tensions(build_flow_model(labournet.load_dataset()))
     >>> [t.kind for t in found]
-    ['total', 'total', 'yield per worker']
+    ['yield per worker']
     >>> seamstress = found[-1]
     >>> seamstress.subject, round(seamstress.sourced), round(seamstress.derived)
     ('r-cn-works-garments', 2400, 4000)
@@ -30,6 +31,8 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from labournet.analysis.flows import FlowModel, Range
 from labournet.dataset import Figure, figures_as_of
@@ -89,8 +92,8 @@ def _totals(model: FlowModel) -> list[Tension]:
             message = (
                 f"the model's {what} range {_number(derived.low, unit)}–"
                 f"{_number(derived.high, unit)} is wider than the stated "
-                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id}): its "
-                "ends set every figure to its own end at once"
+                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id}): the "
+                "figures that make it up are not derived from it"
             )
         found.append(
             Tension(
@@ -111,28 +114,32 @@ def _totals(model: FlowModel) -> list[Tension]:
 
 
 def _yields(model: FlowModel) -> list[Tension]:
-    revenue, workers = model.evaluate_ranges()
-    found = []
+    found: list[Tension] = []
+    pay: list[tuple[str, str, Figure, Figure]] = []
     for relation in model.slot_relation:
         if relation is None:
             continue
         u, v, _ = model.relations()[relation]
         figures = model.graph.edges[u, v, relation].get("figures", ())
-        wage = figures_as_of([f for f in figures if f.measure == "wage"], model.as_of)
-        kept = figures_as_of([f for f in figures if f.measure == "earnings_kept"], model.as_of)
-        if not wage or not kept:
-            continue
-        sourced = (wage[0].estimate - kept[0].estimate) * 12
-        sourced_range = Range(
-            (wage[0].low - kept[0].high) * 12, sourced, (wage[0].high - kept[0].low) * 12
-        )
-        host = model.hosts.index(u)
-        mine = model.placement_host == host
-        per_worker = [
-            revenue[mine, i].sum() / workers[mine, i].sum() if workers[mine, i].sum() else 0.0
-            for i in range(3)
-        ]
-        derived = Range.of(per_worker)
+        wages = figures_as_of([f for f in figures if f.measure == "wage"], model.as_of)
+        kepts = figures_as_of([f for f in figures if f.measure == "earnings_kept"], model.as_of)
+        if wages and kepts:
+            pay.append((relation, u, wages[0], kepts[0]))
+    if not pay:
+        return found
+    hosts = np.array([model.hosts.index(u) for _, u, _, _ in pay])
+    mine = (model.placement_host[None, :] == hosts[:, None]).astype(float)
+
+    def per_worker(revenue: np.ndarray, workers: np.ndarray, _: np.ndarray) -> list[np.ndarray]:
+        money, people = mine @ revenue, mine @ workers
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return [np.where(people > 0, money / np.where(people > 0, people, 1), 0.0)]
+
+    (yields,) = model.ranges(per_worker, len(pay))
+    for (relation, u, wage, kept), ends in zip(pay, yields, strict=True):
+        sourced = (wage.estimate - kept.estimate) * 12
+        sourced_range = Range((wage.low - kept.high) * 12, sourced, (wage.high - kept.low) * 12)
+        derived = Range(*map(float, ends))
         if derived.low <= sourced <= derived.high:
             continue
         host_figures = [f.id for f in model.figures if f.subject in _host_items(model, u)]
@@ -146,14 +153,15 @@ def _yields(model: FlowModel) -> list[Tension]:
                 sourced_range=sourced_range,
                 unit="USD per worker per year",
                 derived_from=tuple(host_figures),
-                sourced_from=(wage[0].id, kept[0].id),
-                sources=tuple(dict.fromkeys((*wage[0].sources, *kept[0].sources))),
+                sourced_from=(wage.id, kept.id),
+                sources=tuple(dict.fromkeys((*wage.sources, *kept.sources))),
                 message=(
                     f"{u}: the model has each worker yield {_number(derived.best, 'USD')} a year "
-                    f"(range {_number(derived.low, 'USD')}–{_number(derived.high, 'USD')}); the "
+                    f"(90% interval {_number(derived.low, 'USD')}–"
+                    f"{_number(derived.high, 'USD')}); the "
                     f"sourced pay in {relation} leaves {_number(sourced, 'USD')} "
-                    f"(({wage[0].estimate:g} - {kept[0].estimate:g}) x 12: {wage[0].id}, "
-                    f"{kept[0].id})"
+                    f"(({wage.estimate:g} - {kept.estimate:g}) x 12: {wage.id}, "
+                    f"{kept.id})"
                 ),
             )
         )

@@ -1,11 +1,15 @@
 """Uncertainty: how stable the ranking is when every figure is drawn within its range.
 
-`monte_carlo` draws every figure the flow model uses, independently, ``draws`` times with a seeded
-`numpy.random.Generator`:
+`monte_carlo` draws the figures the flow model uses ``draws`` times with a seeded
+`numpy.random.Generator`, jointly (`labournet.formulas`): every *input* figure within its range,
 
 * ``triangular`` (default): triangular(low, best, high), where best is the figure's estimate
   (its best value, else the middle of the range); a figure with low = high is a constant;
-* ``uniform``: uniform(low, high).
+* ``uniform``: uniform(low, high);
+
+and every *derived* figure (one with a formula: a share of a total, a split over sectors, a
+residual, revenue as workers x yield) computed in each draw from the drawn inputs, so shares of
+one whole add up and totals keep their sourced ranges in every draw.
 
 For each draw it recomputes every placement (`labournet.analysis.flows`), every candidate's
 revenue and workers at stake and the pressure score (`labournet.analysis.pressure`; reach and
@@ -15,8 +19,8 @@ interval) and of its revenue at stake. Ranks are tracked for the ``track`` best-
 candidates at the estimates (all on small networks); ``p_top_k`` is exact for every candidate.
 
 Results that rest on an assumption are flagged (``assumed`` and ``assumptions``, as in the
-pressure table). Figures are drawn independently: correlated errors (e.g. the split between two
-hosts of one total) are not modelled, which widens some intervals and narrows others.
+pressure table). Inputs are drawn independently of one another: a dependence the dataset does
+not write as a formula is not modelled.
 
 Example:
     >>> import labournet
@@ -66,21 +70,8 @@ class UncertaintyResult:
 def draw_figures(
     model: FlowModel, draws: int, rng: np.random.Generator, distribution: str = "triangular"
 ) -> np.ndarray:
-    """Values of every figure of `model`, ``(n_figures, draws)``."""
-    if distribution not in DISTRIBUTIONS:
-        raise AnalysisError(
-            f"unknown distribution '{distribution}' (use {' or '.join(DISTRIBUTIONS)})"
-        )
-    low, mode, high = (model.figure_values[:, i][:, None] for i in range(3))
-    u = rng.random((draws, len(low))).T  # draw-major: chunking does not change the stream
-    if distribution == "uniform":
-        return low + (high - low) * u
-    width = high - low
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cut = np.where(width > 0, (mode - low) / width, 0.5)
-        left = low + np.sqrt(u * width * (mode - low))
-        right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(width > 0, np.where(u < cut, left, right), low)
+    """Joint draws of every figure of `model`, ``(n_figures, draws)`` (`FlowModel.draw`)."""
+    return model.draw(draws, rng, distribution)
 
 
 def monte_carlo(

@@ -57,8 +57,9 @@ def revenue_chart(
 ) -> Path:
     """Horizontal bars of best-estimate revenue at stake for the `top` ranked candidates.
 
-    Black whiskers span the low–high range; where the table has Monte Carlo columns, a
-    diamond marks the median draw and a thick band the 5–95 % interval.
+    Black whiskers span the 90 % interval (5th-95th percentiles of the joint draws, the
+    table's low and high); where the table has Monte Carlo columns, a diamond marks the median
+    draw.
     """
     rows = table.head(top).iloc[::-1]
     if rows.empty:
@@ -76,12 +77,8 @@ def revenue_chart(
     ax.errorbar(
         rows["revenue_best"], y, xerr=err, fmt="none", ecolor="black", capsize=3, lw=1, zorder=3
     )
-    if {"revenue_p05", "revenue_p95", "revenue_p50"} <= set(rows.columns):
-        ok = rows["revenue_p05"].notna().to_numpy()
-        ax.hlines(
-            y[ok], rows["revenue_p05"][ok], rows["revenue_p95"][ok],
-            colors="#d62728", lw=4, alpha=0.55, zorder=4, label="Monte Carlo 5–95 %",
-        )  # fmt: skip
+    if "revenue_p50" in rows.columns:
+        ok = rows["revenue_p50"].notna().to_numpy()
         ax.plot(
             rows["revenue_p50"][ok], y[ok], "D", color="#d62728", ms=4, zorder=5,
             label="Monte Carlo median",
@@ -103,7 +100,7 @@ def revenue_chart(
     whisker = plt.Line2D([0], [0], color="black", lw=1)
     ax.legend(
         [*handles, whisker, *extra],
-        [*labels, "low–high range", *extra_labels],
+        [*labels, "90 % interval (joint draws)", *extra_labels],
         loc="lower right", fontsize=8, frameon=False,
     )  # fmt: skip
     regime = table.attrs.get("regime_name") or table.attrs.get("regime", "the regime")

@@ -48,12 +48,17 @@ flows routed through it. Candidates with exactly the same placements share one r
 *equivalent* in the CSV).
 
 **Cuts.** Cutting a candidate removes every placement that depends on it, revenue and workers
-together, and nothing re-routes to other hosts, sectors or middlemen. This is a first-order,
-static view: a regime that finds new routes loses less.
+together. A scenario (`labournet scenario`) can cut part of a candidate and lets the regime
+re-route its substitution share of the loss to the hosts that remain; the key players and the
+ranking are first-order: what a cut removes before the regime adapts.
 
-**Ranges.** *low*, *best* and *high* evaluate the model with every figure at its low end, at its
-estimate (best, else the middle of its range) and at its high end. For sums these are bounds; for
-shares they are consistent scenarios. The Monte Carlo draws every figure independently.
+**Ranges.** *best* is the model at every figure's estimate (best, else the middle of its range).
+*low* and *high* are the 5th and 95th percentiles over 1,000 joint draws of the figures (seed 0):
+inputs drawn within their ranges, and every derived figure (a share of a total, a split over
+sectors, a residual, revenue as workers times a yield) computed in each draw from the drawn
+inputs (the `formula` column of figures.csv). The parts of a whole therefore add up in every draw
+and a total keeps the range of the sourced figure it is built from. The Monte Carlo ranks use
+the same joint draws, with its own seed and count.
 """
 
 
@@ -92,9 +97,9 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         f"- As of **{model.as_of}**: each figure is the latest one up to {model.as_of} for its "
         f"item and measure (later ones are left out); analysed on {report.analysed_on}.",
         f"- Revenue reaching the regime through the network: **{format_money(revenue[1])}** "
-        f"a year (range {format_money(revenue[0])}–{format_money(revenue[2])}).",
+        f"a year (90 % interval {format_money(revenue[0])}–{format_money(revenue[2])}).",
         f"- Workers placed: **{format_count(workers[1])}** "
-        f"(range {format_count(workers[0])}–{format_count(workers[2])}).",
+        f"(90 % interval {format_count(workers[0])}–{format_count(workers[2])}).",
         f"- {len(model.hosts)} hosts, {model.n_placements} placements, {len(table)} candidates "
         f"(after merging equivalent ones).",
     ]
@@ -156,7 +161,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     out += [
         f"Best set: **{', '.join(f'`{c}`' for c in players.cuts)}**, found by {method_text}. "
         f"Cutting it removes {format_money(players.revenue.best)} a year "
-        f"({players.revenue_share:.0%} of the best estimate; range "
+        f"({players.revenue_share:.0%} of the best estimate; 90 % interval "
         f"{format_money(players.revenue.low)}–{format_money(players.revenue.high)}) and "
         f"{format_count(players.workers.best)} workers.",
         "",
@@ -266,7 +271,7 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
     from labournet.export.tables import LEVEL_TITLES
 
     out = [f"### {LEVEL_TITLES.get(level, level)} (top {min(top, len(table))} of {len(table)})", ""]
-    header = ["#", "candidate", "type", "denied a year", "low–high", "at stake", "workers",
+    header = ["#", "candidate", "type", "denied a year", "90 % interval", "at stake", "workers",
               "actors", "measures"]  # fmt: skip
     align = "rllrrrrll"
     if has_mc:

@@ -80,7 +80,9 @@ def rich_table(
         "* rests on an assumption; † residual bucket, not a lever"
     )
     caption += (
-        "; wider terminal: type, ranges, actors, measures" if compact else "; low–high ranges"
+        "; wider terminal: type, ranges, actors, measures"
+        if compact
+        else "; low–high: 90 % interval of the joint draws"
     )
     out = Table(
         title=title or f"Pressure points ({len(rows)} of {len(table)})",

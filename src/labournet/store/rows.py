@@ -61,7 +61,7 @@ ROWS: Mapping[str, tuple[str, ...]] = {
     ),
     "load/figures.cypher": (
         "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by", "exact",
+        "claim", "sources", "assumptions", "stated_by", "formula", "exact",
     ),
     "load/figure_links.cypher": ("figure", "entity"),
     "admin/delete_relations.cypher": ("id", "source"),
@@ -179,6 +179,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 _list(figure.sources),
                 _list(figure.assumptions),
                 figure.stated_by,
+                figure.formula,
                 _exact(figure),
             ]
         )
@@ -281,6 +282,7 @@ def build_dataset(
             _tuple(r["sources"]),
             _tuple(r["assumptions"]),
             r["stated_by"] or None,
+            r["formula"] or None,
         )
         for r in _sorted(records["figures"])
     )
