@@ -14,6 +14,7 @@ from PIL import Image
 
 import labournet
 from labournet.export import export_html, pressure_scores
+from labournet.export._page import figure_text
 from labournet.export.browser import Page
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,8 @@ def test_hovering_a_node_shows_its_figures_scores_and_sources(view: Page) -> Non
         " document.getElementById('ln-tooltip').textContent"
     )
     assert text.startswith("China")
-    assert "share_in_hosts: 44% (32%–56%), 2016" in text
+    share = next(f for f in labournet.load_dataset().figures if f.id == "f-cn-share")
+    assert figure_text(share).startswith("share_in_hosts: 44% (") and figure_text(share) in text
     assert "rests on an assumption" in text
     assert "pressure_score" in text and "rank 2 of 11 hosts" in text  # as in the report
     assert "The Straits Times: New campaign to curb North's labour exports (2016-09-13)" in text
@@ -112,7 +114,9 @@ def test_an_edge_tooltip_shows_the_claim(view: Page) -> None:
         " return labournet.edgeTooltip(i).textContent; })()"
     )
     assert text.startswith("China → North Korea")
-    assert "revenue: 132 million (96 million–168 million) USD per year, 2016" in text
+    revenue = next(f for f in labournet.load_dataset().figures if f.id == "f-cn-remits-revenue")
+    low, high = (f"{v / 1e6:.3g} million" for v in (revenue.low, revenue.high))
+    assert f"revenue: 132 million ({low}–{high}) USD per year, 2016" in text
 
 
 def test_the_cut_view_marks_and_counts(
@@ -123,7 +127,9 @@ def test_the_cut_view_marks_and_counts(
     assert page.evaluate("labournet.nodes.get('cn').cut") is True
     assert page.evaluate("labournet.nodes.get('cn').color.background") == "#0072B2"
     side = page.evaluate("document.getElementById('ln-cut').textContent")
-    assert "cut: cn, ru" in side and "Revenue lost: 240 million" in side and "80%" in side
+    assert "cut: cn, ru" in side and "Revenue cut: 240 million" in side
+    # net of the regime's re-routing (substitution best 25%): 180 million, 60% of the total
+    assert "lost net of the 25% the regime re-routes: 180 million" in side and "60%" in side
 
 
 def test_a_large_view_draws_with_physics_off(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -74,15 +77,43 @@ def test_report_states_the_expected_loss_and_its_breakdown(tmp_path: Path):
 
 
 def test_scenario(tmp_path: Path):
-    result = invoke("scenario", "--cut", "cn", "--cut", "ru")
+    result = invoke("scenario", "--cut", "cn,ru")
     assert result.exit_code == 0, result.output
-    assert "Scenario: cut cn, ru" in result.output
-    assert "$240.0M" in result.output  # 132M + 108M lost
+    assert "cut cn, ru" in result.output
+    assert "$240.0M" in result.output  # 132M + 108M cut
+    assert "$180.0M" in result.output  # net of the 25% the regime re-routes
     assert "New ranking" in result.output
 
 
+def test_scenarios_side_by_side_in_every_format():
+    table = invoke("scenario", "--cut", "cn,ru", "--cut", "ru=0.5")
+    assert table.exit_code == 0, table.output
+    assert "cut cn, ru" in table.output and "cut ru=0.5" in table.output
+    assert "New ranking" not in table.output  # one ranking per single scenario only
+    as_csv = invoke("scenario", "--cut", "cn,ru", "--cut", "ru=0.5", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert len(rows) == 20 and {r["cuts"] for r in rows} == {"cn, ru", "ru=0.5"}
+    gross = next(r for r in rows if r["cuts"] == "ru=0.5" and r["stage"] == "gross"
+                 and r["measure"] == "revenue")  # fmt: skip
+    assert float(gross["best"]) == pytest.approx(54e6)  # half of Russia's 108M
+    as_json = json.loads(invoke("scenario", "--cut", "ru=0.5", "-f", "json").output)
+    (only,) = as_json["scenarios"]
+    assert only["cuts"] == [{"id": "ru", "fraction": 0.5}]
+    assert only["revenue"]["net"]["best"] == pytest.approx(54e6 * 0.75)
+    assert "substitution share" in as_json["rule"]
+
+
+def test_bad_scenario_input_is_a_clean_error():
+    for args, message in (
+        (("--cut", "ru=2"), "at most 1"),
+        (("--cut", "ru", "--format", "xml"), "unknown format 'xml'"),
+    ):
+        result = invoke("scenario", *args)
+        assert result.exit_code == 2 and message in result.output, result.output
+
+
 def test_scenario_unknown_id_is_a_clean_error():
-    result = invoke("scenario", "--cut", "cn", "--cut", "atlantis")
+    result = invoke("scenario", "--cut", "cn,atlantis")
     assert result.exit_code == 2
     assert "unknown id 'atlantis'" in result.output
     assert "Traceback" not in result.output

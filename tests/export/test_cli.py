@@ -31,7 +31,9 @@ def test_html_writes_a_view(tmp_path: Path) -> None:
     assert "<title>Cut</title>" in page
     data = page_data(page)
     assert data["cut"]["requested"] == ["cn", "ru"]
-    assert data["cut"]["flows"]["share"] == "80%"  # China and Russia: 80% of the revenue
+    # China and Russia carry 80% of the revenue; net of the 25% the regime re-routes, 60%
+    assert data["cut"]["flows"]["share"] == "60%"
+    assert data["cut"]["flows"]["revenue"].startswith("240 million")
     assert data["top"]["by"] == "pressure_score"  # scored by the analysis by default
 
 

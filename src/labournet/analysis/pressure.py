@@ -99,13 +99,18 @@ class Components:
     reach_assumptions: tuple[tuple[str, ...], ...]
     structure: np.ndarray
     reached: np.ndarray
-    alive: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def alive(self) -> np.ndarray:
+        """The placements that (at least partly) survive the cuts."""
+        return self.weight > 0
 
     def denied(self, revenue: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Expected revenue denied per row, ``(n_rows, n)``, for placement revenue
         ``(n_placements, n)`` and the figure values ``(n_figures, n)`` it was evaluated from."""
         compliance, kept = self.model.leverage(values)
-        reached = (self.reached & self.alive)[:, None]
+        reached = (self.reached * self.weight)[:, None]
         return np.asarray(self.incidence @ (revenue * compliance * reached * kept[None, :]))
 
     def ranks(self, scores: np.ndarray) -> np.ndarray:
@@ -127,6 +132,7 @@ def pressure_points(
     data: Dataset | nx.MultiDiGraph | FlowModel,
     *,
     cuts: Iterable[str] = (),
+    weight: np.ndarray | None = None,
     regime: str | None = None,
     as_of: int | None = None,
     trace_limit: int | None = 25,
@@ -137,6 +143,7 @@ def pressure_points(
     ----------
     data : a `Dataset`, its graph (`Dataset.to_networkx`) or a built `FlowModel`.
     cuts : candidates already cut; the table then ranks what remains (see `scenario`).
+    weight : per placement, the part of it that remains (see `components`).
     regime : id of the regime; by default the entity whose role is ``regime``.
     as_of : the year of the snapshot (`labournet.Dataset.as_of`); by default the latest year of
         any figure.
@@ -165,13 +172,24 @@ def pressure_points(
     ['other-hosts', 'cn', 'ru']
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model, cuts=cuts)
+    parts = components(model, cuts=cuts, weight=weight)
     return _table(parts, trace_limit=trace_limit)
 
 
-def components(model: FlowModel, *, cuts: Iterable[str] = ()) -> Components:
-    """Group equivalent candidates and compute reach and structure, after `cuts`."""
-    alive = model.alive_after(cuts)
+def components(
+    model: FlowModel, *, cuts: Iterable[str] = (), weight: np.ndarray | None = None
+) -> Components:
+    """Group equivalent candidates and compute reach and structure, after `cuts`.
+
+    ``weight`` (per placement, default 1) scales what each placement carries: 0 where a cut
+    removes it, a fraction where a cut takes part of it, more than 1 where a scenario re-routes
+    lost placements to it (`labournet.analysis.scenario`).
+    """
+    weight = (
+        np.ones(model.n_placements) if weight is None else np.asarray(weight, dtype=float).copy()
+    )
+    weight[~model.alive_after(cuts)] = 0.0
+    alive = weight > 0
     incidence = model.incidence @ sparse.diags(alive.astype(np.float64))
     incidence = sparse.csr_matrix(incidence)
     incidence.eliminate_zeros()
@@ -214,7 +232,7 @@ def components(model: FlowModel, *, cuts: Iterable[str] = ()) -> Components:
         reach_assumptions=reach_assumed,
         structure=structure,
         reached=reached,
-        alive=alive,
+        weight=weight,
     )
 
 
@@ -318,24 +336,24 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
 
 def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     model = parts.model
-    alive = parts.alive.astype(float)[:, None]
+    weight = parts.weight[:, None]
     ids = [model.candidates[r] for r in parts.rows]
     n_actors = np.array([len(a) for a in parts.actors], dtype=float)
 
     def at_stake(revenue: np.ndarray, workers: np.ndarray, values: np.ndarray) -> list[Any]:
         return [
-            parts.incidence @ (revenue * alive),
-            parts.incidence @ (workers * alive),
+            parts.incidence @ (revenue * weight),
+            parts.incidence @ (workers * weight),
             parts.denied(revenue, values),
         ]
 
     rev, wk, denied = model.ranges(at_stake, len(ids))
     estimates = model.estimates()
     revenue = model.evaluate(estimates)[0][:, 0]
-    total_best = float((revenue * parts.alive).sum())
+    total_best = float((revenue * parts.weight).sum())
     compliance, kept = model.leverage(estimates)
-    reached = parts.reached & parts.alive
-    on_stake = np.asarray(parts.incidence @ (revenue * parts.alive))
+    reached = parts.reached * parts.weight
+    on_stake = np.asarray(parts.incidence @ (revenue * parts.weight))
     on_reached = np.asarray(parts.incidence @ (revenue * reached))
     weighted_compliance = np.asarray(parts.incidence @ (revenue * reached * compliance[:, 0]))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -402,7 +420,7 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     ).drop(columns="_level")
     rank = table.groupby("level", sort=False).cumcount().to_numpy() + 1
     table.insert(list(table.columns).index("score") + 1, "rank", rank)
-    totals = model.totals(parts.alive)
+    totals = model.totals(parts.weight)
     table.attrs.update(
         {
             "regime": model.regime,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
 from pathlib import Path
 
 import typer
@@ -9,9 +12,10 @@ from rich.table import Table
 
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
-from labournet.analysis.scenario import scenario
+from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
 from labournet.cli._common import DatasetPath, console
 from labournet.dataset import load_dataset
+from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
 
 __all__ = [
@@ -32,8 +36,13 @@ AsOfOption = typer.Option(
     show_default=False,
 )
 CutOption = typer.Option(
-    ..., "--cut", "-c", help="Id of a host, sector, organisation or relation to cut; repeat."
+    ...,
+    "--cut",
+    "-c",
+    help="A cut set: ids of hosts, sectors, organisations or relations, joined by commas, each "
+    "optionally ID=FRACTION (part cut); repeat to compare sets side by side.",
 )
+SCENARIO_FORMATS = ("table", "csv", "json")
 
 
 def _range(r: Range, money: bool = True) -> str:
@@ -92,44 +101,84 @@ def scenario_command(
     path: Path | None = DatasetPath,
     cut: list[str] = CutOption,
     top: int = typer.Option(10, "--top", help="Rows of the new ranking to show."),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table (terminal), csv or json (to standard output)."
+    ),
     as_of: int | None = AsOfOption,
 ) -> None:
-    """Cut candidates and show revenue and workers lost, what remains and the new ranking.
+    """Cut candidates (all or part) and show what the regime loses, gross and net of re-routing.
 
-    Example: labournet scenario data/dprk-labour-2016 --cut cn --cut construction
+    Each --cut is one cut set: ids joined by commas, each optionally with the fraction cut
+    (ID=FRACTION). Several --cut options are compared side by side.
+
+    Example: labournet scenario --cut cn,ru --cut ru=0.5 --cut mt,pl --format table
     """
+    if output_format not in SCENARIO_FORMATS:
+        raise AnalysisError(f"unknown format '{output_format}' (use {', '.join(SCENARIO_FORMATS)})")
     model = build_flow_model(load_dataset(path), as_of=as_of)
-    result = scenario(model, cut)
-    table = Table(
-        title=f"Scenario: cut {', '.join(result.cuts)}, as of {model.as_of}", title_justify="left"
-    )
-    for column in ("", "before", "lost", "remaining"):
-        table.add_column(column, justify="right" if column else "left")
-    table.add_row(
-        "revenue (USD/year)",
-        _range(result.before.revenue),
-        _range(result.lost.revenue),
-        _range(result.remaining.revenue),
-    )
-    table.add_row(
-        "workers",
-        _range(result.before.workers, False),
-        _range(result.lost.workers, False),
-        _range(result.remaining.workers, False),
-    )
-    console.print(table)
+    cut_sets = [[part for part in text.split(",") if part.strip()] for text in cut]
+    results = scenarios(model, cut_sets)
+    if output_format == "json":
+        payload = {
+            "as_of": model.as_of,
+            "rule": REROUTE_RULE,
+            "scenarios": [r.to_dict() for r in results],
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    if output_format == "csv":
+        writer = csv.DictWriter(
+            sys.stdout, ["cuts", "measure", "stage", "low", "best", "high"], lineterminator="\n"
+        )
+        writer.writeheader()
+        for result in results:
+            writer.writerows(result.rows())
+        return
+    console.print(_scenario_table(results, model.as_of))
     console.print(
-        f"{result.revenue_lost_share:.0%} of the best-estimate revenue lost; "
-        f"{result.placements_cut} of {result.placements} placements cut. "
-        f"Rests on: {', '.join(result.assumptions) or 'sources only'}.",
+        f"gross: what the cuts remove; re-routed: the regime's substitution share of it "
+        f"(best {results[0].substitution:.0%}), placed again in what remains; net = gross - "
+        "re-routed. Ranges: 5th-95th percentiles of the joint draws.",
         highlight=False,
     )
-    if len(result.ranking):
-        title = "New ranking of what remains"
-        for ranking in level_tables(result.ranking, top=top, title=title, width=console.width):
-            console.print(ranking)
-    else:
-        console.print("Nothing remains: every placement is cut.")
+    for result in results:
+        rests = ", ".join(result.assumptions) or "sources only"
+        moved = ", ".join(f"{h} {format_money(v)}" for h, v in list(result.rerouted_to.items())[:5])
+        console.print(
+            f"cut {result.label}: {result.placements_touched} of {result.placements} placements "
+            f"cut (wholly: {result.placements_cut}); re-routed to: {moved or 'nothing remains'}. "
+            f"Rests on: {rests}.",
+            highlight=False,
+        )
+    if len(results) == 1:
+        (result,) = results
+        if len(result.ranking):
+            title = "New ranking of what remains (after re-routing)"
+            for ranking in level_tables(result.ranking, top=top, title=title, width=console.width):
+                console.print(ranking)
+        else:
+            console.print("Nothing remains: every placement is cut.")
+
+
+def _scenario_table(results: list[ScenarioResult], as_of: int) -> Table:
+    table = Table(title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left")
+    table.add_column("")
+    for result in results:
+        table.add_column(f"cut {result.label}", justify="right")
+    for measure, money in (("revenue", True), ("workers", False)):
+        for stage, label in (
+            ("before", "before"),
+            ("gross", "gross loss"),
+            ("rerouted", "re-routed"),
+            ("net", "net loss"),
+            ("remaining", "remaining"),
+        ):
+            table.add_row(
+                f"{measure}: {label}",
+                *(_range(getattr(getattr(r, stage), measure), money) for r in results),
+            )
+    table.add_row("net share of revenue", *(f"{r.revenue_lost_share:.1%}" for r in results))
+    return table
 
 
 def key_players_command(

@@ -281,6 +281,7 @@ def write_html_views(report: Any, folder: str | Path) -> list[Path]:
 
 def _scenario_numbers(G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | None) -> dict:
     """Revenue and workers a cut removes, from the flow analysis, when it applies."""
+    from labournet.analysis.flows import Range
     from labournet.analysis.scenario import scenario
     from labournet.errors import AnalysisError
 
@@ -288,12 +289,15 @@ def _scenario_numbers(G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | No
         result = scenario(G, cut, regime=regime)
     except AnalysisError as error:
         return {"error": str(error)}
-    revenue, workers = result.revenue_lost, result.workers_lost
+    def text(r: Range) -> str:
+        return f"{_number(r.best)} ({_number(r.low)}–{_number(r.high)})"
+
     return {
-        "revenue": f"{_number(revenue.best)} ({_number(revenue.low)}–{_number(revenue.high)})"
-        " USD per year",
+        "revenue": text(result.gross.revenue) + " USD per year",
+        "net": text(result.net.revenue) + " USD per year",
         "share": f"{result.revenue_lost_share * 100:.0f}%",
-        "workers": f"{_number(workers.best)} ({_number(workers.low)}–{_number(workers.high)})",
+        "workers": text(result.gross.workers),
+        "substitution": f"{result.substitution * 100:.0f}%",
         "assumed": bool(result.assumptions),
     }
 

@@ -231,9 +231,10 @@
       cut.appendChild(lost);
       var flows = data.cut.flows;
       if (flows && flows.revenue) {
-        cut.appendChild(el("p", null, "Revenue lost: " + flows.revenue + ", " + flows.share +
+        cut.appendChild(el("p", null, "Revenue cut: " + flows.revenue + "; lost net of the " +
+          flows.substitution + " the regime re-routes: " + flows.net + ", " + flows.share +
           " of the total" + (flows.assumed ? " (rests on assumptions)" : "")));
-        cut.appendChild(el("p", null, "Workers lost: " + flows.workers));
+        cut.appendChild(el("p", null, "Workers cut: " + flows.workers));
       } else if (flows && flows.error) {
         cut.appendChild(el("p", "ln-hint", "No flow figures for this cut: " + flows.error));
       }
