@@ -133,3 +133,15 @@ def test_a_derived_figure_round_trips_through_the_csv(mini_folder: Path, tmp_pat
     )
     assert ",,,,persons," in row  # the range is left to the formula
     assert load_dataset(written) == dataset
+
+
+def test_draws_do_not_depend_on_the_order_of_the_rows():
+    import dataclasses
+
+    from labournet.analysis.flows import build_flow_model
+    from labournet.formulas import derive_figures
+
+    dataset = load_dataset()
+    reordered = dataclasses.replace(dataset, figures=tuple(reversed(dataset.figures)))
+    assert derive_figures(reordered.figures)[0] == tuple(reversed(dataset.figures))
+    assert build_flow_model(reordered).totals() == build_flow_model(dataset).totals()

@@ -16,9 +16,10 @@ usual precedence. Ids may contain ``-``, so a minus that subtracts stands betwee
 
 A token that reads as a number is a number. A formula may use derived figures; a cycle is an
 error. In a dataset, a derived figure leaves ``low``, ``best`` and ``high`` empty: its best is the
-formula at its inputs' estimates, and its low and high are the 5th and 95th percentiles of
-`DERIVED_DRAWS` joint draws of its inputs (seed 0), so the range printed with it is the one the
-analyses reproduce.
+formula at its inputs' estimates (to 12 significant digits), and its low and high are the 5th
+and 95th percentiles of `DERIVED_DRAWS` joint draws of its inputs (seed 0, to 4 significant
+digits), so the range printed with it is the one the analyses reproduce. Division by zero gives
+zero. Draws follow the figures' ids, not their order in the file.
 
 Drawing
 -------
@@ -284,7 +285,8 @@ class FigureSystem:
     def estimates(self) -> np.ndarray:
         """Every figure at its estimate, derived figures from their inputs' estimates."""
         values = np.array([[_estimate(f)] for f in self.figures], dtype=float)
-        return self.derive(values.reshape(len(self.figures), 1))[:, 0]
+        derived = self.derive(values.reshape(len(self.figures), 1))[:, 0]
+        return np.array([_tidy(v, 12) for v in derived])
 
     def draw(
         self, draws: int, rng: np.random.Generator, distribution: str = "triangular"
@@ -296,7 +298,11 @@ class FigureSystem:
             )
         bounds = np.array([[f.low, _estimate(f), f.high] for f in self.figures], dtype=float)
         low, mode, high = (bounds.reshape(-1, 3)[:, i][:, None] for i in range(3))
-        u = rng.random((draws, len(self.figures))).T  # draw-major: chunks keep the stream
+        # draw-major, so chunks keep the stream; and by figure id, so the order of the rows in
+        # figures.csv (or of a pulled graph) does not change the draws
+        stream = rng.random((draws, len(self.figures))).T
+        u = np.empty_like(stream)
+        u[np.argsort(np.array([f.id for f in self.figures]), kind="stable")] = stream
         if distribution == "uniform":
             values = low + (high - low) * u
         else:
@@ -307,6 +313,12 @@ class FigureSystem:
                 right = high - np.sqrt((1 - u) * width * (high - mode))
             values = np.where(width > 0, np.where(u < cut, left, right), low)
         return self.derive(values)
+
+
+def _tidy(value: float, digits: int) -> float:
+    """`value` to `digits` significant digits: 75,000 x 0.8 x 0.55 is 33,000, not
+    33,000.00000000001; a percentile of draws is not known to more than a few digits."""
+    return float(f"{float(value):.{digits}g}")
 
 
 def _estimate(figure: Figure) -> float:
@@ -332,7 +344,7 @@ def derive_figures(
     for figure_id in system.order:
         i = rows[figure_id]
         sample = values[i]
-        p05, p95 = (float(v) for v in np.percentile(sample, [5, 95]))
+        p05, p95 = (_tidy(v, 4) for v in np.percentile(sample, [5, 95]))
         b = float(best[i])
         out[i] = replace(out[i], low=min(p05, b), best=b, high=max(p95, b))
         samples[figure_id] = sample

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 import labournet
-from labournet.analysis.pressure import pressure_points
+from labournet.analysis.pressure import FRAME_COLUMNS, PressurePoint, pressure_points
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
 
@@ -48,8 +48,28 @@ EXPECTED = {  # id: (level, revenue, workers, actors, dependent hosts, score, ra
 
 
 @pytest.fixture(scope="module")
-def table():
+def result():
     return pressure_points(labournet.load_dataset(SMALL))
+
+
+@pytest.fixture(scope="module")
+def table(result):
+    return result.to_frame()
+
+
+def test_the_result_is_typed(result):
+    point = result["h1"]
+    assert isinstance(point, PressurePoint)
+    assert (point.level, point.rank, point.score) == ("host", 1, pytest.approx(800))
+    assert point.revenue.best == pytest.approx(800) and point.actors == ("act",)
+    assert [p.id for p in result.level("host")] == ["h1", "h2", "h3"]
+    assert [p.id for p in result.leaders(1)] == ["h1", "s1", "o1", "w1", "e1"]
+    assert "h1" in result and "zz" not in result
+    with pytest.raises(KeyError, match="'zz' is not a candidate"):
+        result["zz"]
+    frame = result.to_frame()
+    assert list(frame.columns) == list(FRAME_COLUMNS) and list(frame.index) == list(result.ids)
+    assert frame.loc["h2", "equivalent"] == result["h2"].equivalent  # a tuple, not a string
 
 
 def test_ranking_within_levels_and_scores_by_hand(table):
@@ -69,7 +89,10 @@ def test_without_compliance_figures_the_score_is_an_upper_bound(table):
     assert (table["score"] == table["denied_best"]).all()
     assert table.loc["h1", ["reached_share", "compliance", "substitution"]].tolist() == [1, 1, 0]
     assert table.loc["h3", "reached_share"] == 0  # nobody presses host three
-    assert any("upper bound" in note for note in table.attrs["notes"])
+
+
+def test_notes_say_the_score_is_an_upper_bound(result):
+    assert any("upper bound" in note for note in result.notes)
 
 
 def test_compliance_and_substitution_by_hand(tmp_path):
@@ -81,7 +104,7 @@ def test_compliance_and_substitution_by_hand(tmp_path):
         file.write("f-h1-c,h1,compliance,0.4,0.5,0.6,fraction,2024,Assumed,s-test,,\n")
         file.write("f-h2-c,h2,compliance,0.2,0.2,0.2,fraction,2024,Assumed,s-test,,\n")
         file.write("f-rg-s,rg,substitution,0.25,0.25,0.25,fraction,2024,Assumed,s-test,,\n")
-    table = pressure_points(labournet.load_dataset(folder))
+    table = pressure_points(labournet.load_dataset(folder)).to_frame()
     expected = {"h1": 300, "h2": 45, "o1": 270, "s1": 225}
     for candidate, denied in expected.items():
         assert table.loc[candidate, "denied_best"] == pytest.approx(denied), candidate
@@ -105,29 +128,29 @@ def test_ranges_by_hand(table):
 
 
 def test_equivalent_candidates_share_a_row(table):
-    assert set(table.loc["h2", "equivalent"].split(";")) == {"r2", "w3", "e3"}
-    assert set(table.loc["b1", "equivalent"].split(";")) == {"e4", "e6"}
-    assert table.loc["s2", "equivalent"] == "w2"
+    assert set(table.loc["h2", "equivalent"]) == {"r2", "w3", "e3"}
+    assert set(table.loc["b1", "equivalent"]) == {"e4", "e6"}
+    assert table.loc["s2", "equivalent"] == ("w2",)
 
 
 def test_reach_and_measures(table):
-    assert table.loc["h1", "actors"] == "act"
-    assert table.loc["h1", "measures"] == ""  # m1 touches host two's sector one only
-    assert table.loc["h2", "measures"] == "m1"
-    assert table.loc["s1", "measures"] == "m1"
+    assert table.loc["h1", "actors"] == ("act",)
+    assert table.loc["h1", "measures"] == ()  # m1 touches host two's sector one only
+    assert table.loc["h2", "measures"] == ("m1",)
+    assert table.loc["s1", "measures"] == ("m1",)
 
 
-def test_traceability(table):
-    assert table.loc["e2", "figures"].split(";") == ["f-r1", "f-w1", "f-w2", "f-e1", "f-e2"]
-    assert table.loc["e2", "assumptions"] == "a-h1-split"
-    assert table.loc["h2", "assumptions"] == "a-o1-route"
+def test_traceability(table, result):
+    assert table.loc["e2", "figures"] == ("f-r1", "f-w1", "f-w2", "f-e1", "f-e2")
+    assert table.loc["e2", "assumptions"] == ("a-h1-split",)
+    assert table.loc["h2", "assumptions"] == ("a-o1-route",)
     assert not table.loc["h3", "assumed"]
-    assert table.loc["h1", "sources"] == "s-test"
-    assert table.attrs["formula"].startswith("expected revenue denied (USD per year)")
+    assert table.loc["h1", "sources"] == ("s-test",)
+    assert result.formula.startswith("expected revenue denied (USD per year)")
 
 
 def test_bundled_dataset_ranks_within_levels_and_marks_residuals():
-    table = pressure_points(labournet.load_dataset())
+    table = pressure_points(labournet.load_dataset()).to_frame()
     assert list(table["level"].unique()) == ["host", "sector", "placement"]
     hosts = table[table["level"] == "host"]
     assert list(hosts["rank"]) == list(range(1, 12))

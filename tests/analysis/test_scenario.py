@@ -57,9 +57,9 @@ def test_cut_o1_by_hand(dataset):
     assert result.placements_cut == 6
     assert result.revenue_lost_share == pytest.approx(900 / 1100)
     # within levels: hosts h1 (200, 25) and h3 (0, 10); sectors s1 (120, 15) and s2 (80, 10)
-    assert list(result.ranking.index) == ["h1", "h3", "s1", "s2"]
-    assert result.ranking["rank"].tolist() == [1, 2, 1, 2]
-    assert result.ranking["score"].tolist() == pytest.approx([200, 0, 120, 80])
+    assert result.ranking.ids == ("h1", "h3", "s1", "s2")
+    assert [p.rank for p in result.ranking] == [1, 2, 1, 2]
+    assert [p.score for p in result.ranking] == pytest.approx([200, 0, 120, 80])
 
 
 def test_the_regime_reroutes_its_substitution_share(rerouting):
@@ -73,7 +73,7 @@ def test_the_regime_reroutes_its_substitution_share(rerouting):
     assert result.remaining.workers.best == pytest.approx(66.25)
     assert result.rerouted_to == pytest.approx({"h1": 225})
     # what remains carries the re-routed money: h1 at stake 200 x (1 + 225 / 200) = 425
-    assert result.ranking.loc["h1", "revenue_best"] == pytest.approx(425)
+    assert result.ranking["h1"].revenue.best == pytest.approx(425)
 
 
 def test_a_partial_cut_by_hand(rerouting):
@@ -146,5 +146,5 @@ def test_bundled_cut_china_and_russia():
     assert result.gross.workers.best == pytest.approx(60000)  # 33,000 + 27,000
     # the regime re-routes its substitution share (best 25%) to the other hosts
     assert result.net.revenue.best == pytest.approx(240e6 * 0.75)
-    assert "cn" not in result.ranking.index
+    assert "cn" not in result.ranking
     assert "a-substitution" in result.assumptions

@@ -113,7 +113,7 @@ def test_unwritable_folder(tmp_path):
 
 
 def test_rich_table_and_money():
-    table = pressure_points(labournet.load_dataset(SMALL))
+    table = pressure_points(labournet.load_dataset(SMALL)).to_frame()
     assert rich_table(table, top=3).row_count == 3
     assert format_money(132e6) == "$132.0M" and format_money(400) == "$400"
 
@@ -122,7 +122,7 @@ def test_terminal_table_leaves_columns_out_on_a_narrow_terminal() -> None:
     import labournet
     from labournet.export.tables import rich_table
 
-    table = labournet.pressure_points(labournet.load_dataset())
+    table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     wide = [column.header for column in rich_table(table, top=5, width=200).columns]
     narrow = [column.header for column in rich_table(table, top=5, width=80).columns]
     assert {"type", "low–high", "actors", "measures"} <= set(wide)

@@ -80,6 +80,7 @@ __all__ = [
     "Totals",
     "build_flow_model",
     "as_flow_model",
+    "find_regime",
     "CANDIDATE_TYPES",
     "FLOW_RELATIONS",
     "LEVELS",
@@ -128,6 +129,10 @@ class Range:
         """From values evaluated at (low, best, high): low and high are the min and max."""
         lo, best, hi = (float(v) for v in values)
         return cls(min(lo, best, hi), best, max(lo, best, hi))
+
+    def values(self) -> list[float]:
+        """``[low, best, high]``."""
+        return [self.low, self.best, self.high]
 
     def __sub__(self, other: Range) -> Range:
         return Range(self.low - other.low, self.best - other.best, self.high - other.high)
@@ -437,7 +442,7 @@ def build_flow_model(
     graph = data.to_networkx() if isinstance(data, Dataset) else data
     if not isinstance(graph, nx.MultiDiGraph):
         raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
-    regime = _find_regime(graph, regime)
+    regime = find_regime(graph, regime)
     as_of = _snapshot_year(graph, as_of)
     notes: list[str] = []
     by_kind: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -815,7 +820,14 @@ def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
         raise AnalysisError(str(error)) from None
 
 
-def _find_regime(graph: nx.MultiDiGraph, regime: str | None) -> str:
+def find_regime(graph: nx.MultiDiGraph, regime: str | None = None) -> str:
+    """The regime's node: `regime` if given, else the graph's ``regime`` attribute, else the
+    one entity whose ``role`` is ``regime``. Every analysis and view finds it this way.
+
+    `AnalysisError` when the named node is missing, or no (or more than one) entity qualifies.
+    """
+    if regime is None and graph.graph.get("regime") is not None:
+        regime = graph.graph["regime"]
     if regime is not None:
         if regime not in graph:
             raise AnalysisError(f"unknown regime '{regime}': no entity has this id")

@@ -47,16 +47,17 @@ when there is at least one).
 
 Example:
     >>> import labournet
-    >>> table = labournet.pressure_points(labournet.load_dataset("tests/fixtures/mini"))
-    >>> row = table.loc["cn"]
-    >>> float(row["revenue_best"]), float(row["workers_best"]), row["actors"], int(row["rank"])
-    (225000000.0, 37500.0, 'us', 1)
+    >>> result = labournet.pressure_points(labournet.load_dataset("tests/fixtures/mini"))
+    >>> china = result["cn"]
+    >>> china.revenue.best, china.workers.best, china.actors, china.rank
+    (225000000.0, 37500.0, ('us',), 1)
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,10 +66,25 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from labournet.analysis.flows import CANDIDATE_TYPES, LEVELS, FlowModel, as_flow_model
+from labournet.analysis.flows import (
+    CANDIDATE_TYPES,
+    LEVELS,
+    FlowModel,
+    Range,
+    Totals,
+    as_flow_model,
+)
 from labournet.dataset import Dataset
+from labournet.errors import AnalysisError
 
-__all__ = ["pressure_points", "SCORE_FORMULA", "Components"]
+__all__ = [
+    "pressure_points",
+    "PressureResult",
+    "PressurePoint",
+    "SCORE_FORMULA",
+    "FRAME_COLUMNS",
+    "Components",
+]
 
 SCORE_FORMULA = (
     "expected revenue denied (USD per year) = sum over the candidate's placements of revenue x "
@@ -76,6 +92,193 @@ SCORE_FORMULA = (
     "(1 - the regime's substitution)"
 )
 """How ``score`` is computed; stored with every write-back (`labournet db analyse`)."""
+
+
+PROJECTION = (
+    "placements (host, sector slot, remittance route) built from sends_workers, works_in and "
+    "remits_to; see labournet.analysis.flows"
+)
+"""What the pressure analysis is computed on."""
+
+
+@dataclass(frozen=True)
+class PressurePoint:
+    """One candidate: what is at stake there, who reaches it, and the revenue denied a year.
+
+    ``revenue``, ``workers`` and ``denied`` are `Range` (best at the estimates, low and high the
+    5th and 95th percentiles of the joint draws). ``rank`` is within ``level``. ``figures``
+    lists at most the ``trace_limit`` first figure ids; ``n_figures`` counts them all.
+    """
+
+    id: str
+    name: str
+    type: str
+    kind: str
+    level: str
+    rank: int
+    residual: bool
+    revenue: Range
+    workers: Range
+    denied: Range
+    revenue_share: float
+    reached_share: float
+    compliance: float
+    substitution: float
+    actors: tuple[str, ...]
+    measures: tuple[str, ...]
+    dependent_hosts: int
+    assumptions: tuple[str, ...]
+    figures: tuple[str, ...]
+    n_figures: int
+    sources: tuple[str, ...]
+    equivalent: tuple[str, ...]
+
+    @property
+    def score(self) -> float:
+        """The decision figure: expected revenue denied, US$ a year (``denied.best``)."""
+        return self.denied.best
+
+    @property
+    def assumed(self) -> bool:
+        """True when the row rests on at least one assumption."""
+        return bool(self.assumptions)
+
+
+FRAME_COLUMNS = (
+    "name", "type", "kind", "level", "residual", "revenue_low", "revenue_best", "revenue_high",
+    "revenue_share", "workers_low", "workers_best", "workers_high", "actors", "n_actors",
+    "measures", "dependent_hosts", "reached_share", "compliance", "substitution", "denied_low",
+    "denied_best", "denied_high", "score", "rank", "assumed", "assumptions", "figures",
+    "n_figures", "sources", "equivalent",
+)  # fmt: skip
+"""The columns of `PressureResult.to_frame`, in order."""
+
+
+@dataclass(frozen=True, eq=False)
+class PressureResult:
+    """The ranked pressure points of a network as of a year: level by level, best first.
+
+    Iterate over it for `PressurePoint` records, index it by candidate id, or take
+    `to_frame` for pandas. ``totals`` are over what the analysis counts (after any cuts).
+    """
+
+    regime: str
+    regime_name: str
+    as_of: int
+    totals: Totals
+    notes: tuple[str, ...]
+    points: tuple[PressurePoint, ...]
+    formula: str = SCORE_FORMULA
+    projection: str = PROJECTION
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __iter__(self) -> Iterator[PressurePoint]:
+        return iter(self.points)
+
+    def __contains__(self, candidate: object) -> bool:
+        return candidate in self._by_id()
+
+    def __getitem__(self, candidate: str) -> PressurePoint:
+        """The point of `candidate`; `KeyError` naming it if it is not a candidate."""
+        try:
+            return self._by_id()[candidate]
+        except KeyError:
+            raise KeyError(f"'{candidate}' is not a candidate of this analysis") from None
+
+    def _by_id(self) -> dict[str, PressurePoint]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {p.id: p for p in self.points}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.points)
+
+    def level(self, level: str) -> tuple[PressurePoint, ...]:
+        """The points of one level (`labournet.analysis.flows.LEVELS`), best first."""
+        if level not in LEVELS:
+            raise AnalysisError(f"unknown level '{level}' (use {', '.join(LEVELS)})")
+        return tuple(p for p in self.points if p.level == level)
+
+    def levels(self) -> dict[str, tuple[PressurePoint, ...]]:
+        """Every level that has points, in `LEVELS` order."""
+        return {name: found for name in LEVELS if (found := self.level(name))}
+
+    def leaders(self, k: int = 1, *, residual: bool = False) -> tuple[PressurePoint, ...]:
+        """The first `k` of every level, place by place (every level's first, then every
+        level's second, ...), residual buckets left out unless `residual`: the order a view
+        that mixes levels shows them in."""
+        chosen: list[tuple[int, int, PressurePoint]] = []
+        for name, found in self.levels().items():
+            kept = [p for p in found if residual or not p.residual][:k]
+            chosen.extend((place, LEVELS.index(name), p) for place, p in enumerate(kept))
+        return tuple(p for *_, p in sorted(chosen, key=lambda t: (t[0], t[1])))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point, indexed by id, in ranking order (`FRAME_COLUMNS`); list fields
+        are tuples, ranges are ``*_low``/``*_best``/``*_high`` columns."""
+        rows = []
+        for p in self.points:
+            rows.append(
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "kind": p.kind,
+                    "level": p.level,
+                    "residual": p.residual,
+                    "revenue_low": p.revenue.low,
+                    "revenue_best": p.revenue.best,
+                    "revenue_high": p.revenue.high,
+                    "revenue_share": p.revenue_share,
+                    "workers_low": p.workers.low,
+                    "workers_best": p.workers.best,
+                    "workers_high": p.workers.high,
+                    "actors": p.actors,
+                    "n_actors": len(p.actors),
+                    "measures": p.measures,
+                    "dependent_hosts": p.dependent_hosts,
+                    "reached_share": p.reached_share,
+                    "compliance": p.compliance,
+                    "substitution": p.substitution,
+                    "denied_low": p.denied.low,
+                    "denied_best": p.denied.best,
+                    "denied_high": p.denied.high,
+                    "score": p.score,
+                    "rank": p.rank,
+                    "assumed": p.assumed,
+                    "assumptions": p.assumptions,
+                    "figures": p.figures,
+                    "n_figures": p.n_figures,
+                    "sources": p.sources,
+                    "equivalent": p.equivalent,
+                }  # fmt: skip
+            )
+        frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS), index=pd.Index(self.ids, name="id"))
+        return frame.astype(
+            {"rank": int, "n_actors": int, "dependent_hosts": int, "n_figures": int}
+        )
+
+    def summary(self) -> dict[str, object]:
+        """The analysis's metadata as plain values (for JSON and write-back)."""
+        return {
+            "regime": self.regime,
+            "as_of": self.as_of,
+            "formula": self.formula,
+            "projection": self.projection,
+            "totals": {
+                "revenue": self.totals.revenue.values(),
+                "workers": self.totals.workers.values(),
+            },
+            "notes": list(self.notes),
+        }
+
+    def _repr_html_(self) -> str:
+        columns = ["name", "level", "rank", "denied_best", "revenue_best", "workers_best"]
+        return self.to_frame()[columns].to_html(max_rows=30)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,8 +339,8 @@ def pressure_points(
     regime: str | None = None,
     as_of: int | None = None,
     trace_limit: int | None = 25,
-) -> pd.DataFrame:
-    """Rank the candidate pressure points of a network; one row per candidate, best first.
+) -> PressureResult:
+    """Rank the candidate pressure points of a network, level by level, best first.
 
     Parameters
     ----------
@@ -152,28 +355,27 @@ def pressure_points(
 
     Returns
     -------
-    DataFrame indexed by candidate id with ``name``, ``type``, ``kind``, ``revenue_low``,
-    ``revenue_best``, ``revenue_high``, ``revenue_share`` (of the best total), ``workers_low``,
-    ``workers_best``, ``workers_high``, ``actors``, ``n_actors``, ``measures``,
-    ``dependent_hosts``, ``level``, ``residual``, ``reached_share``, ``compliance``,
-    ``substitution``, ``denied_low``, ``denied_best``, ``denied_high``, ``score`` (=
-    ``denied_best``, US$ a year), ``rank`` (within the level), ``assumed``, ``assumptions``,
-    ``figures``, ``n_figures``, ``sources`` and ``equivalent``. ``df.attrs`` holds the regime,
-    the year (``as_of``), the formula, totals and the flow model's notes.
+    A `PressureResult`: `PressurePoint` records level by level, best first, each with its
+    ``revenue``, ``workers`` and ``denied`` ranges (``score`` = ``denied.best``, US$ a year),
+    ``rank`` within its level, reach, structure and provenance; the regime, the year
+    (``as_of``), the formula, the totals and the flow model's notes. ``to_frame()`` gives the
+    same as a pandas DataFrame (`FRAME_COLUMNS`).
 
     Examples
     --------
     >>> import labournet
-    >>> table = labournet.pressure_points(labournet.load_dataset())
-    >>> row = table.loc["qa"]
-    >>> row["level"], int(row["rank"]), float(row["denied_best"])
+    >>> result = labournet.pressure_points(labournet.load_dataset())
+    >>> qatar = result["qa"]
+    >>> qatar.level, qatar.rank, qatar.score
     ('host', 4, 3000000.0)
-    >>> list(table[table["level"] == "host"].index[:3])
+    >>> [p.id for p in result.level("host")[:3]]
     ['other-hosts', 'cn', 'ru']
+    >>> [p.id for p in result.leaders(1)]
+    ['cn', 'construction', 'r-cn-works-garments']
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model, cuts=cuts, weight=weight)
-    return _table(parts, trace_limit=trace_limit)
+    return _result(parts, trace_limit=trace_limit)
 
 
 def components(
@@ -334,11 +536,10 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
     return out
 
 
-def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
+def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
     model = parts.model
     weight = parts.weight[:, None]
     ids = [model.candidates[r] for r in parts.rows]
-    n_actors = np.array([len(a) for a in parts.actors], dtype=float)
 
     def at_stake(revenue: np.ndarray, workers: np.ndarray, values: np.ndarray) -> list[Any]:
         return [
@@ -359,91 +560,68 @@ def _table(parts: Components, *, trace_limit: int | None) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         reached_share = np.where(on_stake > 0, on_reached / on_stake, 0.0)
         mean_compliance = np.where(on_reached > 0, weighted_compliance / on_reached, np.nan)
-    score = denied[:, 1]
-    figures, assumptions = _trace(model, parts.rows, trace_limit)
-    assumptions = [
-        (bool(merged), ";".join(merged))
-        for merged in (
-            sorted({*filter(None, a[1].split(";")), *extra})
-            for a, extra in zip(assumptions, parts.reach_assumptions, strict=True)
-        )
-    ]
+    traced = _trace(model, parts.rows, trace_limit)
     graph = model.graph
-    names, kinds = [], []
-    for candidate in ids:
+    substitution = 1.0 - float(kept[0])
+    points = []
+    for i, candidate in enumerate(ids):
         if candidate in graph:
-            names.append(str(graph.nodes[candidate].get("name", candidate)))
-            kinds.append(str(graph.nodes[candidate].get("kind", "")))
+            name = str(graph.nodes[candidate].get("name", candidate))
+            kind = str(graph.nodes[candidate].get("kind", ""))
         else:
             u, v, kind = model.relations()[candidate]
-            names.append(f"{_name(graph, u)} -> {_name(graph, v)}")
-            kinds.append(kind)
-    table = pd.DataFrame(
-        {
-            "name": names,
-            "type": [model.candidate_type[r] for r in parts.rows],
-            "kind": kinds,
-            "level": [LEVELS[level] for level in parts.levels],
-            "residual": [model.residual(candidate) for candidate in ids],
-            "revenue_low": rev[:, 0],
-            "revenue_best": rev[:, 1],
-            "revenue_high": rev[:, 2],
-            "revenue_share": rev[:, 1] / total_best if total_best > 0 else 0.0,
-            "workers_low": wk[:, 0],
-            "workers_best": wk[:, 1],
-            "workers_high": wk[:, 2],
-            "actors": [";".join(a) for a in parts.actors],
-            "n_actors": n_actors.astype(int),
-            "measures": [";".join(m) for m in parts.measures],
-            "dependent_hosts": parts.structure,
-            "reached_share": reached_share,
-            "compliance": mean_compliance,
-            "substitution": 1.0 - float(kept[0]),
-            "denied_low": denied[:, 0],
-            "denied_best": denied[:, 1],
-            "denied_high": denied[:, 2],
-            "score": score,
-            "assumed": [bool(a[0]) for a in assumptions],
-            "assumptions": [a[1] for a in assumptions],
-            "figures": [f[0] for f in figures],
-            "n_figures": [f[1] for f in figures],
-            "sources": [f[2] for f in figures],
-            "equivalent": [";".join(group[1:]) for group in parts.groups],
-        },
-        index=pd.Index(ids, name="id"),
+            name = f"{_name(graph, u)} -> {_name(graph, v)}"
+        figures, n_figures, sources, assumed = traced[i]
+        points.append(
+            PressurePoint(
+                id=candidate,
+                name=name,
+                type=model.candidate_type[parts.rows[i]],
+                kind=kind,
+                level=LEVELS[parts.levels[i]],
+                rank=0,
+                residual=model.residual(candidate),
+                revenue=Range(*map(float, rev[i])),
+                workers=Range(*map(float, wk[i])),
+                denied=Range(*map(float, denied[i])),
+                revenue_share=float(rev[i, 1] / total_best) if total_best > 0 else 0.0,
+                reached_share=float(reached_share[i]),
+                compliance=float(mean_compliance[i]),
+                substitution=substitution,
+                actors=parts.actors[i],
+                measures=parts.measures[i],
+                dependent_hosts=int(parts.structure[i]),
+                assumptions=tuple(sorted({*assumed, *parts.reach_assumptions[i]})),
+                figures=figures,
+                n_figures=n_figures,
+                sources=sources,
+                equivalent=parts.groups[i][1:],
+            )
+        )
+    points.sort(
+        key=lambda p: (LEVELS.index(p.level), -p.denied.best, -p.revenue.best, -p.workers.best)
     )
-    table["_level"] = parts.levels
-    table = table.sort_values(
-        ["_level", "score", "revenue_best", "workers_best"],
-        ascending=[True, False, False, False],
-        kind="stable",
-    ).drop(columns="_level")
-    rank = table.groupby("level", sort=False).cumcount().to_numpy() + 1
-    table.insert(list(table.columns).index("score") + 1, "rank", rank)
-    totals = model.totals(parts.weight)
-    table.attrs.update(
-        {
-            "regime": model.regime,
-            "regime_name": _name(graph, model.regime),
-            "as_of": model.as_of,
-            "formula": SCORE_FORMULA,
-            "projection": (
-                "placements (host, sector slot, remittance route) built from sends_workers, "
-                "works_in and remits_to; see labournet.analysis.flows"
-            ),
-            "total_revenue": [totals.revenue.low, totals.revenue.best, totals.revenue.high],
-            "total_workers": [totals.workers.low, totals.workers.best, totals.workers.high],
-            "notes": list(model.notes),
-        }
+    ranked: list[PressurePoint] = []
+    seen: dict[str, int] = defaultdict(int)
+    for point in points:
+        seen[point.level] += 1
+        ranked.append(dataclasses.replace(point, rank=seen[point.level]))
+    return PressureResult(
+        regime=model.regime,
+        regime_name=_name(graph, model.regime),
+        as_of=model.as_of,
+        totals=model.totals(parts.weight),
+        notes=model.notes,
+        points=tuple(ranked),
     )
-    return table
 
 
 def _trace(
     model: FlowModel, rows: np.ndarray, limit: int | None
-) -> tuple[list[tuple[str, int, str]], list[tuple[bool, str]]]:
+) -> list[tuple[tuple[str, ...], int, tuple[str, ...], tuple[str, ...]]]:
+    """Per row: the figures listed (at most `limit`), their count, the sources, assumptions."""
     if len(rows) == 0:
-        return [], []
+        return []
     figures, assumptions = model.trace(rows)
     graph = model.graph
     source_ids = sorted({source for figure in model.figures for source in figure.sources})
@@ -454,13 +632,11 @@ def _trace(
         shape=(len(model.figures), len(source_ids)),
     )
     row_sources = sparse.csr_matrix(figures.astype(np.float64) @ by_figure)
-    fig_out: list[tuple[str, int, str]] = []
-    ass_out: list[tuple[bool, str]] = []
+    out = []
     for i, row in enumerate(rows):
         start, end = figures.indptr[i], figures.indptr[i + 1]
         stop = end if limit is None else min(end, start + limit)
-        listed = [model.figures[f].id for f in figures.indices[start:stop]]
-        count = int(end - start)
+        listed = tuple(model.figures[f].id for f in figures.indices[start:stop])
         sources = {
             source_ids[j]
             for j in row_sources.indices[row_sources.indptr[i] : row_sources.indptr[i + 1]]
@@ -468,14 +644,16 @@ def _trace(
         candidate = model.candidates[row]
         if candidate in graph:
             sources.update(graph.nodes[candidate].get("sources", ()))
-        text = ";".join(listed)
-        if count > len(listed):
-            text += f";... (+{count - len(listed)} more)"
-        fig_out.append((text, count, ";".join(sorted(sources))))
-        found_a = assumptions.indices[assumptions.indptr[i] : assumptions.indptr[i + 1]]
-        ids = [model.assumption_ids[a] for a in found_a]
-        ass_out.append((bool(ids), ";".join(ids)))
-    return fig_out, ass_out
+        found = assumptions.indices[assumptions.indptr[i] : assumptions.indptr[i + 1]]
+        out.append(
+            (
+                listed,
+                int(end - start),
+                tuple(sorted(sources)),
+                tuple(model.assumption_ids[a] for a in found),
+            )
+        )
+    return out
 
 
 def _name(graph: nx.MultiDiGraph, node: Any) -> str:

@@ -38,10 +38,9 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
-from labournet.analysis.pressure import pressure_points
+from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
 
@@ -104,7 +103,9 @@ class ScenarioResult:
     placements_cut: int
     placements_touched: int
     placements: int
-    ranking: pd.DataFrame = field(repr=False)
+    lost_entirely: tuple[str, ...]
+    """Candidates (other than the cuts) whose every placement the cuts remove."""
+    ranking: PressureResult = field(repr=False)
     assumptions: tuple[str, ...] = ()
 
     @property
@@ -222,6 +223,11 @@ def scenario(
         per_host = np.bincount(model.placement_host, weights=gained, minlength=len(model.hosts))
         rerouted_to = {h: float(v) for h, v in zip(model.hosts, per_host, strict=True) if v > 0}
     ranking = pressure_points(model, weight=weight)
+    gone = np.asarray(model.incidence @ (keep > 0)).ravel() == 0
+    cut_ids = {c.item for c in parsed}
+    lost_entirely = tuple(
+        c for c, g in zip(model.candidates, gone, strict=True) if g and c not in cut_ids
+    )
     rows = np.array([model.candidate_index()[c.item] for c in parsed])
     _, assumed = model.trace(rows)
     found = {model.assumption_ids[a] for a in assumed.indices}
@@ -240,6 +246,7 @@ def scenario(
         placements_cut=int((keep == 0).sum()),
         placements_touched=int((removed > 0).sum()),
         placements=model.n_placements,
+        lost_entirely=lost_entirely,
         ranking=ranking,
         assumptions=tuple(sorted(found)),
     )

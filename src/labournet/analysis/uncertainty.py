@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from labournet.analysis.flows import FlowModel, as_flow_model
-from labournet.analysis.pressure import components, pressure_points
+from labournet.analysis.pressure import PressureResult, components, pressure_points
 from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
 
@@ -56,6 +56,8 @@ class UncertaintyResult:
     seed: int | None
     distribution: str
     k: int
+    tracked: int
+    """Candidates whose rank and revenue percentiles are kept (the best ranked)."""
     table: pd.DataFrame = field(repr=False)
 
     def to_dict(self) -> dict[str, object]:
@@ -64,6 +66,7 @@ class UncertaintyResult:
             "seed": self.seed,
             "distribution": self.distribution,
             "k": self.k,
+            "tracked": self.tracked,
         }
 
 
@@ -85,13 +88,13 @@ def monte_carlo(
     chunk: int | None = None,
     regime: str | None = None,
     as_of: int | None = None,
-    table: pd.DataFrame | None = None,
+    result: PressureResult | None = None,
 ) -> UncertaintyResult:
     """Draw every figure within its range `draws` times; the rank stability of each candidate.
 
     Same ``seed``, same result; ``seed=None`` draws fresh entropy. ``chunk`` bounds memory: draws
     are evaluated that many at a time (default: as many as keep the placement arrays near 64 MB).
-    ``table``: the pressure table of `model`, if already computed. Ranks are within levels and
+    ``result``: the pressure result of `model`, if already computed. Ranks are within levels and
     by the expected revenue denied, so they vary with every drawn figure, the hosts'
     compliance and the regime's substitution included.
 
@@ -106,9 +109,9 @@ def monte_carlo(
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
     model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model)
-    base = table if table is not None else pressure_points(model, trace_limit=0)
+    base = result if result is not None else pressure_points(model, trace_limit=0)
     order = {c: i for i, c in enumerate(model.candidates[r] for r in parts.rows)}
-    position = np.array([order[c] for c in base.index], dtype=np.int64)  # table -> parts row
+    position = np.array([order[c] for c in base.ids], dtype=np.int64)  # result -> parts row
     n_rows = len(position)
     tracked = position[: min(track, n_rows)]
     rng = np.random.default_rng(seed)
@@ -130,10 +133,11 @@ def monte_carlo(
         revenue_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ revenue)
         workers_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ workers)
         done += n
-    out = pd.DataFrame(index=base.index)
-    out["name"] = base["name"]
-    out["type"] = base["type"]
-    out["rank"] = base["rank"]
+    out = pd.DataFrame(index=pd.Index(base.ids, name="id"))
+    out["name"] = [p.name for p in base]
+    out["type"] = [p.type for p in base]
+    out["level"] = [p.level for p in base]
+    out["rank"] = [p.rank for p in base]
     out["p_top_k"] = top_counts[position] / draws
     n_tracked = len(tracked)
     for name, array in (("rank", ranks), ("revenue", revenue_draws), ("workers", workers_draws)):
@@ -144,9 +148,8 @@ def monte_carlo(
             column = np.full(n_rows, np.nan)
             column[:n_tracked] = values
             out[f"{name}_{q}"] = column
-    out["assumed"] = base["assumed"]
-    out["assumptions"] = base["assumptions"]
-    out.attrs.update(
-        {"draws": draws, "seed": seed, "distribution": distribution, "k": k, "tracked": n_tracked}
+    out["assumed"] = [p.assumed for p in base]
+    out["assumptions"] = [p.assumptions for p in base]
+    return UncertaintyResult(
+        draws=draws, seed=seed, distribution=distribution, k=k, tracked=n_tracked, table=out
     )
-    return UncertaintyResult(draws=draws, seed=seed, distribution=distribution, k=k, table=out)

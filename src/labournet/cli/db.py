@@ -243,7 +243,8 @@ def analyse_command(
         raise QueryError("--engine gds writes its scores into the database: add --write")
     with _connect(uri) as store:
         dataset = store.pull()
-        table = pressure_points(dataset, regime=regime)
+        result = pressure_points(dataset, regime=regime)
+        table = result.to_frame()
         for level_table in level_tables(table, top=top, width=console.width):
             console.print(level_table)
         if not write:
@@ -279,7 +280,7 @@ def analyse_command(
                 prefix="pressure_",
                 settings={
                     "analysis": "pressure_points",
-                    "regime": str(table.attrs.get("regime", regime or "")),
+                    "regime": result.regime,
                     "formula": SCORE_FORMULA,
                 },
             )

@@ -81,7 +81,7 @@ def report_command(
         as_of=as_of,
     )
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
-    for table in level_tables(report.table, top=top, title=title, width=console.width):
+    for table in level_tables(report.table, top=top, title=title, width=console.width, k=k):
         console.print(table)
     players = report.key_players
     console.print(
@@ -154,7 +154,8 @@ def scenario_command(
         (result,) = results
         if len(result.ranking):
             title = "New ranking of what remains (after re-routing)"
-            for ranking in level_tables(result.ranking, top=top, title=title, width=console.width):
+            frame = result.ranking.to_frame()
+            for ranking in level_tables(frame, top=top, title=title, width=console.width):
                 console.print(ranking)
         else:
             console.print("Nothing remains: every placement is cut.")

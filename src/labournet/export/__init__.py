@@ -29,7 +29,7 @@ from labournet.export.html import (
     export_views,
     figure_text,
     pressure_scores,
-    scores_from_pressure_table,
+    scores_from_pressure,
     write_html_views,
 )
 from labournet.export.views import (
@@ -51,7 +51,7 @@ __all__ = [
     "export_views",
     "write_html_views",
     "pressure_scores",
-    "scores_from_pressure_table",
+    "scores_from_pressure",
     "figure_text",
     "CutMarks",
     "View",

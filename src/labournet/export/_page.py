@@ -333,7 +333,9 @@ def _extras(
             mark(
                 nodes,
                 position[node],
-                "loses its link to the regime in this scenario",
+                "loses every flow to the regime in this scenario"
+                if marks.basis == "flows"
+                else "loses its link to the regime in this scenario",
                 color={"background": FADED},
                 font={"color": "#777777"},
                 disconnected=True,
@@ -352,7 +354,9 @@ def _extras(
             mark(
                 edges,
                 i,
-                "lost with the entities cut off from the regime",
+                "carries only flows this scenario cuts"
+                if marks.basis == "flows"
+                else "lost with the entities cut off from the regime",
                 color={"color": FADED, "highlight": "#000000", "hover": "#000000"},
                 dashes=[2, 6],
                 disconnected=True,
@@ -445,6 +449,7 @@ def _cut_summary(G: nx.MultiDiGraph, marks: CutMarks | None) -> dict[str, Any] |
         "cutEdges": len(marks.cut_edges),
         "disconnected": sorted(name(n) for n in marks.disconnected_nodes),
         "disconnectedEdges": len(marks.disconnected_edges),
+        "basis": marks.basis,
     }
 
 

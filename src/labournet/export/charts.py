@@ -3,7 +3,7 @@
 Example:
     >>> import labournet, tempfile, pathlib
     >>> from labournet.export.charts import revenue_chart
-    >>> table = labournet.pressure_points(labournet.load_dataset())
+    >>> table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     >>> path = revenue_chart(table, pathlib.Path(tempfile.mkdtemp()) / "revenue.png")
     >>> path.stat().st_size > 10_000
     True
@@ -53,7 +53,12 @@ def _label(candidate: object, row: pd.Series, width: int = 44) -> str:
 
 
 def revenue_chart(
-    table: pd.DataFrame, path: str | Path, *, top: int = 15, title: str | None = None
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    top: int = 15,
+    title: str | None = None,
+    regime_name: str | None = None,
 ) -> Path:
     """Horizontal bars of best-estimate revenue at stake for the `top` ranked candidates.
 
@@ -103,7 +108,7 @@ def revenue_chart(
         [*labels, "90 % interval (joint draws)", *extra_labels],
         loc="lower right", fontsize=8, frameon=False,
     )  # fmt: skip
-    regime = table.attrs.get("regime_name") or table.attrs.get("regime", "the regime")
+    regime = regime_name or "the regime"
     ax.set_title(
         title or f"Revenue reaching {regime} through the top {len(rows)} pressure points\n"
         "ranked by expected revenue denied; * rests on an assumption",
@@ -113,7 +118,7 @@ def revenue_chart(
     return _save(fig, path)
 
 
-def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
+def rank_chart(table: pd.DataFrame, path: str | Path, *, k: int, draws: int, top: int = 15) -> Path:
     """Rank intervals from the Monte Carlo (5–95 %) and P(top k) for the `top` candidates."""
     if "rank_p05" not in table.columns:
         raise ExportError("the table has no Monte Carlo columns (rank_p05, rank_p95)")
@@ -123,7 +128,6 @@ def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
     ax.hlines(y, rows["rank_p05"], rows["rank_p95"], colors="#1f77b4", lw=5, alpha=0.6)
     ax.plot(rows["rank"], y, "o", color="black", ms=4, label="rank at the estimates")
     ax.plot(rows["rank_p50"], y, "D", color="#d62728", ms=4, label="median rank in the draws")
-    k = table.attrs.get("k", "k")
     where = ax.get_yaxis_transform()  # x in axes fraction, y in data
     ax.text(1.02, len(rows) - 0.4, f"P(top {k})", transform=where, fontsize=8, weight="bold")
     for yi, (_, row) in zip(y, rows.iterrows(), strict=True):
@@ -134,9 +138,8 @@ def rank_chart(table: pd.DataFrame, path: str | Path, *, top: int = 15) -> Path:
     ax.grid(axis="x", color="#dddddd")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower left", fontsize=8, frameon=False)
-    draws = table.attrs.get("draws", "")
     ax.set_title(
-        f"How stable is the ranking? Rank in {draws} Monte Carlo draws of every figure",
+        f"How stable is the ranking? Rank within its level in {draws} joint draws of the figures",
         fontsize=10, loc="left",
     )  # fmt: skip
     fig.tight_layout()

@@ -48,17 +48,21 @@ from labournet.export._page import (
 from labournet.export.views import (
     LARGE_GRAPH_NODES,
     PHYSICS_MAX_NODES,
+    CutMarks,
     NodeValues,
     View,
     ViewKind,
     cut_scenario,
     find_regime,
+    flow_cut_marks,
     node_values,
     select_view,
 )
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from labournet.analysis.pressure import PressureResult
 
 __all__ = [
     "LARGE_GRAPH_NODES",
@@ -72,7 +76,7 @@ __all__ = [
     "safe_json",
     "figure_text",
     "pressure_scores",
-    "scores_from_pressure_table",
+    "scores_from_pressure",
     "write_html_views",
     "SCORE_COLUMNS",
 ]
@@ -159,8 +163,11 @@ def build_html(
     width_by:
         Measure (or measures, first found wins) whose edge figures set edge widths.
     cut:
-        Entity or relation ids of a scenario: they are marked, together with everything that
-        loses its connection to the ``regime`` node (found by role when not given).
+        A scenario's cuts (ids, or ID=FRACTION for part of one): evaluated by the flow
+        analysis (`labournet.analysis.scenario`), which marks the cuts and every candidate
+        whose flows to the regime they all remove, and gives the money lost, gross and net of
+        re-routing. On a network without flows to analyse, what loses its connection to the
+        ``regime`` node is marked instead, and the page says so.
     layout:
         ``physics`` (laid out in the browser), ``precomputed`` (in Python, physics off) or
         ``auto`` (precomputed above `PHYSICS_MAX_NODES` drawn nodes).
@@ -178,7 +185,7 @@ def build_html(
         G, values, view=view, top_k=top_k, focus=focus, depth=depth, max_nodes=max_nodes
     )
     cut_ids = tuple(cut)
-    marks = cut_scenario(G, cut_ids, regime=regime) if cut_ids else None
+    marks, flows = _cut(G, cut_ids, regime) if cut_ids else (None, None)
     try:
         regime_node: Hashable | None = marks.regime if marks else find_regime(G, regime)
     except ExportError:
@@ -217,8 +224,8 @@ def build_html(
         layout="precomputed" if precompute else "physics",
         options=_vis_options(large=precompute, directed=True),
     )
-    if marks is not None and data["cut"] is not None:
-        data["cut"]["flows"] = _scenario_numbers(G, cut_ids, regime)
+    if flows is not None and data["cut"] is not None:
+        data["cut"]["flows"] = flows
     if vis_options:
         _merge(data["options"], vis_options)
     return _render(data)
@@ -234,23 +241,25 @@ SCORE_COLUMNS: Mapping[str, str] = {
 """Columns of `labournet.analysis.pressure.pressure_points` a view shows, under their names."""
 
 
-def scores_from_pressure_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Node scores for a view from a pressure-point table (``score`` becomes
-    ``pressure_score``); relation candidates are dropped by the view, as they are not nodes.
+def scores_from_pressure(result: PressureResult) -> pd.DataFrame:
+    """Node scores for a view from a pressure analysis (``score`` becomes ``pressure_score``);
+    relation candidates are dropped by the view, as they are not nodes.
 
-    The table's own ranks within levels travel in ``attrs["levels"]`` (level and rank of each
-    candidate, and each level's size), so the view says "rank 4 of 11 hosts" as the report does.
+    The analysis's own ranks within levels travel in ``attrs["levels"]`` (level and rank of
+    each candidate, each level's size, and the order of `PressureResult.leaders`), so the view
+    says "rank 4 of 11 hosts" as the report does, and its top view lists the leaders of each
+    level, not residual buckets, in the same order.
     """
-    present = {k: v for k, v in SCORE_COLUMNS.items() if k in table.columns}
-    scores = table[list(present)].rename(columns=present).astype(float)
-    if {"level", "rank"} <= set(table.columns):
-        sizes = table["level"].map(table["level"].value_counts())
-        scores.attrs["levels"] = {
-            "column": "pressure_score",
-            "level": table["level"].to_dict(),
-            "rank": table["rank"].astype(int).to_dict(),
-            "size": sizes.astype(int).to_dict(),
-        }
+    table = result.to_frame()
+    scores = table[list(SCORE_COLUMNS)].rename(columns=SCORE_COLUMNS).astype(float)
+    sizes = table["level"].map(table["level"].value_counts())
+    scores.attrs["levels"] = {
+        "column": "pressure_score",
+        "level": table["level"].to_dict(),
+        "rank": table["rank"].astype(int).to_dict(),
+        "size": sizes.astype(int).to_dict(),
+        "order": [p.id for p in result.leaders(len(result))],
+    }
     return scores
 
 
@@ -263,8 +272,7 @@ def pressure_scores(
     """
     from labournet.analysis.pressure import pressure_points
 
-    table = pressure_points(as_graph(source), regime=regime, as_of=as_of)
-    return scores_from_pressure_table(table)
+    return scores_from_pressure(pressure_points(as_graph(source), regime=regime, as_of=as_of))
 
 
 def write_html_views(report: Any, folder: str | Path) -> list[Path]:
@@ -273,14 +281,17 @@ def write_html_views(report: Any, folder: str | Path) -> list[Path]:
     Uses the report's graph (``report.model.graph``) and its pressure table for sizes and
     tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
     """
-    scores = scores_from_pressure_table(report.table)
+    scores = scores_from_pressure(report.pressure)
     notes = [f"Tension: {tension.message}." for tension in report.tensions]
     views = export_views(report.model.graph, folder, scores=scores, notes=notes)
     return list(views.values())
 
 
-def _scenario_numbers(G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | None) -> dict:
-    """Revenue and workers a cut removes, from the flow analysis, when it applies."""
+def _cut(
+    G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | None
+) -> tuple[CutMarks, dict[str, Any]]:
+    """What a cut removes, from the flow analysis (`labournet.analysis.scenario`) when the
+    network has flows to analyse, else from the graph's links; and the numbers to show."""
     from labournet.analysis.flows import Range
     from labournet.analysis.scenario import scenario
     from labournet.errors import AnalysisError
@@ -288,11 +299,19 @@ def _scenario_numbers(G: nx.MultiDiGraph, cut: tuple[str, ...], regime: str | No
     try:
         result = scenario(G, cut, regime=regime)
     except AnalysisError as error:
-        return {"error": str(error)}
+        return cut_scenario(G, cut, regime=regime), {"error": str(error)}
+
     def text(r: Range) -> str:
         return f"{_number(r.best)} ({_number(r.low)}–{_number(r.high)})"
 
-    return {
+    marks = flow_cut_marks(
+        G,
+        [c.item for c in result.cuts],
+        result.lost_entirely,
+        regime=find_regime(G, regime),
+        requested=[str(c) for c in result.cuts],
+    )
+    return marks, {
         "revenue": text(result.gross.revenue) + " USD per year",
         "net": text(result.net.revenue) + " USD per year",
         "share": f"{result.revenue_lost_share * 100:.0f}%",

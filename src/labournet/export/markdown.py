@@ -80,12 +80,13 @@ def _table(header: list[str], rows: list[list[object]], align: str = "") -> list
 def render_markdown(report: Report, *, top: int = 20) -> str:
     """The report as a Markdown document."""
     table = report.table
-    attrs = table.attrs
+    pressure = report.pressure
     model = report.model
     regime = model.regime
-    regime_name = model.graph.nodes[regime].get("name", regime)
-    revenue = attrs.get("total_revenue") or [0.0, 0.0, 0.0]
-    workers = attrs.get("total_workers") or [0.0, 0.0, 0.0]
+    regime_name = pressure.regime_name
+    revenue = pressure.totals.revenue.values()
+    workers = pressure.totals.workers.values()
+    mc = report.uncertainty
     has_mc = "p_top_k" in table.columns
     k = report.k
     out: list[str] = [f"# Pressure points: {report.name}, as of {model.as_of}", ""]
@@ -133,7 +134,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
 
-    out += ["## The score: expected revenue denied", "", "```", str(attrs.get("formula", "")),
+    out += ["## The score: expected revenue denied", "", "```", pressure.formula,
             "```", ""]  # fmt: skip
     out += [
         "The score is in US$ a year: what the regime is expected to lose in the year after "
@@ -206,16 +207,18 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         out += [
             "## Uncertainty",
             "",
-            f"{attrs.get('draws')} seeded draws (seed {attrs.get('seed')}) of every figure from "
-            f"a {attrs.get('distribution')} distribution "
+            f"{mc.draws if mc else ''} seeded joint draws (seed {mc.seed if mc else ''}): every "
+            f"input figure from a {mc.distribution if mc else ''} distribution "
             + (
                 "(low, best, high)"
-                if attrs.get("distribution") == "triangular"
+                if mc and mc.distribution == "triangular"
                 else "between low and high"
             )
+            + ", every derived figure computed from the drawn inputs"
             + f". *P(top {k})* is the share of draws in which the candidate ranks in the top "
-            f"{k}; the rank interval spans the 5th to 95th percentile of its rank. Figures are "
-            "drawn independently (correlated errors are not modelled).",
+            f"{k} of its level; the rank interval spans the 5th to 95th percentile of its rank. "
+            "Inputs are drawn independently of one another: a dependence the dataset does not "
+            "write as a formula is not modelled.",
             "",
             "![Rank stability](rank-stability.png)",
             "",
@@ -224,7 +227,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     if report.doubts:
         out += ["## Doubts the dataset records", "", report.doubts, ""]
     out += [METHOD, "## Assumptions", ""]
-    uses = Counter(a for text in table["assumptions"] for a in text.split(";") if a)
+    uses = Counter(a for point in pressure for a in point.assumptions)
     flagged = int(table["assumed"].sum())
     out.append(
         f"{flagged} of {len(table)} candidates rest on at least one assumption. Each assumption "
@@ -238,7 +241,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
             f"- `{assumption_id}` ({uses.get(assumption_id, 0)} candidates): {statement} "
             f"*Why:* {reasoning}"
         )
-    notes = attrs.get("notes", [])
+    notes = list(pressure.notes)
     if notes:
         out += ["", "Model notes (where the data lacked a figure the model needs):", ""]
         out += [f"- {note}" for note in notes[:50]]
@@ -290,15 +293,15 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
             f"{format_money(row['denied_low'])}–{format_money(row['denied_high'])}",
             format_money(row["revenue_best"]),
             format_count(row["workers_best"]),
-            row["actors"].replace(";", ", ") or "–",
-            row["measures"].replace(";", ", ") or "–",
+            ", ".join(row["actors"]) or "–",
+            ", ".join(row["measures"]) or "–",
         ]
         if has_mc:
             interval = (
                 "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
             )
             cells += [f"{row['p_top_k']:.0%}", interval]
-        cells.append(row["assumptions"].replace(";", ", ") if row["assumed"] else "sources only")
+        cells.append(", ".join(row["assumptions"]) if row["assumed"] else "sources only")
         rows.append(cells)
     return out + _table(header, rows, align) + [""]
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
-from labournet.analysis.pressure import pressure_points
+from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.dataset import Dataset
@@ -54,10 +54,12 @@ MC_COLUMNS = ("p_top_k", "rank_p05", "rank_p50", "rank_p95", "revenue_p05", "rev
 
 @dataclass(frozen=True, eq=False)
 class Report:
-    """Everything a report shows; ``table`` is the pressure table with Monte Carlo columns."""
+    """Everything a report shows: the typed ``pressure`` result, and ``table``, the same as a
+    DataFrame with the Monte Carlo columns added (for the tabular files and charts)."""
 
     name: str
     model: FlowModel = field(repr=False)
+    pressure: PressureResult = field(repr=False)
     table: pd.DataFrame = field(repr=False)
     key_players: KeyPlayersResult = field(repr=False)
     uncertainty: UncertaintyResult | None = field(repr=False)
@@ -77,20 +79,17 @@ class Report:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON document written as ``pressure-points.json``."""
-        attrs = self.table.attrs
+        summary = self.pressure.summary()
         return {
             "dataset": self.name,
             "regime": self.model.regime,
             "as_of": self.model.as_of,
             "analysed_on": self.analysed_on,
-            "formula": attrs.get("formula"),
-            "projection": attrs.get("projection"),
-            "totals": {
-                "revenue": attrs.get("total_revenue"),
-                "workers": attrs.get("total_workers"),
-            },
+            "formula": summary["formula"],
+            "projection": summary["projection"],
+            "totals": summary["totals"],
             "units": {"revenue": "USD per year", "workers": "persons"},
-            "notes": attrs.get("notes", []),
+            "notes": summary["notes"],
             "tensions": [vars(tension) for tension in self.tensions],
             "candidates": self.table,
             "key_players": self.key_players.to_dict(),
@@ -117,7 +116,8 @@ def build_report(
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    table = pressure_points(model, trace_limit=trace_limit)
+    pressure = pressure_points(model, trace_limit=trace_limit)
+    table = pressure.to_frame()
     uncertainty = None
     if draws:
         uncertainty = monte_carlo(
@@ -126,19 +126,17 @@ def build_report(
             seed=seed,
             k=k,
             distribution=distribution,
-            table=table,
+            result=pressure,
         )
-        mc = uncertainty.table
         for column in MC_COLUMNS:
-            table[column] = mc[column]
-        table.attrs.update({f"mc_{key}": value for key, value in mc.attrs.items()})
-        table.attrs.update({"draws": draws, "k": k, "seed": seed, "distribution": distribution})
+            table[column] = uncertainty.table[column]
     players = key_players(model, k, measures=measures, seed=seed)
     graph = model.graph
     name = str(graph.graph.get("name", "")) or "dataset"
     return Report(
         name=name,
         model=model,
+        pressure=pressure,
         table=table,
         key_players=players,
         uncertainty=uncertainty,
@@ -171,9 +169,12 @@ def write_tables(report: Report, folder: Path) -> list[Path]:
 
 def write_charts(report: Report, folder: Path) -> list[Path]:
     """``revenue-at-stake.png`` and, with a Monte Carlo, ``rank-stability.png``."""
-    files = [revenue_chart(report.table, folder / "revenue-at-stake.png")]
+    name = report.pressure.regime_name
+    files = [revenue_chart(report.table, folder / "revenue-at-stake.png", regime_name=name)]
     if report.uncertainty is not None:
-        files.append(rank_chart(report.table, folder / "rank-stability.png"))
+        draws = report.uncertainty.draws
+        path = folder / "rank-stability.png"
+        files.append(rank_chart(report.table, path, k=report.k, draws=draws))
     return files
 
 

@@ -3,7 +3,7 @@
 Example:
     >>> import labournet
     >>> from labournet.export.tables import rich_table
-    >>> table = labournet.pressure_points(labournet.load_dataset())
+    >>> table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     >>> rich_table(table, top=5).row_count
     5
 """
@@ -66,6 +66,7 @@ def rich_table(
     top: int | None = 15,
     title: str | None = None,
     width: int | None = None,
+    k: int | None = None,
 ) -> Table:
     """The ranked pressure table for a terminal: at stake, reach, expected loss and stability.
 
@@ -73,7 +74,6 @@ def rich_table(
     and the measures are left out rather than squeezed into unreadable stubs.
     """
     rows = table if top is None else table.head(top)
-    k = table.attrs.get("k")
     compact = width is not None and width < COMPACT_WIDTH
     caption = (
         "USD per year; denied = expected revenue the regime loses if pressed there; "
@@ -112,9 +112,7 @@ def rich_table(
     columns.append(("workers", "right", lambda c, r: format_count(r["workers_best"])))
     if not compact:
         columns.append(("actors", "right", lambda c, r: str(r["n_actors"])))
-        columns.append(
-            ("measures", "left", lambda c, r: str(r["measures"]).replace(";", ", ") or "–")
-        )
+        columns.append(("measures", "left", lambda c, r: ", ".join(r["measures"]) or "–"))
     columns.append(("denied/yr", "right", lambda c, r: format_money(r["score"])))
     if has_mc:
         columns.append(
@@ -134,17 +132,20 @@ def _candidate_cell(candidate: Any, row: pd.Series) -> str:
 
 
 def level_tables(
-    table: pd.DataFrame, *, top: int | None = 15, title: str = "", width: int | None = None
+    table: pd.DataFrame,
+    *,
+    top: int | None = 15,
+    title: str = "",
+    width: int | None = None,
+    k: int | None = None,
 ) -> list[Table]:
     """One `rich_table` per level (hosts, sectors, ...): candidates compete within a level."""
     out = []
     for level, rows in table.groupby("level", sort=False):
-        rows = rows.copy()
-        rows.attrs = dict(table.attrs)
         shown = min(top or len(rows), len(rows))
         heading = f"{LEVEL_TITLES.get(str(level), str(level))} ({shown} of {len(rows)})"
         named = f"{title}: {heading}" if title else heading
-        out.append(rich_table(rows, top=top, title=named, width=width))
+        out.append(rich_table(rows, top=top, title=named, width=width, k=k))
     return out
 
 
@@ -163,10 +164,16 @@ def _rank_interval(candidate: Any, row: pd.Series) -> str:
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as UTF-8 CSV with its index."""
+    """Write a table as UTF-8 CSV with its index; tuples and lists become ``;``-joined ids."""
     file = Path(path)
+    flat = table.copy()
+    for column in flat.columns:
+        if flat[column].map(lambda v: isinstance(v, tuple | list)).any():
+            flat[column] = flat[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
+            )
     try:
-        table.to_csv(file, encoding="utf-8", float_format="%.10g")
+        flat.to_csv(file, encoding="utf-8", float_format="%.10g")
     except OSError as error:
         raise ExportError(f"cannot write {file}: {error}") from error
     return file

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
-from labournet.errors import ExportError
+from labournet.errors import AnalysisError, ExportError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,7 @@ __all__ = [
     "find_regime",
     "select_view",
     "cut_scenario",
+    "flow_cut_marks",
 ]
 
 LARGE_GRAPH_NODES = 2000
@@ -69,12 +70,16 @@ class NodeValues:
     """The score column used, or ``"degree"`` when the fallback was taken."""
     fallback: bool = False
     """True when the asked-for score was absent and degree was used instead."""
+    order: tuple[Hashable, ...] = ()
+    """The analysis's own order, when it has one: candidates level by level, rank by rank,
+    residual buckets left out (`labournet.analysis.pressure.PressureResult.leaders`). The top
+    view takes its nodes in this order."""
 
     def ranked(
         self, count: int | None = None, among: Container[Hashable] | None = None
     ) -> list[Hashable]:
-        """Node ids from the highest value down (ties by id), optionally the first ``count``
-        of those in ``among``."""
+        """Node ids in `order` (if any), then from the highest value down (ties by id),
+        optionally the first ``count`` of those in ``among``."""
         values = self.values
         nodes: Iterable[Hashable] = values
         if among is not None:
@@ -83,6 +88,11 @@ class NodeValues:
         def key(node: Hashable) -> tuple[float, str]:
             return (-values[node], str(node))
 
+        if self.order and among is None:
+            first = [node for node in self.order if node in values]
+            taken = set(first)
+            rest = sorted((node for node in nodes if node not in taken), key=key)
+            return (first + rest)[:count] if count is not None else first + rest
         if count is None:
             return sorted(nodes, key=key)
         return heapq.nsmallest(count, nodes, key=key)
@@ -115,6 +125,9 @@ class CutMarks:
     disconnected_edges: frozenset[EdgeKey] = field(default_factory=frozenset)
     """Relations of disconnected nodes that are not cut themselves."""
     requested: tuple[str, ...] = ()
+    basis: Literal["links", "flows"] = "links"
+    """``flows``: the flow analysis decided what is lost (every flow through it is cut);
+    ``links``: the graph's connections did (a network without flows to analyse)."""
 
 
 def node_values(
@@ -132,23 +145,24 @@ def node_values(
             if number is not None:
                 known[node] = number
         if any(node in G for node in known):
-            return NodeValues({node: known.get(node, 0.0) for node in G}, size_by)
+            order = tuple((getattr(scores, "attrs", {}).get("levels") or {}).get("order", ()))
+            return NodeValues(
+                {node: known.get(node, 0.0) for node in G},
+                size_by,
+                order=tuple(n for n in order if n in G),
+            )
     return NodeValues({node: float(degree) for node, degree in G.degree()}, "degree", fallback=True)
 
 
 def find_regime(G: nx.MultiDiGraph, regime: Hashable | None = None) -> Hashable:
-    """The regime node: the one given, ``G.graph["regime"]``, or the node whose role is regime."""
-    if regime is not None:
-        if regime not in G:
-            raise ExportError(f"regime node '{regime}' is not in the network")
-        return regime
-    named = G.graph.get("regime")
-    if named is not None and named in G:
-        return named
-    for node, data in G.nodes(data=True):
-        if data.get("role") == "regime":
-            return node
-    raise ExportError("no regime node: give one (--regime ID) or mark a node with role 'regime'")
+    """The regime node, found as every analysis finds it (`labournet.analysis.flows.find_regime`:
+    the one given, ``G.graph["regime"]``, or the one node whose role is regime)."""
+    from labournet.analysis.flows import find_regime as find_flow_regime
+
+    try:
+        return find_flow_regime(G, None if regime is None else str(regime))
+    except AnalysisError as error:
+        raise ExportError(str(error)) from None
 
 
 def select_view(
@@ -256,6 +270,40 @@ def cut_scenario(
         disconnected_nodes=lost,
         disconnected_edges=frozenset(lost_edges),
         requested=requested,
+    )
+
+
+def flow_cut_marks(
+    G: nx.MultiDiGraph,
+    cut: Iterable[str],
+    lost: Iterable[str],
+    *,
+    regime: Hashable,
+    requested: Iterable[str] = (),
+) -> CutMarks:
+    """Marks for a cut the flow analysis evaluated (`labournet.analysis.scenario`): the cut
+    entities and relations, and the candidates `lost` because every flow of workers and money
+    through them is cut (not merely their link in the drawing)."""
+    cut = tuple(dict.fromkeys(str(item) for item in cut))
+    by_id = {
+        str(rid if rid is not None else key): (u, v, key)
+        for u, v, key, rid in G.edges(keys=True, data="id")
+    }
+    cut_nodes = {item for item in cut if item in G}
+    cut_edges = {by_id[item] for item in cut if item in by_id}
+    for node in cut_nodes:
+        cut_edges.update(G.in_edges(node, keys=True))
+        cut_edges.update(G.out_edges(node, keys=True))
+    lost_nodes = {item for item in lost if item in G} - cut_nodes
+    lost_edges = {by_id[item] for item in lost if item in by_id} - cut_edges
+    return CutMarks(
+        regime=regime,
+        cut_nodes=frozenset(cut_nodes),
+        cut_edges=frozenset(cut_edges),
+        disconnected_nodes=frozenset(lost_nodes),
+        disconnected_edges=frozenset(lost_edges),
+        requested=tuple(requested) or cut,
+        basis="flows",
     )
 
 

@@ -225,7 +225,9 @@
       var lost = el("p", "ln-mark");
       lost.appendChild(lineIcon("rgba(160,160,160,0.7)", "2,5"));
       lost.appendChild(el("span", null,
-        data.cut.disconnected.length + " entities lose their link to " + data.cut.regime +
+        data.cut.disconnected.length + (data.cut.basis === "flows" ?
+          " entities lose every flow of workers and money to " :
+          " entities lose their link to ") + data.cut.regime +
         " (" + data.cut.cutEdges + " relations cut, " + data.cut.disconnectedEdges +
         " more lost)"));
       cut.appendChild(lost);
