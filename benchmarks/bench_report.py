@@ -101,8 +101,8 @@ def bench_large(entities: int, relations: int, seed: int, draws: int, folder: Pa
         model.candidates[r] for r in rng.choice(nodes, size=min(5, len(nodes)), replace=False)
     ]
     start = time.perf_counter()
-    revenue, _ = model.evaluate_ranges()
-    fast = {c: float(revenue[~model.alive_after([c]), 1].sum()) for c in sample}
+    revenue = model.evaluate(model.estimates())[0][:, 0]
+    fast = {c: float(revenue[~model.alive_after([c])].sum()) for c in sample}
     t_fast = (time.perf_counter() - start) / len(sample)
     before = model.totals().revenue.best
     start = time.perf_counter()
@@ -135,10 +135,10 @@ def bench_bundled(draws: int, seed: int) -> None:
     start = time.perf_counter()
     looped = []
     for i in range(draws):
-        revenue, workers = model.evaluate(values[:, i : i + 1])
-        looped.append(parts.scores(revenue, workers)[:, 0])
+        column = values[:, i : i + 1]
+        looped.append(parts.denied(model.evaluate(column)[0], column)[:, 0])
     loop = time.perf_counter() - start
-    batch = parts.scores(*model.evaluate(values))
+    batch = parts.denied(model.evaluate(values)[0], values)
     same = np.allclose(np.column_stack(looped), batch)
     print(
         f"  one draw at a time: {loop:.3f} s (x{loop / vectorised:.0f} slower); same scores: {same}"

@@ -211,3 +211,30 @@ def test_the_view_ranks_as_the_report_does_within_levels() -> None:
     }  # fmt: skip
     assert shown == expected
     assert shown["qa"] == (4, 11, "host")
+
+
+def test_a_cut_is_evaluated_by_the_flow_analysis() -> None:
+    from labournet.analysis.scenario import scenario
+
+    dataset = labournet.load_dataset()
+    data = page_data(build_html(dataset, cut=["cn", "mt"]))
+    cut = data["cut"]
+    assert cut["basis"] == "flows"
+    # garments work only in China and Malta: every garment flow is cut, although the graph
+    # still links garments to the regime through Malta's measure
+    assert "Garments" in cut["disconnected"]
+    result = scenario(dataset, ["cn", "mt"])
+    assert "garments" in result.lost_entirely
+    assert cut["flows"]["revenue"].startswith("132 million")  # China's 132M + Malta's 80k
+    partial = page_data(build_html(dataset, cut=["ru=0.5"]))["cut"]
+    assert partial["requested"] == ["ru=0.5"] and partial["disconnected"] == []
+
+
+def test_a_network_without_flows_is_cut_by_its_links() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_node("kp", role="regime")
+    graph.add_edge("kp", "cn", key="r1", id="r1")
+    graph.add_edge("cn", "garments", key="r2", id="r2")
+    cut = page_data(build_html(graph, cut=["cn"]))["cut"]
+    assert cut["basis"] == "links" and cut["disconnected"] == ["garments"]
+    assert "error" in cut["flows"]

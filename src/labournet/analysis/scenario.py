@@ -231,8 +231,9 @@ def scenario(
     rows = np.array([model.candidate_index()[c.item] for c in parsed])
     _, assumed = model.trace(rows)
     found = {model.assumption_ids[a] for a in assumed.indices}
-    if model.substitution >= 0:
-        found.update(model.figures[model.substitution].assumptions)
+    for row in model.substitution.rows():
+        if row is not None:
+            found.update(model.figures[row].assumptions)
     return ScenarioResult(
         cuts=parsed,
         as_of=model.as_of,

@@ -1,0 +1,731 @@
+"""Building the flow model: from a graph to placements, the candidates they depend on, and
+the figure each part is evaluated from (`labournet.analysis.flows` documents the model).
+
+`build_parts` runs the stages in order, each a function with one job:
+
+1. `find_regime`, `snapshot_year`: whose network, as of which year;
+2. `_flow_edges`, `_find_hosts`: the ``sends_workers``, ``works_in`` and ``remits_to`` relations,
+   and the hosts they reach;
+3. `_host_figures`: each host's workers and compliance, the regime's substitution;
+4. `_slots`: each host's sectors and the figure that weighs each;
+5. `_routes`: each remittance route to the regime, its revenue figure and the onward splits at
+   each intermediary;
+6. `_placements`, `_dependencies`: slot x route within each host, and the candidates each
+   placement depends on;
+7. `_traceability`: the figures and assumptions behind each host, slot and route.
+
+Where a part may lack a figure, a `FigureRef` says so by name (``present``) and says what stands
+in for it (`FigureRef.take`'s default), instead of a sentinel row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from labournet.dataset import Figure, figures_as_of
+from labournet.errors import AnalysisError
+from labournet.formulas import FigureSystem, FormulaError, parse_formula
+
+__all__ = [
+    "FLOW_RELATIONS",
+    "FigureRef",
+    "Slots",
+    "Splits",
+    "Routes",
+    "Trace",
+    "FlowParts",
+    "build_parts",
+    "find_regime",
+    "snapshot_year",
+    "MAX_ROUTE_LENGTH",
+    "MAX_ROUTES_PER_HOST",
+]
+
+FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
+"""The relation kinds that carry workers and revenue."""
+
+MAX_ROUTE_LENGTH = 8
+MAX_ROUTES_PER_HOST = 20_000
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """For each item, the row of the figure that gives its value, where it has one."""
+
+    row: np.ndarray  # int64; meaningful where ``present``
+    present: np.ndarray  # bool
+
+    @classmethod
+    def of(cls, rows: Sequence[int | None]) -> FigureRef:
+        present = np.array([r is not None for r in rows], dtype=bool)
+        row = np.array([r if r is not None else 0 for r in rows], dtype=np.int64)
+        return cls(row, present)
+
+    def take(self, values: np.ndarray, default: float) -> np.ndarray:
+        """``(n_items, n_columns)``: each item's figure value, `default` where it has none."""
+        if len(self.row) == 0:
+            return np.zeros((0, values.shape[1]))
+        return np.where(self.present[:, None], values[self.row], default)
+
+    def rows(self) -> list[int | None]:
+        return [int(r) if p else None for r, p in zip(self.row, self.present, strict=True)]
+
+
+@dataclass(frozen=True)
+class Slots:
+    """A host's sectors: each ``works_in`` relation of a host (or one slot with no sector)."""
+
+    host: np.ndarray
+    relation: tuple[str | None, ...]
+    sector: tuple[str | None, ...]
+    weight: FigureRef
+    """The ``workers`` figure that weighs the slot within its host; without one, weight 1."""
+    even: np.ndarray
+    """The slot's share when its host's weights sum to zero: one over the host's slots."""
+
+
+@dataclass(frozen=True)
+class Splits:
+    """How each intermediary passes money on: one entry per onward ``remits_to`` relation."""
+
+    group: np.ndarray
+    """The intermediary (a group of splits) each entry belongs to."""
+    weight: FigureRef
+    """The ``revenue`` figure of the onward relation; without one, weight 1."""
+    equal: np.ndarray
+    """True where the intermediary splits equally (an onward relation lacks a figure)."""
+    even: np.ndarray
+    """One over the intermediary's onward relations."""
+    n_groups: int
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Every simple ``remits_to`` path from a host to the regime (a host without one has one
+    route with no relations, which carries no revenue)."""
+
+    host: np.ndarray
+    relations: tuple[tuple[str, ...], ...]
+    revenue: FigureRef
+    """The ``revenue`` figure on the route's first relation; without one, the route carries 0."""
+    hops: np.ndarray
+    """``(n_routes, longest - 1)``: the split taken after each intermediary, where ``hop_used``."""
+    hop_used: np.ndarray
+    even: np.ndarray
+    """One over the host's routes: each route's share of the host's workers if it sends nothing."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """0/1 matrices: the figures and assumptions behind each host, slot and route."""
+
+    host_figures: sparse.csr_matrix
+    slot_figures: sparse.csr_matrix
+    route_figures: sparse.csr_matrix
+    host_assumptions: sparse.csr_matrix
+    slot_assumptions: sparse.csr_matrix
+    route_assumptions: sparse.csr_matrix
+
+
+@dataclass(frozen=True)
+class FlowParts:
+    """Everything `build_parts` finds; `labournet.analysis.flows.FlowModel` holds it."""
+
+    regime: str
+    as_of: int
+    hosts: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    system: FigureSystem
+    host_workers: sparse.csr_matrix
+    """``(n_hosts, n_figures)``: the workers figures that add up to each host's workers."""
+    compliance: FigureRef
+    substitution: FigureRef
+    slots: Slots
+    splits: Splits
+    routes: Routes
+    placement_host: np.ndarray
+    placement_slot: np.ndarray
+    placement_route: np.ndarray
+    candidates: tuple[str, ...]
+    candidate_type: tuple[str, ...]
+    incidence: sparse.csr_matrix
+    traced: Trace
+    assumption_ids: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+class _FigureRows:
+    """The figures the model uses, each given a row the first time it is asked for."""
+
+    def __init__(self, as_of: int) -> None:
+        self.as_of = as_of
+        self.figures: list[Figure] = []
+        self.index: dict[str, int] = {}
+
+    def of(self, attrs: Mapping[str, Any], measure: str) -> int | None:
+        """Row of the figure of `measure` on a node or edge, as of the year; None if none."""
+        chosen = _pick_figure(attrs.get("figures", ()), measure, self.as_of)
+        if chosen is None:
+            return None
+        if chosen.id not in self.index:
+            self.index[chosen.id] = len(self.figures)
+            self.figures.append(chosen)
+        return self.index[chosen.id]
+
+
+@dataclass(frozen=True)
+class _FlowEdges:
+    sends: Mapping[str, list[str]]
+    works: Mapping[str, list[tuple[str, str]]]
+    remits_out: Mapping[str, list[tuple[str, str]]]
+    ends: Mapping[str, tuple[str, str]]
+
+
+def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -> FlowParts:
+    """Run every stage of the build on a graph made by `Dataset.to_networkx`."""
+    regime = find_regime(graph, regime)
+    year = snapshot_year(graph, as_of)
+    notes: list[str] = []
+    edges = _flow_edges(graph, regime)
+    hosts = _find_hosts(graph, regime, edges)
+    rows = _FigureRows(year)
+    compliance, substitution, workers = _host_figures(graph, regime, hosts, edges, rows, notes)
+    slots = _slots(graph, hosts, edges, rows, notes)
+    routes, splits = _routes(graph, regime, hosts, edges, rows, notes)
+    p_host, p_slot, p_route = _placements(len(hosts), slots, routes)
+    candidates, types, incidence = _dependencies(
+        graph, regime, hosts, edges, slots, routes, p_host, p_slot, p_route
+    )
+    if not rows.figures:
+        raise AnalysisError(
+            f"as of {year} no workers or revenue figure applies to the flows; choose a later "
+            "--as-of (the figures' years: "
+            f"{', '.join(str(y) for y in sorted(_years(graph)))})"
+        )
+    assumption_ids = tuple(sorted(graph.graph.get("assumptions", {})))
+    trace = _traceability(
+        graph, hosts, edges, rows.figures, assumption_ids, workers, compliance, substitution,
+        slots, routes, splits,
+    )  # fmt: skip
+    n_fig = len(rows.figures)
+    w_hosts, w_rows = zip(*workers, strict=True) if workers else ((), ())
+    host_workers = sparse.csr_matrix(
+        (np.ones(len(w_rows)), (w_hosts, w_rows)), shape=(len(hosts), n_fig)
+    )
+    return FlowParts(
+        regime=regime,
+        as_of=year,
+        hosts=tuple(hosts),
+        figures=tuple(rows.figures),
+        system=_figure_system(graph, rows.figures),
+        host_workers=host_workers,
+        compliance=compliance,
+        substitution=substitution,
+        slots=slots,
+        splits=splits,
+        routes=routes,
+        placement_host=p_host,
+        placement_slot=p_slot,
+        placement_route=p_route,
+        candidates=candidates,
+        candidate_type=types,
+        incidence=incidence,
+        traced=trace,
+        assumption_ids=assumption_ids,
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+# -- stages --------------------------------------------------------------------------------------
+
+
+def find_regime(graph: nx.MultiDiGraph, regime: str | None = None) -> str:
+    """The regime's node: `regime` if given, else the graph's ``regime`` attribute, else the
+    one entity whose ``role`` is ``regime``. Every analysis and view finds it this way.
+
+    `AnalysisError` when the named node is missing, or no (or more than one) entity qualifies.
+    """
+    if regime is None and graph.graph.get("regime") is not None:
+        regime = graph.graph["regime"]
+    if regime is not None:
+        if regime not in graph:
+            raise AnalysisError(f"unknown regime '{regime}': no entity has this id")
+        return regime
+    found = [node for node, role in graph.nodes(data="role") if role == "regime"]
+    if len(found) == 1:
+        return str(found[0])
+    if not found:
+        raise AnalysisError("no entity has role 'regime'; name the regime with regime=ID")
+    raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}); pass regime=ID")
+
+
+def snapshot_year(graph: nx.MultiDiGraph, as_of: int | None) -> int:
+    """`as_of`, checked against the years the figures cover; by default the latest of them."""
+    years = _years(graph)
+    if not years:
+        return int(as_of) if as_of is not None else 0
+    if as_of is None:
+        return max(years)
+    if as_of < min(years):
+        raise AnalysisError(
+            f"no figure is dated {as_of} or earlier: the figures cover {min(years)}-{max(years)}"
+        )
+    return int(as_of)
+
+
+def _flow_edges(graph: nx.MultiDiGraph, regime: str) -> _FlowEdges:
+    sends: dict[str, list[str]] = defaultdict(list)
+    works: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    remits_out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    ends: dict[str, tuple[str, str]] = {}
+    for u, v, key, kind in graph.edges(keys=True, data="kind"):
+        if kind not in FLOW_RELATIONS:
+            continue
+        ends[key] = (u, v)
+        if kind == "sends_workers":
+            if u == regime and v != regime:
+                sends[v].append(key)
+        elif kind == "works_in":
+            works[u].append((key, v))
+        else:
+            remits_out[u].append((key, v))
+    return _FlowEdges(sends, works, remits_out, ends)
+
+
+def _find_hosts(graph: nx.MultiDiGraph, regime: str, edges: _FlowEdges) -> list[str]:
+    """Targets of the regime's sends_workers, and countries whose remittances reach it."""
+    hosts = list(edges.sends)
+    for node in edges.remits_out:
+        if (
+            node not in edges.sends
+            and node != regime
+            and graph.nodes[node].get("kind") == "country"
+            and _reaches(edges.remits_out, node, regime)
+        ):
+            hosts.append(node)
+    if not hosts:
+        raise AnalysisError(
+            f"no placements: the regime '{regime}' sends no workers (sends_workers) and no country "
+            "remits to it (remits_to)"
+        )
+    return hosts
+
+
+def _host_figures(
+    graph: nx.MultiDiGraph,
+    regime: str,
+    hosts: list[str],
+    edges: _FlowEdges,
+    rows: _FigureRows,
+    notes: list[str],
+) -> tuple[FigureRef, FigureRef, list[tuple[int, int]]]:
+    """Each host's compliance, the regime's substitution, and (host, figure row) pairs whose
+    workers figures add up to each host's workers (sends_workers, else the works_in ones)."""
+    compliance = [rows.of(graph.nodes[host], "compliance") for host in hosts]
+    missing = [host for host, row in zip(hosts, compliance, strict=True) if row is None]
+    if missing and len(missing) < len(hosts):
+        notes.append(
+            f"no compliance figure for {', '.join(missing)}: each counts as acting for sure, so "
+            "its expected loss is an upper bound"
+        )
+    elif missing:
+        notes.append(
+            "no host has a compliance figure: every host counts as acting for sure, so the "
+            "expected losses are upper bounds"
+        )
+    substitution = rows.of(graph.nodes[regime], "substitution")
+    if substitution is None:
+        notes.append(
+            "no substitution figure on the regime: it replaces none of what it loses, so the "
+            "expected losses are upper bounds"
+        )
+    workers: list[tuple[int, int]] = []
+    for h, host in enumerate(hosts):
+        found = [rows.of(graph.edges[regime, host, key], "workers") for key in edges.sends[host]]
+        sent = [r for r in found if r is not None]
+        if not sent:
+            in_sectors = [
+                rows.of(graph.edges[host, x, key], "workers") for key, x in edges.works[host]
+            ]
+            if in_sectors and all(r is not None for r in in_sectors):
+                sent = [r for r in in_sectors if r is not None]
+                notes.append(f"{host}: workers are the sum of its works_in figures")
+            else:
+                notes.append(f"{host}: no workers figure; its workers count as 0")
+        workers.extend((h, r) for r in sent)
+    return FigureRef.of(compliance), FigureRef.of([substitution]), workers
+
+
+def _slots(
+    graph: nx.MultiDiGraph,
+    hosts: list[str],
+    edges: _FlowEdges,
+    rows: _FigureRows,
+    notes: list[str],
+) -> Slots:
+    host: list[int] = []
+    relation: list[str | None] = []
+    sector: list[str | None] = []
+    weight: list[int | None] = []
+    even: list[float] = []
+    for h, name in enumerate(hosts):
+        mine = edges.works[name]
+        if not mine:
+            host.append(h)
+            relation.append(None)
+            sector.append(None)
+            weight.append(None)
+            even.append(1.0)
+            continue
+        found = [rows.of(graph.edges[name, x, key], "workers") for key, x in mine]
+        if any(r is None for r in found):
+            notes.append(
+                f"{name}: a works_in relation has no workers figure; sectors split equally"
+            )
+            found = [None] * len(found)
+        for (key, target), row in zip(mine, found, strict=True):
+            host.append(h)
+            relation.append(key)
+            sector.append(target)
+            weight.append(row)
+            even.append(1.0 / len(mine))
+    return Slots(
+        np.asarray(host, dtype=np.int64), tuple(relation), tuple(sector), FigureRef.of(weight),
+        np.asarray(even),
+    )  # fmt: skip
+
+
+def _routes(
+    graph: nx.MultiDiGraph,
+    regime: str,
+    hosts: list[str],
+    edges: _FlowEdges,
+    rows: _FigureRows,
+    notes: list[str],
+) -> tuple[Routes, Splits]:
+    route_host: list[int] = []
+    paths: list[tuple[str, ...]] = []
+    for h, host in enumerate(hosts):
+        found = _remittance_paths(edges.remits_out, host, regime)
+        if not found:
+            route_host.append(h)
+            paths.append(())
+            if host in edges.remits_out:
+                notes.append(f"{host}: its remittances reach no route to the regime")
+        for path in found:
+            route_host.append(h)
+            paths.append(path)
+    revenue: list[int | None] = []
+    split_of: dict[str, int] = {}
+    split_weight: list[int | None] = []
+    split_group: list[int] = []
+    split_even: list[float] = []
+    split_equal: list[bool] = []
+    groups: dict[str, int] = {}
+    longest = max((len(p) for p in paths), default=1)
+    hops = np.zeros((len(paths), max(1, longest - 1)), dtype=np.int64)
+    hop_used = np.zeros(hops.shape, dtype=bool)
+    for r, path in enumerate(paths):
+        if not path:
+            revenue.append(None)
+            continue
+        u, v = edges.ends[path[0]]
+        first = rows.of(graph.edges[u, v, path[0]], "revenue")
+        if first is None:
+            notes.append(f"{path[0]}: no revenue figure; the route carries no revenue")
+        revenue.append(first)
+        for position, key in enumerate(path[1:]):
+            node = edges.ends[key][0]
+            if node not in groups:
+                groups[node] = len(groups)
+                onward = edges.remits_out[node]
+                weights = [rows.of(graph.edges[node, t, k], "revenue") for k, t in onward]
+                equal = any(w is None for w in weights)
+                if equal and len(onward) > 1:
+                    notes.append(f"{node}: an onward remits_to has no revenue figure; equal split")
+                for (k, _), row in zip(onward, weights, strict=True):
+                    split_of[k] = len(split_weight)
+                    split_weight.append(row)
+                    split_group.append(groups[node])
+                    split_even.append(1.0 / len(onward))
+                    split_equal.append(equal)
+            hops[r, position] = split_of[key]
+            hop_used[r, position] = True
+    host_arr = np.asarray(route_host, dtype=np.int64)
+    n_routes_of = np.bincount(host_arr, minlength=len(hosts))
+    routes = Routes(
+        host=host_arr,
+        relations=tuple(paths),
+        revenue=FigureRef.of(revenue),
+        hops=hops,
+        hop_used=hop_used,
+        even=1.0 / n_routes_of[host_arr],
+    )
+    splits = Splits(
+        group=np.asarray(split_group, dtype=np.int64),
+        weight=FigureRef.of(split_weight),
+        equal=np.asarray(split_equal, dtype=bool),
+        even=np.asarray(split_even),
+        n_groups=len(groups),
+    )
+    return routes, splits
+
+
+def _placements(
+    n_hosts: int, slots: Slots, routes: Routes
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (host, slot, route) of the same host: placement host, slot and route indices."""
+    slots_of: dict[int, list[int]] = defaultdict(list)
+    for s, h in enumerate(slots.host):
+        slots_of[int(h)].append(s)
+    routes_of: dict[int, list[int]] = defaultdict(list)
+    for r, h in enumerate(routes.host):
+        routes_of[int(h)].append(r)
+    found = [(h, s, r) for h in range(n_hosts) for s in slots_of[h] for r in routes_of[h]]
+    p_host, p_slot, p_route = (np.array(x, dtype=np.int64) for x in zip(*found, strict=True))
+    return p_host, p_slot, p_route
+
+
+def _dependencies(
+    graph: nx.MultiDiGraph,
+    regime: str,
+    hosts: list[str],
+    edges: _FlowEdges,
+    slots: Slots,
+    routes: Routes,
+    p_host: np.ndarray,
+    p_slot: np.ndarray,
+    p_route: np.ndarray,
+) -> tuple[tuple[str, ...], tuple[str, ...], sparse.csr_matrix]:
+    """The candidates, their types, and which placements depend on which candidate."""
+    host_elements = [[host, *edges.sends[host]] for host in hosts]
+    slot_elements = [
+        [x for x in (rel, sector) if x is not None]
+        for rel, sector in zip(slots.relation, slots.sector, strict=True)
+    ]
+    route_elements = [
+        [*path, *(edges.ends[key][1] for key in path[:-1])]  # relations and intermediaries
+        for path in routes.relations
+    ]
+    candidates: list[str] = []
+    index: dict[str, int] = {}
+    rows_i: list[int] = []
+    cols_i: list[int] = []
+    for p in range(len(p_host)):
+        elements = {
+            *host_elements[p_host[p]],
+            *slot_elements[p_slot[p]],
+            *route_elements[p_route[p]],
+        }
+        for item in elements:
+            if item == regime:
+                continue
+            c = index.get(item)
+            if c is None:
+                c = index[item] = len(candidates)
+                candidates.append(item)
+            rows_i.append(c)
+            cols_i.append(p)
+    incidence = sparse.csr_matrix(
+        (np.ones(len(rows_i), dtype=np.int8), (rows_i, cols_i)),
+        shape=(len(candidates), len(p_host)),
+    )
+    incidence.sum_duplicates()
+    incidence.sort_indices()
+    host_index = {h: i for i, h in enumerate(hosts)}
+    types = tuple(_candidate_type(graph, c, host_index) for c in candidates)
+    return tuple(candidates), types, incidence
+
+
+def _traceability(
+    graph: nx.MultiDiGraph,
+    hosts: list[str],
+    edges: _FlowEdges,
+    figures: list[Figure],
+    assumption_ids: tuple[str, ...],
+    workers: list[tuple[int, int]],
+    compliance: FigureRef,
+    substitution: FigureRef,
+    slots: Slots,
+    routes: Routes,
+    splits: Splits,
+) -> Trace:
+    """The figures each host, slot and route is computed from, and the assumptions behind
+    them and behind the entities and relations they use."""
+    host_figs: dict[int, list[int]] = defaultdict(list)
+    for h, f in workers:
+        host_figs[h].append(f)
+    for h, row in zip(slots.host, slots.weight.rows(), strict=True):
+        if row is not None:
+            host_figs[int(h)].append(row)  # a sector share uses every slot of the host
+    group_figs: dict[int, list[int]] = defaultdict(list)
+    for g, row in zip(splits.group, splits.weight.rows(), strict=True):
+        if row is not None:
+            group_figs[int(g)].append(row)
+    route_figs: list[list[int]] = []
+    for r, first in enumerate(routes.revenue.rows()):
+        used = [first] if first is not None else []
+        for split, hop in zip(routes.hops[r], routes.hop_used[r], strict=True):
+            if hop:
+                used.extend(group_figs[int(splits.group[split])])
+        route_figs.append(used)
+    leverage = [r for r in substitution.rows() if r is not None]
+    for h, row in enumerate(compliance.rows()):
+        # a route's share of its host's workers uses the revenue of every route of the host
+        host_figs[h].extend(
+            route_figs[r][0] for r in np.flatnonzero(routes.host == h) if route_figs[r]
+        )
+        # the expected loss uses the host's compliance and the regime's substitution
+        host_figs[h].extend([row, *leverage] if row is not None else leverage)
+
+    a_index = {a: i for i, a in enumerate(assumption_ids)}
+
+    def assumed(attrs: Mapping[str, Any]) -> set[int]:
+        return {a_index[a] for a in attrs.get("assumptions", ()) if a in a_index}
+
+    fig_assumed = [{a_index[a] for a in f.assumptions if a in a_index} for f in figures]
+
+    def element_assumed(item: str) -> set[int]:
+        if item in edges.ends:
+            u, v = edges.ends[item]
+            return assumed(graph.edges[u, v, item])
+        return assumed(graph.nodes[item]) if item in graph else set()
+
+    def behind(elements: list[list[str]], figs: list[list[int]]) -> list[set[int]]:
+        out = []
+        for items, used in zip(elements, figs, strict=True):
+            found: set[int] = set()
+            for item in items:
+                found |= element_assumed(item)
+            for f in used:
+                found |= fig_assumed[f]
+            out.append(found)
+        return out
+
+    host_elements = [[host, *edges.sends[host]] for host in hosts]
+    slot_elements = [
+        [x for x in (rel, sector) if x is not None]
+        for rel, sector in zip(slots.relation, slots.sector, strict=True)
+    ]
+    route_elements = [
+        [*path, *(edges.ends[key][1] for key in path[:-1])] for path in routes.relations
+    ]
+    slot_figs = [[row] if row is not None else [] for row in slots.weight.rows()]
+    per_host = [host_figs[h] for h in range(len(hosts))]
+    n_f, n_a = len(figures), len(assumption_ids)
+    return Trace(
+        host_figures=_rows_matrix(per_host, n_f),
+        slot_figures=_rows_matrix(slot_figs, n_f),
+        route_figures=_rows_matrix(route_figs, n_f),
+        host_assumptions=_rows_matrix(behind(host_elements, per_host), n_a),
+        slot_assumptions=_rows_matrix(behind(slot_elements, slot_figs), n_a),
+        route_assumptions=_rows_matrix(behind(route_elements, route_figs), n_a),
+    )
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
+    """The figures the flows use, appended with every figure their formulas need."""
+    everything = {
+        figure.id: figure
+        for attrs in itertools.chain(
+            (a for _, a in graph.nodes(data=True)), (a for *_, a in graph.edges(data=True))
+        )
+        for figure in attrs.get("figures", ())
+    }
+    figures = list(used)
+    seen = {figure.id for figure in figures}
+    pending = [figure for figure in figures if figure.formula]
+    while pending:
+        figure = pending.pop()
+        for ref in parse_formula(figure.formula or "").references:
+            if ref in seen:
+                continue
+            if ref not in everything:
+                raise AnalysisError(f"figure {figure.id}: its formula uses unknown figure '{ref}'")
+            seen.add(ref)
+            figures.append(everything[ref])
+            if everything[ref].formula:
+                pending.append(everything[ref])
+    try:
+        return FigureSystem.of(figures)
+    except FormulaError as error:
+        raise AnalysisError(str(error)) from None
+
+
+def _years(graph: nx.MultiDiGraph) -> set[int]:
+    """The years of every figure on the graph's nodes and edges."""
+    attrs = [a for _, a in graph.nodes(data=True)] + [a for *_, a in graph.edges(data=True)]
+    return {figure.year for a in attrs for figure in a.get("figures", ())}
+
+
+def _pick_figure(figures: Iterable[Figure], measure: str, as_of: int) -> Figure | None:
+    """The snapshot rule of `labournet.dataset.figures_as_of`, for one item and measure."""
+    return next(iter(figures_as_of([f for f in figures if f.measure == measure], as_of)), None)
+
+
+def _reaches(out: Mapping[str, list[tuple[str, str]]], start: str, goal: str) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        for _, target in out.get(node, ()):
+            if target == goal:
+                return True
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return False
+
+
+def _remittance_paths(
+    out: Mapping[str, list[tuple[str, str]]], host: str, regime: str
+) -> list[tuple[str, ...]]:
+    """Every simple remits_to path (as relation ids) from `host` to `regime`."""
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, tuple[str, ...], frozenset[str]]] = [(host, (), frozenset([host]))]
+    while stack:
+        node, path, seen = stack.pop()
+        if len(path) >= MAX_ROUTE_LENGTH:
+            continue
+        for key, target in out.get(node, ()):
+            if target == regime:
+                found.append((*path, key))
+                if len(found) > MAX_ROUTES_PER_HOST:
+                    raise AnalysisError(
+                        f"more than {MAX_ROUTES_PER_HOST} remittance routes from '{host}'; "
+                        "the flow model needs a sparser remits_to network"
+                    )
+            elif target not in seen:
+                stack.append((target, (*path, key), seen | {target}))
+    found.reverse()
+    return found
+
+
+def _candidate_type(graph: nx.MultiDiGraph, item: str, hosts: Mapping[str, int]) -> str:
+    if item in hosts:
+        return "host"
+    if item in graph:
+        kind = graph.nodes[item].get("kind")
+        return str(kind)
+    return "relation"
+
+
+def _rows_matrix(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:
+    """A 0/1 matrix with a one at (i, j) for every j in rows[i]."""
+    indptr = [0]
+    indices: list[int] = []
+    for row in rows:
+        indices.extend(sorted(set(row)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
