@@ -34,6 +34,9 @@ def test_html_writes_a_view(tmp_path: Path) -> None:
     # China and Russia carry 80% of the revenue; net of the 25% the regime re-routes, 60%
     assert data["cut"]["flows"]["share"] == "60%"
     assert data["cut"]["flows"]["revenue"].startswith("240 million")
+    joined = tmp_path / "joined.html"
+    assert invoke("html", "-o", str(joined), "--cut", "cn,ru=0.5")[0] == 0
+    assert page_data(joined.read_text(encoding="utf-8"))["cut"]["requested"] == ["cn", "ru=0.5"]
     assert data["top"]["by"] == "pressure_score"  # scored by the analysis by default
 
 

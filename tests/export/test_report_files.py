@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,34 @@ def test_csv_round_trips_the_table(bundled_report, tmp_path):
     assert {"p_top_k", "rank_p05", "rank_p95", "figures", "sources", "assumptions"} <= set(
         table.columns
     )
+
+
+def test_csv_joins_lists_and_json_keeps_them(bundled_report, tmp_path):
+    write_report(bundled_report, tmp_path)
+    table = pd.read_csv(tmp_path / "pressure-points.csv", index_col="id", keep_default_na=False)
+    assert table.loc["cn", "actors"] == "kr;us"
+    document = json.loads((tmp_path / "pressure-points.json").read_text("utf-8"))
+    china = next(c for c in document["candidates"] if c["id"] == "cn")
+    assert china["actors"] == ["kr", "us"]
+
+
+def test_report_totals_lie_within_their_sourced_ranges(bundled_report, tmp_path):
+    write_report(bundled_report, tmp_path)
+    markdown = (tmp_path / "report.md").read_text("utf-8")
+    revenue = re.search(
+        r"network: \*\*\$([\d.]+)M\*\* a year \(90 % interval \$([\d.]+)M–\$([\d.]+)M\)", markdown
+    )
+    workers = re.search(
+        r"Workers placed: \*\*([\d,]+)\*\* \(90 % interval ([\d,]+)–([\d,]+)\)", markdown
+    )
+    assert revenue and workers, markdown[:800]
+    assert [float(x) for x in revenue.groups()] == [300.0, 300.0, 300.0]  # stated: US$300M
+    low, best, high = (int(x.replace(",", "")) for x in (workers[2], workers[1], workers[3]))
+    assert 50_000 <= low < best < high <= 100_000  # stated: 50,000-100,000
+    assert "the sourced pay in r-cn-works-garments leaves US$2,400" in markdown
+    breakdown = markdown.split("### Breakdown per candidate", 1)[1].split("\n#", 1)[0]
+    listed = set(re.findall(r"^\| `([^`]+)` \|", breakdown, re.M))
+    assert listed == set(bundled_report.pressure.ids)  # every candidate's breakdown
 
 
 def test_json_document(bundled_report, tmp_path):

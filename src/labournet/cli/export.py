@@ -149,7 +149,10 @@ def html_command(
     depth: Annotated[int, typer.Option(help="Steps around --focus to include.")] = 1,
     cut: Annotated[
         list[str] | None,
-        typer.Option(help="Entity or relation id to cut in a scenario (repeatable)."),
+        typer.Option(
+            help="Ids to cut in a scenario, joined by commas (as in `labournet scenario`), "
+            "each optionally ID=FRACTION; repeating adds to the same cut."
+        ),
     ] = None,
     regime: Annotated[
         str | None,
@@ -191,7 +194,7 @@ def html_command(
 ) -> None:
     """Write an interactive HTML view that opens offline in any browser.
 
-    Example: labournet export html --cut cn --cut ru -o scenario.html
+    Example: labournet export html --cut cn,ru=0.5 -o scenario.html
     """
     from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
 
@@ -201,7 +204,9 @@ def html_command(
         "top_k": top,
         "focus": focus,
         "depth": depth,
-        "cut": tuple(cut or ()),
+        "cut": tuple(
+            part.strip() for text in cut or () for part in text.split(",") if part.strip()
+        ),
         "regime": regime,
         "scores": _scores(source, scores, no_scores, regime, as_of),
         "size_by": size_by,
