@@ -30,8 +30,8 @@ The model
   and intermediary on its route.
 * **At stake** for a candidate: the sum over the placements that depend on it. A cut removes every
   placement that depends on a cut candidate, revenue and workers together (a placement stands or
-  falls as a whole), and nothing re-routes: money and workers do not move to other routes.
-  So revenue through a host is the sum of its remittances, through a sector the revenue of each
+  falls as a whole): what is at stake is what a cut removes before the regime adapts
+  (`labournet.analysis.scenario` adds partial cuts and the regime's re-routing). So revenue through a host is the sum of its remittances, through a sector the revenue of each
   host split by the host's workers in that sector, through an organisation the flows routed
   through it.
 * **Ranges**: every quantity is reported as low, best and high. *best* is the model at every
