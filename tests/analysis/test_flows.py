@@ -136,3 +136,17 @@ def test_dataset_as_of_applies_the_same_rule():
     assert (
         rebuilt.as_of == 2020 and rebuilt.totals() == build_flow_model(dataset, as_of=2020).totals()
     )
+
+
+def test_large_tables_use_fewer_interval_draws_in_chunks(model, monkeypatch):
+    import labournet.analysis.flows as flows
+
+    full = model.totals()
+    monkeypatch.setattr(flows, "INTERVAL_BUDGET", 2 * flows.MIN_INTERVAL_DRAWS)  # 200 draws
+    monkeypatch.setattr(flows, "CHUNK_VALUES", 9 * 7)  # 9 placements: 7 draws at a time
+    fresh = build_flow_model(labournet.load_dataset(SMALL))
+    reduced = fresh.totals()
+    # fewer draws give the same best and an interval close to the full one (same stream)
+    assert reduced.revenue.best == full.revenue.best
+    assert reduced.revenue.low == pytest.approx(full.revenue.low, rel=0.05)
+    assert reduced.revenue.high == pytest.approx(full.revenue.high, rel=0.05)

@@ -9,7 +9,6 @@ import pytest
 
 import labournet
 from labournet.analysis.flows import build_flow_model
-from labournet.analysis.pressure import pressure_points
 from labournet.analysis.uncertainty import draw_figures, monte_carlo
 from labournet.errors import AnalysisError
 

@@ -182,4 +182,3 @@ def test_every_command_documents_an_example() -> None:
 
     for command in db_app.registered_commands:
         assert "Example: labournet db" in (command.callback.__doc__ or ""), command.name
-

@@ -31,9 +31,9 @@ The model
 * **At stake** for a candidate: the sum over the placements that depend on it. A cut removes every
   placement that depends on a cut candidate, revenue and workers together (a placement stands or
   falls as a whole): what is at stake is what a cut removes before the regime adapts
-  (`labournet.analysis.scenario` adds partial cuts and the regime's re-routing). So revenue through a host is the sum of its remittances, through a sector the revenue of each
-  host split by the host's workers in that sector, through an organisation the flows routed
-  through it.
+  (`labournet.analysis.scenario` adds partial cuts and the regime's re-routing). So revenue
+  through a host is the sum of its remittances, through a sector the revenue of each host split
+  by the host's workers in that sector, through an organisation the flows routed through it.
 * **Ranges**: every quantity is reported as low, best and high. *best* is the model at every
   figure's estimate (its best value, else the middle of its range; a derived figure from its
   inputs' estimates). *low* and *high* are the 5th and 95th percentiles over `INTERVAL_DRAWS`
@@ -114,6 +114,8 @@ INTERVAL_SEED = 0
 MIN_INTERVAL_DRAWS = 200
 INTERVAL_BUDGET = 5e7
 """Values kept for the intervals of one table; on very large networks fewer draws are used."""
+CHUNK_VALUES = 8e6
+"""Placement values evaluated at once (placements x draws), so memory stays bounded."""
 
 Reducer = Callable[[np.ndarray, np.ndarray, np.ndarray], list[np.ndarray]]
 
@@ -391,7 +393,8 @@ class FlowModel:
         n = values.shape[1]
         if n_rows * len(best) > 0:
             n = max(MIN_INTERVAL_DRAWS, min(n, int(INTERVAL_BUDGET // (n_rows * len(best)))))
-        chunk = max(1, min(n, int(8e6 // max(1, self.n_placements))))
+        values = values[:, :n]
+        chunk = max(1, min(n, int(CHUNK_VALUES // max(1, self.n_placements))))
         samples = [np.empty((n_rows, n), dtype=np.float32) for _ in best]
         for start in range(0, n, chunk):
             part = values[:, start : start + chunk]
