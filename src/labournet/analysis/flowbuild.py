@@ -47,6 +47,7 @@ __all__ = [
     "snapshot_year",
     "MAX_ROUTE_LENGTH",
     "MAX_ROUTES_PER_HOST",
+    "MAX_ROUTE_STEPS",
 ]
 
 FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
@@ -54,6 +55,8 @@ FLOW_RELATIONS = ("sends_workers", "works_in", "remits_to")
 
 MAX_ROUTE_LENGTH = 8
 MAX_ROUTES_PER_HOST = 20_000
+MAX_ROUTE_STEPS = 2_000_000
+"""Relations the route search may follow from one host before it stops (a dense mesh)."""
 
 
 @dataclass(frozen=True)
@@ -303,12 +306,13 @@ def _flow_edges(graph: nx.MultiDiGraph, regime: str) -> _FlowEdges:
 def _find_hosts(graph: nx.MultiDiGraph, regime: str, edges: _FlowEdges) -> list[str]:
     """Targets of the regime's sends_workers, and countries whose remittances reach it."""
     hosts = list(edges.sends)
+    reaching = _reaching(edges.remits_out, regime)
     for node in edges.remits_out:
         if (
             node not in edges.sends
             and node != regime
             and graph.nodes[node].get("kind") == "country"
-            and _reaches(edges.remits_out, node, regime)
+            and node in reaching
         ):
             hosts.append(node)
     if not hosts:
@@ -413,8 +417,9 @@ def _routes(
 ) -> tuple[Routes, Splits]:
     route_host: list[int] = []
     paths: list[tuple[str, ...]] = []
+    reaching = _reaching(edges.remits_out, regime)
     for h, host in enumerate(hosts):
-        found = _remittance_paths(edges.remits_out, host, regime)
+        found = _remittance_paths(edges.remits_out, host, regime, reaching)
         if not found:
             route_host.append(h)
             paths.append(())
@@ -674,41 +679,70 @@ def _pick_figure(figures: Iterable[Figure], measure: str, as_of: int) -> Figure 
     return next(iter(figures_as_of([f for f in figures if f.measure == measure], as_of)), None)
 
 
-def _reaches(out: Mapping[str, list[tuple[str, str]]], start: str, goal: str) -> bool:
-    seen, stack = {start}, [start]
+def _reaching(out: Mapping[str, list[tuple[str, str]]], regime: str) -> set[str]:
+    """Every node from which some remits_to path reaches the regime."""
+    into: dict[str, list[str]] = defaultdict(list)
+    for node, onward in out.items():
+        for _, target in onward:
+            into[target].append(node)
+    seen, stack = {regime}, [regime]
     while stack:
-        node = stack.pop()
-        for _, target in out.get(node, ()):
-            if target == goal:
-                return True
-            if target not in seen:
-                seen.add(target)
-                stack.append(target)
-    return False
+        for source in into.get(stack.pop(), ()):
+            if source not in seen:
+                seen.add(source)
+                stack.append(source)
+    return seen
 
 
 def _remittance_paths(
-    out: Mapping[str, list[tuple[str, str]]], host: str, regime: str
+    out: Mapping[str, list[tuple[str, str]]],
+    host: str,
+    regime: str,
+    reaching: set[str] | None = None,
 ) -> list[tuple[str, ...]]:
-    """Every simple remits_to path (as relation ids) from `host` to `regime`."""
+    """Every simple remits_to path (as relation ids) from `host` to `regime`.
+
+    The search enters only nodes from which the regime can be reached (`reaching`), so money
+    sent into a dead end costs nothing however it circulates there; and it stops with an
+    `AnalysisError` naming the fan-out after `MAX_ROUTES_PER_HOST` routes or `MAX_ROUTE_STEPS`
+    steps, so a densely meshed remits_to network fails fast instead of running for hours.
+    """
+    reaching = _reaching(out, regime) if reaching is None else reaching
     found: list[tuple[str, ...]] = []
+    steps = 0
     stack: list[tuple[str, tuple[str, ...], frozenset[str]]] = [(host, (), frozenset([host]))]
     while stack:
         node, path, seen = stack.pop()
         if len(path) >= MAX_ROUTE_LENGTH:
             continue
         for key, target in out.get(node, ()):
+            steps += 1
             if target == regime:
                 found.append((*path, key))
-                if len(found) > MAX_ROUTES_PER_HOST:
-                    raise AnalysisError(
-                        f"more than {MAX_ROUTES_PER_HOST} remittance routes from '{host}'; "
-                        "the flow model needs a sparser remits_to network"
-                    )
-            elif target not in seen:
+            elif target not in seen and target in reaching:
                 stack.append((target, (*path, key), seen | {target}))
+            if len(found) > MAX_ROUTES_PER_HOST or steps > MAX_ROUTE_STEPS:
+                raise AnalysisError(_fan_out_message(out, host, reaching, len(found), steps))
     found.reverse()
     return found
+
+
+def _fan_out_message(
+    out: Mapping[str, list[tuple[str, str]]], host: str, reaching: set[str], routes: int, steps: int
+) -> str:
+    """Why the route search stopped: the intermediaries with the most onward relations."""
+    meshed = sorted(
+        (node for node in reaching if node in out),
+        key=lambda node: (-len(out[node]), node),
+    )[:5]
+    fan = ", ".join(f"{node} ({len(out[node])} onward)" for node in meshed)
+    return (
+        f"too many remittance routes from '{host}' (stopped after {routes:,} routes and "
+        f"{steps:,} steps; the limits are {MAX_ROUTES_PER_HOST:,} routes of at most "
+        f"{MAX_ROUTE_LENGTH} relations): its remits_to relations form a dense mesh, most onward "
+        f"relations at {fan}. Merge the intermediaries that pass money among themselves, or "
+        "keep only the relations money is known to take"
+    )
 
 
 def _candidate_type(graph: nx.MultiDiGraph, item: str, hosts: Mapping[str, int]) -> str:
