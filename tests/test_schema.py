@@ -68,3 +68,66 @@ def test_a_user_adds_a_kind_in_the_datasets_schema(mini_folder: Path) -> None:
     dataset = load_dataset(mini_folder)
     assert dataset.entity("ship-1").kind == "vessel"
     assert dataset.schema.label("vessel") == "Vessel"
+
+
+def _alias_bomb(levels: int) -> str:
+    """The classic: each level lists the previous one nine times (9**levels leaves)."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\nversion: 1\n"
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "schema.yaml"
+    path.write_text(_alias_bomb(10), encoding="utf-8")  # ran out of memory before
+    start = time.perf_counter()
+    with pytest.raises(SchemaError) as caught:
+        load_schema(path)
+    assert time.perf_counter() - start < 5
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (1, "yaml")
+    assert "anchors and aliases" in problem.reason
+
+
+def test_deep_nesting_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "schema.yaml"
+    path.write_text("version: 1\nentities: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:  # RecursionError before
+        load_schema(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 2 and "nested more than 20 levels" in problem.reason
+
+
+def test_a_huge_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "schema.yaml"
+    path.write_text("version: 1\n" + "# padding\n" * 120_000, encoding="utf-8")
+    with pytest.raises(SchemaError, match="larger than 1,000,000 bytes"):
+        load_schema(path)
+
+
+@pytest.mark.parametrize("bound", [".nan", ".inf", "-.inf", "true"])
+def test_a_measure_bound_must_be_a_finite_number(tmp_path: Path, bound: str) -> None:
+    path = write_schema(
+        tmp_path, "    unit: fraction\n    max: 1", f"    unit: fraction\n    max: {bound}"
+    )
+    with pytest.raises(SchemaError) as caught:
+        load_schema(path)
+    (problem,) = caught.value.problems
+    assert problem.field.endswith(".max") and "finite number" in problem.reason
+
+
+def test_a_dataset_with_a_hostile_schema_fails_cleanly_on_the_command_line(
+    mini_folder: Path,
+) -> None:
+    import subprocess
+
+    (mini_folder / "schema.yaml").write_text(_alias_bomb(10), encoding="utf-8")
+    done = subprocess.run(
+        ["labournet", "validate", str(mini_folder)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "schema.yaml:1: yaml: YAML anchors and aliases" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr

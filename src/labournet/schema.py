@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,6 +109,10 @@ def load_schema(path: str | Path | None = None) -> Schema:
         ) from error
     except UnicodeDecodeError as error:
         raise SchemaError([Problem(name, None, "encoding", "not valid UTF-8")]) from error
+    shape = _yaml_shape_problem(text)
+    if shape is not None:
+        line, reason = shape
+        raise SchemaError([Problem(name, line, "yaml", reason)])
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -116,6 +121,44 @@ def load_schema(path: str | Path | None = None) -> Schema:
         line = mark.line + 1 if mark is not None else None
         raise SchemaError([Problem(name, line, "yaml", str(error).splitlines()[0])]) from error
     return _SchemaReader(name, root, data).read()
+
+
+MAX_SCHEMA_BYTES = 1_000_000
+MAX_SCHEMA_DEPTH = 20
+"""A schema nests four levels (section, kind, field, list); deeper input is refused unread."""
+
+
+def _yaml_shape_problem(text: str) -> tuple[int | None, str] | None:
+    """(line, reason) when the text is too large, nests too deep or uses aliases; else None.
+
+    Checked on the token stream, before anything is built: YAML aliases can make a few
+    kilobytes expand into gigabytes, and deep nesting overflows the parser's recursion. A schema
+    needs neither.
+    """
+    if len(text.encode("utf-8")) > MAX_SCHEMA_BYTES:
+        return None, f"larger than {MAX_SCHEMA_BYTES:,} bytes"
+    depth = 0
+    opening = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(text):
+            line = token.start_mark.line + 1
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                return line, "YAML anchors and aliases (&name, *name) are not allowed in a schema"
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_SCHEMA_DEPTH:
+                    return line, f"nested more than {MAX_SCHEMA_DEPTH} levels deep"
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the parser reports it, with its line
+    return None
 
 
 class _SchemaReader:
@@ -160,8 +203,12 @@ class _SchemaReader:
                 self.problem((*path, "unit"), "every measure needs a unit")
                 continue
             upper = spec.get("max")
-            if upper is not None and not isinstance(upper, int | float):
-                self.problem((*path, "max"), f"must be a number, got {upper!r}")
+            if upper is not None and (
+                isinstance(upper, bool)
+                or not isinstance(upper, int | float)
+                or not math.isfinite(upper)
+            ):
+                self.problem((*path, "max"), f"must be a finite number, got {upper!r}")
                 upper = None
             measures[name] = Measure(name, unit, str(spec.get("description", "")), upper)
         return measures
