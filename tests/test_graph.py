@@ -130,3 +130,21 @@ def test_public_api_names() -> None:
         assert name in labournet.__all__
     assert issubclass(labournet.DatasetError, labournet.LabournetError)
     assert issubclass(labournet.GraphFormatError, labournet.LabournetError)
+
+
+def test_edge_list_columns_named_after_networkx_arguments(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,key,u_for_edge\na,b,k1,x\n", encoding="utf-8")
+    graph = read_graph(path)  # TypeError before: the columns went in as keyword arguments
+    assert graph.edges["a", "b"] == {"key": "k1", "u_for_edge": "x"}
+
+
+def test_properties_named_after_networkx_arguments_stay_data(mini_folder: Path) -> None:
+    import dataclasses
+
+    dataset = load_dataset(mini_folder)
+    entity = dataclasses.replace(dataset.entities[0], properties={"node_for_adding": "x"})
+    odd = dataclasses.replace(dataset, entities=(entity, *dataset.entities[1:]))
+    graph = odd.to_networkx()  # TypeError before
+    assert graph.nodes[entity.id]["node_for_adding"] == "x"
+    assert graph.nodes[entity.id]["kind"] == entity.kind

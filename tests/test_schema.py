@@ -131,3 +131,13 @@ def test_a_dataset_with_a_hostile_schema_fails_cleanly_on_the_command_line(
     assert done.returncode == 2
     assert "schema.yaml:1: yaml: YAML anchors and aliases" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", ["key", "node_for_adding", "figures", "name"])
+def test_a_property_may_not_take_a_reserved_name(tmp_path: Path, name: str) -> None:
+    path = write_schema(tmp_path, "properties: [iso_code, role]", f"properties: [iso_code, {name}]")
+    with pytest.raises(SchemaError) as caught:
+        load_schema(path)
+    (problem,) = caught.value.problems
+    assert problem.field == "entities.country.properties" and problem.line is not None
+    assert f"'{name}' is a name labournet uses itself" in problem.reason

@@ -45,29 +45,33 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
         assumptions={assumption.id: assumption for assumption in dataset.assumptions},
         schema=dataset.schema,
     )
+    # Attributes are set as a mapping, never as keyword arguments: a property name is data, and
+    # must not meet networkx's own parameters (node_for_adding, key, ...).
     for entity in dataset.entities:
-        graph.add_node(
-            entity.id,
-            kind=entity.kind,
-            name=entity.name,
-            description=entity.description,
-            sources=entity.sources,
-            assumptions=entity.assumptions,
-            figures=dataset.figures_for(entity.id),
-            **entity.properties,
+        graph.add_node(entity.id)
+        graph.nodes[entity.id].update(
+            {
+                **entity.properties,
+                "kind": entity.kind,
+                "name": entity.name,
+                "description": entity.description,
+                "sources": entity.sources,
+                "assumptions": entity.assumptions,
+                "figures": dataset.figures_for(entity.id),
+            }
         )
     for relation in dataset.relations:
-        graph.add_edge(
-            relation.source,
-            relation.target,
-            key=relation.id,
-            id=relation.id,
-            kind=relation.kind,
-            claim=relation.claim,
-            sources=relation.sources,
-            assumptions=relation.assumptions,
-            figures=dataset.figures_for(relation.id),
-            **relation.properties,
+        graph.add_edge(relation.source, relation.target, key=relation.id)
+        graph.edges[relation.source, relation.target, relation.id].update(
+            {
+                **relation.properties,
+                "id": relation.id,
+                "kind": relation.kind,
+                "claim": relation.claim,
+                "sources": relation.sources,
+                "assumptions": relation.assumptions,
+                "figures": dataset.figures_for(relation.id),
+            }
         )
     return graph
 
@@ -233,7 +237,8 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
             for column in attributes
             if record[column] != ""
         }
-        graph.add_edge(u, v, **data)
+        key = graph.add_edge(u, v)  # attributes as a mapping: column names are data
+        (graph.edges[u, v, key] if graph.is_multigraph() else graph.edges[u, v]).update(data)
     if problems:
         raise GraphFormatError(problems, f"{len(problems)} problems in edge list {name}")
     return graph

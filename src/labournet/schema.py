@@ -123,6 +123,15 @@ def load_schema(path: str | Path | None = None) -> Schema:
     return _SchemaReader(name, root, data).read()
 
 
+RESERVED_PROPERTIES = frozenset(
+    {
+        "id", "key", "kind", "name", "description", "sources", "assumptions", "figures", "claim",
+        "source", "target", "subject", "u_for_edge", "v_for_edge", "node_for_adding",
+    }
+)  # fmt: skip
+"""Names a kind may not give an extra property: the files' own columns, the graph model's
+attributes and the arguments networkx takes when a node or edge is added."""
+
 MAX_SCHEMA_BYTES = 1_000_000
 MAX_SCHEMA_DEPTH = 20
 """A schema nests four levels (section, kind, field, list); deeper input is refused unread."""
@@ -229,7 +238,7 @@ class _SchemaReader:
                 name,
                 label,
                 str(spec.get("description", "")),
-                self.names(path, spec, "properties", PROPERTY_PATTERN),
+                self.property_names(path, spec),
                 self.measure_names(path, spec, measures),
             )
         return kinds
@@ -263,7 +272,7 @@ class _SchemaReader:
                 ends["source"],
                 ends["target"],
                 str(spec.get("description", "")),
-                self.names(path, spec, "properties", PROPERTY_PATTERN),
+                self.property_names(path, spec),
                 self.measure_names(path, spec, measures),
             )
         return kinds
@@ -294,6 +303,18 @@ class _SchemaReader:
             else:
                 self.problem((*path, key), f"'{item}' must match {pattern.pattern}")
         return tuple(good)
+
+    def property_names(self, path: tuple[str, ...], spec: dict[str, Any]) -> tuple[str, ...]:
+        """The kind's extra properties; a name the model or the files use themselves is refused."""
+        names = self.names(path, spec, "properties", PROPERTY_PATTERN)
+        for name in names:
+            if name in RESERVED_PROPERTIES:
+                self.problem(
+                    (*path, "properties"),
+                    f"'{name}' is a name labournet uses itself (reserved: "
+                    f"{', '.join(sorted(RESERVED_PROPERTIES))}); choose another",
+                )
+        return tuple(name for name in names if name not in RESERVED_PROPERTIES)
 
     def measure_names(
         self, path: tuple[str, ...], spec: dict[str, Any], measures: Mapping[str, Measure]
