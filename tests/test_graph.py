@@ -134,9 +134,9 @@ def test_public_api_names() -> None:
 
 def test_edge_list_columns_named_after_networkx_arguments(tmp_path: Path) -> None:
     path = tmp_path / "edges.csv"
-    path.write_text("source,target,key,u_for_edge\na,b,k1,x\n", encoding="utf-8")
+    path.write_text("source,target,key,u_of_edge\na,b,k1,x\n", encoding="utf-8")
     graph = read_graph(path)  # TypeError before: the columns went in as keyword arguments
-    assert graph.edges["a", "b"] == {"key": "k1", "u_for_edge": "x"}
+    assert graph.edges["a", "b"] == {"key": "k1", "u_of_edge": "x"}
 
 
 def test_properties_named_after_networkx_arguments_stay_data(mini_folder: Path) -> None:

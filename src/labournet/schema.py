@@ -126,7 +126,7 @@ def load_schema(path: str | Path | None = None) -> Schema:
 RESERVED_PROPERTIES = frozenset(
     {
         "id", "key", "kind", "name", "description", "sources", "assumptions", "figures", "claim",
-        "source", "target", "subject", "u_for_edge", "v_for_edge", "node_for_adding",
+        "source", "target", "subject", "u_of_edge", "v_of_edge", "node_for_adding",
     }
 )  # fmt: skip
 """Names a kind may not give an extra property: the files' own columns, the graph model's
