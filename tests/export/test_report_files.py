@@ -157,3 +157,21 @@ def test_terminal_table_leaves_columns_out_on_a_narrow_terminal() -> None:
     assert {"type", "low–high", "actors", "measures"} <= set(wide)
     assert not {"type", "low–high", "actors", "measures"} & set(narrow)
     assert narrow[:2] == ["#", "candidate"] and "denied/yr" in narrow
+
+
+def test_dollar_signs_in_names_are_drawn_as_text(tmp_path):
+    import dataclasses
+
+    from labournet.export.charts import revenue_chart
+
+    dataset = labournet.load_dataset(SMALL)
+    named = [
+        dataclasses.replace(e, name=r"China $\frac{1}$ x") if e.id == "h1" else e
+        for e in dataset.entities
+    ]
+    odd = dataclasses.replace(dataset, entities=tuple(named))
+    table = pressure_points(odd).to_frame()
+    path = revenue_chart(table, tmp_path / "chart.png", regime_name="Re$gime$")  # failed before
+    assert path.read_bytes().startswith(PNG)
+    report = build_report(odd, draws=20)
+    assert (tmp_path / "r").mkdir() is None and write_report(report, tmp_path / "r")

@@ -11,7 +11,10 @@ Example:
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec
 
 import matplotlib
 
@@ -25,6 +28,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from labournet.errors import ExportError  # noqa: E402
 
 __all__ = ["revenue_chart", "rank_chart"]
+
+P = ParamSpec("P")
 
 TYPE_COLOURS = {
     "host": "#1f77b4",
@@ -44,6 +49,18 @@ def _money(value: float, _: object = None) -> str:
     return f"${value:.0f}"
 
 
+def _plain_text(chart: Callable[P, Path]) -> Callable[P, Path]:
+    """Draw `chart` with every text as plain text: names from data may hold ``$``, which
+    matplotlib would otherwise read as mathematics (and fail on, or garble)."""
+
+    @functools.wraps(chart)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Path:
+        with plt.rc_context({"text.parse_math": False}):
+            return chart(*args, **kwargs)
+
+    return drawn
+
+
 def _label(candidate: object, row: pd.Series, width: int = 44) -> str:
     text = str(row.get("name", candidate))
     if row.get("type") == "relation":
@@ -52,6 +69,7 @@ def _label(candidate: object, row: pd.Series, width: int = 44) -> str:
     return f"{text}{' *' if row.get('assumed') else ''}"
 
 
+@_plain_text
 def revenue_chart(
     table: pd.DataFrame,
     path: str | Path,
@@ -118,6 +136,7 @@ def revenue_chart(
     return _save(fig, path)
 
 
+@_plain_text
 def rank_chart(table: pd.DataFrame, path: str | Path, *, k: int, draws: int, top: int = 15) -> Path:
     """Rank intervals from the Monte Carlo (5–95 %) and P(top k) for the `top` candidates."""
     if "rank_p05" not in table.columns:
