@@ -148,3 +148,16 @@ def test_properties_named_after_networkx_arguments_stay_data(mini_folder: Path) 
     graph = odd.to_networkx()  # TypeError before
     assert graph.nodes[entity.id]["node_for_adding"] == "x"
     assert graph.nodes[entity.id]["kind"] == entity.kind
+
+
+def test_an_infinite_weight_in_an_edge_list_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,weight\na,b,1\nb,c,inf\n", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field, problem.reason) == (
+        3,
+        "weight",
+        "'inf' is not a finite number",
+    )

@@ -268,3 +268,11 @@ def test_a_host_whose_workers_and_revenue_disagree_on_year(mini_folder: Path) ->
     with (mini_folder / "figures.csv").open("a", encoding="utf-8") as file:
         file.write("f-remit-2018,r-remit,revenue,1,2,3,USD per year,2018,Revenue,s-st,,\n")
     assert load_dataset(mini_folder).years == (2016, 2018)
+
+
+@pytest.mark.parametrize("text", ["inf", "1e309", "-inf", "Infinity"])
+def test_an_infinite_figure_is_a_located_problem(mini_folder: Path, text: str) -> None:
+    replace_in(mini_folder, "figures.csv", "30000,37500,60000", f"30000,37500,{text}")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 3, "high")
+    assert problem.reason == f"'{text}' is not a finite number"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import networkx as nx
@@ -209,6 +210,12 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         rows.append((start, record))
     attributes = [column for column in header if column not in ("source", "target")]
     numeric = {column: _all_numbers(record[column] for _, record in rows) for column in attributes}
+    for column in (c for c, is_numeric in numeric.items() if is_numeric):
+        for start, record in rows:
+            if record[column] and not math.isfinite(float(record[column])):
+                problems.append(
+                    Problem(name, start, column, f"'{record[column]}' is not a finite number")
+                )
     if "weight" in numeric and not numeric["weight"]:
         for start, record in rows:
             if not _is_number(record["weight"]):

@@ -389,6 +389,8 @@ class _Checker:
                     continue
                 if pd.isna(value):
                     self.problem(table.name, line, column, f"'{text}' is not a number")
+                elif not math.isfinite(value):
+                    self.problem(table.name, line, column, f"'{text}' is not a finite number")
                 elif value < 0:
                     self.problem(table.name, line, column, f"{text} is negative")
                 else:

@@ -71,3 +71,20 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0, (path, result.output)
         assert "Example:" in (command.help or ""), f"labournet {' '.join(path)} has no example"
+
+
+def test_an_infinite_figure_fails_validate_without_a_traceback(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "ds"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", folder)
+    path = folder / "figures.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("30000,37500,60000", "30000,37500,1e309"),
+        encoding="utf-8",
+    )
+    done = subprocess.run(["labournet", "validate", str(folder)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "figures.csv:3: high: '1e309' is not a finite number" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
