@@ -161,3 +161,24 @@ def test_an_infinite_weight_in_an_edge_list_is_a_located_problem(tmp_path: Path)
         "weight",
         "'inf' is not a finite number",
     )
+
+
+def test_an_edge_list_with_a_repeated_or_blank_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target,source,\na,b,c,d\n", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:  # the last source silently won before
+        read_graph(path)
+    found = {(p.line, p.field, p.reason) for p in caught.value.problems}
+    assert found == {
+        (1, "source", "column appears twice"),
+        (1, "column 4", "the column has no name"),
+    }
+
+
+def test_a_huge_field_in_an_edge_list_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target\na,b\nc," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:  # _csv.Error before
+        read_graph(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 3 and problem.reason.startswith("malformed CSV: field larger than")

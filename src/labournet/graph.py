@@ -25,6 +25,7 @@ import csv
 import io
 import math
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -184,30 +185,16 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         raise GraphFormatError([Problem(name, line, "encoding", "invalid UTF-8")]) from error
     delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [column.strip() for column in next(reader, [])]
-    problems = [
-        Problem(name, 1, column, "required column is missing")
-        for column in ("source", "target")
-        if column not in header
-    ]
-    if problems:
-        raise GraphFormatError(problems, f"{name} is not an edge list (source,target[,...])")
-    rows: list[tuple[int, dict[str, str]]] = []
-    line = 2
-    for row in reader:
-        start, line = line, reader.line_num + 1
-        if not row:
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}")
-            )
-            continue
-        record = dict(zip(header, (value.strip() for value in row), strict=True))
-        for column in ("source", "target"):
-            if not record[column]:
-                problems.append(Problem(name, start, column, "required field is empty"))
-        rows.append((start, record))
+    try:
+        header = [column.strip() for column in next(reader, [])]
+        problems = _header_problems(name, header)
+        if problems:
+            raise GraphFormatError(problems, f"{name} is not an edge list (source,target[,...])")
+        rows = _edge_rows(name, reader, header, problems)
+    except csv.Error as error:
+        raise GraphFormatError(
+            [Problem(name, reader.line_num or 1, "row", f"malformed CSV: {error}")]
+        ) from None
     attributes = [column for column in header if column not in ("source", "target")]
     numeric = {column: _all_numbers(record[column] for _, record in rows) for column in attributes}
     for column in (c for c, is_numeric in numeric.items() if is_numeric):
@@ -249,6 +236,47 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
     if problems:
         raise GraphFormatError(problems, f"{len(problems)} problems in edge list {name}")
     return graph
+
+
+def _header_problems(name: str, header: list[str]) -> list[Problem]:
+    """source and target present; no column blank or twice (the last would silently win)."""
+    problems = [
+        Problem(name, 1, column, "required column is missing")
+        for column in ("source", "target")
+        if column not in header
+    ]
+    seen: set[str] = set()
+    for position, column in enumerate(header, start=1):
+        if not column:
+            problems.append(Problem(name, 1, f"column {position}", "the column has no name"))
+        elif column in seen:
+            problems.append(Problem(name, 1, column, "column appears twice"))
+        seen.add(column)
+    return problems
+
+
+def _edge_rows(
+    name: str, reader: Any, header: list[str], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]]:
+    """Each row (with the line it starts on) as a record; short, long or empty-ended rows are
+    problems."""
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = 2
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not row:
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}")
+            )
+            continue
+        record = dict(zip(header, (value.strip() for value in row), strict=True))
+        for column in ("source", "target"):
+            if not record[column]:
+                problems.append(Problem(name, start, column, "required field is empty"))
+        rows.append((start, record))
+    return rows
 
 
 def _empty_graph(directed: bool, multigraph: bool) -> nx.Graph:
