@@ -276,3 +276,17 @@ def test_an_infinite_figure_is_a_located_problem(mini_folder: Path, text: str) -
     problem = only_problem(mini_folder)
     assert (Path(problem.file).name, problem.line, problem.field) == ("figures.csv", 3, "high")
     assert problem.reason == f"'{text}' is not a finite number"
+
+
+@pytest.mark.parametrize("date", ["٢٠١٦-09-13", "2016-13", "2016-02-30", "2016-00-10", "0000"])
+def test_a_date_must_be_real_and_in_ascii_digits(mini_folder: Path, date: str) -> None:
+    replace_in(mini_folder, "sources.csv", "2016-09-13", date)
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("sources.csv", 2, "date")
+    assert problem.reason.startswith(f"'{date}' is not a date")
+
+
+@pytest.mark.parametrize("date", ["2016", "2016-02", "2016-02-29"])
+def test_real_dates_pass(mini_folder: Path, date: str) -> None:
+    replace_in(mini_folder, "sources.csv", "2016-09-13", date)
+    assert load_dataset(mini_folder).sources[0].date == date

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime
 import io
 import math
 import re
@@ -54,7 +55,7 @@ OPTIONAL_FILES = ("assumptions.csv", "figures.csv")
 DERIVED_COLUMNS = ("low", "high")
 """Required columns that a derived figure (one with a ``formula``) leaves empty."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_PATTERN = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 @dataclass
@@ -309,12 +310,13 @@ class _Checker:
         if table.records and column not in table.records[0]:
             return
         for line, value in zip(table.lines, table.column(column), strict=True):
-            if value and not DATE_PATTERN.match(value):
+            if value and not _is_date(value):
                 self.problem(
                     table.name,
                     line,
                     column,
-                    f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits, a "
+                    "real month and day)",
                 )
 
     def check_entities(self, table: _Table) -> None:
@@ -572,6 +574,20 @@ def read_dataset(folder: Path) -> Dataset:
     figures = checker.check_derived(tables["figures.csv"], dataset.figures)
     checker.raise_problems()
     return dataclasses.replace(dataset, figures=figures)
+
+
+def _is_date(text: str) -> bool:
+    """A year, a year and month, or a calendar day, in ASCII digits (``2016-02-30`` is not)."""
+    if not DATE_PATTERN.match(text):
+        return False
+    parts = [int(part) for part in text.split("-")]
+    try:
+        datetime.date(
+            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+        )
+    except ValueError:
+        return False
+    return True
 
 
 def _float(text: str) -> float:
