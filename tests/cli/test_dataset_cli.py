@@ -88,3 +88,19 @@ def test_an_infinite_figure_fails_validate_without_a_traceback(tmp_path: Path) -
     assert done.returncode == 2
     assert "figures.csv:3: high: '1e309' is not a finite number" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_markup_and_escapes_in_arguments_are_printed_as_text(tmp_path: Path) -> None:
+    import subprocess
+
+    for args in (["scenario", "--cut", "[/x]"], ["validate", str(tmp_path / "v[/b]\x1b[2J")]):
+        done = subprocess.run(["labournet", *args], capture_output=True, text=True)
+        output = done.stdout + done.stderr
+        assert done.returncode == 2, output  # MarkupError traceback before
+        assert "Traceback" not in output and "\x1b" not in output
+    assert (
+        "[/x]"
+        in subprocess.run(
+            ["labournet", "scenario", "--cut", "[/x]"], capture_output=True, text=True
+        ).stderr
+    )
