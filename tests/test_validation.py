@@ -290,3 +290,20 @@ def test_a_date_must_be_real_and_in_ascii_digits(mini_folder: Path, date: str) -
 def test_real_dates_pass(mini_folder: Path, date: str) -> None:
     replace_in(mini_folder, "sources.csv", "2016-09-13", date)
     assert load_dataset(mini_folder).sources[0].date == date
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x85", "\x7f"])
+def test_control_characters_are_located(mini_folder: Path, char: str) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime", f"The{char}regime")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == (
+        "entities.csv",
+        2,
+        "description",
+    )
+    assert problem.reason == f"control character U+{ord(char):04X} in the text; remove it"
+
+
+def test_tabs_and_line_breaks_in_quoted_text_are_fine(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime", '"The\tregime,\nover two lines"')
+    assert "over two lines" in load_dataset(mini_folder).entity("kp").description

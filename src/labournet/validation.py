@@ -202,6 +202,19 @@ class _Checker:
                 if not value and not (exempt and is_derived):
                     self.problem(table.name, line, column, "required field is empty")
 
+    def check_characters(self, table: _Table) -> None:
+        """No control characters (NUL, escape, ...) in any field: they are never meant, they
+        reach terminals, and XML (GraphML, GEXF) cannot hold them. Tabs and line breaks
+        inside quoted text are fine."""
+        for line, row in table.rows():
+            for column, value in row.items():
+                bad = next((c for c in value if c not in "\t\n\r" and _is_control(c)), None)
+                if bad is not None:
+                    self.problem(
+                        table.name, line, column,
+                        f"control character U+{ord(bad):04X} in the text; remove it",
+                    )  # fmt: skip
+
     def check_formulas(self, table: _Table) -> None:
         """A derived figure's formula reads, refers to known figures no later than itself, and
         leaves its range empty; formulas do not refer to each other in a cycle."""
@@ -569,11 +582,21 @@ def read_dataset(folder: Path) -> Dataset:
     checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)
     checker.check_years(tables["figures.csv"], tables["relations.csv"])
     checker.check_formulas(tables["figures.csv"])
+    for table in tables.values():
+        checker.check_characters(table)
     checker.raise_problems()
     dataset = _build(folder, schema, tables)
     figures = checker.check_derived(tables["figures.csv"], dataset.figures)
     checker.raise_problems()
     return dataclasses.replace(dataset, figures=figures)
+
+
+def _is_control(char: str) -> bool:
+    """C0 and C1 control characters, DEL, and the non-characters XML refuses."""
+    code = ord(char)
+    return (
+        code < 0x20 or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
+    )
 
 
 def _is_date(text: str) -> bool:
