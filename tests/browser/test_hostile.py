@@ -67,7 +67,7 @@ def test_text_shows_literally(hostile_view: tuple[Page, object]) -> None:
     page, G = hostile_view
     for node in G.nodes:
         name = G.nodes[node]["name"]
-        label = page.evaluate(f"labournet.nodes.get({json.dumps(node)}).label")
+        label = page.evaluate(f"labournet.node({json.dumps(node)}).label")
         assert label == name or (len(name) > 40 and label.endswith("…")), node
         tip = page.evaluate(f"labournet.nodeTooltip({json.dumps(node)}).textContent")
         assert tip.startswith(name)
@@ -85,3 +85,28 @@ def test_text_shows_literally(hostile_view: tuple[Page, object]) -> None:
     assert "line\u2028separator\u2029paragraph" in page.evaluate(
         "labournet.data.nodeInfo.description.join('|')"
     )
+
+
+JS_NAMES = ("constructor", "toString", "valueOf", "hasOwnProperty", "length", "__proto__")
+
+
+def test_ids_and_kinds_named_after_javascript_properties_draw(
+    tmp_path: Path, open_view: Callable[..., Page]
+) -> None:
+    import networkx as nx
+
+    G = nx.MultiDiGraph(name="js names")
+    G.add_node("kp", kind="country", name="Regime", role="regime")
+    for name in JS_NAMES:  # "Maximum call stack size exceeded" or "Invalid array length" before
+        G.add_node(name, kind=name, name=f"entity {name}")
+        G.add_edge("kp", name, key=f"r-{name}", id=f"r-{name}", kind="sends_workers")
+    page = open_view(export_html(G, tmp_path / "js.html", cut=["length"]))
+    assert page.exceptions == []
+    assert page.evaluate("labournet.state.ready") is True
+    assert sorted(page.evaluate("labournet.visibleNodeIds()")) == sorted(["kp", *JS_NAMES])
+    for name in JS_NAMES:
+        assert page.evaluate(f"labournet.node({json.dumps(name)}).label") == f"entity {name}"
+        tip = page.evaluate(f"labournet.nodeTooltip({json.dumps(name)}).textContent")
+        assert tip.startswith(f"entity {name}")
+    page.evaluate("labournet.setKindVisible('node', 'constructor', false); true")
+    assert "constructor" not in page.evaluate("labournet.visibleNodeIds()")

@@ -43,7 +43,7 @@ def drawn(page: Page) -> tuple[int, int]:
 def test_the_view_holds_every_node_and_edge(view: Page, dataset: labournet.Dataset) -> None:
     assert view.evaluate("[labournet.nodes.length, labournet.edges.length]") == [39, 89]
     assert drawn(view) == (len(dataset.entities), len(dataset.relations))
-    assert view.evaluate("labournet.nodes.get('kp').label") == "North Korea"
+    assert view.evaluate("labournet.node('kp').label") == "North Korea"
     assert view.evaluate("labournet.network.physics.physicsEnabled") is False  # settled
     assert view.evaluate("labournet.state.errors") == []
     assert view.exceptions == []
@@ -90,8 +90,7 @@ def test_kind_checkboxes_filter_the_network(view: Page) -> None:
 
 def test_hovering_a_node_shows_its_figures_scores_and_sources(view: Page) -> None:
     x, y = view.evaluate(
-        "(() => { const n = labournet.network;"
-        " const p = n.canvasToDOM(n.getPositions(['cn']).cn);"
+        "(() => { const p = labournet.domPoint('cn');"
         " const r = document.getElementById('ln-network').getBoundingClientRect();"
         " return [r.left + p.x, r.top + p.y]; })()"
     )
@@ -124,8 +123,8 @@ def test_the_cut_view_marks_and_counts(
 ) -> None:
     path = export_html(dataset, tmp_path / "cut.html", cut=["cn", "ru"])
     page = open_view(path)
-    assert page.evaluate("labournet.nodes.get('cn').cut") is True
-    assert page.evaluate("labournet.nodes.get('cn').color.background") == "#0072B2"
+    assert page.evaluate("labournet.node('cn').cut") is True
+    assert page.evaluate("labournet.node('cn').color.background") == "#0072B2"
     side = page.evaluate("document.getElementById('ln-cut').textContent")
     assert "cut: cn, ru" in side and "Revenue cut: 240 million" in side
     # net of the regime's re-routing (substitution best 25%): 180 million, 60% of the total

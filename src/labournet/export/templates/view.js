@@ -66,26 +66,35 @@
   var E = data.edges;
   var nodeKinds = data.kinds.node;
   var edgeKinds = data.kinds.edge;
+  /* vis-network keys its items by id in plain objects, so an entity called "constructor" or
+     "length" would collide with JavaScript's own properties: items are known to vis-network by
+     their index (nodes) and groups by the kind's index; ids and kinds stay in our Maps. */
   var indexOf = new Map();
   var nodeItems = new Array(N.id.length);
   for (var i = 0; i < N.id.length; i++) {
     indexOf.set(N.id[i], i);
-    var node = { id: N.id[i], label: N.label[i], group: nodeKinds[N.kind[i]], size: N.size[i] };
+    var kindName = nodeKinds[N.kind[i]];
+    var node = { id: i, label: N.label[i], group: "k" + N.kind[i], kind: kindName, size: N.size[i] };
     if (N.x) { node.x = N.x[i]; node.y = N.y[i]; }
     var extraNode = data.extra.nodes[i];
     if (extraNode && extraNode.style) {
-      if (extraNode.style.color) node.color = kindColour(node.group);
+      if (extraNode.style.color) node.color = kindColour(kindName);
       assign(node, extraNode.style);
     }
     nodeItems[i] = node;
+  }
+
+  /* a node's index from its entity id or its index */
+  function nodeIndex(id) {
+    return typeof id === "number" ? id : indexOf.get(String(id));
   }
   var edgeItems = new Array(E.from.length);
   for (var j = 0; j < E.from.length; j++) {
     var kind = edgeKinds[E.kind[j]];
     var edge = {
       id: j,
-      from: N.id[E.from[j]],
-      to: N.id[E.to[j]],
+      from: E.from[j],
+      to: E.to[j],
       kind: kind,
       color: { color: data.styles.edge[kind], highlight: "#000000", hover: "#000000" }
     };
@@ -160,7 +169,7 @@
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
   var nodeView = new vis.DataView(nodes, {
-    filter: function (item) { return !hiddenNodeKinds.has(item.group); }
+    filter: function (item) { return !hiddenNodeKinds.has(item.kind); }
   });
   var edgeView = new vis.DataView(edges, {
     filter: function (item) { return !hiddenEdgeKinds.has(item.kind); }
@@ -256,7 +265,7 @@
         var row = el("li");
         var button = el("button", "ln-link", item[1]);
         button.type = "button";
-        button.addEventListener("click", function () { focusNode(N.id[item[0]]); });
+        button.addEventListener("click", function () { focusNode(item[0]); });
         row.appendChild(button);
         row.appendChild(el("span", "ln-count", item[2]));
         ranked.appendChild(row);
@@ -285,7 +294,7 @@
         if (names[m].toLowerCase().indexOf(query) >= 0) match = m;
       }
       found.textContent = match < 0 ? "No entity matches." : "";
-      if (match >= 0) focusNode(N.id[match]);
+      if (match >= 0) focusNode(match);
     });
     find.appendChild(form);
     find.appendChild(found);
@@ -414,7 +423,7 @@
   }
 
   function nodeTooltip(id) {
-    var index = indexOf.get(String(id));
+    var index = nodeIndex(id);
     var box = el("div", "ln-tip");
     if (index === undefined) return box;
     var info = data.nodeInfo;
@@ -471,23 +480,26 @@
 
   var options = data.options;
   options.groups = {};
-  nodeKinds.forEach(function (kind) {
-    options.groups[kind] = { shape: data.styles.node[kind].shape, color: kindColour(kind) };
+  nodeKinds.forEach(function (kind, k) {
+    options.groups["k" + k] = { shape: data.styles.node[kind].shape, color: kindColour(kind) };
   });
   timings.items = performance.now();
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   timings.network = performance.now();
 
   function domPoint(id) {
-    var position = network.getPositions([id])[id];
+    var index = nodeIndex(id);
+    var position = network.getPositions([index])[index];
     return position ? network.canvasToDOM(position) : { x: 20, y: 20 };
   }
 
   function focusNode(id) {
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: false });
+    var index = nodeIndex(id);
+    if (index === undefined) return;
+    network.selectNodes([index]);
+    network.focus(index, { scale: Math.max(network.getScale(), 1.2), animation: false });
     pinned = true;
-    showTooltip(nodeTooltip(id), domPoint(id));
+    showTooltip(nodeTooltip(index), domPoint(index));
   }
 
   network.on("hoverNode", function (params) {
@@ -541,15 +553,17 @@
     network: network,
     nodes: nodes,
     edges: edges,
+    node: function (id) { return nodes.get(nodeIndex(id)); },
     nodeView: nodeView,
     edgeView: edgeView,
     state: state,
     nodeTooltip: nodeTooltip,
     edgeTooltip: edgeTooltip,
     focusNode: focusNode,
+    domPoint: domPoint,
     hideTooltip: hideTooltip,
     setKindVisible: setKindVisible,
-    visibleNodeIds: function () { return nodeView.getIds(); },
+    visibleNodeIds: function () { return nodeView.getIds().map(function (i) { return N.id[i]; }); },
     visibleEdgeIds: function () { return edgeView.getIds(); }
   };
 })();
