@@ -58,6 +58,7 @@ from labournet.export.views import (
     node_values,
     select_view,
 )
+from labournet.graph import as_graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,22 +90,6 @@ _LAYOUT_ITERATIONS = 30
 _SCRIPT_END = re.compile(r"</(script)|<!--", re.IGNORECASE)
 
 Layout = Literal["auto", "physics", "precomputed"]
-
-
-def as_graph(source: Any) -> nx.MultiDiGraph:
-    """The networkx graph of a Dataset (``to_networkx``) or a networkx graph itself."""
-    if isinstance(source, nx.Graph):
-        if isinstance(source, nx.MultiDiGraph):
-            return source
-        return nx.MultiDiGraph(source)
-    to_networkx = getattr(source, "to_networkx", None)
-    if callable(to_networkx):
-        graph = to_networkx()
-        if isinstance(graph, nx.Graph):
-            return as_graph(graph)
-    raise ExportError(
-        f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
-    )
 
 
 def safe_json(value: Any) -> str:
