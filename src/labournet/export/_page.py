@@ -88,7 +88,8 @@ class PageData:
         nodes = [(node, data) for node, data in G.nodes(data=True) if node in shown]
         edges = [
             (u, v, k, data)
-            for u, v, k, data in G.out_edges([node for node, _ in nodes], keys=True, data=True)
+            # an undirected edge once, from its end that comes first in node order
+            for u, v, k, data in G.edges([node for node, _ in nodes], keys=True, data=True)
             if v in shown
         ]
         return cls(nodes, edges)

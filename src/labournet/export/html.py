@@ -207,7 +207,7 @@ def build_html(
         note=" ".join(filter(None, (chosen.note, *notes))),
         view=chosen.kind,
         layout="precomputed" if precompute else "physics",
-        options=_vis_options(large=precompute, directed=True),
+        options=_vis_options(large=precompute, directed=G.is_directed()),
     )
     if flows is not None and data["cut"] is not None:
         data["cut"]["flows"] = flows
