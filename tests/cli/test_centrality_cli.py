@@ -126,6 +126,25 @@ def test_unknown_measure_is_a_clean_error():
     assert "Traceback" not in result.output
 
 
+def test_misspelt_weight_measure_and_engine_through_the_command(labournet_cli, tmp_path: Path):
+    nx.write_graphml(nx.les_miserables_graph(), tmp_path / "lesmis.graphml")
+    done = labournet_cli("centrality", "lesmis.graphml", "-m", "betweenness", "-w", "wieght")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "error: no edge has the weight attribute 'wieght' (did you mean 'weight'?); "
+        "edge attributes: weight"
+    )
+    assert done.stdout == ""
+    done = labournet_cli("centrality", "-m", "betweeness")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown centrality measure 'betweeness' (did you mean 'betweenness'?)" in done.stderr
+    done = labournet_cli("centrality", "-m", "degree", "--engine", "netwrokx")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown engine 'netwrokx' (did you mean 'networkx'?)" in done.stderr
+    weighted = labournet_cli("centrality", "lesmis.graphml", "-m", "betweenness", "-w", "weight")
+    assert weighted.returncode == 0, weighted.stderr
+
+
 def test_missing_file_is_a_clean_error(tmp_path: Path):
     result = invoke(str(tmp_path / "nowhere.graphml"))
     assert result.exit_code == 2

@@ -69,7 +69,7 @@ import numpy as np
 import pandas as pd
 
 from labournet.analysis import _engines
-from labournet.errors import AnalysisError
+from labournet.errors import AnalysisError, did_you_mean
 
 __all__ = [
     "centrality",
@@ -226,6 +226,7 @@ def centrality(
     settings = _options(options)
     engine = _engine_name(engine)
     kinds = _kinds(relation_kinds)
+    _check_weight(G, weight)
     is_directed = G.is_directed() if directed is None else bool(directed)
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
@@ -349,6 +350,7 @@ def project_graph(
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
     kinds = _kinds(relation_kinds)
+    _check_weight(G, weight)
     edges = _engines.edge_arrays(G, weight, kinds)
     merge = G.is_multigraph() or (G.is_directed() and not is_directed)
     p = _engines.project(edges, directed=is_directed, multi=merge, reading=reading)
@@ -392,9 +394,10 @@ def _measures(
     requested = [measures] if isinstance(measures, str) else list(measures)
     unknown = [m for m in requested if m not in MEASURES]
     if unknown:
+        named = ", ".join(f"{m!r}{did_you_mean(m, MEASURES)}" for m in unknown)
         raise AnalysisError(
-            f"unknown centrality measure{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(repr(m) for m in unknown)}; valid measures: {', '.join(MEASURES)}"
+            f"unknown centrality measure{'s' if len(unknown) > 1 else ''} {named}; "
+            f"valid measures: {', '.join(MEASURES)}"
         )
     names = list(dict.fromkeys(requested))
     undirected = [m for m in names if m in ("in_degree", "out_degree") and not is_directed]
@@ -404,6 +407,23 @@ def _measures(
             "(use 'degree')"
         )
     return names, True
+
+
+def _check_weight(G: nx.Graph, weight: str | None) -> None:
+    """Refuse a weight attribute that no edge has: it is a misspelling, not a weighting.
+
+    (An edge that lacks a weight the others have weighs 1, as in networkx.)
+    """
+    if weight is None or G.number_of_edges() == 0:
+        return
+    edges = G.edges(data=True)
+    if any(weight in data for *_, data in edges):
+        return
+    known = sorted({str(key) for *_, data in edges for key in data})
+    raise AnalysisError(
+        f"no edge has the weight attribute '{weight}'{did_you_mean(weight, known)}; "
+        + (f"edge attributes: {', '.join(known)}" if known else "the edges have no attributes")
+    )
 
 
 def _kinds(relation_kinds: Collection[str] | None) -> list[str] | None:
@@ -436,7 +456,10 @@ def _options(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _engine_name(engine: str) -> str:
     if engine not in ENGINES:
-        raise AnalysisError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
+        raise AnalysisError(
+            f"unknown engine {engine!r}{did_you_mean(engine, ENGINES)}; "
+            f"valid engines: {', '.join(ENGINES)}"
+        )
     if engine in _engines.ENGINE_MODULES and not _installed(engine):
         raise AnalysisError(f"engine '{engine}' is not installed (pip install {engine})")
     return engine

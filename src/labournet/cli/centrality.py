@@ -91,8 +91,9 @@ def centrality_command(
         "--weight",
         "-w",
         help=(
-            "Edge attribute to use as weight: a distance for betweenness, closeness and "
-            "harmonic, a strength for eigenvector, pagerank and katz. Example: --weight workers"
+            "Edge attribute to use as weight (an edge list's weight column, say): a distance "
+            "for betweenness, closeness and harmonic, a strength for eigenvector, pagerank and "
+            "katz. An attribute no edge has is an error. Example: edges.csv --weight weight"
         ),
         show_default=False,
     ),
