@@ -24,6 +24,7 @@ from labournet.analysis import (
     centrality,
     describe_projection,
     project_graph,
+    rank_nodes,
 )
 from labournet.errors import AnalysisError
 
@@ -629,3 +630,16 @@ def test_frame_is_indexed_by_node_in_graph_order():
     frame = centrality(G, "degree")
     assert list(frame.index) == ["z", "a", "m"] and frame.index.name == "node"
     assert frame["degree"].dtype == np.float64
+
+
+def test_rank_nodes_orders_by_a_measure_highest_first():
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "c")])
+    frame = centrality(G, ["betweenness", "in_degree"])
+    # betweenness (ordered pairs, / (n-1)(n-2) = 12): c lies on 4 paths, b on 2, others 0
+    ranked = rank_nodes(frame, k=3)
+    assert list(ranked.index) == ["c", "b", "a"]  # the tie of a, d and x keeps graph order
+    assert ranked.attrs["projection"] == frame.attrs["projection"]
+    assert list(rank_nodes(frame, "in_degree").index) == ["c", "b", "d", "a", "x"]
+    assert len(rank_nodes(frame)) == len(frame)
+    with pytest.raises(AnalysisError, match=r"no centrality column 'indegree' \(did you mean"):
+        rank_nodes(frame, "indegree")

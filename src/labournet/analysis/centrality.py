@@ -73,6 +73,7 @@ from labournet.errors import AnalysisError, did_you_mean
 
 __all__ = [
     "centrality",
+    "rank_nodes",
     "describe_projection",
     "project_graph",
     "MEASURES",
@@ -198,7 +199,9 @@ def centrality(
     Returns
     -------
     pandas.DataFrame
-        Indexed by node id (``node``) in the graph's node order, one float column per measure.
+        Indexed by node id (``node``) in the graph's node order, one float column per measure,
+        so ``frame.head(3)`` is the first three nodes of the file, not the top three: rank
+        with `rank_nodes` (``rank_nodes(frame, k=3)`` is the top three by the first measure).
         ``.attrs["projection"]`` maps each measure to a description of what it was computed
         on (see `describe_projection`).
 
@@ -320,6 +323,38 @@ def centrality(
     frame = frame.astype(np.float64)
     frame.attrs["projection"] = metadata
     return frame
+
+
+def rank_nodes(
+    frame: pd.DataFrame, measure: str | None = None, k: int | None = None
+) -> pd.DataFrame:
+    """The rows of a `centrality` frame ranked by ``measure``, highest first.
+
+    ``measure`` defaults to the frame's first column; ties keep the graph's node order and
+    NaN (a measure that did not converge) comes last. ``k`` keeps the first ``k`` rows (None or
+    0 keeps all). The projection metadata travels with the rows; `labournet centrality` ranks
+    its tables, CSV and JSON this way.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> frame = centrality(nx.path_graph("abcde"), ["betweenness"])  # c is in the middle
+    >>> rank_nodes(frame, k=3)["betweenness"].round(3).to_dict()  # b before d: graph order
+    {'c': 0.667, 'b': 0.5, 'd': 0.5}
+    """
+    if measure is None:
+        if not len(frame.columns):
+            return frame
+        measure = str(frame.columns[0])
+    if measure not in frame.columns:
+        raise AnalysisError(
+            f"no centrality column '{measure}'{did_you_mean(measure, map(str, frame.columns))}; "
+            f"columns: {', '.join(map(str, frame.columns))}"
+        )
+    if k is not None and (not isinstance(k, int) or k < 0):
+        raise AnalysisError(f"k must be a whole number, 0 or more, not {k!r}")
+    ranked = frame.sort_values(measure, ascending=False, kind="stable", na_position="last")
+    return ranked.head(k) if k else ranked
 
 
 def project_graph(

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from labournet.analysis.centrality import MEASURES, centrality, describe_projection
+from labournet.analysis.centrality import MEASURES, centrality, describe_projection, rank_nodes
 from labournet.cli._common import console, err_console
 from labournet.errors import ExportError
 
@@ -146,7 +146,7 @@ def centrality_command(
         engine=engine,
     )
     limit = (TABLE_ROWS if format is OutputFormat.table else 0) if top is None else top
-    ranked = _ranked(frame, limit)
+    ranked = rank_nodes(frame, k=max(limit, 0))
     names = _names(G, ranked.index)
     if format is OutputFormat.table:
         table = _table(ranked, names, len(frame))
@@ -173,14 +173,6 @@ def centrality_command(
     except OSError as error:
         raise ExportError(f"cannot write {output}: {error}") from error
     err_console.print(f"wrote {len(ranked)} nodes to {output}", highlight=False)
-
-
-def _ranked(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    if frame.empty or not len(frame.columns):
-        return frame
-    first = frame.columns[0]
-    order = frame.sort_values(first, ascending=False, kind="stable", na_position="last")
-    return order.head(limit) if limit > 0 else order
 
 
 def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
