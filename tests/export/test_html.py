@@ -102,7 +102,7 @@ def test_tooltip_data_carries_figures_sources_and_scores(toy: nx.MultiDiGraph) -
     assert columns["pressure_score"]["ranks"][cn] == 1
     assert columns["betweenness"]["ranks"][cn] == 2
     assert data["nodes"]["size"][cn] == 42.0  # the highest score: the largest node
-    assert data["legend"]["size"].startswith("Node size: pressure_score")
+    assert data["legend"]["size"].startswith("Node size: pressure score")
 
 
 def test_focus_and_top_views(toy: nx.MultiDiGraph) -> None:

@@ -68,6 +68,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from labournet._text import plural
 from labournet.analysis import _engines
 from labournet.errors import AnalysisError, did_you_mean
 
@@ -746,7 +747,7 @@ def _describe_one(measure: str, info: Mapping[str, Any]) -> str:
         parts.append(rule.replace(" merged into one edge with the ", " merged: "))
     kinds = info.get("relation_kinds")
     parts.append("all relation kinds" if kinds is None else "relation kinds " + ", ".join(kinds))
-    parts.append(f"{info['nodes']} nodes, {info['edges']} edges")
+    parts.append(f"{plural(info['nodes'], 'node')}, {plural(info['edges'], 'edge')}")
     params = info.get("parameters") or {}
     if measure == "betweenness":
         flags = ["normalized" if params.get("normalized") else "not normalized"]

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from labournet._text import plural
 from labournet.analysis.centrality import MEASURES, centrality, describe_projection, rank_nodes
 from labournet.cli._common import console, err_console
 from labournet.errors import ExportError
@@ -172,7 +173,7 @@ def centrality_command(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise ExportError(f"cannot write {output}: {error}") from error
-    err_console.print(f"wrote {len(ranked)} nodes to {output}", highlight=False)
+    err_console.print(f"wrote {plural(len(ranked), 'node')} to {output}", highlight=False)
 
 
 def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
@@ -185,7 +186,7 @@ def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
 
 def _table(ranked: pd.DataFrame, names: dict[Any, str] | None, total: int) -> Table:
     table = Table(
-        title=f"Centrality (top {len(ranked)} of {total} nodes by {ranked.columns[0]})"
+        title=f"Centrality (top {len(ranked)} of {plural(total, 'node')} by {ranked.columns[0]})"
         if len(ranked.columns)
         else "Centrality",
         title_justify="left",

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import LabournetGroup, console, err_console
+from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -30,6 +30,7 @@ export_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 NetworkPathArg = Annotated[

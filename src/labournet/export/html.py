@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.export._page import (
     KIND_STYLES,
@@ -201,8 +202,8 @@ def build_html(
     data.update(
         title=title if title is not None else f"{name}: {_view_phrase(G, chosen, values, marks)}",
         subtitle=(
-            f"{len(part.nodes):,} of {G.number_of_nodes():,} entities, "
-            f"{len(part.edges):,} of {G.number_of_edges():,} relations"
+            f"{len(part.nodes):,} of {plural(G.number_of_nodes(), 'entity', grouped=True)}, "
+            f"{len(part.edges):,} of {plural(G.number_of_edges(), 'relation', grouped=True)}"
         ),
         note=" ".join(filter(None, (chosen.note, *notes))),
         view=chosen.kind,
@@ -308,7 +309,7 @@ def _cut(
 
 def _view_phrase(G: nx.MultiDiGraph, view: View, values: NodeValues, marks: Any) -> str:
     if view.kind == "top":
-        return f"top {len(view.top)} by {values.column} and their neighbours"
+        return f"top {len(view.top)} by {values.label} and their neighbours"
     if view.kind == "focus":
         name = G.nodes[view.focus].get("name", view.focus)
         steps = "step" if view.depth == 1 else "steps"

@@ -75,6 +75,11 @@ class NodeValues:
     residual buckets left out (`labournet.analysis.pressure.PressureResult.leaders`). The top
     view takes its nodes in this order."""
 
+    @property
+    def label(self) -> str:
+        """The column for a reader: ``pressure score`` for ``pressure_score``."""
+        return self.column.replace("_", " ")
+
     def ranked(
         self, count: int | None = None, among: Container[Hashable] | None = None
     ) -> list[Hashable]:
@@ -193,7 +198,7 @@ def select_view(
             note = (
                 f"This network has {G.number_of_nodes():,} entities, more than the "
                 f"{max_nodes:,} a browser draws comfortably, so this view shows the top {top_k} "
-                f"by {values.column} and their neighbours. Export with the view 'network' "
+                f"by {values.label} and their neighbours. Export with the view 'network' "
                 "to draw everything (laid out in advance, physics off)."
             )
         else:
@@ -209,7 +214,7 @@ def select_view(
             kept = values.ranked(room, among=neighbours)
             note = (
                 f"{note} Of the {len(neighbours):,} neighbours of the top {len(top)}, the "
-                f"{len(kept):,} with the highest {values.column} are drawn."
+                f"{len(kept):,} with the highest {values.label} are drawn."
             ).strip()
             nodes = frozenset((*top, *kept))
         return View("top", nodes, top=top, note=note)
