@@ -160,3 +160,19 @@ def test_every_parameter_has_help_with_an_example():
             continue
         text = getattr(param, "help", None) or ""
         assert "Example" in text, f"--{param.name} has no example in its help"
+
+
+def test_files_labournet_wrote_read_as_the_dataset(bundled: pd.DataFrame, tmp_path: Path):
+    from labournet.export import export_graphml, export_json
+
+    dataset = load_dataset()
+    for path in (
+        export_json(dataset, tmp_path / "net.json"),
+        export_graphml(dataset, tmp_path / "net.graphml"),
+    ):
+        result = invoke(str(path), "-m", "betweenness", "-f", "csv")
+        assert result.exit_code == 0, result.output
+        frame = pd.read_csv(io.StringIO(result.output), index_col=0)
+        expected = bundled["betweenness"].sort_values(ascending=False, kind="stable")
+        assert list(frame.index) == list(expected.index), path.name
+        assert frame["name"]["kp"] == "North Korea"

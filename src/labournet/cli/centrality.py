@@ -81,7 +81,8 @@ def centrality_command(
     path: str | None = typer.Argument(
         None,
         help=(
-            "Dataset folder, GraphML file or CSV edge list (source,target[,weight,...]); "
+            "Dataset folder, GraphML, GEXF or node-link JSON file, or CSV edge list "
+            "(source,target[,weight,...]); "
             "default: the bundled dataset. Example: labournet centrality data/dprk-labour-2016"
         ),
         show_default=False,
