@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,33 @@ def mini_folder(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", target)
     return target
+
+
+CLI = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def labournet_cli(tmp_path: Path) -> CLI:
+    """Run the installed ``labournet`` console script, as a user would, in ``tmp_path``.
+
+    ``labournet_cli("export", "gexf", "in.graphml")`` returns the finished process (text
+    output); it inherits the environment, so ``PYTHONPATH`` picks the tree under test.
+    """
+    script = Path(sys.executable).with_name("labournet")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "labournet"]
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+        return subprocess.run(
+            [*command, *map(str, args)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
 
 
 @dataclass

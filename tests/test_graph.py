@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -182,3 +183,31 @@ def test_a_huge_field_in_an_edge_list_is_a_located_problem(tmp_path: Path) -> No
         read_graph(path)
     (problem,) = caught.value.problems
     assert problem.line == 3 and problem.reason.startswith("malformed CSV: field larger than")
+
+
+def test_read_graph_decodes_files_labournet_wrote(tmp_path: Path) -> None:
+    from labournet.export import export_graphml, export_json
+
+    dataset = load_dataset()
+    for path in (
+        export_graphml(dataset, tmp_path / "net.graphml"),
+        export_json(dataset, tmp_path / "net.json"),
+    ):
+        assert Dataset.from_networkx(read_graph(path)) == dataset, path.name
+
+
+def test_read_graph_fills_the_defaults_a_file_declares(tmp_path: Path) -> None:
+    path = tmp_path / "defaults.graphml"
+    path.write_text(
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        '<key id="c" for="node" attr.name="colour" attr.type="string"><default>grey</default></key>'
+        '<graph edgedefault="undirected"><node id="a"><data key="c">red</data></node>'
+        '<node id="b"/><edge source="a" target="b"/></graph></graphml>',
+        encoding="utf-8",
+    )
+    graph = read_graph(path)
+    assert dict(graph.nodes(data="colour")) == {"a": "red", "b": "grey"}
+    assert "node_default" not in graph.graph and "edge_default" not in graph.graph
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(nx.node_link_data(nx.path_graph(3), edges="links")))
+    assert read_graph(plain).number_of_edges() == 2

@@ -25,3 +25,20 @@ def test_readme_python_example_runs(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     exec(compile(PYTHON_BLOCKS[index], f"README.md python block {index + 1}", "exec"), {})
+
+
+def test_readme_centrality_example_prints_the_top_three(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import networkx as nx
+
+    (block,) = [block for block in PYTHON_BLOCKS if "lesmis" in block]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    header = max(i for i, line in enumerate(lines) if line.split() == ["closeness"])
+    assert lines[header + 1].split() == ["node"]
+    printed = [line.split()[0] for line in lines[header + 2 : header + 5]]
+    closeness = nx.closeness_centrality(nx.les_miserables_graph(), distance="weight")
+    assert printed == sorted(closeness, key=closeness.__getitem__, reverse=True)[:3]
+    assert printed == ["Gavroche", "Valjean", "Montparnasse"]

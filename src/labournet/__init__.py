@@ -11,7 +11,12 @@ Example:
     True
 """
 
-from labournet.analysis.centrality import centrality, describe_projection, project_graph
+from labournet.analysis.centrality import (
+    centrality,
+    describe_projection,
+    project_graph,
+    rank_nodes,
+)
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
@@ -40,6 +45,7 @@ __all__ = [
     "read_graph",
     "load_schema",
     "centrality",
+    "rank_nodes",
     "describe_projection",
     "project_graph",
     "pressure_points",

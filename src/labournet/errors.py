@@ -11,6 +11,8 @@ Example:
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ServerSetupError",
     "ExportError",
     "Problem",
+    "did_you_mean",
 ]
 
 
@@ -91,3 +94,16 @@ class ServerSetupError(StoreError):
 
 class ExportError(LabournetError):
     """An export could not be written."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint for an error message when ``word`` looks like a misspelling of a choice.
+
+    >>> did_you_mean("betweeness", ["degree", "betweenness", "closeness"])
+    " (did you mean 'betweenness'?)"
+    >>> did_you_mean("size", ["degree", "betweenness"])
+    ''
+    """
+    # stricter than difflib's 0.6, which offers 'igraph' for 'graph-tool'
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,18 @@ from typing import Any
 import networkx as nx
 
 from labournet.dataset import Dataset, Entity, Figure, Relation
-from labournet.errors import GraphFormatError, Problem
+from labournet.errors import ExportError, GraphFormatError, LabournetError, Problem
 from labournet.schema import load_schema
 
-__all__ = ["dataset_to_networkx", "networkx_to_dataset", "read_graph", "NODE_FIELDS", "EDGE_FIELDS"]
+__all__ = [
+    "dataset_to_networkx",
+    "networkx_to_dataset",
+    "read_graph",
+    "as_graph",
+    "fill_file_defaults",
+    "NODE_FIELDS",
+    "EDGE_FIELDS",
+]
 
 NODE_FIELDS = ("kind", "name", "description", "sources", "assumptions", "figures")
 EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
@@ -131,9 +140,14 @@ def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
 
 
 def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = False) -> nx.Graph:
-    """Read a network from GraphML, GEXF, a CSV edge list or a dataset folder.
+    """Read a network from GraphML, GEXF, node-link JSON, a CSV edge list or a dataset folder.
 
-    * ``.graphml`` / ``.gexf``: read by networkx, keeping the file's own graph type.
+    The one reader of network files: every command that takes a network calls it.
+
+    * ``.graphml`` / ``.gexf`` / ``.json``: read by networkx, keeping the file's own graph type.
+      A file labournet wrote (it carries a ``labournet.encoding`` record) is decoded back into
+      the graph `Dataset.to_networkx` made (see `labournet.graphcodec`). Attribute defaults the
+      file declares are filled into the nodes and edges without a value (`fill_file_defaults`).
     * ``.csv`` (or ``.tsv``, ``.txt``): an edge list with a header ``source,target[,weight,...]``;
       extra columns become edge attributes (numbers where every value parses as one).
       ``directed`` and ``multigraph`` choose the graph type; without ``multigraph`` a repeated
@@ -148,30 +162,100 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
     if not file.exists():
         raise GraphFormatError([Problem(str(file), None, "path", "no such file or folder")])
     suffix = file.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _read_edge_list(file, directed=directed, multigraph=multigraph)
+    if suffix not in (".graphml", ".xml", ".gexf", ".json"):
+        raise GraphFormatError(
+            [
+                Problem(
+                    str(file),
+                    None,
+                    "path",
+                    "unknown format (use .graphml, .gexf, .json, .csv or a dataset folder)",
+                )
+            ]
+        )
     try:
-        if suffix in (".graphml", ".xml"):
-            return nx.read_graphml(file)
-        if suffix == ".gexf":
-            return nx.read_gexf(file)
-    except (OSError, ValueError, KeyError, TypeError, nx.NetworkXError) as error:
+        return _read_graph_file(file, suffix)
+    except (OSError, ValueError, KeyError, TypeError, nx.NetworkXError, ExportError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise GraphFormatError([Problem(str(file), None, "file", reason)]) from error
+        line = getattr(error, "lineno", None) if isinstance(error, json.JSONDecodeError) else None
+        raise GraphFormatError([Problem(str(file), line, "file", reason)]) from error
+    except LabournetError:
+        raise
     except Exception as error:  # XML parse errors come in several classes
         if type(error).__name__ == "ParseError":
             line = getattr(error, "position", (None,))[0]
             raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
         raise
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_edge_list(file, directed=directed, multigraph=multigraph)
-    raise GraphFormatError(
-        [
-            Problem(
-                str(file),
-                None,
-                "path",
-                "unknown format (use .graphml, .gexf, .csv or a dataset folder)",
-            )
-        ]
+
+
+def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
+    from labournet.graphcodec import ENCODING_KEY, decode_graph_json, unflatten_graph
+
+    if suffix == ".json":
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not node-link JSON (the file holds no object)")
+        if ENCODING_KEY in data.get("graph", {}):
+            return decode_graph_json(data)
+        edges = "links" if "links" in data and "edges" not in data else "edges"
+        return fill_file_defaults(nx.node_link_graph(data, edges=edges))
+    if suffix == ".gexf":
+        return fill_file_defaults(nx.read_gexf(file))
+    graph = nx.read_graphml(file)
+    if ENCODING_KEY in graph.graph:
+        # written by labournet: keep its edge keys (the relation ids) and decode
+        return unflatten_graph(nx.read_graphml(file, force_multigraph=True, edge_key_type=str))
+    return fill_file_defaults(graph)
+
+
+def fill_file_defaults(graph: nx.Graph) -> nx.Graph:
+    """Move the attribute defaults networkx's file readers leave in ``graph.graph``
+    (``node_default`` and ``edge_default``) into the nodes and edges that lack them.
+
+    They describe the file, not the network; left in place, a writer would take them for its
+    own settings. Works in place and returns ``graph``.
+
+    >>> G = nx.Graph(node_default={"colour": "grey"}, edge_default={})
+    >>> G.add_node("a", colour="red"); G.add_node("b")
+    >>> fill_file_defaults(G).nodes(data="colour"), G.graph
+    (NodeDataView({'a': 'red', 'b': 'grey'}, data='colour'), {})
+    """
+    node_default = graph.graph.pop("node_default", None)
+    edge_default = graph.graph.pop("edge_default", None)
+    if isinstance(node_default, dict):
+        for _, data in graph.nodes(data=True):
+            for key, value in node_default.items():
+                data.setdefault(key, value)
+    if isinstance(edge_default, dict):
+        for *_, data in graph.edges(data=True):
+            for key, value in edge_default.items():
+                data.setdefault(key, value)
+    return graph
+
+
+def as_graph(source: Any) -> nx.MultiGraph:
+    """The networkx multigraph of a Dataset (``to_networkx``) or of a networkx graph.
+
+    A directed graph becomes a `networkx.MultiDiGraph`, an undirected one a
+    `networkx.MultiGraph`: an undirected edge stays one edge, never a pair of arcs. Graphs
+    that are multigraphs already are returned as they are.
+
+    >>> as_graph(nx.path_graph(3)).number_of_edges(), as_graph(nx.path_graph(3)).is_directed()
+    (2, False)
+    """
+    if isinstance(source, nx.Graph):
+        if source.is_multigraph():
+            return source
+        return nx.MultiDiGraph(source) if source.is_directed() else nx.MultiGraph(source)
+    to_networkx = getattr(source, "to_networkx", None)
+    if callable(to_networkx):
+        graph = to_networkx()
+        if isinstance(graph, nx.Graph):
+            return as_graph(graph)
+    raise ExportError(
+        f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
     )
 
 

@@ -24,6 +24,7 @@ from labournet.analysis import (
     centrality,
     describe_projection,
     project_graph,
+    rank_nodes,
 )
 from labournet.errors import AnalysisError
 
@@ -525,6 +526,35 @@ def test_bad_weights_raise_analysis_error():
         centrality(G, ["pagerank"], weight="w")
 
 
+def test_a_weight_no_edge_has_is_refused_naming_the_edge_attributes():
+    G = nx.les_miserables_graph()
+    with pytest.raises(AnalysisError) as caught:
+        centrality(G, ["betweenness"], weight="wieght")
+    assert str(caught.value) == (
+        "no edge has the weight attribute 'wieght' (did you mean 'weight'?); "
+        "edge attributes: weight"
+    )
+    with pytest.raises(AnalysisError, match="the edges have no attributes"):
+        centrality(nx.path_graph(3), ["pagerank"], weight="w")
+    with pytest.raises(AnalysisError, match="edge attributes: kind, w"):
+        project_graph(nx.Graph([("a", "b", {"w": 1, "kind": "x"})]), "size")
+    # some edges without it weigh 1, as in networkx
+    partly = nx.Graph([("a", "b", {"w": 3.0}), ("b", "c", {})])
+    assert centrality(partly, ["closeness"], weight="w")["closeness"]["c"] == pytest.approx(
+        nx.closeness_centrality(partly, distance="w")["c"]
+    )
+
+
+def test_misspelt_measures_and_engines_get_a_suggestion():
+    with pytest.raises(AnalysisError, match=r"'betweeness' \(did you mean 'betweenness'\?\)"):
+        centrality(nx.path_graph(3), ["betweeness"])
+    with pytest.raises(AnalysisError, match=r"'netwrokx' \(did you mean 'networkx'\?\)"):
+        centrality(nx.path_graph(3), engine="netwrokx")
+    with pytest.raises(AnalysisError) as caught:
+        centrality(nx.path_graph(3), engine="graph-tool")
+    assert "did you mean" not in str(caught.value)
+
+
 def test_non_convergence_raises_when_asked_and_is_nan_otherwise():
     G = nx.complete_graph(5)  # largest eigenvalue 4: Katz with alpha 0.5 diverges
     with pytest.raises(AnalysisError, match="katz did not converge"):
@@ -600,3 +630,16 @@ def test_frame_is_indexed_by_node_in_graph_order():
     frame = centrality(G, "degree")
     assert list(frame.index) == ["z", "a", "m"] and frame.index.name == "node"
     assert frame["degree"].dtype == np.float64
+
+
+def test_rank_nodes_orders_by_a_measure_highest_first():
+    G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "c")])
+    frame = centrality(G, ["betweenness", "in_degree"])
+    # betweenness (ordered pairs, / (n-1)(n-2) = 12): c lies on 4 paths, b on 2, others 0
+    ranked = rank_nodes(frame, k=3)
+    assert list(ranked.index) == ["c", "b", "a"]  # the tie of a, d and x keeps graph order
+    assert ranked.attrs["projection"] == frame.attrs["projection"]
+    assert list(rank_nodes(frame, "in_degree").index) == ["c", "b", "d", "a", "x"]
+    assert len(rank_nodes(frame)) == len(frame)
+    with pytest.raises(AnalysisError, match=r"no centrality column 'indegree' \(did you mean"):
+        rank_nodes(frame, "indegree")

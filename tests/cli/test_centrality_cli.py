@@ -126,6 +126,25 @@ def test_unknown_measure_is_a_clean_error():
     assert "Traceback" not in result.output
 
 
+def test_misspelt_weight_measure_and_engine_through_the_command(labournet_cli, tmp_path: Path):
+    nx.write_graphml(nx.les_miserables_graph(), tmp_path / "lesmis.graphml")
+    done = labournet_cli("centrality", "lesmis.graphml", "-m", "betweenness", "-w", "wieght")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "error: no edge has the weight attribute 'wieght' (did you mean 'weight'?); "
+        "edge attributes: weight"
+    )
+    assert done.stdout == ""
+    done = labournet_cli("centrality", "-m", "betweeness")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown centrality measure 'betweeness' (did you mean 'betweenness'?)" in done.stderr
+    done = labournet_cli("centrality", "-m", "degree", "--engine", "netwrokx")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown engine 'netwrokx' (did you mean 'networkx'?)" in done.stderr
+    weighted = labournet_cli("centrality", "lesmis.graphml", "-m", "betweenness", "-w", "weight")
+    assert weighted.returncode == 0, weighted.stderr
+
+
 def test_missing_file_is_a_clean_error(tmp_path: Path):
     result = invoke(str(tmp_path / "nowhere.graphml"))
     assert result.exit_code == 2
@@ -141,3 +160,19 @@ def test_every_parameter_has_help_with_an_example():
             continue
         text = getattr(param, "help", None) or ""
         assert "Example" in text, f"--{param.name} has no example in its help"
+
+
+def test_files_labournet_wrote_read_as_the_dataset(bundled: pd.DataFrame, tmp_path: Path):
+    from labournet.export import export_graphml, export_json
+
+    dataset = load_dataset()
+    for path in (
+        export_json(dataset, tmp_path / "net.json"),
+        export_graphml(dataset, tmp_path / "net.graphml"),
+    ):
+        result = invoke(str(path), "-m", "betweenness", "-f", "csv")
+        assert result.exit_code == 0, result.output
+        frame = pd.read_csv(io.StringIO(result.output), index_col=0)
+        expected = bundled["betweenness"].sort_values(ascending=False, kind="stable")
+        assert list(frame.index) == list(expected.index), path.name
+        assert frame["name"]["kp"] == "North Korea"

@@ -104,3 +104,41 @@ def test_markup_and_escapes_in_arguments_are_printed_as_text(tmp_path: Path) -> 
             ["labournet", "scenario", "--cut", "[/x]"], capture_output=True, text=True
         ).stderr
     )
+
+
+def test_every_command_takes_h_and_shows_flags_as_flags() -> None:
+    groups = [(), ("db",), ("export",)]
+    for path in [*groups, *(path for path, _ in _commands(app))]:
+        result = runner.invoke(app, [*path, "-h"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage:" in result.output and "-h" in result.output, path
+        assert "<bool>" not in result.output, f"labournet {' '.join(path)} -h shows <bool>"
+
+
+def test_help_through_the_command(labournet_cli, tmp_path: Path) -> None:
+    shown = labournet_cli("centrality", "-h")
+    assert shown.returncode == 0, shown.stderr
+    undirected = next(line for line in shown.stdout.splitlines() if "--undirected" in line)
+    assert "<bool>" not in shown.stdout and "Read the network as undirected" in undirected
+    assert "-h" in next(line for line in shown.stdout.splitlines() if "--help" in line)
+
+
+def test_counts_agree_with_their_number_through_the_command(labournet_cli, tmp_path: Path) -> None:
+    mini = Path(__file__).parents[1] / "fixtures" / "mini"
+    checked = labournet_cli("validate", mini)
+    assert checked.returncode == 0, checked.stderr
+    assert "6 entities, 5 relations, 5 figures, 1 source, 1 assumption" in checked.stdout
+    (tmp_path / "one.csv").write_text("source,target\na,b\n", encoding="utf-8")
+    wrote = labournet_cli("centrality", "one.csv", "-m", "degree", "--top", "1", "-o", "c.txt")
+    assert wrote.returncode == 0, wrote.stderr
+    assert "wrote 1 node to c.txt" in wrote.stderr
+    text = " ".join((tmp_path / "c.txt").read_text(encoding="utf-8").split())
+    assert "Centrality (top 1 of 2 nodes by degree)" in text and "2 nodes, 1 edge;" in text
+
+
+def test_view_titles_name_the_score_in_words(labournet_cli, tmp_path: Path) -> None:
+    done = labournet_cli("export", "html", "--view", "top", "-k", "3", "-o", "top.html")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "top.html").read_text(encoding="utf-8")
+    assert "<title>dprk-labour-2016: top 3 by pressure score and their neighbours</title>" in page
+    assert "pressure_score and" not in page

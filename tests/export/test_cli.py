@@ -97,3 +97,67 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("html", "graphml", "gexf", "json"):
         code, output = invoke(command, "--help")
         assert code == 0 and "Example: labournet export" in output
+
+
+def _graph_files(folder: Path) -> dict[str, Path]:
+    """Ordinary graph files, each in a format `labournet centrality` reads."""
+    files = {
+        "lesmis.graphml": folder / "lesmis.graphml",
+        "lesmis.gexf": folder / "lesmis.gexf",
+        "karate.graphml": folder / "karate.graphml",
+        "karate.gexf": folder / "karate.gexf",
+        "edges.csv": folder / "edges.csv",
+    }
+    nx.write_graphml(nx.les_miserables_graph(), files["lesmis.graphml"])
+    nx.write_gexf(nx.les_miserables_graph(), files["lesmis.gexf"])
+    nx.write_graphml(nx.karate_club_graph(), files["karate.graphml"])
+    nx.write_gexf(nx.karate_club_graph(), files["karate.gexf"])
+    files["edges.csv"].write_text("source,target,weight\na,b,2\nb,c,1\n", encoding="utf-8")
+    return files
+
+
+EDGES = {"lesmis": 254, "karate": 78, "edges": 2}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "html"])
+def test_every_export_reads_every_graph_file(fmt: str, tmp_path: Path) -> None:
+    for name, path in _graph_files(tmp_path).items():
+        out = tmp_path / f"out-{name}.{fmt}"
+        code, output = invoke(fmt, str(path), "-o", str(out))
+        assert code == 0, f"{name}: {output}"
+        if fmt == "html":
+            relations = EDGES[name.split(".")[0]]
+            assert page_data(out.read_text(encoding="utf-8"))["subtitle"].endswith(
+                f"{relations} of {relations} relations"
+            )
+            continue
+        written = labournet.read_graph(out)
+        assert written.number_of_edges() == EDGES[name.split(".")[0]], name
+
+
+def test_export_of_ordinary_graph_files_through_the_command(labournet_cli, tmp_path: Path) -> None:
+    files = _graph_files(tmp_path)
+    for source, fmt in [
+        ("lesmis.graphml", "gexf"),
+        ("lesmis.graphml", "graphml"),
+        ("karate.gexf", "graphml"),
+    ]:
+        done = labournet_cli("export", fmt, files[source], "-o", f"out.{fmt}")
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        read = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+        written = read(tmp_path / f"out.{fmt}")
+        assert not written.is_directed()
+        assert written.number_of_edges() == EDGES[source.split(".")[0]]
+
+
+def test_export_of_labournets_own_files_through_the_command(labournet_cli, tmp_path: Path) -> None:
+    assert labournet_cli("export", "gexf", "-o", "network.gexf").returncode == 0
+    done = labournet_cli("export", "graphml", "network.gexf", "-o", "again.graphml")
+    assert done.returncode == 0, done.stderr
+    assert nx.read_graphml(tmp_path / "again.graphml").number_of_edges() == 89
+    assert labournet_cli("export", "graphml", "-o", "network.graphml").returncode == 0
+    done = labournet_cli("export", "json", "network.graphml", "-o", "again.json")
+    assert done.returncode == 0, done.stderr
+    dataset = labournet.Dataset.from_networkx(labournet.read_graph(tmp_path / "again.json"))
+    assert dataset == labournet.load_dataset()

@@ -102,7 +102,7 @@ def test_tooltip_data_carries_figures_sources_and_scores(toy: nx.MultiDiGraph) -
     assert columns["pressure_score"]["ranks"][cn] == 1
     assert columns["betweenness"]["ranks"][cn] == 2
     assert data["nodes"]["size"][cn] == 42.0  # the highest score: the largest node
-    assert data["legend"]["size"].startswith("Node size: pressure_score")
+    assert data["legend"]["size"].startswith("Node size: pressure score")
 
 
 def test_focus_and_top_views(toy: nx.MultiDiGraph) -> None:
@@ -238,3 +238,30 @@ def test_a_network_without_flows_is_cut_by_its_links() -> None:
     cut = page_data(build_html(graph, cut=["cn"]))["cut"]
     assert cut["basis"] == "links" and cut["disconnected"] == ["garments"]
     assert "error" in cut["flows"]
+
+
+def test_an_undirected_graph_draws_each_edge_once_without_arrows() -> None:
+    lesmis = nx.les_miserables_graph()
+    data = page_data(build_html(lesmis))
+    assert data["subtitle"] == "77 of 77 entities, 254 of 254 relations"
+    assert len(data["edges"]["from"]) == 254
+    assert data["options"]["edges"]["arrows"]["to"]["enabled"] is False
+    degree = data["scores"]["columns"][0]
+    assert degree["name"] == "degree"
+    valjean = data["nodes"]["id"].index("Valjean")
+    assert degree["values"][valjean] == lesmis.degree("Valjean") == 36
+    focus = page_data(build_html(lesmis, view="focus", focus="Napoleon"))
+    assert len(focus["edges"]["from"]) == 1  # Napoleon - Myriel, once
+    directed = page_data(build_html(nx.DiGraph([("a", "b")])))
+    assert directed["options"]["edges"]["arrows"]["to"]["enabled"] is True
+
+
+def test_an_undirected_network_is_cut_by_its_links() -> None:
+    graph = nx.Graph()
+    graph.add_node("kp", role="regime")
+    graph.add_edges_from([("garments", "cn"), ("cn", "kp"), ("kp", "ru")])
+    data = page_data(build_html(graph, cut=["cn"]))
+    assert data["cut"]["disconnected"] == ["garments"]
+    assert data["cut"]["cutEdges"] == 2 and data["cut"]["disconnectedEdges"] == 0
+    marked = [edge for edge in data["extra"]["edges"].values() if edge["style"].get("cut")]
+    assert len(marked) == 2 == len(data["edges"]["from"]) - 1

@@ -17,10 +17,12 @@ from labournet.analysis.centrality import (
     centrality,
     describe_projection,
     project_graph,
+    rank_nodes,
 )
 
 __all__ = [
     "centrality",
+    "rank_nodes",
     "describe_projection",
     "project_graph",
     "MEASURES",

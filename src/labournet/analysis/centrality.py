@@ -68,11 +68,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from labournet._text import plural
 from labournet.analysis import _engines
-from labournet.errors import AnalysisError
+from labournet.errors import AnalysisError, did_you_mean
 
 __all__ = [
     "centrality",
+    "rank_nodes",
     "describe_projection",
     "project_graph",
     "MEASURES",
@@ -198,7 +200,9 @@ def centrality(
     Returns
     -------
     pandas.DataFrame
-        Indexed by node id (``node``) in the graph's node order, one float column per measure.
+        Indexed by node id (``node``) in the graph's node order, one float column per measure,
+        so ``frame.head(3)`` is the first three nodes of the file, not the top three: rank
+        with `rank_nodes` (``rank_nodes(frame, k=3)`` is the top three by the first measure).
         ``.attrs["projection"]`` maps each measure to a description of what it was computed
         on (see `describe_projection`).
 
@@ -226,6 +230,7 @@ def centrality(
     settings = _options(options)
     engine = _engine_name(engine)
     kinds = _kinds(relation_kinds)
+    _check_weight(G, weight)
     is_directed = G.is_directed() if directed is None else bool(directed)
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
@@ -321,6 +326,38 @@ def centrality(
     return frame
 
 
+def rank_nodes(
+    frame: pd.DataFrame, measure: str | None = None, k: int | None = None
+) -> pd.DataFrame:
+    """The rows of a `centrality` frame ranked by ``measure``, highest first.
+
+    ``measure`` defaults to the frame's first column; ties keep the graph's node order and
+    NaN (a measure that did not converge) comes last. ``k`` keeps the first ``k`` rows (None or
+    0 keeps all). The projection metadata travels with the rows; `labournet centrality` ranks
+    its tables, CSV and JSON this way.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> frame = centrality(nx.path_graph("abcde"), ["betweenness"])  # c is in the middle
+    >>> rank_nodes(frame, k=3)["betweenness"].round(3).to_dict()  # b before d: graph order
+    {'c': 0.667, 'b': 0.5, 'd': 0.5}
+    """
+    if measure is None:
+        if not len(frame.columns):
+            return frame
+        measure = str(frame.columns[0])
+    if measure not in frame.columns:
+        raise AnalysisError(
+            f"no centrality column '{measure}'{did_you_mean(measure, map(str, frame.columns))}; "
+            f"columns: {', '.join(map(str, frame.columns))}"
+        )
+    if k is not None and (not isinstance(k, int) or k < 0):
+        raise AnalysisError(f"k must be a whole number, 0 or more, not {k!r}")
+    ranked = frame.sort_values(measure, ascending=False, kind="stable", na_position="last")
+    return ranked.head(k) if k else ranked
+
+
 def project_graph(
     G: nx.Graph,
     weight: str | None = None,
@@ -349,6 +386,7 @@ def project_graph(
     if is_directed and not G.is_directed():
         raise AnalysisError("directed=True needs a directed graph; this graph is undirected")
     kinds = _kinds(relation_kinds)
+    _check_weight(G, weight)
     edges = _engines.edge_arrays(G, weight, kinds)
     merge = G.is_multigraph() or (G.is_directed() and not is_directed)
     p = _engines.project(edges, directed=is_directed, multi=merge, reading=reading)
@@ -392,9 +430,10 @@ def _measures(
     requested = [measures] if isinstance(measures, str) else list(measures)
     unknown = [m for m in requested if m not in MEASURES]
     if unknown:
+        named = ", ".join(f"{m!r}{did_you_mean(m, MEASURES)}" for m in unknown)
         raise AnalysisError(
-            f"unknown centrality measure{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(repr(m) for m in unknown)}; valid measures: {', '.join(MEASURES)}"
+            f"unknown centrality measure{'s' if len(unknown) > 1 else ''} {named}; "
+            f"valid measures: {', '.join(MEASURES)}"
         )
     names = list(dict.fromkeys(requested))
     undirected = [m for m in names if m in ("in_degree", "out_degree") and not is_directed]
@@ -404,6 +443,23 @@ def _measures(
             "(use 'degree')"
         )
     return names, True
+
+
+def _check_weight(G: nx.Graph, weight: str | None) -> None:
+    """Refuse a weight attribute that no edge has: it is a misspelling, not a weighting.
+
+    (An edge that lacks a weight the others have weighs 1, as in networkx.)
+    """
+    if weight is None or G.number_of_edges() == 0:
+        return
+    edges = G.edges(data=True)
+    if any(weight in data for *_, data in edges):
+        return
+    known = sorted({str(key) for *_, data in edges for key in data})
+    raise AnalysisError(
+        f"no edge has the weight attribute '{weight}'{did_you_mean(weight, known)}; "
+        + (f"edge attributes: {', '.join(known)}" if known else "the edges have no attributes")
+    )
 
 
 def _kinds(relation_kinds: Collection[str] | None) -> list[str] | None:
@@ -436,7 +492,10 @@ def _options(options: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _engine_name(engine: str) -> str:
     if engine not in ENGINES:
-        raise AnalysisError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
+        raise AnalysisError(
+            f"unknown engine {engine!r}{did_you_mean(engine, ENGINES)}; "
+            f"valid engines: {', '.join(ENGINES)}"
+        )
     if engine in _engines.ENGINE_MODULES and not _installed(engine):
         raise AnalysisError(f"engine '{engine}' is not installed (pip install {engine})")
     return engine
@@ -688,7 +747,7 @@ def _describe_one(measure: str, info: Mapping[str, Any]) -> str:
         parts.append(rule.replace(" merged into one edge with the ", " merged: "))
     kinds = info.get("relation_kinds")
     parts.append("all relation kinds" if kinds is None else "relation kinds " + ", ".join(kinds))
-    parts.append(f"{info['nodes']} nodes, {info['edges']} edges")
+    parts.append(f"{plural(info['nodes'], 'node')}, {plural(info['edges'], 'edge')}")
     params = info.get("parameters") or {}
     if measure == "betweenness":
         flags = ["normalized" if params.get("normalized") else "not normalized"]

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from labournet._text import plural
 from labournet.analysis.flows import FLOW_RELATIONS, FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
 from labournet.dataset import Dataset
@@ -158,7 +159,9 @@ def key_players(
         pool = _undominated(matrix, pool, gain)
     k_eff = min(k, len(pool))
     if k_eff < k:
-        notes.append(f"only {k_eff} useful candidates; the best set has {k_eff} cuts")
+        notes.append(
+            f"only {plural(k_eff, 'useful candidate')}; the best set has {plural(k_eff, 'cut')}"
+        )
     subsets = math.comb(len(pool), k_eff)
     chosen_method = method
     if method == "auto":

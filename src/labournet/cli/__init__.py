@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from labournet.cli._common import LabournetGroup
+from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup
 from labournet.cli.centrality import centrality_command
 from labournet.cli.dataset import info_command, validate_command
 from labournet.cli.db import db_app
@@ -27,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
     rich_markup_mode="rich",
 )
 

@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from labournet.analysis.centrality import MEASURES, centrality, describe_projection
+from labournet._text import plural
+from labournet.analysis.centrality import MEASURES, centrality, describe_projection, rank_nodes
 from labournet.cli._common import console, err_console
 from labournet.errors import ExportError
 
@@ -80,7 +81,8 @@ def centrality_command(
     path: str | None = typer.Argument(
         None,
         help=(
-            "Dataset folder, GraphML file or CSV edge list (source,target[,weight,...]); "
+            "Dataset folder, GraphML, GEXF or node-link JSON file, or CSV edge list "
+            "(source,target[,weight,...]); "
             "default: the bundled dataset. Example: labournet centrality data/dprk-labour-2016"
         ),
         show_default=False,
@@ -91,8 +93,9 @@ def centrality_command(
         "--weight",
         "-w",
         help=(
-            "Edge attribute to use as weight: a distance for betweenness, closeness and "
-            "harmonic, a strength for eigenvector, pagerank and katz. Example: --weight workers"
+            "Edge attribute to use as weight (an edge list's weight column, say): a distance "
+            "for betweenness, closeness and harmonic, a strength for eigenvector, pagerank and "
+            "katz. An attribute no edge has is an error. Example: edges.csv --weight weight"
         ),
         show_default=False,
     ),
@@ -145,7 +148,7 @@ def centrality_command(
         engine=engine,
     )
     limit = (TABLE_ROWS if format is OutputFormat.table else 0) if top is None else top
-    ranked = _ranked(frame, limit)
+    ranked = rank_nodes(frame, k=max(limit, 0))
     names = _names(G, ranked.index)
     if format is OutputFormat.table:
         table = _table(ranked, names, len(frame))
@@ -171,15 +174,7 @@ def centrality_command(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise ExportError(f"cannot write {output}: {error}") from error
-    err_console.print(f"wrote {len(ranked)} nodes to {output}", highlight=False)
-
-
-def _ranked(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    if frame.empty or not len(frame.columns):
-        return frame
-    first = frame.columns[0]
-    order = frame.sort_values(first, ascending=False, kind="stable", na_position="last")
-    return order.head(limit) if limit > 0 else order
+    err_console.print(f"wrote {plural(len(ranked), 'node')} to {output}", highlight=False)
 
 
 def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
@@ -192,7 +187,7 @@ def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
 
 def _table(ranked: pd.DataFrame, names: dict[Any, str] | None, total: int) -> Table:
     table = Table(
-        title=f"Centrality (top {len(ranked)} of {total} nodes by {ranked.columns[0]})"
+        title=f"Centrality (top {len(ranked)} of {plural(total, 'node')} by {ranked.columns[0]})"
         if len(ranked.columns)
         else "Centrality",
         title_justify="left",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, console
+from labournet.cli._common import DatasetPath, console, dataset_counts
 from labournet.dataset import Dataset, Entity, Figure, Relation, format_number, load_dataset
 
 __all__ = ["validate_command", "info_command"]
@@ -22,9 +22,7 @@ def validate_command(path: Path | None = DatasetPath) -> None:
     """
     dataset = load_dataset(path)
     console.print(
-        f"[green]ok[/] {dataset.path}: {len(dataset.entities)} entities, "
-        f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
-        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions",
+        f"[green]ok[/] {dataset.path}: {dataset_counts(dataset)}",
         highlight=False,
         soft_wrap=True,
     )

@@ -19,7 +19,14 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, LabournetGroup, console
+from labournet._text import plural
+from labournet.cli._common import (
+    CONTEXT_SETTINGS,
+    DatasetPath,
+    LabournetGroup,
+    console,
+    dataset_counts,
+)
 from labournet.errors import QueryError, StoreError
 
 __all__ = ["db_app"]
@@ -35,6 +42,7 @@ db_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 UriOption = typer.Option(
@@ -120,11 +128,12 @@ def load_command(
     console.print(_summary_table(summary))
     rate = summary.rows / summary.seconds if summary.seconds else 0
     console.print(
-        f"Loaded [bold]{dataset.name}[/] into {summary.target}: {summary.rows:,} rows in "
-        f"{summary.batches} batches, {summary.seconds:.2f} s ({rate:,.0f} rows/s); "
-        f"created {summary.nodes_created:,} nodes and {summary.relationships_created:,} "
-        f"relationships"
-        + (f"; rebuilt {summary.repaired} changed records" if summary.repaired else "")
+        f"Loaded [bold]{dataset.name}[/] into {summary.target}: "
+        f"{plural(summary.rows, 'row', grouped=True)} in "
+        f"{plural(summary.batches, 'batch', 'batches')}, {summary.seconds:.2f} s "
+        f"({rate:,.0f} rows/s); created {plural(summary.nodes_created, 'node', grouped=True)} "
+        f"and {plural(summary.relationships_created, 'relationship', grouped=True)}"
+        + (f"; rebuilt {plural(summary.repaired, 'changed record')}" if summary.repaired else "")
         + ".",
         highlight=False,
     )
@@ -148,9 +157,7 @@ def pull_command(
     if dataset.schema != load_schema():
         (folder / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
     console.print(
-        f"Wrote {dataset.name} to {folder}: {len(dataset.entities)} entities, "
-        f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
-        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions.",
+        f"Wrote {dataset.name} to {folder}: {dataset_counts(dataset)}.",
         highlight=False,
     )
 
@@ -200,7 +207,7 @@ def query_command(
         for row in result.rows:
             table.add_row(*(_cell(value) for value in row))
         console.print(table)
-        console.print(f"{len(result.rows)} rows", style="dim")
+        console.print(plural(len(result.rows), "row"), style="dim")
 
 
 class Engine(StrEnum):
@@ -287,10 +294,14 @@ def analyse_command(
         )
     for summary in written:
         console.print(
-            f"Run {summary.run_id}: wrote {len(summary.properties)} properties "
-            f"({summary.properties[0]} ...) on {summary.entities} entities and "
-            f"{summary.relations} relations"
-            + (f"; {len(summary.unmatched)} ids not in the graph" if summary.unmatched else ""),
+            f"Run {summary.run_id}: wrote {plural(len(summary.properties), 'property')} "
+            f"({summary.properties[0]} ...) on {plural(summary.entities, 'entity')} and "
+            f"{plural(summary.relations, 'relation')}"
+            + (
+                f"; {plural(len(summary.unmatched), 'id')} not in the graph"
+                if summary.unmatched
+                else ""
+            ),
             highlight=False,
         )
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import LabournetGroup, console, err_console
+from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -30,6 +30,7 @@ export_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 NetworkPathArg = Annotated[
@@ -56,28 +57,15 @@ class LayoutChoice(StrEnum):
 
 
 def load_network(path: Path | None) -> Any:
-    """A Dataset for a dataset folder (or None), else the networkx graph read from the file."""
+    """A Dataset for a dataset folder (or None), else the graph `labournet.read_graph` reads
+    from the file (the reader `labournet centrality` uses too)."""
     if path is None or path.is_dir():
         from labournet.dataset import load_dataset
 
         return load_dataset(path)
-    if path.suffix.lower() == ".json" or (
-        path.suffix.lower() == ".graphml" and _written_here(path)
-    ):
-        from labournet.export.graphfile import read_graphfile
-
-        return read_graphfile(path)
     from labournet.graph import read_graph
 
     return read_graph(path)
-
-
-def _written_here(path: Path) -> bool:
-    try:
-        with path.open("rb") as file:
-            return b"labournet.encoding" in file.read(1 << 20)
-    except OSError:
-        return False
 
 
 def read_scores(path: Path) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from labournet._text import plural
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
@@ -92,7 +93,7 @@ def report_command(
     for tension in report.tensions:
         console.print(f"[yellow]tension[/] ({tension.kind}): {tension.message}", highlight=False)
     files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
-    console.print(f"[green]wrote[/] {len(files)} files to {out}:", highlight=False)
+    console.print(f"[green]wrote[/] {plural(len(files), 'file')} to {out}:", highlight=False)
     for file in files:
         console.print(f"  {file}", highlight=False)
 
@@ -196,7 +197,7 @@ def key_players_command(
     model = build_flow_model(load_dataset(path), as_of=as_of)
     result = key_players(model, k, method=method, seed=seed)
     console.print(
-        f"As of {model.as_of}: best {result.k} cuts ({result.method}): "
+        f"As of {model.as_of}: best {plural(result.k, 'cut')} ({result.method}): "
         f"[bold]{', '.join(result.cuts)}[/] remove "
         f"{_range(result.revenue)} a year ({result.revenue_share:.0%} of the best estimate) and "
         f"{_range(result.workers, False)} workers.",

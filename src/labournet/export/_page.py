@@ -88,7 +88,8 @@ class PageData:
         nodes = [(node, data) for node, data in G.nodes(data=True) if node in shown]
         edges = [
             (u, v, k, data)
-            for u, v, k, data in G.out_edges([node for node, _ in nodes], keys=True, data=True)
+            # an undirected edge once, from its end that comes first in node order
+            for u, v, k, data in G.edges([node for node, _ in nodes], keys=True, data=True)
             if v in shown
         ]
         return cls(nodes, edges)
@@ -206,7 +207,7 @@ def build_page_data(
             "size": (
                 "Node size: number of relations (degree); no scores were given."
                 if values.fallback
-                else f"Node size: {values.column} (smallest: no score; the regime: fixed)."
+                else f"Node size: {values.label} (smallest: no score; the regime: fixed)."
             ),
             "width": width_notes,
         },
@@ -312,7 +313,7 @@ def _extras(
         mark(nodes, position[regime], "the regime", borderWidth=4, color={"border": "#000000"})
     for rank, node in enumerate(view.top, start=1):
         if node in position:
-            mark(nodes, position[node], f"top {rank} by {values.column}", borderWidth=3)
+            mark(nodes, position[node], f"top {rank} by {values.label}", borderWidth=3)
     if view.focus is not None and view.focus in position:
         mark(nodes, position[view.focus], "focus of this view", borderWidth=4)
     if marks is None:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.export._page import (
     KIND_STYLES,
@@ -58,6 +59,7 @@ from labournet.export.views import (
     node_values,
     select_view,
 )
+from labournet.graph import as_graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,22 +91,6 @@ _LAYOUT_ITERATIONS = 30
 _SCRIPT_END = re.compile(r"</(script)|<!--", re.IGNORECASE)
 
 Layout = Literal["auto", "physics", "precomputed"]
-
-
-def as_graph(source: Any) -> nx.MultiDiGraph:
-    """The networkx graph of a Dataset (``to_networkx``) or a networkx graph itself."""
-    if isinstance(source, nx.Graph):
-        if isinstance(source, nx.MultiDiGraph):
-            return source
-        return nx.MultiDiGraph(source)
-    to_networkx = getattr(source, "to_networkx", None)
-    if callable(to_networkx):
-        graph = to_networkx()
-        if isinstance(graph, nx.Graph):
-            return as_graph(graph)
-    raise ExportError(
-        f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
-    )
 
 
 def safe_json(value: Any) -> str:
@@ -216,13 +202,13 @@ def build_html(
     data.update(
         title=title if title is not None else f"{name}: {_view_phrase(G, chosen, values, marks)}",
         subtitle=(
-            f"{len(part.nodes):,} of {G.number_of_nodes():,} entities, "
-            f"{len(part.edges):,} of {G.number_of_edges():,} relations"
+            f"{len(part.nodes):,} of {plural(G.number_of_nodes(), 'entity', grouped=True)}, "
+            f"{len(part.edges):,} of {plural(G.number_of_edges(), 'relation', grouped=True)}"
         ),
         note=" ".join(filter(None, (chosen.note, *notes))),
         view=chosen.kind,
         layout="precomputed" if precompute else "physics",
-        options=_vis_options(large=precompute, directed=True),
+        options=_vis_options(large=precompute, directed=G.is_directed()),
     )
     if flows is not None and data["cut"] is not None:
         data["cut"]["flows"] = flows
@@ -323,7 +309,7 @@ def _cut(
 
 def _view_phrase(G: nx.MultiDiGraph, view: View, values: NodeValues, marks: Any) -> str:
     if view.kind == "top":
-        return f"top {len(view.top)} by {values.column} and their neighbours"
+        return f"top {len(view.top)} by {values.label} and their neighbours"
     if view.kind == "focus":
         name = G.nodes[view.focus].get("name", view.focus)
         steps = "step" if view.depth == 1 else "steps"

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.export.tables import format_count, format_money
 
@@ -101,7 +102,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         f"a year (90 % interval {format_money(revenue[0])}–{format_money(revenue[2])}).",
         f"- Workers placed: **{format_count(workers[1])}** "
         f"(90 % interval {format_count(workers[0])}–{format_count(workers[2])}).",
-        f"- {len(model.hosts)} hosts, {model.n_placements} placements, {len(table)} candidates "
+        f"- {plural(len(model.hosts), 'host')}, {plural(model.n_placements, 'placement')}, "
+        f"{plural(len(table), 'candidate')} "
         f"(after merging equivalent ones).",
     ]
     stated = [f for f in model.graph.nodes[regime].get("figures", ()) if f.measure == "revenue"]
@@ -151,7 +153,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     out += _breakdown(table, top)
 
     players = report.key_players
-    out += [f"## Key players: the best {players.k} cuts", ""]
+    out += [f"## Key players: the best {plural(players.k, 'cut')}", ""]
     method_text = (
         "exact search over every set (after dropping candidates whose placements are a "
         "subset of another's)"
@@ -230,7 +232,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     uses = Counter(a for point in pressure for a in point.assumptions)
     flagged = int(table["assumed"].sum())
     out.append(
-        f"{flagged} of {len(table)} candidates rest on at least one assumption. Each assumption "
+        f"{flagged} of {plural(len(table), 'candidate')} "
+        f"{'rests' if flagged == 1 else 'rest'} on at least one assumption. Each assumption "
         "is something the sources do not say, with its reasoning:"
     )
     out.append("")
@@ -238,7 +241,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         statement = getattr(assumption, "statement", "")
         reasoning = getattr(assumption, "reasoning", "")
         out.append(
-            f"- `{assumption_id}` ({uses.get(assumption_id, 0)} candidates): {statement} "
+            f"- `{assumption_id}` ({plural(uses.get(assumption_id, 0), 'candidate')}): {statement} "
             f"*Why:* {reasoning}"
         )
     notes = list(pressure.notes)
@@ -314,7 +317,7 @@ def _tensions(report: Report) -> list[str]:
     for tension in report.tensions:
         out.append(
             f"- **{tension.kind}** (`{tension.subject}`): {tension.message}. Derived from "
-            f"{len(tension.derived_from)} figures; stated in "
+            f"{plural(len(tension.derived_from), 'figure')}; stated in "
             + ", ".join(f"`{item}`" for item in tension.sourced_from)
             + " (sources: "
             + ", ".join(f"`{source}`" for source in tension.sources)

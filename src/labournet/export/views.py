@@ -75,6 +75,11 @@ class NodeValues:
     residual buckets left out (`labournet.analysis.pressure.PressureResult.leaders`). The top
     view takes its nodes in this order."""
 
+    @property
+    def label(self) -> str:
+        """The column for a reader: ``pressure score`` for ``pressure_score``."""
+        return self.column.replace("_", " ")
+
     def ranked(
         self, count: int | None = None, among: Container[Hashable] | None = None
     ) -> list[Hashable]:
@@ -193,7 +198,7 @@ def select_view(
             note = (
                 f"This network has {G.number_of_nodes():,} entities, more than the "
                 f"{max_nodes:,} a browser draws comfortably, so this view shows the top {top_k} "
-                f"by {values.column} and their neighbours. Export with the view 'network' "
+                f"by {values.label} and their neighbours. Export with the view 'network' "
                 "to draw everything (laid out in advance, physics off)."
             )
         else:
@@ -209,7 +214,7 @@ def select_view(
             kept = values.ranked(room, among=neighbours)
             note = (
                 f"{note} Of the {len(neighbours):,} neighbours of the top {len(top)}, the "
-                f"{len(kept):,} with the highest {values.column} are drawn."
+                f"{len(kept):,} with the highest {values.label} are drawn."
             ).strip()
             nodes = frozenset((*top, *kept))
         return View("top", nodes, top=top, note=note)
@@ -250,19 +255,12 @@ def cut_scenario(
         raise ExportError(f"unknown entity or relation id to cut: {', '.join(unknown)}")
     if root in cut_nodes:
         raise ExportError(f"cannot cut the regime node '{root}' itself")
-    for node in cut_nodes:
-        cut_edges.update(G.in_edges(node, keys=True))
-        cut_edges.update(G.out_edges(node, keys=True))
+    cut_edges.update(_incident_edges(G, cut_nodes))
     before = nx.node_connected_component(G.to_undirected(as_view=True), root)
     remaining = nx.restricted_view(G, cut_nodes, cut_edges)
     after = nx.node_connected_component(remaining.to_undirected(as_view=True), root)
     lost = frozenset(before - after - cut_nodes)
-    lost_edges = {
-        edge
-        for node in lost
-        for edge in (*G.in_edges(node, keys=True), *G.out_edges(node, keys=True))
-        if edge not in cut_edges
-    }
+    lost_edges = _incident_edges(G, lost) - cut_edges
     return CutMarks(
         regime=root,
         cut_nodes=frozenset(cut_nodes),
@@ -291,9 +289,7 @@ def flow_cut_marks(
     }
     cut_nodes = {item for item in cut if item in G}
     cut_edges = {by_id[item] for item in cut if item in by_id}
-    for node in cut_nodes:
-        cut_edges.update(G.in_edges(node, keys=True))
-        cut_edges.update(G.out_edges(node, keys=True))
+    cut_edges.update(_incident_edges(G, cut_nodes))
     lost_nodes = {item for item in lost if item in G} - cut_nodes
     lost_edges = {by_id[item] for item in lost if item in by_id} - cut_edges
     return CutMarks(
@@ -307,6 +303,19 @@ def flow_cut_marks(
     )
 
 
+def _incident_edges(G: nx.MultiGraph, nodes: Iterable[Hashable]) -> set[EdgeKey]:
+    """The edges at any of ``nodes``, each as ``(u, v, key)`` in the orientation ``G.edges``
+    reports it, so that an undirected edge matches whichever end it was found from."""
+    nodes = list(nodes)
+    if G.is_directed():
+        return {*G.in_edges(nodes, keys=True), *G.out_edges(nodes, keys=True)}
+    # G.edges gives an undirected edge from the end that comes first in node order
+    first = {node: i for i, node in enumerate(G)}
+    return {
+        (u, v, k) if first[u] <= first[v] else (v, u, k) for u, v, k in G.edges(nodes, keys=True)
+    }
+
+
 def _neighbourhood(G: nx.MultiDiGraph, seeds: Iterable[Hashable], depth: int) -> frozenset:
     """Nodes within ``depth`` steps of any seed, ignoring edge direction."""
     seen = set(seeds)
@@ -314,8 +323,7 @@ def _neighbourhood(G: nx.MultiDiGraph, seeds: Iterable[Hashable], depth: int) ->
     for _ in range(depth):
         nxt: set[Hashable] = set()
         for node in frontier:
-            nxt.update(G.successors(node))
-            nxt.update(G.predecessors(node))
+            nxt.update(nx.all_neighbors(G, node))
         frontier = nxt - seen
         if not frontier:
             break
