@@ -101,6 +101,39 @@ def test_query_errors_name_the_file(uri: str, tmp_path: Path) -> None:
     assert "--param takes NAME=VALUE" in malformed.output
 
 
+@pytest.mark.parametrize(
+    "text", ["MATCH (n) RETURN n LIMT 3", "MATCH (n RETURN n", "MATCH (n) RETURN m"]
+)
+def test_a_syntax_error_in_the_users_query_exits_2_on_one_line(
+    uri: str, tmp_path: Path, text: str
+) -> None:
+    typo = tmp_path / "typo.cypher"
+    typo.write_text(text + "\n", encoding="utf-8")
+    for query in (str(typo), text):
+        result = invoke("query", query, "--uri", uri)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+        assert "not valid Cypher" in lines[0]
+        assert "Traceback" not in result.output
+
+
+def test_a_wrong_uri_scheme_exits_2_and_names_the_schemes() -> None:
+    result = invoke("load", "--uri", "http://localhost:7474")
+    assert result.exit_code == 2, result.output
+    text = result.output.replace("\n", "")
+    for scheme in ("bolt://", "neo4j://", "falkordb://"):
+        assert scheme in text
+    assert "unsupported URI 'http://localhost:7474'" in text
+    assert "bolt://localhost:7687" in text  # the Browser's port is not the driver's
+
+
+def test_query_without_a_name_exits_2_with_a_usage_hint() -> None:
+    result = invoke("query")
+    assert result.exit_code == 2, result.output
+    assert "labournet db query NAME" in result.output and "--list" in result.output
+
+
 def test_write_queries_need_write(uri: str, tmp_path: Path) -> None:
     query = tmp_path / "mark.cypher"
     query.write_text("MATCH (n:Entity {id: 'cn'}) SET n.marked = true\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from labournet.cli._common import DatasetPath, LabournetGroup, console
-from labournet.errors import QueryError, StoreError
+from labournet.errors import QueryError
 
 __all__ = ["db_app"]
 
@@ -64,7 +64,7 @@ class Format(StrEnum):
 OutOption = typer.Option(..., "--out", "-o", help="Dataset folder to write.")
 QueryArgument = typer.Argument(
     None,
-    help="A .cypher file, or the name of a shipped query (see --list).",
+    help="A .cypher file, the name of a shipped query (see --list), or Cypher text.",
     show_default=False,
 )
 ParamOption = typer.Option(
@@ -166,18 +166,21 @@ def query_command(
     uri: str | None = UriOption,
     list_queries: bool = typer.Option(False, "--list", help="List the shipped queries and exit."),
 ) -> None:
-    """Run a Cypher file or a shipped query; read-only unless --write is given.
+    """Run a Cypher file, a shipped query or Cypher text; read-only unless --write is given.
 
     Example: labournet db query neighbourhood --param id=cn --format csv
     """
-    from labournet.store import find_query, library
+    from labournet.store import library, resolve_query
 
     if list_queries:
         console.print(_library_table(library()))
         return
     if not query:
-        raise StoreError("name a query file or a shipped query (labournet db query --list)")
-    file = find_query(query)
+        raise QueryError(
+            "name a query file or a shipped query: labournet db query NAME [--param k=v] "
+            "(labournet db query --list shows the shipped ones)"
+        )
+    file = resolve_query(query)
     parameters = _parse_params(param)
     with _connect(uri) as store:
         result = store.run(file, parameters, write=write)
@@ -433,7 +436,7 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise StoreError(f"--param takes NAME=VALUE, not {item!r}")
+            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
         params[name.strip()] = value
     return params
 

@@ -38,8 +38,7 @@ from labournet.store.queries import (
     CypherFile,
     check_identifier,
     fill_template,
-    find_query,
-    parse_cypher,
+    resolve_query,
 )
 from labournet.store.rows import (
     LoadPlan,
@@ -408,7 +407,7 @@ class Store:
         examples: bool = False,
     ) -> Result:
         """Like `query`, returning a `Result` (rows as lists) instead of a DataFrame."""
-        file = _as_cypher_file(cypher_or_file)
+        file = resolve_query(cypher_or_file)
         given = dict(parameters or {})
         if "param" in file.header:
             bound = file.bind(given, examples=examples)
@@ -428,7 +427,8 @@ class Store:
         try:
             return self.runner.run(file.body, bound, write=write)
         except StoreError as error:
-            raise StoreError(f"{file.path}: {error}") from error
+            kind = QueryError if isinstance(error, QueryError) else StoreError
+            raise kind(f"{file.path}: {error}") from error
 
     def counts(self) -> Counts:
         """Nodes per label combination and relationships per type."""
@@ -593,7 +593,7 @@ def connect(
         host = parts.hostname or "localhost"
         port = parts.port
     except ValueError as error:
-        raise StoreError(f"bad URI {_redact_uri(text)!r}: {error}") from error
+        raise QueryError(f"bad URI {_redact_uri(text)!r}: {error}") from error
     path = unquote(parts.path.strip("/"))
     user = username or (unquote(parts.username) if parts.username else None)
     secret = password or (unquote(parts.password) if parts.password else None)
@@ -630,7 +630,10 @@ def connect(
         )
     else:
         schemes = ", ".join(f"{s}://" for s in FALKORDB_SCHEMES + NEO4J_SCHEMES)
-        raise StoreError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}")
+        hint = ""
+        if scheme in ("http", "https"):
+            hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
+        raise QueryError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}{hint}")
     return Store(runner, batch_size=batch_size)
 
 
@@ -645,19 +648,6 @@ def _env(*names: str) -> str | None:
 def _redact_uri(uri: str) -> str:
     """The URI without its password."""
     return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", uri)
-
-
-def _as_cypher_file(value: str | Path | CypherFile) -> CypherFile:
-    if isinstance(value, CypherFile):
-        return value
-    if isinstance(value, Path):
-        return find_query(value)
-    text = str(value)
-    if not text.strip():
-        raise StoreError("empty query")
-    if re.search(r"\s", text.strip()) or "(" in text:
-        return parse_cypher(text, "<query>")
-    return find_query(text)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

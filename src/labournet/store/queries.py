@@ -42,6 +42,7 @@ __all__ = [
     "read_cypher",
     "library",
     "find_query",
+    "resolve_query",
     "check_identifier",
     "fill_template",
     "write_keywords",
@@ -265,6 +266,23 @@ def find_query(name_or_path: str | Path) -> CypherFile:
         return queries[str(name_or_path)]
     names = ", ".join(queries) or "none"
     raise QueryError(f"no query file or shipped query named {name_or_path!r} (shipped: {names})")
+
+
+def resolve_query(value: str | Path | CypherFile) -> CypherFile:
+    """A parsed query from a `CypherFile`, a path, a shipped query's name, or Cypher text.
+
+    Text with white space or a parenthesis is Cypher; anything else is looked up by `find_query`.
+    """
+    if isinstance(value, CypherFile):
+        return value
+    if isinstance(value, Path):
+        return find_query(value)
+    text = str(value)
+    if not text.strip():
+        raise QueryError("empty query")
+    if re.search(r"\s", text.strip()) or "(" in text:
+        return parse_cypher(text, "<query>")
+    return find_query(text)
 
 
 def check_identifier(name: object, what: str, allowed: Iterable[str] | None = None) -> str:
