@@ -72,6 +72,27 @@ def test_pull_writes_a_dataset_folder_equal_to_the_loaded_one(
     assert not (tmp_path / "pulled" / "schema.yaml").exists()  # the packaged schema
 
 
+def test_pull_leaves_a_dataset_folder_alone_unless_forced(
+    uri: str, tmp_path: Path, bundled: Dataset
+) -> None:
+    folder = tmp_path / "pulled"
+    assert invoke("pull", "--uri", uri, "-o", str(folder)).exit_code == 0
+    entities = folder / "entities.csv"
+    edited = entities.read_text(encoding="utf-8").replace("North Korea", "DPRK (edited)")
+    entities.write_text(edited, encoding="utf-8")
+    refused = invoke("pull", "--uri", uri, "-o", str(folder))
+    assert refused.exit_code == 2, refused.output
+    text = refused.output.replace("\n", "")
+    assert "already holds a dataset" in text and "--force" in text
+    assert entities.read_text(encoding="utf-8") == edited  # the edit is kept
+    (folder / "schema.yaml").write_text("version: 1\n", encoding="utf-8")  # a stale one
+    forced = invoke("pull", "--uri", uri, "-o", str(folder), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert load_dataset(folder) == bundled
+    assert not (folder / "schema.yaml").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["pulled"]  # no staging folder left
+
+
 def test_query_formats(uri: str) -> None:
     listing = invoke("query", "--list")
     assert listing.exit_code == 0 and "hosts_by_workers" in listing.output

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from labournet.cli._common import DatasetPath, LabournetGroup, console
-from labournet.errors import QueryError
+from labournet.errors import ExportError, QueryError
 
 __all__ = ["db_app"]
 
@@ -134,25 +134,70 @@ def load_command(
 def pull_command(
     out: Path = OutOption,
     uri: str | None = UriOption,
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the dataset files of a folder that already holds some."
+    ),
 ) -> None:
     """Read the graph back into a dataset folder (CSV files, and schema.yaml if not the default).
 
+    A folder that already holds dataset files is left alone unless --force is given.
+
     Example: labournet db pull --uri falkordb://localhost:6379/labournet -o pulled
     """
-    from labournet.schema import load_schema
-    from labournet.store.rows import schema_to_yaml
-
+    held = _dataset_files(out)
+    if held and not force:
+        raise ExportError(
+            f"{out} already holds a dataset ({', '.join(held)}); pass --force to overwrite it, "
+            "or choose another folder"
+        )
     with _connect(uri) as store:
         dataset = store.pull()
-    folder = dataset.write(out)
-    if dataset.schema != load_schema():
-        (folder / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
+    folder = _write_pulled(dataset, out)
     console.print(
         f"Wrote {dataset.name} to {folder}: {len(dataset.entities)} entities, "
         f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
-        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions.",
+        f"{len(dataset.sources)} sources, {len(dataset.assumptions)} assumptions"
+        + (f" (replaced {', '.join(held)})" if held else "")
+        + ".",
         highlight=False,
     )
+
+
+def _dataset_files(folder: Path) -> list[str]:
+    """The files of a dataset folder (CSV files, schema.yaml) that `folder` already holds."""
+    from labournet.dataset import FILES
+
+    return [name for name in (*FILES, "schema.yaml") if (folder / name).is_file()]
+
+
+def _write_pulled(dataset: Any, out: Path) -> Path:
+    """Write `dataset` into a new folder beside `out`, then move its files into `out`.
+
+    Nothing is written into `out` until every file is complete, so a failure leaves the folder as
+    it was; a schema.yaml the pulled dataset does not have is removed.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from labournet.schema import load_schema
+    from labournet.store.rows import schema_to_yaml
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-pull-", dir=out.parent))
+    try:
+        dataset.write(staging)
+        if dataset.schema != load_schema():
+            (staging / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        written = sorted(path.name for path in staging.iterdir())
+        for name in written:
+            os.replace(staging / name, out / name)
+        if "schema.yaml" not in written:
+            (out / "schema.yaml").unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
 
 
 @db_app.command("query")
