@@ -56,6 +56,26 @@ def test_load_prints_a_summary_and_is_idempotent(
     assert "created 0 nodes and 0 relationships" in again.output
 
 
+def test_loading_over_another_dataset_is_refused_unless_replace(
+    store: Store, store_uri: str, mini_folder: Path, bundled: Dataset
+) -> None:
+    mini = load_dataset(mini_folder)
+    assert invoke("load", str(mini_folder), "--uri", store_uri).exit_code == 0
+    before = store.counts()
+    refused = invoke("load", "--uri", store_uri)
+    assert refused.exit_code == 2, refused.output
+    text = refused.output.replace("\n", "")
+    assert "holds dataset 'mini'" in text and "'dprk-labour-2016'" in text
+    assert "--replace" in text
+    assert store.counts() == before  # nothing written
+    assert store.dataset_name() == "mini" and store.pull() == mini
+    replaced = invoke("load", "--uri", store_uri, "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    text = replaced.output.replace("\n", "")
+    assert f"removed dataset mini ({before.total_nodes} nodes" in text
+    assert store.pull() == bundled and store.dataset_name() == bundled.name
+
+
 @pytest.mark.falkordb
 def test_the_uri_can_come_from_the_environment(falkordb_uri: str) -> None:
     result = invoke("load", env={"LABOURNET_URI": falkordb_uri})

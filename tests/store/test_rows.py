@@ -137,7 +137,12 @@ def test_a_load_sends_schema_then_batches_and_only_parameters(bundled: Dataset) 
     runner = RecordingRunner()
     Store(runner).load(bundled, batch_size=10)
     statements = [cypher for cypher, _, _ in runner.sent]
-    assert statements[0] == "MATCH (n)\nRETURN labels(n) AS labels, count(*) AS count"
+    # which dataset the graph holds (another one is refused), then what it holds
+    assert (
+        statements[0]
+        == "MATCH (d:Dataset {id: 'dataset'})\nRETURN d.name AS name, d.schema AS schema"
+    )
+    assert statements[1] == "MATCH (n)\nRETURN labels(n) AS labels, count(*) AS count"
     ddl = [s for s in statements if s.startswith("CREATE INDEX")]
     assert len(ddl) == len(schema_statements(bundled.schema, "falkordb"))
     loads = [(c, p) for c, p, w in runner.sent if "UNWIND $rows" in c]

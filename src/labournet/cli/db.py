@@ -90,13 +90,17 @@ def load_command(
     path: Path | None = DatasetPath,
     uri: str | None = UriOption,
     replace: bool = typer.Option(
-        False, "--replace", help="Empty the graph (the database, on Neo4j) before loading."
+        False,
+        "--replace",
+        help="Empty the graph (the database, on Neo4j) before loading; needed when it holds "
+        "another dataset.",
     ),
     batch_size: int = typer.Option(5000, "--batch-size", help="Rows per transaction."),
 ) -> None:
     """Load a dataset: constraints and indexes first, then batched MERGEs, one transaction each.
 
     Loading twice changes nothing; sources, claims, assumptions and figures are loaded too.
+    A graph that holds another dataset is refused unless --replace empties it first.
 
     Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
     """
@@ -117,6 +121,13 @@ def load_command(
                 bar.update(task, description=stage, completed=done, total=total)
 
             summary = store.load(dataset, replace=replace, progress=progress)
+    if summary.replaced and summary.removed is not None and summary.removed.total_nodes:
+        held = f"dataset {summary.previous}" if summary.previous else "labournet data"
+        console.print(
+            f"Emptied the graph first: removed {held} ({summary.removed.total_nodes:,} nodes, "
+            f"{summary.removed.total_relationships:,} relationships).",
+            highlight=False,
+        )
     console.print(_summary_table(summary))
     rate = summary.rows / summary.seconds if summary.seconds else 0
     console.print(

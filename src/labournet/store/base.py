@@ -156,6 +156,10 @@ class LoadSummary:
     properties_set: int
     repaired: int
     replaced: bool
+    removed: Counts | None = None
+    """With ``replace=True``: what the graph held before it was emptied."""
+    previous: str | None = None
+    """With ``replace=True``: the name of the dataset the graph held before, if any."""
 
     @property
     def relations_per_second(self) -> float:
@@ -224,6 +228,8 @@ class Store:
         whose kind changed and relations whose kind or ends changed since an earlier load are
         deleted and loaded again, so a reload converges on the data; records that are no longer
         in the data stay unless ``replace=True``, which empties the graph first.
+        A graph that holds another dataset (another name) is refused with `QueryError` before
+        anything is written, unless ``replace=True``: loading over it would mix the two.
         Every name is checked before the first query (`StoreError` if one is unsafe).
         """
         size = batch_size or self.batch_size
@@ -231,8 +237,17 @@ class Store:
             raise StoreError("batch size must be at least 1")
         plan = plan_load(dataset, self.backend)
         started = time.perf_counter()
+        previous = self.dataset_name()
+        removed = None
         if replace:
+            removed = self.counts()
             self.runner.wipe()
+        elif previous is not None and previous != dataset.name:
+            raise QueryError(
+                f"{self.target} holds dataset {previous!r}; loading {dataset.name!r} over it "
+                "would mix the two: pass replace=True (--replace on the command line) to empty "
+                "the graph first, or load into another graph"
+            )
         before = self.counts()
         self._apply_schema(plan)
         repaired = self._repair(plan, size) if before.label("Entity") else 0
@@ -268,6 +283,8 @@ class Store:
             properties_set=totals["properties_set"],
             repaired=repaired,
             replaced=replace,
+            removed=removed,
+            previous=previous if replace else None,
         )
 
     def wipe(self) -> None:
@@ -359,6 +376,11 @@ class Store:
         self.runner.run(run_file.body, {"id": summary.run_id, "properties": properties}, write=True)
 
     # -- reading -------------------------------------------------------------------------------
+
+    def dataset_name(self) -> str | None:
+        """The name of the dataset the graph holds, or None when it holds none."""
+        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
+        return str(head.rows[0][0]) if head.rows else None
 
     def pull(self) -> Dataset:
         """Read the graph back into a Dataset equal to the one loaded."""
