@@ -92,6 +92,17 @@ def test_pull_writes_a_dataset_folder_equal_to_the_loaded_one(
     assert not (tmp_path / "pulled" / "schema.yaml").exists()  # the packaged schema
 
 
+def test_a_pulled_dataset_diffs_clean_against_its_source(uri: str, tmp_path: Path) -> None:
+    from labournet.dataset import FILES
+    from labournet.resources import bundled_dataset_path
+
+    result = invoke("pull", "--uri", uri, "-o", str(tmp_path / "pulled"))
+    assert result.exit_code == 0, result.output
+    for name in FILES:
+        pulled = (tmp_path / "pulled" / name).read_bytes()
+        assert pulled == (bundled_dataset_path() / name).read_bytes(), name
+
+
 def test_pull_leaves_a_dataset_folder_alone_unless_forced(
     uri: str, tmp_path: Path, bundled: Dataset
 ) -> None:
