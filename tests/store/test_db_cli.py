@@ -255,6 +255,31 @@ def test_server_commands(tmp_path: Path) -> None:
 
 
 @pytest.mark.falkordb
+def test_the_local_servers_address_is_the_default_uri(tmp_path: Path) -> None:
+    env = {"LABOURNET_HOME": str(tmp_path / "home"), "LABOURNET_URI": None}
+    port, other = free_port(), free_port()
+    uri = f"falkordb://127.0.0.1:{port}/labournet"
+    try:
+        started = invoke("start", "--port", str(port), env=env)
+        assert started.exit_code == 0, started.output
+        loaded = invoke("load", env=env)
+        assert loaded.exit_code == 0, loaded.output
+        assert f"into {uri}" in loaded.output.replace("\n", "")
+        assert invoke("query", "hosts_by_workers", env=env).exit_code == 0
+        conflict = invoke("start", "--port", str(other), env=env)
+        assert conflict.exit_code == 2, conflict.output
+        text = conflict.output.replace("\n", "")
+        assert f"a FalkorDB already runs on port {port}" in text
+        assert "stop it first" in text and "drop --port" in text
+        for same in ([], ["--port", str(port)]):
+            again = invoke("start", *same, env=env)
+            assert again.exit_code == 0 and "already running" in again.output
+            assert uri in again.output
+    finally:
+        invoke("stop", env=env)
+
+
+@pytest.mark.falkordb
 def test_an_unreachable_server_is_a_clean_error() -> None:
     result = invoke("load", "--uri", f"falkordb://127.0.0.1:{free_port()}/x")
     assert result.exit_code == 1

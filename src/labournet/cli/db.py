@@ -1,9 +1,10 @@
 """`labournet db`: load datasets into Neo4j or FalkorDB, read them back, query and score them.
 
-The URI picks the database: ``falkordb://localhost:6379/labournet`` (the default, or
-``$LABOURNET_URI``), ``bolt://localhost:7687``, ``neo4j+s://host``. Neo4j credentials come from
-``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (or ``LABOURNET_NEO4J_...``), else a prompt; they are
-never printed.
+The URI picks the database: ``falkordb://localhost:6379/labournet``, ``bolt://localhost:7687``,
+``neo4j+s://host``. Without ``--uri`` it is ``$LABOURNET_URI``, else the local server that
+``labournet db start`` runs (on the port it was given), else
+``falkordb://localhost:6379/labournet``. Neo4j credentials come from ``NEO4J_USERNAME`` /
+``NEO4J_PASSWORD`` (or ``LABOURNET_NEO4J_...``), else a prompt; they are never printed.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ UriOption = typer.Option(
     "-u",
     envvar="LABOURNET_URI",
     help="Database URI: falkordb://host:port/graph, bolt://host:7687, neo4j+s://host ... "
-    "[default: falkordb://localhost:6379/labournet]",
+    "[default: the local server `labournet db start` runs, else "
+    "falkordb://localhost:6379/labournet]",
     show_default=False,
 )
 HomeOption = typer.Option(
@@ -429,6 +431,9 @@ def start_command(
     ),
 ) -> None:
     """Start a local FalkorDB or Neo4j server, data kept in its home folder; safe to repeat.
+
+    The other db commands use it when no --uri is given. A --port other than the one it already
+    runs on is refused: stop it first.
 
     Neo4j runs from jars that Maven resolves on the first start (Neo4j Community, APOC, Graph
     Data Science, the Browser); it needs java and mvn, and the password of user neo4j from

@@ -70,7 +70,8 @@ __all__ = [
 ]
 
 DEFAULT_URI = "falkordb://localhost:6379/labournet"
-"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server."""
+"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server and no
+local server started by ``labournet db start`` runs."""
 
 FALKORDB_SCHEMES = ("falkordb", "falkordb+s")
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -600,15 +601,16 @@ def connect(
       / ``NEO4J_PASSWORD``, else `prompt` (called with a question, returns the password).
       The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
 
-    `uri` defaults to ``LABOURNET_URI``, then `DEFAULT_URI`. Explicit `username`, `password`
-    and `database` win over everything else. `timeout` bounds connecting, the Bolt handshake
-    included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout`, if
-    given, bounds every query (FalkorDB: the socket; Neo4j: the transaction). Nothing is
-    connected at import time.
+    `uri` defaults to ``LABOURNET_URI``, then the local server ``labournet db start`` runs (on
+    whatever port it was given; see `running_local_uri`), then `DEFAULT_URI`. Explicit
+    `username`, `password` and `database` win over everything else. `timeout` bounds
+    connecting, the Bolt handshake included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``,
+    else 10); `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
+    transaction). Nothing is connected at import time.
     """
     if timeout is None:
         timeout = _connect_timeout()
-    text = uri or os.environ.get("LABOURNET_URI") or DEFAULT_URI
+    text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     try:
@@ -657,6 +659,12 @@ def connect(
             hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
         raise QueryError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}{hint}")
     return Store(runner, batch_size=batch_size)
+
+
+def _local_uri() -> str | None:
+    from labournet.store.server import running_local_uri
+
+    return running_local_uri()
 
 
 def _env(*names: str) -> str | None:
