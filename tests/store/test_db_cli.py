@@ -199,7 +199,11 @@ def test_analyse_writes_scores_that_cypher_can_sort(uri: str) -> None:
     dry = invoke("analyse", "--uri", uri, "--top", "3")
     assert dry.exit_code == 0, dry.output
     assert "Scores not written" in dry.output
-    assert invoke("query", "top_pressure_points", "--uri", uri, "-f", "json").output.strip() == "[]"
+    early = invoke("query", "top_pressure_points", "--uri", uri, "-f", "json")
+    assert early.exit_code == 2, early.output  # not an empty answer: nothing was written yet
+    text = early.output.replace("\n", "")
+    assert "no analysis has written pressure_score yet" in text
+    assert "labournet db analyse --write" in text
     result = invoke("analyse", "--uri", uri, "--write")
     assert result.exit_code == 0, result.output
     assert "pressure_" in result.output

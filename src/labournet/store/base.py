@@ -447,11 +447,27 @@ class Store:
                     f"{file.path}: this is a {file.mode} query; pass write=True (--write) to run it"
                 )
             file.check_read_only()
+        if file.scores:
+            self._check_scores_written(file, bound)
         try:
             return self.runner.run(file.body, bound, write=write)
         except StoreError as error:
             kind = QueryError if isinstance(error, QueryError) else StoreError
             raise kind(f"{file.path}: {error}") from error
+
+    def _check_scores_written(self, file: CypherFile, bound: Mapping[str, Any]) -> None:
+        """`QueryError` if a score property the query reads was never written by an analysis."""
+        written = load_file("scores", "written.cypher")
+        for name in file.scores:
+            prop = bound.get(name)
+            if prop is None:
+                continue
+            runs = self.runner.run(written.body, {"property": prop}, write=False)
+            if not runs.rows:
+                raise QueryError(
+                    f"{file.path}: no analysis has written {prop} yet; run "
+                    "`labournet db analyse --write` first (or Store.write_scores)"
+                )
 
     def counts(self) -> Counts:
         """Nodes per label combination and relationships per type."""
