@@ -4,7 +4,8 @@
 // param: score (string, default "pressure_score"): the score property to rank by (e.g. pressure_score, score_pagerank)
 // param: assumed (string, default "pressure_assumed"): the property that flags a score resting on assumptions
 // param: limit (integer, default 20): at most this many rows
-// note: Empty until scores are written. Property names are parameters (n[$score]), never query text.
+// scores: score
+// note: Refused until an analysis run has written the score property (an AnalysisRun node lists what it wrote; see the scores header). Property names are parameters (n[$score]), never query text.
 MATCH (n:Entity)
 WHERE n[$score] IS NOT NULL
 WITH collect({id: n.id, element: 'entity', kind: n.kind, name: n.name, score: n[$score],

@@ -56,6 +56,26 @@ def test_load_prints_a_summary_and_is_idempotent(
     assert "created 0 nodes and 0 relationships" in again.output
 
 
+def test_loading_over_another_dataset_is_refused_unless_replace(
+    store: Store, store_uri: str, mini_folder: Path, bundled: Dataset
+) -> None:
+    mini = load_dataset(mini_folder)
+    assert invoke("load", str(mini_folder), "--uri", store_uri).exit_code == 0
+    before = store.counts()
+    refused = invoke("load", "--uri", store_uri)
+    assert refused.exit_code == 2, refused.output
+    text = refused.output.replace("\n", "")
+    assert "holds dataset 'mini'" in text and "'dprk-labour-2016'" in text
+    assert "--replace" in text
+    assert store.counts() == before  # nothing written
+    assert store.dataset_name() == "mini" and store.pull() == mini
+    replaced = invoke("load", "--uri", store_uri, "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    text = replaced.output.replace("\n", "")
+    assert f"removed dataset mini ({before.total_nodes} nodes" in text
+    assert store.pull() == bundled and store.dataset_name() == bundled.name
+
+
 @pytest.mark.falkordb
 def test_the_uri_can_come_from_the_environment(falkordb_uri: str) -> None:
     result = invoke("load", env={"LABOURNET_URI": falkordb_uri})
@@ -70,6 +90,38 @@ def test_pull_writes_a_dataset_folder_equal_to_the_loaded_one(
     assert result.exit_code == 0, result.output
     assert load_dataset(tmp_path / "pulled") == bundled
     assert not (tmp_path / "pulled" / "schema.yaml").exists()  # the packaged schema
+
+
+def test_a_pulled_dataset_diffs_clean_against_its_source(uri: str, tmp_path: Path) -> None:
+    from labournet.dataset import FILES
+    from labournet.resources import bundled_dataset_path
+
+    result = invoke("pull", "--uri", uri, "-o", str(tmp_path / "pulled"))
+    assert result.exit_code == 0, result.output
+    for name in FILES:
+        pulled = (tmp_path / "pulled" / name).read_bytes()
+        assert pulled == (bundled_dataset_path() / name).read_bytes(), name
+
+
+def test_pull_leaves_a_dataset_folder_alone_unless_forced(
+    uri: str, tmp_path: Path, bundled: Dataset
+) -> None:
+    folder = tmp_path / "pulled"
+    assert invoke("pull", "--uri", uri, "-o", str(folder)).exit_code == 0
+    entities = folder / "entities.csv"
+    edited = entities.read_text(encoding="utf-8").replace("North Korea", "DPRK (edited)")
+    entities.write_text(edited, encoding="utf-8")
+    refused = invoke("pull", "--uri", uri, "-o", str(folder))
+    assert refused.exit_code == 2, refused.output
+    text = refused.output.replace("\n", "")
+    assert "already holds a dataset" in text and "--force" in text
+    assert entities.read_text(encoding="utf-8") == edited  # the edit is kept
+    (folder / "schema.yaml").write_text("version: 1\n", encoding="utf-8")  # a stale one
+    forced = invoke("pull", "--uri", uri, "-o", str(folder), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert load_dataset(folder) == bundled
+    assert not (folder / "schema.yaml").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["pulled"]  # no staging folder left
 
 
 def test_query_formats(uri: str) -> None:
@@ -101,6 +153,39 @@ def test_query_errors_name_the_file(uri: str, tmp_path: Path) -> None:
     assert "--param takes NAME=VALUE" in malformed.output
 
 
+@pytest.mark.parametrize(
+    "text", ["MATCH (n) RETURN n LIMT 3", "MATCH (n RETURN n", "MATCH (n) RETURN m"]
+)
+def test_a_syntax_error_in_the_users_query_exits_2_on_one_line(
+    uri: str, tmp_path: Path, text: str
+) -> None:
+    typo = tmp_path / "typo.cypher"
+    typo.write_text(text + "\n", encoding="utf-8")
+    for query in (str(typo), text):
+        result = invoke("query", query, "--uri", uri)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+        assert "not valid Cypher" in lines[0]
+        assert "Traceback" not in result.output
+
+
+def test_a_wrong_uri_scheme_exits_2_and_names_the_schemes() -> None:
+    result = invoke("load", "--uri", "http://localhost:7474")
+    assert result.exit_code == 2, result.output
+    text = result.output.replace("\n", "")
+    for scheme in ("bolt://", "neo4j://", "falkordb://"):
+        assert scheme in text
+    assert "unsupported URI 'http://localhost:7474'" in text
+    assert "bolt://localhost:7687" in text  # the Browser's port is not the driver's
+
+
+def test_query_without_a_name_exits_2_with_a_usage_hint() -> None:
+    result = invoke("query")
+    assert result.exit_code == 2, result.output
+    assert "labournet db query NAME" in result.output and "--list" in result.output
+
+
 def test_write_queries_need_write(uri: str, tmp_path: Path) -> None:
     query = tmp_path / "mark.cypher"
     query.write_text("MATCH (n:Entity {id: 'cn'}) SET n.marked = true\n", encoding="utf-8")
@@ -114,7 +199,11 @@ def test_analyse_writes_scores_that_cypher_can_sort(uri: str) -> None:
     dry = invoke("analyse", "--uri", uri, "--top", "3")
     assert dry.exit_code == 0, dry.output
     assert "Scores not written" in dry.output
-    assert invoke("query", "top_pressure_points", "--uri", uri, "-f", "json").output.strip() == "[]"
+    early = invoke("query", "top_pressure_points", "--uri", uri, "-f", "json")
+    assert early.exit_code == 2, early.output  # not an empty answer: nothing was written yet
+    text = early.output.replace("\n", "")
+    assert "no analysis has written pressure_score yet" in text
+    assert "labournet db analyse --write" in text
     result = invoke("analyse", "--uri", uri, "--write")
     assert result.exit_code == 0, result.output
     assert "pressure_" in result.output
@@ -167,6 +256,31 @@ def test_server_commands(tmp_path: Path) -> None:
         stopped = invoke("stop", "--home", home)
     assert "stopped" in stopped.output
     assert "not running" in invoke("stop", "--home", home).output
+
+
+@pytest.mark.falkordb
+def test_the_local_servers_address_is_the_default_uri(tmp_path: Path) -> None:
+    env = {"LABOURNET_HOME": str(tmp_path / "home"), "LABOURNET_URI": None}
+    port, other = free_port(), free_port()
+    uri = f"falkordb://127.0.0.1:{port}/labournet"
+    try:
+        started = invoke("start", "--port", str(port), env=env)
+        assert started.exit_code == 0, started.output
+        loaded = invoke("load", env=env)
+        assert loaded.exit_code == 0, loaded.output
+        assert f"into {uri}" in loaded.output.replace("\n", "")
+        assert invoke("query", "hosts_by_workers", env=env).exit_code == 0
+        conflict = invoke("start", "--port", str(other), env=env)
+        assert conflict.exit_code == 2, conflict.output
+        text = conflict.output.replace("\n", "")
+        assert f"a FalkorDB already runs on port {port}" in text
+        assert "stop it first" in text and "drop --port" in text
+        for same in ([], ["--port", str(port)]):
+            again = invoke("start", *same, env=env)
+            assert again.exit_code == 0 and "already running" in again.output
+            assert uri in again.output
+    finally:
+        invoke("stop", env=env)
 
 
 @pytest.mark.falkordb

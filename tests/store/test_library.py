@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from labournet.dataset import Dataset, Figure
+from labournet.errors import QueryError
 from labournet.store import Store, library
 
 QUERIES = sorted(library())
@@ -36,10 +37,13 @@ def only(dataset: Dataset, subject: str, measure: str) -> Figure | None:
 @pytest.mark.parametrize("name", QUERIES)
 def test_every_shipped_query_runs_with_its_defaults(loaded: Store, name: str) -> None:
     query = library()[name]
+    if query.scores:  # refused until an analysis has written the scores
+        with pytest.raises(QueryError, match="no analysis has written"):
+            loaded.run(query, {}, examples=True)
+        loaded.write_scores(pd.DataFrame({"score": [0.5]}, index=["cn"]), prefix="pressure_")
     result = loaded.run(query, {}, examples=True)
     assert result.columns, name
-    if name != "top_pressure_points":  # empty until scores are written
-        assert result.rows, name
+    assert result.rows, name
 
 
 def test_hosts_by_workers(loaded: Store, bundled: Dataset) -> None:
@@ -201,8 +205,8 @@ def test_top_pressure_points_reads_stored_scores(loaded: Store) -> None:
     assert table["element"].tolist() == ["entity", "relation", "entity"]
     assert table["name"].tolist()[1] == "China -> Garments"
     assert loaded.query("top_pressure_points", limit=1)["id"].tolist() == ["cn"]
-    none = loaded.query("top_pressure_points", score="score_missing")
-    assert none.empty
+    with pytest.raises(QueryError, match="no analysis has written score_missing yet"):
+        loaded.query("top_pressure_points", score="score_missing")
 
 
 def test_neighbourhood(loaded: Store, bundled: Dataset) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError, StoreError
 from labournet.resources import cypher_path
 from labournet.store.queries import (
     check_identifier,
@@ -49,6 +49,14 @@ def test_header_is_parsed() -> None:
     assert query.parameter("who").example == "cn"
     assert query.notes == ("first note",)
     assert query.body.startswith("MATCH")
+
+
+def test_a_scores_header_names_declared_parameters() -> None:
+    query = parse_cypher('// param: score (string, default "s"): x\n// scores: score\nRETURN 1')
+    assert query.scores == ("score",)
+    assert parse_cypher(HEADER).scores == ()
+    with pytest.raises(QueryError, match="header scores names 'nope', which is not a param"):
+        parse_cypher("// scores: nope\nRETURN 1", "bad.cypher")
 
 
 def test_bind_fills_defaults_and_coerces_command_line_text() -> None:

@@ -137,7 +137,12 @@ def test_a_load_sends_schema_then_batches_and_only_parameters(bundled: Dataset) 
     runner = RecordingRunner()
     Store(runner).load(bundled, batch_size=10)
     statements = [cypher for cypher, _, _ in runner.sent]
-    assert statements[0] == "MATCH (n)\nRETURN labels(n) AS labels, count(*) AS count"
+    # which dataset the graph holds (another one is refused), then what it holds
+    assert (
+        statements[0]
+        == "MATCH (d:Dataset {id: 'dataset'})\nRETURN d.name AS name, d.schema AS schema"
+    )
+    assert statements[1] == "MATCH (n)\nRETURN labels(n) AS labels, count(*) AS count"
     ddl = [s for s in statements if s.startswith("CREATE INDEX")]
     assert len(ddl) == len(schema_statements(bundled.schema, "falkordb"))
     loads = [(c, p) for c, p, w in runner.sent if "UNWIND $rows" in c]
@@ -183,7 +188,11 @@ def test_rows_rebuild_the_dataset(bundled: Dataset) -> None:
                 }[name]
                 record["properties"] = [record["properties"].get(k) for k in declared]
             records[name].append(record)
-    assert build_dataset("x", bundled.schema, records) == bundled
+    rebuilt = build_dataset("x", bundled.schema, records)
+    assert rebuilt == bundled
+    for part in ("entities", "relations", "figures", "sources", "assumptions"):
+        # the files' order, which a diff of a pulled dataset against its source depends on
+        assert [r.id for r in getattr(rebuilt, part)] == [r.id for r in getattr(bundled, part)]
 
 
 def test_a_custom_schema_survives_the_trip_through_yaml(bundled: Dataset) -> None:

@@ -1,9 +1,10 @@
 """`labournet db`: load datasets into Neo4j or FalkorDB, read them back, query and score them.
 
-The URI picks the database: ``falkordb://localhost:6379/labournet`` (the default, or
-``$LABOURNET_URI``), ``bolt://localhost:7687``, ``neo4j+s://host``. Neo4j credentials come from
-``NEO4J_USERNAME`` / ``NEO4J_PASSWORD`` (or ``LABOURNET_NEO4J_...``), else a prompt; they are
-never printed.
+The URI picks the database: ``falkordb://localhost:6379/labournet``, ``bolt://localhost:7687``,
+``neo4j+s://host``. Without ``--uri`` it is ``$LABOURNET_URI``, else the local server that
+``labournet db start`` runs (on the port it was given), else
+``falkordb://localhost:6379/labournet``. Neo4j credentials come from ``NEO4J_USERNAME`` /
+``NEO4J_PASSWORD`` (or ``LABOURNET_NEO4J_...``), else a prompt; they are never printed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from labournet.cli._common import (
     console,
     dataset_counts,
 )
-from labournet.errors import QueryError, StoreError
+from labournet.errors import ExportError, QueryError
 
 __all__ = ["db_app"]
 
@@ -51,7 +52,8 @@ UriOption = typer.Option(
     "-u",
     envvar="LABOURNET_URI",
     help="Database URI: falkordb://host:port/graph, bolt://host:7687, neo4j+s://host ... "
-    "[default: falkordb://localhost:6379/labournet]",
+    "[default: the local server `labournet db start` runs, else "
+    "falkordb://localhost:6379/labournet]",
     show_default=False,
 )
 HomeOption = typer.Option(
@@ -72,7 +74,7 @@ class Format(StrEnum):
 OutOption = typer.Option(..., "--out", "-o", help="Dataset folder to write.")
 QueryArgument = typer.Argument(
     None,
-    help="A .cypher file, or the name of a shipped query (see --list).",
+    help="A .cypher file, the name of a shipped query (see --list), or Cypher text.",
     show_default=False,
 )
 ParamOption = typer.Option(
@@ -98,13 +100,17 @@ def load_command(
     path: Path | None = DatasetPath,
     uri: str | None = UriOption,
     replace: bool = typer.Option(
-        False, "--replace", help="Empty the graph (the database, on Neo4j) before loading."
+        False,
+        "--replace",
+        help="Empty the graph (the database, on Neo4j) before loading; needed when it holds "
+        "another dataset.",
     ),
     batch_size: int = typer.Option(5000, "--batch-size", help="Rows per transaction."),
 ) -> None:
     """Load a dataset: constraints and indexes first, then batched MERGEs, one transaction each.
 
     Loading twice changes nothing; sources, claims, assumptions and figures are loaded too.
+    A graph that holds another dataset is refused unless --replace empties it first.
 
     Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
     """
@@ -125,6 +131,13 @@ def load_command(
                 bar.update(task, description=stage, completed=done, total=total)
 
             summary = store.load(dataset, replace=replace, progress=progress)
+    if summary.replaced and summary.removed is not None and summary.removed.total_nodes:
+        held = f"dataset {summary.previous}" if summary.previous else "labournet data"
+        console.print(
+            f"Emptied the graph first: removed {held} ({summary.removed.total_nodes:,} nodes, "
+            f"{summary.removed.total_relationships:,} relationships).",
+            highlight=False,
+        )
     console.print(_summary_table(summary))
     rate = summary.rows / summary.seconds if summary.seconds else 0
     console.print(
@@ -143,23 +156,68 @@ def load_command(
 def pull_command(
     out: Path = OutOption,
     uri: str | None = UriOption,
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite the dataset files of a folder that already holds some."
+    ),
 ) -> None:
     """Read the graph back into a dataset folder (CSV files, and schema.yaml if not the default).
 
+    A folder that already holds dataset files is left alone unless --force is given.
+
     Example: labournet db pull --uri falkordb://localhost:6379/labournet -o pulled
     """
+    held = _dataset_files(out)
+    if held and not force:
+        raise ExportError(
+            f"{out} already holds a dataset ({', '.join(held)}); pass --force to overwrite it, "
+            "or choose another folder"
+        )
+    with _connect(uri) as store:
+        dataset = store.pull()
+    folder = _write_pulled(dataset, out)
+    console.print(
+        f"Wrote {dataset.name} to {folder}: {dataset_counts(dataset)}"
+        + (f" (replaced {', '.join(held)})" if held else "")
+        + ".",
+        highlight=False,
+    )
+
+
+def _dataset_files(folder: Path) -> list[str]:
+    """The files of a dataset folder (CSV files, schema.yaml) that `folder` already holds."""
+    from labournet.dataset import FILES
+
+    return [name for name in (*FILES, "schema.yaml") if (folder / name).is_file()]
+
+
+def _write_pulled(dataset: Any, out: Path) -> Path:
+    """Write `dataset` into a new folder beside `out`, then move its files into `out`.
+
+    Nothing is written into `out` until every file is complete, so a failure leaves the folder as
+    it was; a schema.yaml the pulled dataset does not have is removed.
+    """
+    import os
+    import shutil
+    import tempfile
+
     from labournet.schema import load_schema
     from labournet.store.rows import schema_to_yaml
 
-    with _connect(uri) as store:
-        dataset = store.pull()
-    folder = dataset.write(out)
-    if dataset.schema != load_schema():
-        (folder / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
-    console.print(
-        f"Wrote {dataset.name} to {folder}: {dataset_counts(dataset)}.",
-        highlight=False,
-    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-pull-", dir=out.parent))
+    try:
+        dataset.write(staging)
+        if dataset.schema != load_schema():
+            (staging / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        written = sorted(path.name for path in staging.iterdir())
+        for name in written:
+            os.replace(staging / name, out / name)
+        if "schema.yaml" not in written:
+            (out / "schema.yaml").unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
 
 
 @db_app.command("query")
@@ -173,18 +231,21 @@ def query_command(
     uri: str | None = UriOption,
     list_queries: bool = typer.Option(False, "--list", help="List the shipped queries and exit."),
 ) -> None:
-    """Run a Cypher file or a shipped query; read-only unless --write is given.
+    """Run a Cypher file, a shipped query or Cypher text; read-only unless --write is given.
 
     Example: labournet db query neighbourhood --param id=cn --format csv
     """
-    from labournet.store import find_query, library
+    from labournet.store import library, resolve_query
 
     if list_queries:
         console.print(_library_table(library()))
         return
     if not query:
-        raise StoreError("name a query file or a shipped query (labournet db query --list)")
-    file = find_query(query)
+        raise QueryError(
+            "name a query file or a shipped query: labournet db query NAME [--param k=v] "
+            "(labournet db query --list shows the shipped ones)"
+        )
+    file = resolve_query(query)
     parameters = _parse_params(param)
     with _connect(uri) as store:
         result = store.run(file, parameters, write=write)
@@ -382,6 +443,9 @@ def start_command(
 ) -> None:
     """Start a local FalkorDB or Neo4j server, data kept in its home folder; safe to repeat.
 
+    The other db commands use it when no --uri is given. A --port other than the one it already
+    runs on is refused: stop it first.
+
     Neo4j runs from jars that Maven resolves on the first start (Neo4j Community, APOC, Graph
     Data Science, the Browser); it needs java and mvn, and the password of user neo4j from
     NEO4J_PASSWORD or a prompt.
@@ -444,7 +508,7 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise StoreError(f"--param takes NAME=VALUE, not {item!r}")
+            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
         params[name.strip()] = value
     return params
 

@@ -22,7 +22,14 @@ from labournet.store.base import (
     StoreConflict,
     connect,
 )
-from labournet.store.queries import CypherFile, Parameter, find_query, library, read_cypher
+from labournet.store.queries import (
+    CypherFile,
+    Parameter,
+    find_query,
+    library,
+    read_cypher,
+    resolve_query,
+)
 from labournet.store.server import FalkorDBServer, ServerStatus
 
 __all__ = [
@@ -39,6 +46,7 @@ __all__ = [
     "Parameter",
     "read_cypher",
     "find_query",
+    "resolve_query",
     "library",
     "FalkorDBServer",
     "ServerStatus",

@@ -38,8 +38,7 @@ from labournet.store.queries import (
     CypherFile,
     check_identifier,
     fill_template,
-    find_query,
-    parse_cypher,
+    resolve_query,
 )
 from labournet.store.rows import (
     LoadPlan,
@@ -71,7 +70,8 @@ __all__ = [
 ]
 
 DEFAULT_URI = "falkordb://localhost:6379/labournet"
-"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server."""
+"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server and no
+local server started by ``labournet db start`` runs."""
 
 FALKORDB_SCHEMES = ("falkordb", "falkordb+s")
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -157,6 +157,10 @@ class LoadSummary:
     properties_set: int
     repaired: int
     replaced: bool
+    removed: Counts | None = None
+    """With ``replace=True``: what the graph held before it was emptied."""
+    previous: str | None = None
+    """With ``replace=True``: the name of the dataset the graph held before, if any."""
 
     @property
     def relations_per_second(self) -> float:
@@ -225,6 +229,8 @@ class Store:
         whose kind changed and relations whose kind or ends changed since an earlier load are
         deleted and loaded again, so a reload converges on the data; records that are no longer
         in the data stay unless ``replace=True``, which empties the graph first.
+        A graph that holds another dataset (another name) is refused with `QueryError` before
+        anything is written, unless ``replace=True``: loading over it would mix the two.
         Every name is checked before the first query (`StoreError` if one is unsafe).
         """
         size = batch_size or self.batch_size
@@ -232,8 +238,17 @@ class Store:
             raise StoreError("batch size must be at least 1")
         plan = plan_load(dataset, self.backend)
         started = time.perf_counter()
+        previous = self.dataset_name()
+        removed = None
         if replace:
+            removed = self.counts()
             self.runner.wipe()
+        elif previous is not None and previous != dataset.name:
+            raise QueryError(
+                f"{self.target} holds dataset {previous!r}; loading {dataset.name!r} over it "
+                "would mix the two: pass replace=True (--replace on the command line) to empty "
+                "the graph first, or load into another graph"
+            )
         before = self.counts()
         self._apply_schema(plan)
         repaired = self._repair(plan, size) if before.label("Entity") else 0
@@ -269,6 +284,8 @@ class Store:
             properties_set=totals["properties_set"],
             repaired=repaired,
             replaced=replace,
+            removed=removed,
+            previous=previous if replace else None,
         )
 
     def wipe(self) -> None:
@@ -361,6 +378,11 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------
 
+    def dataset_name(self) -> str | None:
+        """The name of the dataset the graph holds, or None when it holds none."""
+        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
+        return str(head.rows[0][0]) if head.rows else None
+
     def pull(self) -> Dataset:
         """Read the graph back into a Dataset equal to the one loaded."""
         head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
@@ -408,7 +430,7 @@ class Store:
         examples: bool = False,
     ) -> Result:
         """Like `query`, returning a `Result` (rows as lists) instead of a DataFrame."""
-        file = _as_cypher_file(cypher_or_file)
+        file = resolve_query(cypher_or_file)
         given = dict(parameters or {})
         if "param" in file.header:
             bound = file.bind(given, examples=examples)
@@ -425,10 +447,27 @@ class Store:
                     f"{file.path}: this is a {file.mode} query; pass write=True (--write) to run it"
                 )
             file.check_read_only()
+        if file.scores:
+            self._check_scores_written(file, bound)
         try:
             return self.runner.run(file.body, bound, write=write)
         except StoreError as error:
-            raise StoreError(f"{file.path}: {error}") from error
+            kind = QueryError if isinstance(error, QueryError) else StoreError
+            raise kind(f"{file.path}: {error}") from error
+
+    def _check_scores_written(self, file: CypherFile, bound: Mapping[str, Any]) -> None:
+        """`QueryError` if a score property the query reads was never written by an analysis."""
+        written = load_file("scores", "written.cypher")
+        for name in file.scores:
+            prop = bound.get(name)
+            if prop is None:
+                continue
+            runs = self.runner.run(written.body, {"property": prop}, write=False)
+            if not runs.rows:
+                raise QueryError(
+                    f"{file.path}: no analysis has written {prop} yet; run "
+                    "`labournet db analyse --write` first (or Store.write_scores)"
+                )
 
     def counts(self) -> Counts:
         """Nodes per label combination and relationships per type."""
@@ -578,22 +617,23 @@ def connect(
       / ``NEO4J_PASSWORD``, else `prompt` (called with a question, returns the password).
       The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
 
-    `uri` defaults to ``LABOURNET_URI``, then `DEFAULT_URI`. Explicit `username`, `password`
-    and `database` win over everything else. `timeout` bounds connecting, the Bolt handshake
-    included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout`, if
-    given, bounds every query (FalkorDB: the socket; Neo4j: the transaction). Nothing is
-    connected at import time.
+    `uri` defaults to ``LABOURNET_URI``, then the local server ``labournet db start`` runs (on
+    whatever port it was given; see `running_local_uri`), then `DEFAULT_URI`. Explicit
+    `username`, `password` and `database` win over everything else. `timeout` bounds
+    connecting, the Bolt handshake included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``,
+    else 10); `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
+    transaction). Nothing is connected at import time.
     """
     if timeout is None:
         timeout = _connect_timeout()
-    text = uri or os.environ.get("LABOURNET_URI") or DEFAULT_URI
+    text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     try:
         host = parts.hostname or "localhost"
         port = parts.port
     except ValueError as error:
-        raise StoreError(f"bad URI {_redact_uri(text)!r}: {error}") from error
+        raise QueryError(f"bad URI {_redact_uri(text)!r}: {error}") from error
     path = unquote(parts.path.strip("/"))
     user = username or (unquote(parts.username) if parts.username else None)
     secret = password or (unquote(parts.password) if parts.password else None)
@@ -630,8 +670,17 @@ def connect(
         )
     else:
         schemes = ", ".join(f"{s}://" for s in FALKORDB_SCHEMES + NEO4J_SCHEMES)
-        raise StoreError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}")
+        hint = ""
+        if scheme in ("http", "https"):
+            hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
+        raise QueryError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}{hint}")
     return Store(runner, batch_size=batch_size)
+
+
+def _local_uri() -> str | None:
+    from labournet.store.server import running_local_uri
+
+    return running_local_uri()
 
 
 def _env(*names: str) -> str | None:
@@ -645,19 +694,6 @@ def _env(*names: str) -> str | None:
 def _redact_uri(uri: str) -> str:
     """The URI without its password."""
     return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", uri)
-
-
-def _as_cypher_file(value: str | Path | CypherFile) -> CypherFile:
-    if isinstance(value, CypherFile):
-        return value
-    if isinstance(value, Path):
-        return find_query(value)
-    text = str(value)
-    if not text.strip():
-        raise StoreError("empty query")
-    if re.search(r"\s", text.strip()) or "(" in text:
-        return parse_cypher(text, "<query>")
-    return find_query(text)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError, StoreError
 from labournet.store.base import Result
 from labournet.store.queries import IDENTIFIER
 
@@ -38,6 +38,9 @@ COUNTERS = (
 _UNICODE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ALREADY = ("already indexed", "already exists")
+# FalkorDB's answers to a query it cannot compile (it gives no error codes): the parser's
+# "errMsg: Invalid input ...", and names that are not defined or not known.
+_SYNTAX = re.compile(r"^errMsg: |' not defined$|^Unknown function '|^Invalid input")
 
 
 def cypher_literal(value: Any) -> str:
@@ -202,7 +205,10 @@ class FalkorDBRunner:
         except rx.ResponseError as error:
             if not write and "empty key" in str(error):
                 return Result([], [], {})  # deleted meanwhile by another client
-            raise StoreError(f"FalkorDB refused the query: {error}") from error
+            message = " ".join(str(error).split())
+            if _SYNTAX.search(message):
+                raise QueryError(f"not valid Cypher: {message}") from error
+            raise StoreError(f"FalkorDB refused the query: {message}") from error
         except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
         except rx.RedisError as error:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError, StoreError
 from labournet.store.base import Result, StoreConflict
 
 __all__ = ["Neo4jRunner"]
@@ -134,6 +134,10 @@ class Neo4jRunner:
         if isinstance(error, exceptions.Neo4jError):
             code = getattr(error, "code", "") or ""
             message = getattr(error, "message", None) or str(error)
+            if code == "Neo.ClientError.Statement.SyntaxError":
+                # the first line says what and where; the rest repeats the query with a caret
+                first = next((line for line in message.splitlines() if line.strip()), message)
+                raise QueryError(f"not valid Cypher: {first.strip()}") from error
             raise StoreError(f"Neo4j refused ({code}): {message}") from error
         raise StoreError(f"Neo4j at {self.target}: {what}: {error}") from error
 

@@ -208,6 +208,12 @@ class Neo4jServer:
         """Start the server unless it runs already; wait until it answers on Bolt."""
         current = self.status()
         if current.running:
+            if self.requested_port is not None and self.requested_port != current.port:
+                raise ServerSetupError(
+                    f"a Neo4j already runs on Bolt port {current.port} (pid {current.pid}, home "
+                    f"{self.home}); stop it first (labournet db stop --backend neo4j) or drop "
+                    "--port"
+                )
             return self._status(current.pid, current.port, f"already running, pid {current.pid}")
         password = self._checked_password()
         java = _java()

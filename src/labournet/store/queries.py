@@ -9,10 +9,13 @@ Every file in ``cypher/`` starts with a header of ``//`` comment lines::
     // param: id (string, required, example "cn"): the entity to look at
     // mode: read
     // servers: neo4j, falkordb
+    // scores: score
     // note: free text, e.g. what one server cannot do
 
-Parameter defaults and examples are JSON literals. A file is a template when its body names
-``{{label}}`` or ``{{type}}``: those are filled with graph-database names only after
+Parameter defaults and examples are JSON literals. ``scores`` names the parameters whose values
+are score properties written back by an analysis (``labournet db analyse --write``): the store
+refuses to run the query until an analysis run has written them. A file is a template when its
+body names ``{{label}}`` or ``{{type}}``: those are filled with graph-database names only after
 `check_identifier` has accepted them, so nothing from a data file reaches a query as text.
 
 Example:
@@ -42,6 +45,7 @@ __all__ = [
     "read_cypher",
     "library",
     "find_query",
+    "resolve_query",
     "check_identifier",
     "fill_template",
     "write_keywords",
@@ -121,6 +125,7 @@ class CypherFile:
     servers: tuple[str, ...] = ("neo4j", "falkordb")
     notes: tuple[str, ...] = ()
     row: tuple[str, ...] = ()
+    scores: tuple[str, ...] = ()
     header: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -212,6 +217,11 @@ def parse_cypher(text: str, path: str = "<query>") -> CypherFile:
     row = tuple(
         c.strip() for c in ",".join(header.get("row", [])).strip("[] ").split(",") if c.strip()
     )
+    scores = tuple(s.strip() for s in ",".join(header.get("scores", [])).split(",") if s.strip())
+    declared = {p.name for p in params}
+    for score in scores:
+        if score not in declared:
+            raise QueryError(f"{path}: header scores names {score!r}, which is not a param")
     name = (header.get("name") or [Path(path).stem])[0]
     return CypherFile(
         path=path,
@@ -224,6 +234,7 @@ def parse_cypher(text: str, path: str = "<query>") -> CypherFile:
         servers=servers,
         notes=tuple(header.get("note", [])),
         row=row,
+        scores=scores,
         header={key: tuple(values) for key, values in header.items()},
     )
 
@@ -265,6 +276,23 @@ def find_query(name_or_path: str | Path) -> CypherFile:
         return queries[str(name_or_path)]
     names = ", ".join(queries) or "none"
     raise QueryError(f"no query file or shipped query named {name_or_path!r} (shipped: {names})")
+
+
+def resolve_query(value: str | Path | CypherFile) -> CypherFile:
+    """A parsed query from a `CypherFile`, a path, a shipped query's name, or Cypher text.
+
+    Text with white space or a parenthesis is Cypher; anything else is looked up by `find_query`.
+    """
+    if isinstance(value, CypherFile):
+        return value
+    if isinstance(value, Path):
+        return find_query(value)
+    text = str(value)
+    if not text.strip():
+        raise QueryError("empty query")
+    if re.search(r"\s", text.strip()) or "(" in text:
+        return parse_cypher(text, "<query>")
+    return find_query(text)
 
 
 def check_identifier(name: object, what: str, allowed: Iterable[str] | None = None) -> str:

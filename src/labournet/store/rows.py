@@ -46,22 +46,25 @@ CORE_LABELS = ("Entity", "Source", "Assumption", "Figure", "Dataset", "AnalysisR
 """Labels labournet itself gives nodes; an entity kind may not take one (except Source)."""
 
 RESERVED = frozenset(
-    {"id", "kind", "name", "description", "sources", "assumptions", "claim", "subject"}
-)
+    {"id", "kind", "name", "description", "sources", "assumptions", "claim", "subject",
+     "load_order"}
+)  # fmt: skip
 """Property names the load writes itself; a schema property may not reuse one."""
 
 ROWS: Mapping[str, tuple[str, ...]] = {
-    "load/sources.cypher": ("id", "publisher", "title", "date", "url", "note"),
-    "load/assumptions.cypher": ("id", "statement", "reasoning", "sources"),
+    "load/sources.cypher": ("id", "publisher", "title", "date", "url", "note", "load_order"),
+    "load/assumptions.cypher": ("id", "statement", "reasoning", "sources", "load_order"),
     "load/entities.cypher": (
-        "id", "kind", "name", "description", "sources", "assumptions", "properties",
+        "id", "kind", "name", "description", "sources", "assumptions", "load_order",
+        "properties",
     ),
     "load/relations.cypher": (
-        "id", "kind", "source", "target", "claim", "sources", "assumptions", "properties",
+        "id", "kind", "source", "target", "claim", "sources", "assumptions", "load_order",
+        "properties",
     ),
     "load/figures.cypher": (
         "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by", "formula", "exact",
+        "claim", "sources", "assumptions", "stated_by", "formula", "load_order", "exact",
     ),
     "load/figure_links.cypher": ("figure", "entity"),
     "admin/delete_relations.cypher": ("id", "source"),
@@ -123,7 +126,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
 
     entity_labels: dict[str, str] = {}
     entities_by_label: dict[str, list[list[Any]]] = {}
-    for entity in dataset.entities:
+    for order, entity in enumerate(dataset.entities):
         label = _lookup(labels, entity.kind, f"entity {entity.id!r}: unknown kind")
         entity_labels[entity.id] = label
         entities_by_label.setdefault(label, []).append(
@@ -134,13 +137,14 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 entity.description,
                 _list(entity.sources),
                 _list(entity.assumptions),
+                order,
                 _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id),
             ]
         )
 
     relation_shapes: dict[str, tuple[str, str, str]] = {}
     relations_by_type: dict[str, list[list[Any]]] = {}
-    for relation in dataset.relations:
+    for order, relation in enumerate(dataset.relations):
         rel_type = _lookup(types, relation.kind, f"relation {relation.id!r}: unknown kind")
         for end in (relation.source, relation.target):
             if end not in entity_labels:
@@ -155,6 +159,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 relation.claim,
                 _list(relation.sources),
                 _list(relation.assumptions),
+                order,
                 _properties(
                     relation.properties, relation_nulls[relation.kind], relation_props, relation.id
                 ),
@@ -162,7 +167,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         )
 
     figure_rows, link_rows = [], []
-    for figure in dataset.figures:
+    for order, figure in enumerate(dataset.figures):
         if figure.subject not in entity_labels and figure.subject not in relation_shapes:
             raise StoreError(f"figure {figure.id!r}: subject {figure.subject!r} is not in the data")
         figure_rows.append(
@@ -180,6 +185,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 _list(figure.assumptions),
                 figure.stated_by,
                 figure.formula,
+                order,
                 _exact(figure),
             ]
         )
@@ -187,11 +193,18 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
             link_rows.append([figure.id, figure.subject])
 
     steps = [
-        _step("sources", ("load", "sources.cypher"), [_source_row(s) for s in dataset.sources]),
+        _step(
+            "sources",
+            ("load", "sources.cypher"),
+            [[*_source_row(s), order] for order, s in enumerate(dataset.sources)],
+        ),
         _step(
             "assumptions",
             ("load", "assumptions.cypher"),
-            [[a.id, a.statement, a.reasoning, _list(a.sources)] for a in dataset.assumptions],
+            [
+                [a.id, a.statement, a.reasoning, _list(a.sources), order]
+                for order, a in enumerate(dataset.assumptions)
+            ],
         ),
     ]
     for label, rows in entities_by_label.items():
@@ -239,7 +252,9 @@ def build_dataset(
     """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems).
 
     Entity and relation records hold ``properties``: the values of the schema's entity (or
-    relation) properties, in schema order.
+    relation) properties, in schema order. Records come back in their ``load_order`` (their
+    place in the files loaded); records without one (loaded before labournet kept it) follow,
+    by id.
     """
     entity_props = schema.entity_properties
     relation_props = schema.relation_properties
@@ -454,4 +469,10 @@ def _pick(values: Sequence[Any] | None, declared: tuple[str, ...]) -> dict[str, 
 
 
 def _sorted(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(records, key=lambda record: str(record["id"]))
+    """In load order, then by id (for records without one, or left from an earlier load)."""
+
+    def key(record: Mapping[str, Any]) -> tuple[bool, int, str]:
+        order = record.get("load_order")
+        return (order is None, int(order) if order is not None else 0, str(record["id"]))
+
+    return sorted(records, key=key)

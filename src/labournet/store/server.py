@@ -41,7 +41,14 @@ from labournet.store.process import (
     stop_process,
 )
 
-__all__ = ["FalkorDBServer", "ServerStatus", "default_home", "binaries", "free_port"]
+__all__ = [
+    "FalkorDBServer",
+    "ServerStatus",
+    "default_home",
+    "binaries",
+    "free_port",
+    "running_local_uri",
+]
 
 DEFAULT_PORT = 6379
 
@@ -107,6 +114,11 @@ class FalkorDBServer:
         """Start the server unless it runs already; wait until it answers."""
         current = self.status()
         if current.running:
+            if self.requested_port is not None and self.requested_port != current.port:
+                raise ServerSetupError(
+                    f"a FalkorDB already runs on port {current.port} (pid {current.pid}, home "
+                    f"{self.home}); stop it first (labournet db stop) or drop --port"
+                )
             return self._status(current.pid, current.port, f"already running, pid {current.pid}")
         server, module = binaries()
         port = self.requested_port or DEFAULT_PORT
@@ -218,6 +230,21 @@ class FalkorDBServer:
         if pid is not None and alive(pid) and _is_redis(pid):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def running_local_uri() -> str | None:
+    """The URI of the local server `labournet db start` runs in its default home, if one runs.
+
+    FalkorDB's is tried first, then Neo4j's; the state is the home folder's config and pid file
+    (under ``$LABOURNET_HOME``), so a server started on another port is found there.
+    """
+    from labournet.store.neo4j_server import Neo4jServer
+
+    for server in (FalkorDBServer(), Neo4jServer()):
+        status = server.status()
+        if status.running:
+            return status.uri
+    return None
 
 
 def _quote(path: Path | str) -> str:
