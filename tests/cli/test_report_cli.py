@@ -127,6 +127,14 @@ def test_key_players():
     assert "Minimum node cut" in result.output
 
 
+def test_key_players_k_beyond_what_is_possible_says_so():
+    result = invoke("key-players", "-k", "30")
+    assert result.exit_code == 0, result.output
+    assert "best 30 cuts" not in result.output
+    assert "asked for 30 cuts; only 8 candidates add revenue that can be cut" in result.output
+    assert "best 8 cuts (exact)" in result.output
+
+
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_help_has_an_example(name: str):
     result = invoke(name, "--help")

@@ -195,6 +195,8 @@ def key_players_command(
     """
     model = build_flow_model(load_dataset(path), as_of=as_of)
     result = key_players(model, k, method=method, seed=seed)
+    if result.fewer:
+        console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
     console.print(
         f"As of {model.as_of}: best {result.k} cuts ({result.method}): "
         f"[bold]{', '.join(result.cuts)}[/] remove "
@@ -226,4 +228,5 @@ def key_players_command(
             highlight=False,
         )
     for note in result.notes:
-        console.print(f"note: {note}", highlight=False)
+        if note != result.fewer:
+            console.print(f"note: {note}", highlight=False)

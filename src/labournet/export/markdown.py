@@ -152,6 +152,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
 
     players = report.key_players
     out += [f"## Key players: the best {players.k} cuts", ""]
+    if players.fewer:
+        out += [f"{players.fewer[0].upper()}{players.fewer[1:]}.", ""]
     method_text = (
         "exact search over every set (after dropping candidates whose placements are a "
         "subset of another's)"
