@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,36 @@ def test_every_analysis_says_its_year_and_takes_as_of(tmp_path: Path):
         assert "as of 2015 no workers or revenue figure applies" in early.output
         assert "Traceback" not in early.output
     assert not (tmp_path / "x").exists()
+
+
+def test_report_writes_its_files_and_exits_0_when_the_reader_stops_early(tmp_path: Path, entry):
+    """`labournet report | head -3`: the pipe closes before the table is printed."""
+    out = tmp_path / "report"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: the first write to standard output meets a closed pipe
+    try:
+        done = subprocess.run(
+            [entry.exe, "report", "-o", str(out), "--draws", "0"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, env=entry.env,
+            timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert (out / "report.md").stat().st_size > 0
+    assert (out / "pressure-points.csv").stat().st_size > 0
+
+
+def test_scenario_csv_exits_0_when_the_reader_stops_early(entry):
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [entry.exe, "scenario", "--cut", "cn", "--format", "csv"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, env=entry.env,
+            timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -10,8 +10,18 @@ from labournet.errors import LabournetError, ProblemsError
 
 __all__ = ["console", "err_console", "DatasetPath", "LabournetGroup", "USER_ERROR", "show_error"]
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _Console(Console):
+    """A rich console that leaves a closed pipe to `LabournetGroup` (rich itself exits 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _silence_stdout()
+        raise BrokenPipeError
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 
 USER_ERROR = 2
 """Exit code for bad input (data, arguments); 1 is for failures of the environment (a server)."""
@@ -43,7 +53,27 @@ class LabournetGroup(TyperGroup):
     """The top-level command group: turns library errors into clean messages and exit codes."""
 
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        import sys
+
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
+            return result
         except LabournetError as error:
             raise typer.Exit(show_error(error)) from None
+        except BrokenPipeError:
+            # The reader stopped early (`labournet report | head`): not a failure of ours.
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit finds no closed pipe."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. a test runner's buffer)
+        pass

@@ -80,6 +80,8 @@ def report_command(
         distribution=distribution,
         as_of=as_of,
     )
+    # The files first: a reader that closes the terminal output early (| head) still gets them.
+    files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
     for table in level_tables(report.table, top=top, title=title, width=console.width, k=k):
         console.print(table)
@@ -91,7 +93,6 @@ def report_command(
     )
     for tension in report.tensions:
         console.print(f"[yellow]tension[/] ({tension.kind}): {tension.message}", highlight=False)
-    files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     console.print(f"[green]wrote[/] {len(files)} files to {out}:", highlight=False)
     for file in files:
         console.print(f"  {file}", highlight=False)
