@@ -268,3 +268,30 @@ def test_a_host_whose_workers_and_revenue_disagree_on_year(mini_folder: Path) ->
     with (mini_folder / "figures.csv").open("a", encoding="utf-8") as file:
         file.write("f-remit-2018,r-remit,revenue,1,2,3,USD per year,2018,Revenue,s-st,,\n")
     assert load_dataset(mini_folder).years == (2016, 2018)
+
+
+def test_a_typo_in_the_regime_role_is_located(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,regim,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 2, "role")
+    assert "'regim'" in problem.reason and "did you mean 'regime'" in problem.reason
+    assert "--regime ID" in problem.reason
+
+
+def test_no_regime_role_points_at_the_entity_that_sends_workers(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 2, "role")
+    assert "'kp' sends workers" in problem.reason
+
+
+def test_two_regimes_are_located(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "A host,s-st,,host,", "A host,s-st,,regime,")
+    problems = problems_of(mini_folder)
+    assert [(p.line, p.field) for p in problems] == [(2, "role"), (3, "role")]
+    assert "several entities have role 'regime' (kp, cn)" in problems[0].reason
+
+
+def test_a_named_regime_needs_no_role(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,regim,")
+    assert len(load_dataset(mini_folder, regime="kp").entities) == 6

@@ -12,6 +12,7 @@ import dataclasses
 import io
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from labournet.formulas import (
     derive_figures,
     parse_formula,
 )
+from labournet.names import close_matches
 from labournet.schema import Schema, load_schema
 
 __all__ = ["read_dataset"]
@@ -53,6 +55,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
 OPTIONAL_FILES = ("assumptions.csv", "figures.csv")
 DERIVED_COLUMNS = ("low", "high")
 """Required columns that a derived figure (one with a ``formula``) leaves empty."""
+FLOW_KINDS = ("sends_workers", "remits_to")
+"""Relations whose analysis needs to know the regime."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -364,6 +368,48 @@ class _Checker:
             if spec is not None:
                 self.check_properties(table.name, line, row, spec.properties, kind)
 
+    def check_regime(self, entities: _Table, relations: _Table) -> None:
+        """Flows need a regime: exactly one entity with role ``regime`` (else ``--regime ID``)."""
+        flows = [row for _, row in relations.rows() if row["kind"] in FLOW_KINDS]
+        if not flows or "entities.csv" in self.unreadable:
+            return
+        need = (
+            "the flows (sends_workers, remits_to) need exactly one entity with role 'regime', "
+            "or the analysis given --regime ID"
+        )
+        found = [(line, row) for line, row in entities.rows() if row.get("role") == "regime"]
+        if len(found) > 1:
+            ids = ", ".join(row["id"] for _, row in found)
+            for line, _ in found:
+                self.problem(entities.name, line, "role", f"several entities have role 'regime' "
+                             f"({ids}); {need}")  # fmt: skip
+            return
+        if found:
+            return
+        near = [
+            (line, row) for line, row in entities.rows()
+            if row.get("role") and close_matches(row["role"], ["regime"])
+        ]  # fmt: skip
+        for line, row in near:
+            self.problem(
+                entities.name, line, "role",
+                f"role '{row['role']}': did you mean 'regime'? No entity has role 'regime'; {need}",
+            )  # fmt: skip
+        if near:
+            return
+        senders = Counter(row["source"] for row in flows if row["kind"] == "sends_workers")
+        lines = {row["id"]: line for line, row in entities.rows()}
+        likely = [s for s, _ in senders.most_common(1) if s in lines]
+        if likely:
+            (sender,) = likely
+            self.problem(
+                entities.name, lines[sender], "role",
+                f"no entity has role 'regime' and '{sender}' sends workers: is it the regime? "
+                f"{need[0].upper()}{need[1:]}",
+            )  # fmt: skip
+        else:
+            self.problem(entities.name, None, "role", f"no entity has role 'regime'; {need}")
+
     def check_properties(
         self, file: str, line: int, row: dict[str, str], allowed: tuple[str, ...], kind: str
     ) -> None:
@@ -524,8 +570,12 @@ def split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
 
 
-def read_dataset(folder: Path) -> Dataset:
-    """Read, check and build a Dataset; raise `DatasetError` listing every problem found."""
+def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
+    """Read, check and build a Dataset; raise `DatasetError` listing every problem found.
+
+    A dataset whose flows (``sends_workers``, ``remits_to``) need a regime must have exactly one
+    entity whose role is ``regime``, unless `regime` names it (the analyses' ``--regime``).
+    """
     if not folder.is_dir():
         raise DatasetError([Problem(str(folder), None, "path", "not a dataset folder")])
     schema_file = folder / "schema.yaml"
@@ -565,6 +615,8 @@ def read_dataset(folder: Path) -> Dataset:
     checker.check_figures(tables["figures.csv"], entity_kinds | relation_kinds, entity_kinds)
     checker.check_years(tables["figures.csv"], tables["relations.csv"])
     checker.check_formulas(tables["figures.csv"])
+    if regime is None:
+        checker.check_regime(tables["entities.csv"], tables["relations.csv"])
     checker.raise_problems()
     dataset = _build(folder, schema, tables)
     figures = checker.check_derived(tables["figures.csv"], dataset.figures)

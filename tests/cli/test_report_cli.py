@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import labournet.resources
 from labournet.cli._common import LabournetGroup
 from labournet.cli.report import key_players_command, report_command, scenario_command
 
@@ -193,3 +195,26 @@ def test_scenario_csv_exits_0_when_the_reader_stops_early(entry):
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_regime_option_on_every_analysis(tmp_path: Path, entry):
+    folder = tmp_path / "data"
+    shutil.copytree(Path(labournet.resources.bundled_dataset_path()), folder)
+    entities = folder / "entities.csv"
+    entities.write_text(entities.read_text("utf-8").replace(",KP,regime,", ",KP,regim,"), "utf-8")
+    checked = entry("validate", str(folder))
+    assert checked.returncode == 2
+    assert "entities.csv:2: role: role 'regim': did you mean 'regime'?" in checked.stderr
+    assert "--regime ID" in checked.stderr and "regime=ID" not in checked.stderr
+    assert "Traceback" not in checked.stderr
+    for args in (
+        ("validate",),
+        ("key-players", "-k", "1"),
+        ("scenario", "--cut", "ru"),
+        ("report", "--draws", "0", "-o", str(tmp_path / "out")),
+    ):
+        done = entry(*args, str(folder), "--regime", "kp")
+        assert done.returncode == 0, (args, done.stderr)
+    wrong = entry("key-players", str(folder), "--regime", "kpp")
+    assert wrong.returncode == 2
+    assert "unknown regime 'kpp'" in wrong.stderr and "did you mean 'kp'" in wrong.stderr

@@ -8,7 +8,15 @@ from typer.core import TyperGroup
 
 from labournet.errors import LabournetError, ProblemsError
 
-__all__ = ["console", "err_console", "DatasetPath", "LabournetGroup", "USER_ERROR", "show_error"]
+__all__ = [
+    "console",
+    "err_console",
+    "DatasetPath",
+    "RegimeOption",
+    "LabournetGroup",
+    "USER_ERROR",
+    "show_error",
+]
 
 
 class _Console(Console):
@@ -29,6 +37,14 @@ USER_ERROR = 2
 DatasetPath = typer.Argument(
     None,
     help="Dataset folder (default: the bundled dataset data/dprk-labour-2016).",
+    show_default=False,
+)
+
+RegimeOption = typer.Option(
+    None,
+    "--regime",
+    help="Id of the regime whose revenue is analysed [default: the one entity whose role is "
+    "regime].",
     show_default=False,
 )
 

@@ -7,20 +7,25 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, console
+from labournet.cli._common import DatasetPath, RegimeOption, console
 from labournet.dataset import Dataset, Entity, Figure, Relation, format_number, load_dataset
 
 __all__ = ["validate_command", "info_command"]
 
 
-def validate_command(path: Path | None = DatasetPath) -> None:
+def validate_command(path: Path | None = DatasetPath, regime: str | None = RegimeOption) -> None:
     """Check a dataset folder and report every problem as FILE:LINE: FIELD: reason.
 
-    Exits 0 when the dataset is valid and 2 when it is not.
+    Exits 0 when the dataset is valid and 2 when it is not. A dataset with flows needs one
+    entity with role regime, unless --regime names it (as the analyses' --regime does).
 
     Example: labournet validate data/dprk-labour-2016
     """
-    dataset = load_dataset(path)
+    dataset = load_dataset(path, regime=regime)
+    if regime is not None:
+        from labournet.analysis.flowbuild import find_regime
+
+        find_regime(dataset.to_networkx(), regime)
     console.print(
         f"[green]ok[/] {dataset.path}: {len(dataset.entities)} entities, "
         f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "

@@ -55,12 +55,14 @@ class LayoutChoice(StrEnum):
     precomputed = "precomputed"
 
 
-def load_network(path: Path | None) -> Any:
-    """A Dataset for a dataset folder (or None), else the networkx graph read from the file."""
+def load_network(path: Path | None, regime: str | None = None) -> Any:
+    """A Dataset for a dataset folder (or None), else the networkx graph read from the file.
+
+    ``regime`` names the regime for a dataset without an entity whose role is regime."""
     if path is None or path.is_dir():
         from labournet.dataset import load_dataset
 
-        return load_dataset(path)
+        return load_dataset(path, regime=regime)
     if path.suffix.lower() == ".json" or (
         path.suffix.lower() == ".graphml" and _written_here(path)
     ):
@@ -198,7 +200,7 @@ def html_command(
     """
     from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
 
-    source = load_network(path)
+    source = load_network(path, regime)
     options: dict[str, Any] = {
         "view": view.value,
         "top_k": top,

@@ -13,7 +13,7 @@ from rich.table import Table
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
-from labournet.cli._common import DatasetPath, console
+from labournet.cli._common import DatasetPath, RegimeOption, console
 from labournet.dataset import load_dataset
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
@@ -63,6 +63,7 @@ def report_command(
     ),
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Rank pressure points and write CSV, JSON, Markdown, PNG charts and HTML views to a folder.
 
@@ -71,9 +72,10 @@ def report_command(
     from labournet.export.html import write_html_views
     from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
 
-    dataset = load_dataset(path)
+    dataset = load_dataset(path, regime=regime)
     report = build_report(
         dataset,
+        regime=regime,
         k=k,
         draws=draws,
         seed=seed,
@@ -106,6 +108,7 @@ def scenario_command(
         "table", "--format", "-f", help="table (terminal), csv or json (to standard output)."
     ),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Cut candidates (all or part) and show what the regime loses, gross and net of re-routing.
 
@@ -116,7 +119,7 @@ def scenario_command(
     """
     if output_format not in SCENARIO_FORMATS:
         raise AnalysisError(f"unknown format '{output_format}' (use {', '.join(SCENARIO_FORMATS)})")
-    model = build_flow_model(load_dataset(path), as_of=as_of)
+    model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
     cut_sets = [[part for part in text.split(",") if part.strip()] for text in cut]
     results = scenarios(model, cut_sets)
     if output_format == "json":
@@ -189,12 +192,13 @@ def key_players_command(
     method: str = typer.Option("auto", "--method", help="auto, exact or greedy."),
     seed: int = typer.Option(0, "--seed", help="Seed of sampled betweenness on large graphs."),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Find the k cuts that remove the most revenue, against naive picks by centrality.
 
     Example: labournet key-players data/dprk-labour-2016 --k 3
     """
-    model = build_flow_model(load_dataset(path), as_of=as_of)
+    model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
     result = key_players(model, k, method=method, seed=seed)
     if result.fewer:
         console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
