@@ -169,7 +169,18 @@ class _Checker:
                 records.append(record)
                 lines.append(start)
         except csv.Error as error:
-            self.problem(name, line, "row", f"malformed CSV: {error}")
+            opened = _open_quote(text, line)
+            if opened is None:
+                self.problem(name, line, "row", f"malformed CSV: {error}")
+            else:
+                self.problem(
+                    name, line, "row",
+                    f"unclosed quote: the field opened by the quote at column {opened} never "
+                    "closes, so the rest of the file cannot be split into rows; its rows were "
+                    "not checked",
+                )  # fmt: skip
+            self.unreadable.add(name)
+            return empty
         if not columns_ok:
             self.unreadable.add(name)
             return empty
@@ -563,6 +574,31 @@ class _Checker:
                         column,
                         f"{value:g} is above the maximum {measure.max:g} for {measure.name}",
                     )
+
+
+def _open_quote(text: str, line: int) -> int | None:
+    """The column of a quote that opens a field on physical line `line` and is still open where
+    the line ends (where a malformed CSV row most often goes wrong); `None` if there is none."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    row = lines[line - 1]
+    opened: int | None = None
+    at_field_start = True
+    i = 0
+    while i < len(row):
+        char = row[i]
+        if opened is None:
+            if at_field_start and char == '"':
+                opened = i + 1
+            at_field_start = char == ","
+        elif char == '"':
+            if row[i + 1 : i + 2] == '"':
+                i += 1  # an escaped quote inside the field
+            else:
+                opened, at_field_start = None, False
+        i += 1
+    return opened
 
 
 def split_list(value: str) -> tuple[str, ...]:
