@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from labournet.errors import LabournetError, ProblemsError
+from labournet.errors import ExportError, LabournetError, ProblemsError
 
 __all__ = [
     "console",
@@ -16,6 +18,8 @@ __all__ = [
     "LabournetGroup",
     "USER_ERROR",
     "show_error",
+    "check_writable_folder",
+    "check_writable_file",
 ]
 
 
@@ -63,6 +67,48 @@ def show_error(error: LabournetError) -> int:
         error, QueryError | ServerSetupError
     )
     return 1 if server_failure else USER_ERROR
+
+
+def check_writable_folder(folder: Path) -> None:
+    """`ExportError` now, before any computation, if files cannot be written into `folder`
+    (it is a file, or it or the folder it would be made in is not writable)."""
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write to {folder}: it is a file, not a folder (-o FOLDER)")
+    _check_creatable(folder if folder.is_dir() else folder.parent, folder)
+
+
+def check_writable_file(file: Path) -> None:
+    """`ExportError` now, before any computation, if `file` cannot be written (``-`` is
+    standard output and always can)."""
+    if str(file) == "-":
+        return
+    if file.is_dir():
+        raise ExportError(f"cannot write {file}: it is a folder, not a file (-o FILE)")
+    if file.exists():
+        try:
+            with file.open("ab"):
+                pass
+        except OSError as error:
+            raise ExportError(f"cannot write {file}: {error.strerror or error}") from error
+        return
+    _check_creatable(file.parent, file)
+
+
+def _check_creatable(folder: Path, target: Path) -> None:
+    """Probe the nearest existing folder on the way to `target` by creating a file in it."""
+    import tempfile
+
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ExportError(f"cannot write {target}: {existing} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ExportError(f"cannot write {target}: {existing}: {reason}") from error
 
 
 class LabournetGroup(TyperGroup):

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labournet.analysis.centrality import MEASURES, centrality, describe_projection
-from labournet.cli._common import console, err_console
+from labournet.cli._common import check_writable_file, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["centrality_command", "read_network", "OutputFormat"]
@@ -133,6 +133,8 @@ def centrality_command(
 
     Example: labournet centrality data/dprk-labour-2016 -m betweenness -m pagerank --top 10
     """
+    if output is not None:
+        check_writable_file(output)
     G = read_network(path)
     frame = centrality(
         G,

@@ -19,7 +19,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, LabournetGroup, console
+from labournet.cli._common import DatasetPath, LabournetGroup, check_writable_folder, console
 from labournet.errors import QueryError, StoreError
 
 __all__ = ["db_app"]
@@ -142,6 +142,7 @@ def pull_command(
     from labournet.schema import load_schema
     from labournet.store.rows import schema_to_yaml
 
+    check_writable_folder(out)
     with _connect(uri) as store:
         dataset = store.pull()
     folder = dataset.write(out)

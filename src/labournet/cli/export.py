@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import LabournetGroup, console, err_console
+from labournet.cli._common import LabournetGroup, check_writable_file, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -200,6 +200,7 @@ def html_command(
     """
     from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
 
+    check_writable_file(output)
     source = load_network(path, regime)
     options: dict[str, Any] = {
         "view": view.value,
@@ -232,6 +233,7 @@ def graphml_command(path: NetworkPathArg = None, output: Output = Path("network.
     """
     from labournet.export.graphfile import export_graphml
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_graphml(source, p), ".graphml"), "GraphML")
 
@@ -244,6 +246,7 @@ def gexf_command(path: NetworkPathArg = None, output: Output = Path("network.gex
     """
     from labournet.export.graphfile import export_gexf
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_gexf(source, p), ".gexf"), "GEXF")
 
@@ -256,5 +259,6 @@ def json_command(path: NetworkPathArg = None, output: Output = Path("network.jso
     """
     from labournet.export.graphfile import export_json
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_json(source, p), ".json"), "JSON")

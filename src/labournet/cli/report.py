@@ -13,7 +13,7 @@ from rich.table import Table
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
-from labournet.cli._common import DatasetPath, RegimeOption, console
+from labournet.cli._common import DatasetPath, RegimeOption, check_writable_folder, console
 from labournet.dataset import load_dataset
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
@@ -72,6 +72,7 @@ def report_command(
     from labournet.export.html import write_html_views
     from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
 
+    check_writable_folder(out)
     dataset = load_dataset(path, regime=regime)
     report = build_report(
         dataset,
