@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import labournet.cli.centrality
+import labournet.cli.dataset
 import labournet.cli.db
 import labournet.cli.export
 import labournet.cli.report
@@ -45,6 +46,7 @@ def test_an_unwritable_output_fails_before_computing(
     monkeypatch.setattr(labournet.cli.report, "load_dataset", _never)
     monkeypatch.setattr(labournet.cli.export, "load_network", _never)
     monkeypatch.setattr(labournet.cli.centrality, "read_network", _never)
+    monkeypatch.setattr(labournet.cli.dataset, "load_dataset", _never)
     monkeypatch.setattr(labournet.cli.db, "_connect", _never)
     filled = [a.format(file=a_file, tmp=a_file.parent) for a in args]
     result = runner.invoke(app, filled, env={"COLUMNS": "200"})

@@ -22,6 +22,12 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def invoke_stdout(*args: str) -> tuple[int, str]:
+    """Standard output alone (standard error names the dataset read)."""
+    result = runner.invoke(export_app, list(args))
+    return result.exit_code, result.stdout
+
+
 def test_html_writes_a_view(tmp_path: Path) -> None:
     out = tmp_path / "view.html"
     code, output = invoke("html", "-o", str(out), "--cut", "cn", "--cut", "ru", "--title", "Cut")
@@ -58,7 +64,7 @@ def test_html_focus_and_scores(tmp_path: Path) -> None:
 
 
 def test_html_to_stdout() -> None:
-    code, output = invoke("html", "--view", "top", "-k", "3", "-o", "-")
+    code, output = invoke_stdout("html", "--view", "top", "-k", "3", "-o", "-")
     assert code == 0
     assert output.startswith("<!DOCTYPE html>")
 
@@ -80,7 +86,7 @@ def test_gexf_and_reading_a_graph_file(tmp_path: Path) -> None:
 
 
 def test_json_to_stdout() -> None:
-    code, output = invoke("json", "-o", "-")
+    code, output = invoke_stdout("json", "-o", "-")
     assert code == 0
     assert len(json.loads(output)["nodes"]) == 39
 

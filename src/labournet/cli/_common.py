@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from labournet.dataset import Dataset
 from labournet.errors import ExportError, LabournetError, ProblemsError
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "show_error",
     "check_writable_folder",
     "check_writable_file",
+    "load_dataset",
+    "announce_input",
 ]
 
 
@@ -67,6 +70,26 @@ def show_error(error: LabournetError) -> int:
         error, QueryError | ServerSetupError
     )
     return 1 if server_failure else USER_ERROR
+
+
+def announce_input(path: str | Path | None) -> Path:
+    """Say on standard error which dataset folder or graph file is read (the bundled dataset
+    when `path` is None), as the command's first line, and return its path."""
+    from labournet.resources import bundled_dataset_path
+
+    source = Path(path) if path is not None else bundled_dataset_path()
+    what = "dataset" if path is None or source.is_dir() else "network"
+    where = str(source.resolve()) if source.exists() else str(source)
+    tag = " (bundled; give a folder to read another)" if path is None else ""
+    err_console.print(f"{what}: {where}{tag}", markup=False, highlight=False, soft_wrap=True)
+    return source
+
+
+def load_dataset(path: str | Path | None, *, regime: str | None = None) -> Dataset:
+    """`labournet.load_dataset`, after `announce_input` has said which folder it reads."""
+    from labournet.dataset import load_dataset as load
+
+    return load(announce_input(path), regime=regime)
 
 
 def check_writable_folder(folder: Path) -> None:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from labournet.analysis.centrality import MEASURES, centrality, describe_projection
-from labournet.cli._common import check_writable_file, console, err_console
+from labournet.cli._common import announce_input, check_writable_file, console, err_console
 from labournet.errors import ExportError
 
 __all__ = ["centrality_command", "read_network", "OutputFormat"]
@@ -71,9 +71,8 @@ KindOption = typer.Option(
 def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
     from labournet.graph import read_graph
-    from labournet.resources import bundled_dataset_path
 
-    return read_graph(path if path is not None else bundled_dataset_path())
+    return read_graph(announce_input(path))
 
 
 def centrality_command(

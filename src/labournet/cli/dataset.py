@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, RegimeOption, console
-from labournet.dataset import Dataset, Entity, Figure, Relation, format_number, load_dataset
+from labournet.cli._common import DatasetPath, RegimeOption, console, load_dataset
+from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
 
 __all__ = ["validate_command", "info_command"]
 

@@ -19,7 +19,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, LabournetGroup, check_writable_folder, console
+from labournet.cli._common import (
+    DatasetPath,
+    LabournetGroup,
+    check_writable_folder,
+    console,
+    load_dataset,
+)
 from labournet.errors import QueryError, StoreError
 
 __all__ = ["db_app"]
@@ -100,8 +106,6 @@ def load_command(
 
     Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
     """
-    from labournet.dataset import load_dataset
-
     dataset = load_dataset(path)
     with _connect(uri, batch_size) as store:
         columns = (

@@ -15,7 +15,14 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import LabournetGroup, check_writable_file, console, err_console
+from labournet.cli._common import (
+    LabournetGroup,
+    announce_input,
+    check_writable_file,
+    console,
+    err_console,
+    load_dataset,
+)
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -60,9 +67,8 @@ def load_network(path: Path | None, regime: str | None = None) -> Any:
 
     ``regime`` names the regime for a dataset without an entity whose role is regime."""
     if path is None or path.is_dir():
-        from labournet.dataset import load_dataset
-
         return load_dataset(path, regime=regime)
+    announce_input(path)
     if path.suffix.lower() == ".json" or (
         path.suffix.lower() == ".graphml" and _written_here(path)
     ):

@@ -13,8 +13,13 @@ from rich.table import Table
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
-from labournet.cli._common import DatasetPath, RegimeOption, check_writable_folder, console
-from labournet.dataset import load_dataset
+from labournet.cli._common import (
+    DatasetPath,
+    RegimeOption,
+    check_writable_folder,
+    console,
+    load_dataset,
+)
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
 
