@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from typing import Any
 
-__all__ = ["close_matches", "did_you_mean", "matching_ids"]
+from labournet.errors import AnalysisError, LabournetError
+
+__all__ = ["close_matches", "did_you_mean", "matching_ids", "resolve_graph_id"]
 
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -45,3 +48,45 @@ def matching_ids(text: str, ids: Iterable[str], aliases: Mapping[str, Iterable[s
     if same:
         return same
     return [i for i in ids if any(a and a.casefold() == folded for a in aliases.get(i, ()))]
+
+
+def resolve_graph_id(
+    graph: Any,
+    text: str,
+    *,
+    option: str,
+    relations: bool = True,
+    error: type[LabournetError] = AnalysisError,
+) -> str:
+    """The node (or, with `relations`, relation) id that `text` names in a networkx graph: an
+    id, or an entity's name or ISO code, ignoring case, where only one entity has it.
+
+    `error` (naming the CLI `option`) for an unknown or ambiguous text, with close matches.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("ru", name="Russia", iso_code="RU")
+    >>> resolve_graph_id(G, "russia", option="--cut"), resolve_graph_id(G, "RU", option="--cut")
+    ('ru', 'ru')
+    """
+    ids = [str(node) for node in graph]
+    if relations:
+        ids += sorted(
+            {
+                str(rid if rid is not None else key)
+                for *_, key, rid in graph.edges(keys=True, data="id")
+            }
+        )
+    aliases = {
+        str(node): tuple(str(data[a]) for a in ("name", "iso_code") if data.get(a))
+        for node, data in graph.nodes(data=True)
+    }
+    found = matching_ids(text, ids, aliases)
+    if len(found) == 1:
+        return found[0]
+    what = "entity or relation" if relations else "entity"
+    if found:
+        raise error(f"'{text}' ({option}) names several entities ({', '.join(found)}): give the id")
+    names = [alias for values in aliases.values() for alias in values]
+    hint = did_you_mean(text, [*ids, *names])
+    raise error(f"unknown id '{text}' ({option}): no {what} has this id, name or code{hint}")

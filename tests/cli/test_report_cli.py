@@ -219,3 +219,12 @@ def test_regime_option_on_every_analysis(tmp_path: Path, entry):
     wrong = entry("key-players", str(folder), "--regime", "kpp")
     assert wrong.returncode == 2
     assert "unknown regime 'kpp'" in wrong.stderr and "did you mean 'kp'" in wrong.stderr
+
+
+def test_scenario_cuts_by_name_and_suggests_close_matches():
+    by_name = invoke("scenario", "--cut", "Russia,CN")
+    assert by_name.exit_code == 0, by_name.output
+    assert "cut ru, cn" in by_name.output
+    typo = invoke("scenario", "--cut", "Rusia")
+    assert typo.exit_code == 2
+    assert "unknown id 'Rusia' (--cut)" in typo.output and "did you mean 'Russia'" in typo.output

@@ -94,7 +94,7 @@ def test_json_to_stdout() -> None:
 def test_errors_are_clean_messages(tmp_path: Path) -> None:
     code, output = invoke("html", "--focus", "atlantis", "-o", str(tmp_path / "x.html"))
     assert code == 2
-    assert "unknown entity 'atlantis'" in output and "Traceback" not in output
+    assert "unknown id 'atlantis' (--focus)" in output and "Traceback" not in output
     code, output = invoke("html", "--cut", "kp", "-o", str(tmp_path / "x.html"))
     assert code == 2 and "cannot cut the regime" in output
 
@@ -103,3 +103,14 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("html", "graphml", "gexf", "json"):
         code, output = invoke(command, "--help")
         assert code == 0 and "Example: labournet export" in output
+
+
+def test_cut_and_focus_take_names_and_suggest(tmp_path: Path) -> None:
+    out = tmp_path / "x.html"
+    code, output = invoke("html", "--cut", "russia", "--focus", "China", "-o", str(out))
+    assert code == 0, output
+    assert out.stat().st_size > 0
+    code, output = invoke("html", "--focus", "chin", "-o", str(out))
+    assert code == 2 and "did you mean 'China'" in output
+    code, output = invoke("html", "--cut", "Rusia", "-o", str(out))
+    assert code == 2 and "did you mean 'Russia'" in output

@@ -81,6 +81,7 @@ from labournet.analysis.flowbuild import (
 from labournet.dataset import Dataset, Figure
 from labournet.errors import AnalysisError
 from labournet.formulas import FigureSystem
+from labournet.names import did_you_mean
 
 __all__ = [
     "FlowModel",
@@ -252,7 +253,8 @@ class FlowModel:
                     f"cannot cut '{item}': it is not a host, sector, intermediary or flow "
                     "relation on any route of workers or revenue to the regime"
                 )
-            raise AnalysisError(f"unknown id '{item}': no entity or relation has this id")
+            hint = did_you_mean(item, [*index, *map(str, self.graph.nodes)])
+            raise AnalysisError(f"unknown id '{item}': no entity or relation has this id{hint}")
         return ids
 
     def alive_after(self, cuts: Iterable[str]) -> np.ndarray:
