@@ -228,3 +228,28 @@ def test_scenario_cuts_by_name_and_suggests_close_matches():
     typo = invoke("scenario", "--cut", "Rusia")
     assert typo.exit_code == 2
     assert "unknown id 'Rusia' (--cut)" in typo.output and "did you mean 'Russia'" in typo.output
+
+
+def test_a_host_without_revenue_is_warned_about_in_the_terminal_and_report(tmp_path: Path, entry):
+    folder = tmp_path / "data"
+    shutil.copytree(Path(labournet.resources.bundled_dataset_path()), folder)
+    figures = folder / "figures.csv"
+    kept = [
+        line
+        for line in figures.read_text("utf-8").splitlines(keepends=True)
+        if not line.startswith("f-kh-remits-revenue,")
+    ]
+    figures.write_text("".join(kept), "utf-8")
+    done = entry("report", str(folder), "--draws", "0", "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: Cambodia (kh) has a route to the regime but no revenue figure as of 2016: it "
+        "counts as US$0 and ranks last; add a revenue figure on its remits_to relation"
+    ]
+    top = (tmp_path / "out" / "report.md").read_text("utf-8").split("## ")[0]
+    assert "Warning: hosts without a revenue figure" in top and "Cambodia (kh)" in top
+    for args in (("scenario", "--cut", "ru"), ("key-players", "-k", "1")):
+        other = entry(*args, str(folder))
+        assert other.returncode == 0 and "warning: Cambodia (kh)" in other.stderr, args
+    assert "warning:" not in entry("key-players", "-k", "1").stderr  # the bundled data are whole

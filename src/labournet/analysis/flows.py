@@ -84,6 +84,7 @@ from labournet.formulas import FigureSystem
 from labournet.names import did_you_mean
 
 __all__ = [
+    "unfunded_host_warnings",
     "FlowModel",
     "Range",
     "Totals",
@@ -195,6 +196,18 @@ class FlowModel:
     @property
     def route_relations(self) -> tuple[tuple[str, ...], ...]:
         return self.routes.relations
+
+    def hosts_without_revenue(self) -> tuple[str, ...]:
+        """Hosts with a remittance route to the regime but no revenue figure on any of them:
+        the model counts their revenue as 0, so they rank last though they may matter."""
+        funded = np.zeros(len(self.hosts), dtype=bool)
+        routed = np.zeros(len(self.hosts), dtype=bool)
+        for h, path, row in zip(
+            self.routes.host, self.routes.relations, self.routes.revenue.rows(), strict=True
+        ):
+            routed[h] |= bool(path)
+            funded[h] |= row is not None
+        return tuple(h for h, r, f in zip(self.hosts, routed, funded, strict=True) if r and not f)
 
     # -- sizes and lookups ------------------------------------------------------------------
 
@@ -473,3 +486,17 @@ def _group_matrix(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
     return sparse.csr_matrix(
         (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
     )
+
+
+def unfunded_host_warnings(model: FlowModel) -> list[tuple[str, str]]:
+    """``(host, sentence)`` for each of `FlowModel.hosts_without_revenue`, for people to read."""
+    out = []
+    for host in model.hosts_without_revenue():
+        name = model.graph.nodes[host].get("name") or host
+        out.append((
+            host,
+            f"{name} ({host}) has a route to the regime but no revenue figure as of "
+            f"{model.as_of}: it counts as US$0 and ranks last; add a revenue figure on its "
+            "remits_to relation",
+        ))  # fmt: skip
+    return out

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from labournet.analysis.flows import FlowModel, unfunded_host_warnings
 from labournet.dataset import Dataset
 from labournet.errors import ExportError, LabournetError, ProblemsError
 
@@ -23,6 +24,7 @@ __all__ = [
     "check_writable_file",
     "load_dataset",
     "announce_input",
+    "warn_about_model",
 ]
 
 
@@ -90,6 +92,13 @@ def load_dataset(path: str | Path | None, *, regime: str | None = None) -> Datas
     from labournet.dataset import load_dataset as load
 
     return load(announce_input(path), regime=regime)
+
+
+def warn_about_model(model: FlowModel) -> None:
+    """One warning line on standard error per gap the analysis would otherwise hide: a host
+    with a route to the regime but no revenue figure (it counts as US$0 and ranks last)."""
+    for _, text in unfunded_host_warnings(model):
+        err_console.print(f"[yellow]warning:[/] {text}", highlight=False, soft_wrap=True)
 
 
 def check_writable_folder(folder: Path) -> None:

@@ -19,6 +19,7 @@ from labournet.cli._common import (
     check_writable_folder,
     console,
     load_dataset,
+    warn_about_model,
 )
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
@@ -88,6 +89,7 @@ def report_command(
         distribution=distribution,
         as_of=as_of,
     )
+    warn_about_model(report.model)
     # The files first: a reader that closes the terminal output early (| head) still gets them.
     files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
@@ -126,6 +128,7 @@ def scenario_command(
     if output_format not in SCENARIO_FORMATS:
         raise AnalysisError(f"unknown format '{output_format}' (use {', '.join(SCENARIO_FORMATS)})")
     model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
+    warn_about_model(model)
     cut_sets = [[part for part in text.split(",") if part.strip()] for text in cut]
     results = scenarios(model, cut_sets)
     if output_format == "json":
@@ -205,6 +208,7 @@ def key_players_command(
     Example: labournet key-players data/dprk-labour-2016 --k 3
     """
     model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
+    warn_about_model(model)
     result = key_players(model, k, method=method, seed=seed)
     if result.fewer:
         console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
