@@ -600,3 +600,16 @@ def test_frame_is_indexed_by_node_in_graph_order():
     frame = centrality(G, "degree")
     assert list(frame.index) == ["z", "a", "m"] and frame.index.name == "node"
     assert frame["degree"].dtype == np.float64
+
+
+def test_an_overflowing_katz_is_reported_without_numpy_warnings():
+    import warnings
+
+    from labournet.analysis.centrality import NotConvergedError
+
+    G = nx.complete_graph(6)  # largest eigenvalue 5: alpha 50 overflows floats within 1000 steps
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy overflow warning would fail the test
+        with pytest.raises(NotConvergedError, match="overflowed") as caught:
+            centrality(G, ["katz"], katz={"alpha": 50.0}, engine="scipy")
+    assert caught.value.diverged and caught.value.measure == "katz"

@@ -141,3 +141,57 @@ def test_every_parameter_has_help_with_an_example():
             continue
         text = getattr(param, "help", None) or ""
         assert "Example" in text, f"--{param.name} has no example in its help"
+
+
+def _acyclic_edge_list(tmp_path: Path) -> Path:
+    """A chain a -> b -> c: eigenvector centrality cannot settle on an acyclic graph."""
+    path = tmp_path / "chain.csv"
+    path.write_text("source,target\na,b\nb,c\n", encoding="utf-8")
+    return path
+
+
+def test_non_convergence_is_one_line_naming_the_cli_option(tmp_path: Path):
+    result = invoke(str(_acyclic_edge_list(tmp_path)))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "eigenvector did not" in line]
+    assert lines == [
+        "warning: eigenvector did not converge in 100 iterations; allow more with "
+        "--max-iter 1000; its column is left empty"
+    ]
+    assert "RuntimeWarning" not in result.output and "={'max_iter'" not in result.output
+
+
+def test_max_iter_and_katz_alpha_reach_the_measures(tmp_path: Path):
+    chain = str(_acyclic_edge_list(tmp_path))
+    asked = invoke(chain, "-m", "eigenvector", "--max-iter", "3")
+    assert asked.exit_code == 2
+    assert "eigenvector did not converge in 3 iterations; allow more with --max-iter 30" in (
+        asked.output
+    )
+    path = tmp_path / "k5.csv"
+    nx.write_edgelist(nx.complete_graph(5), path, delimiter=",", data=False)
+    path.write_text("source,target\n" + path.read_text("utf-8"), "utf-8")
+    diverges = invoke(str(path), "--undirected", "-m", "katz", "--katz-alpha", "0.5")
+    assert diverges.exit_code == 2 and "lower --katz-alpha below" in diverges.output
+    fine = invoke(str(path), "--undirected", "-m", "katz", "--katz-alpha", "0.1")
+    assert fine.exit_code == 0, fine.output
+
+
+def test_other_library_warnings_are_one_plain_line(monkeypatch: pytest.MonkeyPatch):
+    import warnings
+
+    import labournet.cli.centrality as command
+
+    real = command.read_network
+
+    def noisy(path):
+        warnings.warn("something odd in the data", UserWarning, stacklevel=1)
+        return real(path)
+
+    monkeypatch.setattr(command, "read_network", noisy)
+    from labournet.cli import app
+
+    result = runner.invoke(app, ["centrality", "--top", "1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "warning: something odd in the data" in result.output
+    assert "UserWarning" not in result.output

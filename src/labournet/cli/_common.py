@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import typer
@@ -148,9 +149,15 @@ class LabournetGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         import sys
+        import warnings
 
         try:
-            result = super().invoke(ctx)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("default")
+                try:
+                    result = super().invoke(ctx)
+                finally:
+                    _show_warnings(caught)
             sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
             return result
         except LabournetError as error:
@@ -159,6 +166,17 @@ class LabournetGroup(TyperGroup):
             # The reader stopped early (`labournet report | head`): not a failure of ours.
             _silence_stdout()
             raise typer.Exit(0) from None
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each distinct warning a library raised, as one line, not Python's two with a source
+    line (commands turn the ones they can remedy into advice about their options first)."""
+    seen: set[str] = set()
+    for record in caught:
+        text = " ".join(str(record.message).split())
+        if text not in seen:
+            seen.add(text)
+            err_console.print(f"warning: {text}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _silence_stdout() -> None:
