@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions, RenderableType
 from typer.core import TyperGroup
 
 from labournet.analysis.flows import FlowModel, unfunded_host_warnings
@@ -26,11 +26,29 @@ __all__ = [
     "load_dataset",
     "announce_input",
     "warn_about_model",
+    "print_table",
 ]
 
 
+PIPE_WIDTH = 10_000
+"""Columns of output that goes to a pipe or file with COLUMNS unset: wide enough that no table
+is cut or wrapped by rich (a terminal's width means nothing there)."""
+
+
 class _Console(Console):
-    """A rich console that leaves a closed pipe to `LabournetGroup` (rich itself exits 1)."""
+    """A rich console that is wide when it writes to a pipe or file (COLUMNS unset), and leaves a
+    closed pipe to `LabournetGroup` (rich itself exits 1)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self._width is None and "COLUMNS" not in self._environ and not self.is_terminal:
+            return ConsoleDimensions(PIPE_WIDTH, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
@@ -93,6 +111,26 @@ def load_dataset(path: str | Path | None, *, regime: str | None = None) -> Datas
     from labournet.dataset import load_dataset as load
 
     return load(announce_input(path), regime=regime)
+
+
+def print_table(table: RenderableType, out: Console | None = None) -> None:
+    """Print a table whole: where the terminal is narrower than the table needs, print it at
+    the width it needs (the terminal then wraps lines) rather than cut or fold its numbers."""
+    import io
+
+    out = out or console
+    needed = Console(width=PIPE_WIDTH, file=io.StringIO()).measure(table).maximum
+    if needed <= out.width:
+        out.print(table)
+        return
+    wide = _Console(
+        width=needed,
+        file=out.file,
+        color_system=out.color_system,  # type: ignore[arg-type]
+        force_terminal=out.is_terminal,
+        no_color=out.no_color,
+    )
+    wide.print(table)
 
 
 def warn_about_model(model: FlowModel) -> None:

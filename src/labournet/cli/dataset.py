@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, RegimeOption, console, load_dataset
+from labournet.cli._common import DatasetPath, RegimeOption, console, load_dataset, print_table
 from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
 
 __all__ = ["validate_command", "info_command"]
@@ -42,11 +42,11 @@ def info_command(path: Path | None = DatasetPath) -> None:
     """
     dataset = load_dataset(path)
     console.print(f"[bold]{dataset.name}[/] ({dataset.path})", highlight=False)
-    console.print(_counts("Entities", Counter(e.kind for e in dataset.entities)))
-    console.print(_counts("Relations", Counter(r.kind for r in dataset.relations)))
+    print_table(_counts("Entities", Counter(e.kind for e in dataset.entities)))
+    print_table(_counts("Relations", Counter(r.kind for r in dataset.relations)))
     console.print(_sources(dataset))
     console.print(_assumptions(dataset))
-    console.print(_figures(dataset))
+    print_table(_figures(dataset))
 
 
 def _counts(title: str, counts: Counter[str]) -> Table:
@@ -84,7 +84,7 @@ def _assumptions(dataset: Dataset) -> Table:
 def _figures(dataset: Dataset) -> Table:
     table = Table(title=f"Figures ({len(dataset.figures)})", title_justify="left")
     for column in ("subject", "measure", "range", "unit", "year", "basis"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("range", "year"))
     for figure in dataset.figures:
         table.add_row(
             figure.subject,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ from labournet.cli._common import (
     check_writable_folder,
     console,
     load_dataset,
+    print_table,
 )
 from labournet.errors import QueryError, StoreError
 
-__all__ = ["db_app"]
+__all__ = ["db_app", "query_table"]
 
 db_app = typer.Typer(
     cls=LabournetGroup,
@@ -199,13 +201,27 @@ def query_command(
         sys.stdout.write(json.dumps(json_ready(result.records()), indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
     else:
-        table = Table(title=file.title or file.name, title_justify="left")
-        for column in result.columns:
-            table.add_column(column, overflow="fold")
-        for row in result.rows:
-            table.add_row(*(_cell(value) for value in row))
-        console.print(table)
+        print_table(query_table(file.title or file.name, result.columns, result.rows))
         console.print(f"{len(result.rows)} rows", style="dim")
+
+
+def query_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    """A query's rows as a terminal table: numbers right-aligned and never folded over two
+    lines; text folds."""
+    table = Table(title=title, title_justify="left")
+    for i, column in enumerate(columns):
+        numeric = bool(rows) and all(
+            isinstance(row[i], int | float) and not isinstance(row[i], bool)
+            for row in rows
+            if row[i] is not None
+        )
+        if numeric:
+            table.add_column(column, justify="right", no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row))
+    return table
 
 
 class Engine(StrEnum):
@@ -251,7 +267,7 @@ def analyse_command(
         result = pressure_points(dataset, regime=regime)
         table = result.to_frame()
         for level_table in level_tables(table, top=top, width=console.width):
-            console.print(level_table)
+            print_table(level_table)
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return

@@ -19,6 +19,7 @@ from labournet.cli._common import (
     check_writable_folder,
     console,
     load_dataset,
+    print_table,
     warn_about_model,
 )
 from labournet.errors import AnalysisError
@@ -94,7 +95,7 @@ def report_command(
     files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
     for table in level_tables(report.table, top=top, title=title, width=console.width, k=k):
-        console.print(table)
+        print_table(table)
     players = report.key_players
     console.print(
         f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
@@ -147,7 +148,7 @@ def scenario_command(
         for result in results:
             writer.writerows(result.rows())
         return
-    console.print(_scenario_table(results, model.as_of))
+    print_table(_scenario_table(results, model.as_of))
     console.print(
         f"gross: what the cuts remove; re-routed: the regime's substitution share of it "
         f"(best {results[0].substitution:.0%}), placed again in what remains; net = gross - "
@@ -169,16 +170,16 @@ def scenario_command(
             title = "New ranking of what remains (after re-routing)"
             frame = result.ranking.to_frame()
             for ranking in level_tables(frame, top=top, title=title, width=console.width):
-                console.print(ranking)
+                print_table(ranking)
         else:
             console.print("Nothing remains: every placement is cut.")
 
 
 def _scenario_table(results: list[ScenarioResult], as_of: int) -> Table:
     table = Table(title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left")
-    table.add_column("")
+    table.add_column("", no_wrap=True)
     for result in results:
-        table.add_column(f"cut {result.label}", justify="right")
+        table.add_column(f"cut {result.label}", justify="right", no_wrap=True)
     for measure, money in (("revenue", True), ("workers", False)):
         for stage, label in (
             ("before", "before"),
@@ -230,7 +231,7 @@ def key_players_command(
             format_money(row["revenue_best"]),
             format_money(row["shortfall_best"]),
         )
-    console.print(table)
+    print_table(table)
     if result.structural is not None:
         s = result.structural
         console.print(
