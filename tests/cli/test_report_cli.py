@@ -126,7 +126,7 @@ def test_scenario_unknown_id_is_a_clean_error():
 def test_key_players():
     result = invoke("key-players", "--k", "2")
     assert result.exit_code == 0, result.output
-    assert "As of 2016: best 2 cuts (exact): cn, ru" in result.output
+    assert "As of 2016: best 2 cuts (exact): China (cn), Russia (ru)" in result.output
     assert "degree" in result.output and "pagerank" in result.output
     assert "Minimum node cut" in result.output
 
@@ -253,3 +253,14 @@ def test_a_host_without_revenue_is_warned_about_in_the_terminal_and_report(tmp_p
         other = entry(*args, str(folder))
         assert other.returncode == 0 and "warning: Cambodia (kh)" in other.stderr, args
     assert "warning:" not in entry("key-players", "-k", "1").stderr  # the bundled data are whole
+
+
+def test_terminal_tables_show_names_with_the_id_beside_them():
+    result = invoke("scenario", "--cut", "cn")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "r-ru-works-construction" in line)
+    assert "Russia -> Construction" in row  # the name people read, the id they can cut
+    assert "re-routed to: Russia $" in result.output
+    players = invoke("key-players", "-k", "2")
+    assert "best 2 cuts (exact): China (cn), Russia (ru)" in players.output
+    assert "Articulation points of the flow graph: Poland (pl), Russia (ru)" in players.output

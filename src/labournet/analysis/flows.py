@@ -197,6 +197,24 @@ class FlowModel:
     def route_relations(self) -> tuple[tuple[str, ...], ...]:
         return self.routes.relations
 
+    def display_name(self, candidate: str) -> str:
+        """What people call a candidate: an entity's name, a relation's ``Source -> Target``."""
+        graph = self.graph
+        if candidate in graph:
+            return str(graph.nodes[candidate].get("name") or candidate)
+        ends = self.relations().get(candidate)
+        if ends is None:
+            return candidate
+        u, v = ends[0], ends[1]
+        return f"{graph.nodes[u].get('name') or u} -> {graph.nodes[v].get('name') or v}"
+
+    def labelled(self, candidates: Iterable[str]) -> str:
+        """``China (cn), Russia (ru)``: names for people, ids for the next command's --cut."""
+        return ", ".join(
+            name if (name := self.display_name(c)).casefold() == c.casefold() else f"{name} ({c})"
+            for c in candidates
+        )
+
     def hosts_without_revenue(self) -> tuple[str, ...]:
         """Hosts with a remittance route to the regime but no revenue figure on any of them:
         the model counts their revenue as 0, so they rank last though they may matter."""

@@ -98,7 +98,8 @@ def report_command(
         print_table(table)
     players = report.key_players
     console.print(
-        f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
+        f"Key players ({players.method}, k={players.k}): "
+        f"[bold]{report.model.labelled(players.cuts)}[/] "
         f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
         highlight=False,
     )
@@ -157,7 +158,10 @@ def scenario_command(
     )
     for result in results:
         rests = ", ".join(result.assumptions) or "sources only"
-        moved = ", ".join(f"{h} {format_money(v)}" for h, v in list(result.rerouted_to.items())[:5])
+        moved = ", ".join(
+            f"{model.display_name(h)} {format_money(v)}"
+            for h, v in list(result.rerouted_to.items())[:5]
+        )
         console.print(
             f"cut {result.label}: {result.placements_touched} of {result.placements} placements "
             f"cut (wholly: {result.placements_cut}); re-routed to: {moved or 'nothing remains'}. "
@@ -215,7 +219,7 @@ def key_players_command(
         console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
     console.print(
         f"As of {model.as_of}: best {result.k} cuts ({result.method}): "
-        f"[bold]{', '.join(result.cuts)}[/] remove "
+        f"[bold]{model.labelled(result.cuts)}[/] remove "
         f"{_range(result.revenue)} a year ({result.revenue_share:.0%} of the best estimate) and "
         f"{_range(result.workers, False)} workers.",
         highlight=False,
@@ -226,7 +230,7 @@ def key_players_command(
     for measure, row in result.naive.iterrows():
         table.add_row(
             str(measure),
-            row["picks"].replace(";", ", "),
+            model.labelled(p for p in row["picks"].split(";") if p),
             str(row["cut_candidates"]),
             format_money(row["revenue_best"]),
             format_money(row["shortfall_best"]),
@@ -235,12 +239,14 @@ def key_players_command(
     if result.structural is not None:
         s = result.structural
         console.print(
-            f"Articulation points of the flow graph: {', '.join(s.articulation_points) or 'none'}",
+            "Articulation points of the flow graph: "
+            f"{model.labelled(s.articulation_points) or 'none'}",
             highlight=False,
         )
         console.print(
             f"Minimum node cut between the hosts and the regime ({len(s.min_node_cut)}): "
-            f"{', '.join(s.min_node_cut[:30])}{'…' if len(s.min_node_cut) > 30 else ''}",
+            f"{model.labelled(s.min_node_cut[:30])}"
+            f"{f' and {len(s.min_node_cut) - 30} more' if len(s.min_node_cut) > 30 else ''}",
             highlight=False,
         )
     for note in result.notes:
