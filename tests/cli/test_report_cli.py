@@ -264,3 +264,27 @@ def test_terminal_tables_show_names_with_the_id_beside_them():
     players = invoke("key-players", "-k", "2")
     assert "best 2 cuts (exact): China (cn), Russia (ru)" in players.output
     assert "Articulation points of the flow graph: Poland (pl), Russia (ru)" in players.output
+
+
+def test_a_centrality_that_does_not_converge_in_key_players_is_one_cli_line(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    import warnings
+
+    import labournet.cli.report as command
+    from labournet.analysis.centrality import ConvergenceWarning
+
+    real = command.key_players
+
+    def not_converging(*args, **kwargs):
+        warnings.warn(ConvergenceWarning("pagerank", 100), stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(command, "key_players", not_converging)
+    result = invoke("key-players", "-k", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: pagerank did not converge in 100 iterations, so its values are empty here "
+        "(labournet centrality -m pagerank --max-iter N computes it with more)"
+    ) in result.output
+    assert "pagerank={'max_iter'" not in result.output and "RuntimeWarning" not in result.output

@@ -209,9 +209,18 @@ class LabournetGroup(TyperGroup):
 def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
     """Each distinct warning a library raised, as one line, not Python's two with a source
     line (commands turn the ones they can remedy into advice about their options first)."""
+    from labournet.analysis.centrality import ConvergenceWarning
+
     seen: set[str] = set()
     for record in caught:
         text = " ".join(str(record.message).split())
+        failure = record.message
+        if isinstance(failure, ConvergenceWarning):  # its hint names Python arguments
+            text = (
+                f"{failure.measure} did not converge in {failure.max_iter} iterations, so its "
+                "values are empty here (labournet centrality -m "
+                f"{failure.measure} --max-iter N computes it with more)"
+            )
         if text not in seen:
             seen.add(text)
             err_console.print(f"warning: {text}", markup=False, highlight=False, soft_wrap=True)
