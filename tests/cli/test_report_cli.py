@@ -249,7 +249,7 @@ def test_a_host_without_revenue_is_warned_about_in_the_terminal_and_report(tmp_p
     ]
     top = (tmp_path / "out" / "report.md").read_text("utf-8").split("## ")[0]
     assert "Warning: hosts without a revenue figure" in top and "Cambodia (kh)" in top
-    for args in (("scenario", "--cut", "ru"), ("key-players", "-k", "1")):
+    for args in (("validate",), ("scenario", "--cut", "ru"), ("key-players", "-k", "1")):
         other = entry(*args, str(folder))
         assert other.returncode == 0 and "warning: Cambodia (kh)" in other.stderr, args
     assert "warning:" not in entry("key-players", "-k", "1").stderr  # the bundled data are whole

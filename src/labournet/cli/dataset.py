@@ -7,7 +7,14 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, RegimeOption, console, load_dataset, print_table
+from labournet.cli._common import (
+    DatasetPath,
+    RegimeOption,
+    console,
+    load_dataset,
+    print_table,
+    warn_about_model,
+)
 from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
 
 __all__ = ["validate_command", "info_command"]
@@ -21,11 +28,20 @@ def validate_command(path: Path | None = DatasetPath, regime: str | None = Regim
 
     Example: labournet validate data/dprk-labour-2016
     """
+    from labournet.analysis.flows import build_flow_model
+    from labournet.errors import AnalysisError
+
     dataset = load_dataset(path, regime=regime)
     if regime is not None:
         from labournet.analysis.flowbuild import find_regime
 
         find_regime(dataset.to_networkx(), regime)
+    try:
+        model = build_flow_model(dataset, regime=regime)
+    except AnalysisError:
+        pass  # no flows to analyse: nothing the analyses would hide
+    else:
+        warn_about_model(model)
     console.print(
         f"[green]ok[/] {dataset.path}: {len(dataset.entities)} entities, "
         f"{len(dataset.relations)} relations, {len(dataset.figures)} figures, "
