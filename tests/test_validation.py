@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,53 @@ def test_control_characters_are_located(mini_folder: Path, char: str) -> None:
 def test_tabs_and_line_breaks_in_quoted_text_are_fine(mini_folder: Path) -> None:
     replace_in(mini_folder, "entities.csv", "The regime", '"The\tregime,\nover two lines"')
     assert "over two lines" in load_dataset(mini_folder).entity("kp").description
+
+
+def test_a_typo_in_the_regime_role_is_located(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,regim,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 2, "role")
+    assert "'regim'" in problem.reason and "did you mean 'regime'" in problem.reason
+    assert "--regime ID" in problem.reason
+
+
+def test_no_regime_role_points_at_the_entity_that_sends_workers(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,,")
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("entities.csv", 2, "role")
+    assert "'kp' sends workers" in problem.reason
+
+
+def test_two_regimes_are_located(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "A host,s-st,,host,", "A host,s-st,,regime,")
+    problems = problems_of(mini_folder)
+    assert [(p.line, p.field) for p in problems] == [(2, "role"), (3, "role")]
+    assert "several entities have role 'regime' (kp, cn)" in problems[0].reason
+
+
+def test_a_named_regime_needs_no_role(mini_folder: Path) -> None:
+    replace_in(mini_folder, "entities.csv", "The regime,s-st,,regime,", "The regime,s-st,,regim,")
+    assert len(load_dataset(mini_folder, regime="kp").entities) == 6
+
+
+def test_an_unclosed_quote_is_one_problem_at_its_line(mini_folder: Path) -> None:
+    # the quote opens the sources field of line 2 and is never closed: the csv module would
+    # swallow the following rows, and every reference into them would fail
+    replace_in(mini_folder, "relations.csv", ",s-st,", ',"s-st,')
+    problem = only_problem(mini_folder)
+    assert (Path(problem.file).name, problem.line, problem.field) == ("relations.csv", 2, "row")
+    assert problem.reason.startswith("unclosed quote: the field opened by the quote at column")
+
+
+def test_an_unclosed_quote_in_the_bundled_data_stops_that_files_checks(tmp_path: Path) -> None:
+    from labournet.resources import bundled_dataset_path
+
+    folder = tmp_path / "data"
+    shutil.copytree(bundled_dataset_path(), folder)
+    relations = folder / "relations.csv"
+    lines = relations.read_text("utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace(",s-st", ',"s-st', 1)
+    relations.write_text("".join(lines), "utf-8")
+    problem = only_problem(folder)
+    assert (Path(problem.file).name, problem.line) == ("relations.csv", 5)
+    assert "unclosed quote" in problem.reason

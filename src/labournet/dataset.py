@@ -276,16 +276,17 @@ class Dataset:
         return out
 
 
-def load_dataset(path: str | Path | None = None) -> Dataset:
+def load_dataset(path: str | Path | None = None, *, regime: str | None = None) -> Dataset:
     """Read and validate a dataset folder; `None` reads the bundled North Korea dataset.
 
     Every problem in every file is reported at once in a `DatasetError`, each located as
-    ``FILE:LINE: FIELD: reason``.
+    ``FILE:LINE: FIELD: reason``. A dataset with flows of workers or revenue needs exactly one
+    entity with role ``regime`` unless `regime` names the regime's id (checked by the analysis).
     """
     from labournet.resources import bundled_dataset_path
     from labournet.validation import read_dataset
 
-    return read_dataset(Path(path) if path is not None else bundled_dataset_path())
+    return read_dataset(Path(path) if path is not None else bundled_dataset_path(), regime)
 
 
 def format_number(value: float | int | None) -> str:

@@ -13,6 +13,7 @@ import datetime
 import io
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from labournet.formulas import (
     derive_figures,
     parse_formula,
 )
+from labournet.names import close_matches
 from labournet.schema import Schema, load_schema
 
 __all__ = ["read_dataset"]
@@ -54,6 +56,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
 OPTIONAL_FILES = ("assumptions.csv", "figures.csv")
 DERIVED_COLUMNS = ("low", "high")
 """Required columns that a derived figure (one with a ``formula``) leaves empty."""
+FLOW_KINDS = ("sends_workers", "remits_to")
+"""Relations whose analysis needs to know the regime."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
 DATE_PATTERN = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
@@ -166,7 +170,18 @@ class _Checker:
                 records.append(record)
                 lines.append(start)
         except csv.Error as error:
-            self.problem(name, line, "row", f"malformed CSV: {error}")
+            opened = _open_quote(text, line)
+            if opened is None:
+                self.problem(name, line, "row", f"malformed CSV: {error}")
+            else:
+                self.problem(
+                    name, line, "row",
+                    f"unclosed quote: the field opened by the quote at column {opened} never "
+                    "closes, so the rest of the file cannot be split into rows; its rows were "
+                    "not checked",
+                )  # fmt: skip
+            self.unreadable.add(name)
+            return empty
         if not columns_ok:
             self.unreadable.add(name)
             return empty
@@ -379,6 +394,48 @@ class _Checker:
             if spec is not None:
                 self.check_properties(table.name, line, row, spec.properties, kind)
 
+    def check_regime(self, entities: _Table, relations: _Table) -> None:
+        """Flows need a regime: exactly one entity with role ``regime`` (else ``--regime ID``)."""
+        flows = [row for _, row in relations.rows() if row["kind"] in FLOW_KINDS]
+        if not flows or "entities.csv" in self.unreadable:
+            return
+        need = (
+            "the flows (sends_workers, remits_to) need exactly one entity with role 'regime', "
+            "or the analysis given --regime ID"
+        )
+        found = [(line, row) for line, row in entities.rows() if row.get("role") == "regime"]
+        if len(found) > 1:
+            ids = ", ".join(row["id"] for _, row in found)
+            for line, _ in found:
+                self.problem(entities.name, line, "role", f"several entities have role 'regime' "
+                             f"({ids}); {need}")  # fmt: skip
+            return
+        if found:
+            return
+        near = [
+            (line, row) for line, row in entities.rows()
+            if row.get("role") and close_matches(row["role"], ["regime"])
+        ]  # fmt: skip
+        for line, row in near:
+            self.problem(
+                entities.name, line, "role",
+                f"role '{row['role']}': did you mean 'regime'? No entity has role 'regime'; {need}",
+            )  # fmt: skip
+        if near:
+            return
+        senders = Counter(row["source"] for row in flows if row["kind"] == "sends_workers")
+        lines = {row["id"]: line for line, row in entities.rows()}
+        likely = [s for s, _ in senders.most_common(1) if s in lines]
+        if likely:
+            (sender,) = likely
+            self.problem(
+                entities.name, lines[sender], "role",
+                f"no entity has role 'regime' and '{sender}' sends workers: is it the regime? "
+                f"{need[0].upper()}{need[1:]}",
+            )  # fmt: skip
+        else:
+            self.problem(entities.name, None, "role", f"no entity has role 'regime'; {need}")
+
     def check_properties(
         self, file: str, line: int, row: dict[str, str], allowed: tuple[str, ...], kind: str
     ) -> None:
@@ -536,13 +593,42 @@ class _Checker:
                     )
 
 
+def _open_quote(text: str, line: int) -> int | None:
+    """The column of a quote that opens a field on physical line `line` and is still open where
+    the line ends (where a malformed CSV row most often goes wrong); `None` if there is none."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    row = lines[line - 1]
+    opened: int | None = None
+    at_field_start = True
+    i = 0
+    while i < len(row):
+        char = row[i]
+        if opened is None:
+            if at_field_start and char == '"':
+                opened = i + 1
+            at_field_start = char == ","
+        elif char == '"':
+            if row[i + 1 : i + 2] == '"':
+                i += 1  # an escaped quote inside the field
+            else:
+                opened, at_field_start = None, False
+        i += 1
+    return opened
+
+
 def split_list(value: str) -> tuple[str, ...]:
     """`'a; b;'` -> `('a', 'b')`."""
     return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
 
 
-def read_dataset(folder: Path) -> Dataset:
-    """Read, check and build a Dataset; raise `DatasetError` listing every problem found."""
+def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
+    """Read, check and build a Dataset; raise `DatasetError` listing every problem found.
+
+    A dataset whose flows (``sends_workers``, ``remits_to``) need a regime must have exactly one
+    entity whose role is ``regime``, unless `regime` names it (the analyses' ``--regime``).
+    """
     if not folder.is_dir():
         raise DatasetError([Problem(str(folder), None, "path", "not a dataset folder")])
     schema_file = folder / "schema.yaml"
@@ -584,6 +670,8 @@ def read_dataset(folder: Path) -> Dataset:
     checker.check_formulas(tables["figures.csv"])
     for table in tables.values():
         checker.check_characters(table)
+    if regime is None:
+        checker.check_regime(tables["entities.csv"], tables["relations.csv"])
     checker.raise_problems()
     dataset = _build(folder, schema, tables)
     figures = checker.check_derived(tables["figures.csv"], dataset.figures)

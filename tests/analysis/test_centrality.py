@@ -643,3 +643,16 @@ def test_rank_nodes_orders_by_a_measure_highest_first():
     assert len(rank_nodes(frame)) == len(frame)
     with pytest.raises(AnalysisError, match=r"no centrality column 'indegree' \(did you mean"):
         rank_nodes(frame, "indegree")
+
+
+def test_an_overflowing_katz_is_reported_without_numpy_warnings():
+    import warnings
+
+    from labournet.analysis.centrality import NotConvergedError
+
+    G = nx.complete_graph(6)  # largest eigenvalue 5: alpha 50 overflows floats within 1000 steps
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy overflow warning would fail the test
+        with pytest.raises(NotConvergedError, match="overflowed") as caught:
+            centrality(G, ["katz"], katz={"alpha": 50.0}, engine="scipy")
+    assert caught.value.diverged and caught.value.measure == "katz"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -150,3 +151,10 @@ def test_large_tables_use_fewer_interval_draws_in_chunks(model, monkeypatch):
     assert reduced.revenue.best == full.revenue.best
     assert reduced.revenue.low == pytest.approx(full.revenue.low, rel=0.05)
     assert reduced.revenue.high == pytest.approx(full.revenue.high, rel=0.05)
+
+
+def test_the_regime_message_names_the_cli_option():
+    graph = labournet.load_dataset(SMALL).to_networkx()
+    nx.set_node_attributes(graph, {"rg": ""}, "role")
+    with pytest.raises(AnalysisError, match="--regime ID"):
+        build_flow_model(graph)

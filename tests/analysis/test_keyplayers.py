@@ -66,6 +66,16 @@ def test_k_larger_than_useful_candidates(dataset):
     assert result.notes
 
 
+def test_k_larger_than_possible_says_what_was_possible(dataset):
+    result = key_players(dataset, 50, measures=())
+    assert result.requested == 50
+    assert result.k == len(result.cuts) < 50
+    assert result.fewer is not None
+    assert "asked for 50 cuts" in result.fewer
+    assert f"the best set has {result.k}" in result.fewer
+    assert key_players(dataset, 1, measures=()).fewer is None
+
+
 @pytest.mark.parametrize("k", [0, -1])
 def test_bad_k(dataset, k):
     with pytest.raises(AnalysisError):

@@ -148,3 +148,18 @@ def test_bundled_cut_china_and_russia():
     assert result.net.revenue.best == pytest.approx(240e6 * 0.75)
     assert "cn" not in result.ranking
     assert "a-substitution" in result.assumptions
+
+
+def test_cuts_by_name_or_iso_code_ignoring_case():
+    bundled = labournet.load_dataset()
+    by_id = scenario(bundled, ["ru", "cn=0.5"])
+    by_name = scenario(bundled, ["Russia", "china=0.5"])
+    by_code = scenario(bundled, ["RU", "Cn=0.5"])
+    for result in (by_name, by_code):
+        assert [str(c) for c in result.cuts] == ["ru", "cn=0.5"]
+        assert result.gross.revenue.best == pytest.approx(by_id.gross.revenue.best)
+
+
+def test_a_mistyped_cut_suggests_close_ids_and_names():
+    with pytest.raises(AnalysisError, match=r"unknown id 'Rusia' \(--cut\).*did you mean 'Russia'"):
+        scenario(labournet.load_dataset(), ["Rusia"])

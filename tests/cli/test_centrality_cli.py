@@ -130,7 +130,7 @@ def test_misspelt_weight_measure_and_engine_through_the_command(labournet_cli, t
     nx.write_graphml(nx.les_miserables_graph(), tmp_path / "lesmis.graphml")
     done = labournet_cli("centrality", "lesmis.graphml", "-m", "betweenness", "-w", "wieght")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.strip() == (
+    assert done.stderr.strip().splitlines()[-1] == (
         "error: no edge has the weight attribute 'wieght' (did you mean 'weight'?); "
         "edge attributes: weight"
     )
@@ -172,7 +172,61 @@ def test_files_labournet_wrote_read_as_the_dataset(bundled: pd.DataFrame, tmp_pa
     ):
         result = invoke(str(path), "-m", "betweenness", "-f", "csv")
         assert result.exit_code == 0, result.output
-        frame = pd.read_csv(io.StringIO(result.output), index_col=0)
+        frame = pd.read_csv(io.StringIO(result.stdout), index_col=0)
         expected = bundled["betweenness"].sort_values(ascending=False, kind="stable")
         assert list(frame.index) == list(expected.index), path.name
         assert frame["name"]["kp"] == "North Korea"
+
+
+def _acyclic_edge_list(tmp_path: Path) -> Path:
+    """A chain a -> b -> c: eigenvector centrality cannot settle on an acyclic graph."""
+    path = tmp_path / "chain.csv"
+    path.write_text("source,target\na,b\nb,c\n", encoding="utf-8")
+    return path
+
+
+def test_non_convergence_is_one_line_naming_the_cli_option(tmp_path: Path):
+    result = invoke(str(_acyclic_edge_list(tmp_path)))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "eigenvector did not" in line]
+    assert lines == [
+        "warning: eigenvector did not converge in 100 iterations; allow more with "
+        "--max-iter 1000; its column is left empty"
+    ]
+    assert "RuntimeWarning" not in result.output and "={'max_iter'" not in result.output
+
+
+def test_max_iter_and_katz_alpha_reach_the_measures(tmp_path: Path):
+    chain = str(_acyclic_edge_list(tmp_path))
+    asked = invoke(chain, "-m", "eigenvector", "--max-iter", "3")
+    assert asked.exit_code == 2
+    assert "eigenvector did not converge in 3 iterations; allow more with --max-iter 30" in (
+        asked.output
+    )
+    path = tmp_path / "k5.csv"
+    nx.write_edgelist(nx.complete_graph(5), path, delimiter=",", data=False)
+    path.write_text("source,target\n" + path.read_text("utf-8"), "utf-8")
+    diverges = invoke(str(path), "--undirected", "-m", "katz", "--katz-alpha", "0.5")
+    assert diverges.exit_code == 2 and "lower --katz-alpha below" in diverges.output
+    fine = invoke(str(path), "--undirected", "-m", "katz", "--katz-alpha", "0.1")
+    assert fine.exit_code == 0, fine.output
+
+
+def test_other_library_warnings_are_one_plain_line(monkeypatch: pytest.MonkeyPatch):
+    import warnings
+
+    import labournet.cli.centrality as command
+
+    real = command.read_network
+
+    def noisy(path):
+        warnings.warn("something odd in the data", UserWarning, stacklevel=1)
+        return real(path)
+
+    monkeypatch.setattr(command, "read_network", noisy)
+    from labournet.cli import app
+
+    result = runner.invoke(app, ["centrality", "--top", "1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "warning: something odd in the data" in result.output
+    assert "UserWarning" not in result.output

@@ -22,6 +22,12 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def invoke_stdout(*args: str) -> tuple[int, str]:
+    """Standard output alone (standard error names the dataset read)."""
+    result = runner.invoke(export_app, list(args))
+    return result.exit_code, result.stdout
+
+
 def test_html_writes_a_view(tmp_path: Path) -> None:
     out = tmp_path / "view.html"
     code, output = invoke("html", "-o", str(out), "--cut", "cn", "--cut", "ru", "--title", "Cut")
@@ -58,7 +64,7 @@ def test_html_focus_and_scores(tmp_path: Path) -> None:
 
 
 def test_html_to_stdout() -> None:
-    code, output = invoke("html", "--view", "top", "-k", "3", "-o", "-")
+    code, output = invoke_stdout("html", "--view", "top", "-k", "3", "-o", "-")
     assert code == 0
     assert output.startswith("<!DOCTYPE html>")
 
@@ -80,7 +86,7 @@ def test_gexf_and_reading_a_graph_file(tmp_path: Path) -> None:
 
 
 def test_json_to_stdout() -> None:
-    code, output = invoke("json", "-o", "-")
+    code, output = invoke_stdout("json", "-o", "-")
     assert code == 0
     assert len(json.loads(output)["nodes"]) == 39
 
@@ -88,7 +94,7 @@ def test_json_to_stdout() -> None:
 def test_errors_are_clean_messages(tmp_path: Path) -> None:
     code, output = invoke("html", "--focus", "atlantis", "-o", str(tmp_path / "x.html"))
     assert code == 2
-    assert "unknown entity 'atlantis'" in output and "Traceback" not in output
+    assert "unknown id 'atlantis' (--focus)" in output and "Traceback" not in output
     code, output = invoke("html", "--cut", "kp", "-o", str(tmp_path / "x.html"))
     assert code == 2 and "cannot cut the regime" in output
 
@@ -161,3 +167,14 @@ def test_export_of_labournets_own_files_through_the_command(labournet_cli, tmp_p
     assert done.returncode == 0, done.stderr
     dataset = labournet.Dataset.from_networkx(labournet.read_graph(tmp_path / "again.json"))
     assert dataset == labournet.load_dataset()
+
+
+def test_cut_and_focus_take_names_and_suggest(tmp_path: Path) -> None:
+    out = tmp_path / "x.html"
+    code, output = invoke("html", "--cut", "russia", "--focus", "China", "-o", str(out))
+    assert code == 0, output
+    assert out.stat().st_size > 0
+    code, output = invoke("html", "--focus", "chin", "-o", str(out))
+    assert code == 2 and "did you mean 'China'" in output
+    code, output = invoke("html", "--cut", "Rusia", "-o", str(out))
+    assert code == 2 and "did you mean 'Russia'" in output

@@ -60,7 +60,7 @@ def test_focus_view_takes_depth_steps_either_way(toy: nx.MultiDiGraph) -> None:
     ("options", "message"),
     [
         ({"view": "focus"}, "needs an entity id"),
-        ({"focus": "nowhere"}, "unknown entity 'nowhere'"),
+        ({"focus": "nowhere"}, "unknown id 'nowhere'"),
         ({"top_k": 0}, "top_k must be at least 1"),
         ({"view": "sideways"}, "unknown view"),
     ],
@@ -95,7 +95,7 @@ def test_cutting_relations_by_id(toy: nx.MultiDiGraph) -> None:
 
 
 def test_cut_errors(toy: nx.MultiDiGraph) -> None:
-    with pytest.raises(ExportError, match="unknown entity or relation id to cut: zz"):
+    with pytest.raises(ExportError, match=r"unknown id 'zz' \(--cut\)"):
         cut_scenario(toy, ["cn", "zz"])
     with pytest.raises(ExportError, match="cannot cut the regime"):
         cut_scenario(toy, ["kp"])

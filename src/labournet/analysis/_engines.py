@@ -492,7 +492,13 @@ def harmonic(engine: str, p: Projection) -> np.ndarray:
 
 
 class NotConverged(Exception):
-    """A power iteration did not meet its tolerance within ``max_iter`` steps."""
+    """A power iteration did not meet its tolerance within ``max_iter`` steps (``diverged``:
+    its values grew past what floats hold)."""
+
+    def __init__(self, max_iter: int, diverged: bool = False) -> None:
+        super().__init__(max_iter)
+        self.max_iter = max_iter
+        self.diverged = diverged
 
 
 def pagerank(p: Projection, *, alpha: float, max_iter: int, tol: float) -> np.ndarray:
@@ -545,12 +551,15 @@ def katz(
         return np.zeros(0)
     AT = adjacency(p).T.tocsr()
     x = np.zeros(n)
-    for _ in range(max_iter):
-        last = x
-        x = alpha * (AT @ last) + beta
-        if np.abs(x - last).sum() < n * tol:
-            if normalized:
-                norm = float(np.linalg.norm(x))
-                return x / norm if norm else x
-            return x
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
+        for _ in range(max_iter):
+            last = x
+            x = alpha * (AT @ last) + beta
+            if not np.isfinite(x).all():
+                raise NotConverged(max_iter, diverged=True)
+            if np.abs(x - last).sum() < n * tol:
+                if normalized:
+                    norm = float(np.linalg.norm(x))
+                    return x / norm if norm else x
+                return x
     raise NotConverged(max_iter)

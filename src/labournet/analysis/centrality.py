@@ -83,6 +83,8 @@ __all__ = [
     "ENGINES",
     "ENGINE_THRESHOLD",
     "REFERENCES",
+    "ConvergenceWarning",
+    "NotConvergedError",
 ]
 
 MEASURES = (
@@ -305,18 +307,11 @@ def centrality(
                 G=G, k=k if sampled else None, seed=seed, shared=shared,
             )  # fmt: skip
         except _NotConverged as error:
-            message = (
-                f"{measure} did not converge in {error.max_iter} iterations; allow more with "
-                f"{measure}={{'max_iter': ...}}"
-            )
-            if measure == "katz":
-                message += (
-                    " or, if it diverges, lower katz={'alpha': ...} below 1 / (the largest "
-                    "eigenvalue of the adjacency matrix)"
-                )
             if explicit:
-                raise AnalysisError(message) from None
-            warnings.warn(message, RuntimeWarning, stacklevel=2)
+                raise NotConvergedError(measure, error.max_iter, error.diverged) from None
+            warning = ConvergenceWarning(measure, error.max_iter, error.diverged)
+            message = str(warning)
+            warnings.warn(warning, stacklevel=2)
             columns[measure] = np.full(p.n, np.nan)
             info["note"] = _append(info["note"], message)
         metadata[measure] = info
@@ -606,9 +601,49 @@ def _choose_engine(
 
 
 class _NotConverged(Exception):
-    def __init__(self, max_iter: int) -> None:
+    def __init__(self, max_iter: int, diverged: bool = False) -> None:
         super().__init__(max_iter)
         self.max_iter = max_iter
+        self.diverged = diverged
+
+
+class _Convergence:
+    """What did not converge, for a message in Python's terms or a command line's."""
+
+    measure: str
+    max_iter: int
+    diverged: bool
+
+    def describe(self, more: str, alpha: str) -> str:
+        """The failure and its remedy, naming the setting as `more` (iterations) and `alpha`
+        (katz's attenuation), e.g. ``--max-iter`` or ``pagerank={'max_iter': ...}``."""
+        if self.diverged:
+            return (
+                f"{self.measure} did not converge: its values overflowed, so it diverges; lower "
+                f"{alpha} below 1 / (the largest eigenvalue of the adjacency matrix)"
+            )
+        text = (
+            f"{self.measure} did not converge in {self.max_iter} iterations; allow more with {more}"
+        )
+        if self.measure == "katz":
+            text += f" or, if it diverges, lower {alpha} below 1 / (the largest eigenvalue)"
+        return text
+
+
+class ConvergenceWarning(_Convergence, RuntimeWarning):
+    """An iterative measure computed by default did not converge; its column is NaN."""
+
+    def __init__(self, measure: str, max_iter: int, diverged: bool = False) -> None:
+        self.measure, self.max_iter, self.diverged = measure, max_iter, diverged
+        super().__init__(self.describe(f"{measure}={{'max_iter': ...}}", "katz={'alpha': ...}"))
+
+
+class NotConvergedError(_Convergence, AnalysisError):
+    """An iterative measure asked for by name did not converge."""
+
+    def __init__(self, measure: str, max_iter: int, diverged: bool = False) -> None:
+        self.measure, self.max_iter, self.diverged = measure, max_iter, diverged
+        super().__init__(self.describe(f"{measure}={{'max_iter': ...}}", "katz={'alpha': ...}"))
 
 
 def _compute(
@@ -654,7 +689,7 @@ def _compute(
             return _engines.eigenvector(p, **params)
         return _engines.katz(p, **params)
     except _engines.NotConverged as error:
-        raise _NotConverged(params["max_iter"]) from error
+        raise _NotConverged(params["max_iter"], error.diverged) from error
 
 
 def _plain_degree(G: nx.Graph, measure: str) -> np.ndarray:

@@ -33,6 +33,7 @@ from scipy import sparse
 from labournet.dataset import Figure, figures_as_of
 from labournet.errors import AnalysisError
 from labournet.formulas import FigureSystem, FormulaError, parse_formula
+from labournet.names import did_you_mean
 
 __all__ = [
     "FLOW_RELATIONS",
@@ -258,16 +259,20 @@ def find_regime(graph: nx.MultiDiGraph, regime: str | None = None) -> str:
     """
     if regime is None and graph.graph.get("regime") is not None:
         regime = graph.graph["regime"]
+    how = "give its id with --regime ID (regime=ID in Python)"
     if regime is not None:
         if regime not in graph:
-            raise AnalysisError(f"unknown regime '{regime}': no entity has this id")
+            hint = did_you_mean(regime, map(str, graph.nodes))
+            raise AnalysisError(f"unknown regime '{regime}': no entity has this id{hint}")
         return regime
     found = [node for node, role in graph.nodes(data="role") if role == "regime"]
     if len(found) == 1:
         return str(found[0])
     if not found:
-        raise AnalysisError("no entity has role 'regime'; name the regime with regime=ID")
-    raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}); pass regime=ID")
+        raise AnalysisError(
+            f"no entity has role 'regime': set one entity's role to regime, or {how}"
+        )
+    raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}): {how}")
 
 
 def snapshot_year(graph: nx.MultiDiGraph, as_of: int | None) -> int:

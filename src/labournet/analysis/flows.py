@@ -81,8 +81,10 @@ from labournet.analysis.flowbuild import (
 from labournet.dataset import Dataset, Figure
 from labournet.errors import AnalysisError
 from labournet.formulas import FigureSystem
+from labournet.names import did_you_mean
 
 __all__ = [
+    "unfunded_host_warnings",
     "FlowModel",
     "Range",
     "Totals",
@@ -195,6 +197,36 @@ class FlowModel:
     def route_relations(self) -> tuple[tuple[str, ...], ...]:
         return self.routes.relations
 
+    def display_name(self, candidate: str) -> str:
+        """What people call a candidate: an entity's name, a relation's ``Source -> Target``."""
+        graph = self.graph
+        if candidate in graph:
+            return str(graph.nodes[candidate].get("name") or candidate)
+        ends = self.relations().get(candidate)
+        if ends is None:
+            return candidate
+        u, v = ends[0], ends[1]
+        return f"{graph.nodes[u].get('name') or u} -> {graph.nodes[v].get('name') or v}"
+
+    def labelled(self, candidates: Iterable[str]) -> str:
+        """``China (cn), Russia (ru)``: names for people, ids for the next command's --cut."""
+        return ", ".join(
+            name if (name := self.display_name(c)).casefold() == c.casefold() else f"{name} ({c})"
+            for c in candidates
+        )
+
+    def hosts_without_revenue(self) -> tuple[str, ...]:
+        """Hosts with a remittance route to the regime but no revenue figure on any of them:
+        the model counts their revenue as 0, so they rank last though they may matter."""
+        funded = np.zeros(len(self.hosts), dtype=bool)
+        routed = np.zeros(len(self.hosts), dtype=bool)
+        for h, path, row in zip(
+            self.routes.host, self.routes.relations, self.routes.revenue.rows(), strict=True
+        ):
+            routed[h] |= bool(path)
+            funded[h] |= row is not None
+        return tuple(h for h, r, f in zip(self.hosts, routed, funded, strict=True) if r and not f)
+
     # -- sizes and lookups ------------------------------------------------------------------
 
     @property
@@ -252,7 +284,8 @@ class FlowModel:
                     f"cannot cut '{item}': it is not a host, sector, intermediary or flow "
                     "relation on any route of workers or revenue to the regime"
                 )
-            raise AnalysisError(f"unknown id '{item}': no entity or relation has this id")
+            hint = did_you_mean(item, [*index, *map(str, self.graph.nodes)])
+            raise AnalysisError(f"unknown id '{item}': no entity or relation has this id{hint}")
         return ids
 
     def alive_after(self, cuts: Iterable[str]) -> np.ndarray:
@@ -471,3 +504,17 @@ def _group_matrix(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
     return sparse.csr_matrix(
         (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
     )
+
+
+def unfunded_host_warnings(model: FlowModel) -> list[tuple[str, str]]:
+    """``(host, sentence)`` for each of `FlowModel.hosts_without_revenue`, for people to read."""
+    out = []
+    for host in model.hosts_without_revenue():
+        name = model.graph.nodes[host].get("name") or host
+        out.append((
+            host,
+            f"{name} ({host}) has a route to the regime but no revenue figure as of "
+            f"{model.as_of}: it counts as US$0 and ranks last; add a revenue figure on its "
+            "remits_to relation",
+        ))  # fmt: skip
+    return out

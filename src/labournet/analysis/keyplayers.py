@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from labournet._text import plural
 from labournet.analysis.flows import FLOW_RELATIONS, FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
 from labournet.dataset import Dataset
@@ -72,7 +71,11 @@ class StructuralCuts:
 
 @dataclass(frozen=True, eq=False)
 class KeyPlayersResult:
-    """The best k cuts, the naive picks by centrality and the structural cuts."""
+    """The best k cuts, the naive picks by centrality and the structural cuts.
+
+    ``k`` is the size of the set found, ``requested`` the size asked for; when fewer cuts are
+    possible than asked, ``fewer`` says why (e.g. only 8 candidates carry revenue that can be cut).
+    """
 
     k: int
     method: str
@@ -83,11 +86,15 @@ class KeyPlayersResult:
     naive: pd.DataFrame = field(repr=False)
     structural: StructuralCuts | None = None
     notes: tuple[str, ...] = ()
+    requested: int | None = None
+    fewer: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-friendly summary."""
         out: dict[str, object] = {
             "k": self.k,
+            "requested": self.requested if self.requested is not None else self.k,
+            "fewer": self.fewer,
             "method": self.method,
             "cuts": list(self.cuts),
             "revenue": vars(self.revenue),
@@ -158,10 +165,6 @@ def key_players(
     if len(pool) <= 3000:
         pool = _undominated(matrix, pool, gain)
     k_eff = min(k, len(pool))
-    if k_eff < k:
-        notes.append(
-            f"only {plural(k_eff, 'useful candidate')}; the best set has {plural(k_eff, 'cut')}"
-        )
     subsets = math.comb(len(pool), k_eff)
     chosen_method = method
     if method == "auto":
@@ -175,12 +178,18 @@ def key_players(
     else:
         picked = _greedy(matrix, useful, best, k_eff)
     cuts = tuple(ids[i] for i in picked)
+    fewer = None
+    if len(cuts) < k:
+        fewer = _why_fewer(k, len(cuts), len(pool), len(useful), residual or bool(allowed.all()))
+        notes.append(fewer)
     covered = _covered(matrix, picked)
     total = revenue.sum()
     naive = _naive(model, measures, cuts, covered, workers, k, seed, notes, residual)
     removed = model.totals(covered)
     return KeyPlayersResult(
-        k=k,
+        k=len(cuts),
+        requested=int(k),
+        fewer=fewer,
         method=chosen_method,
         cuts=cuts,
         revenue=removed.revenue,
@@ -190,6 +199,23 @@ def key_players(
         structural=structural_cuts(model) if structural else None,
         notes=tuple(notes),
     )
+
+
+def _why_fewer(k: int, found: int, pool: int, useful: int, with_residual: bool) -> str:
+    """Why the best set has fewer cuts than the `k` asked for, in words."""
+    carrying = "carry revenue" if with_residual else "carry revenue and are no residual bucket"
+    if found < pool:
+        return (
+            f"asked for {k} cuts; after {found} nothing is left to remove, so the best set "
+            f"has {found}"
+        )
+    if pool < useful:
+        return (
+            f"asked for {k} cuts; only {pool} candidates add revenue that can be cut (of the "
+            f"{useful} that {carrying}, the others' placements lie within theirs), so the best "
+            f"set has {found}"
+        )
+    return f"asked for {k} cuts; only {pool} candidates {carrying}, so the best set has {found}"
 
 
 def _covered(matrix: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:

@@ -43,6 +43,7 @@ from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
+from labournet.names import resolve_graph_id
 
 __all__ = ["scenario", "scenarios", "ScenarioResult", "Cut", "parse_cut", "REROUTE_RULE"]
 
@@ -185,7 +186,7 @@ def scenario(
     (225000000.0, 0.0)
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parsed = _cut_set(cuts)
+    parsed = _cut_set(cuts, model.graph)
     model.check_candidates(c.item for c in parsed)
     keep = np.ones(model.n_placements)
     for cut in parsed:
@@ -267,11 +268,15 @@ def scenarios(
     return [scenario(model, cuts) for cuts in cut_sets]
 
 
-def _cut_set(cuts: Iterable[str | Cut | tuple[str, float]]) -> tuple[Cut, ...]:
+def _cut_set(
+    cuts: Iterable[str | Cut | tuple[str, float]], graph: nx.MultiDiGraph
+) -> tuple[Cut, ...]:
+    """The cuts parsed, each named by its id (a name or ISO code is taken where unambiguous)."""
     if isinstance(cuts, str | Cut):
         cuts = [cuts]
     parsed: dict[str, Cut] = {}
-    for cut in map(parse_cut, cuts):
+    for given in map(parse_cut, cuts):
+        cut = Cut(resolve_graph_id(graph, given.item, option="--cut"), given.fraction)
         held = parsed.get(cut.item)
         if held is not None and held.fraction != cut.fraction:
             raise AnalysisError(

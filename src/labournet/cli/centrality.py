@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,24 @@ from rich.console import Console
 from rich.table import Table
 
 from labournet._text import plural
-from labournet.analysis.centrality import MEASURES, centrality, describe_projection, rank_nodes
-from labournet.cli._common import console, err_console
-from labournet.errors import ExportError
+from labournet.analysis.centrality import (
+    MEASURES,
+    ConvergenceWarning,
+    NotConvergedError,
+    centrality,
+    describe_projection,
+    rank_nodes,
+)
+from labournet.cli._common import announce_input, check_writable_file, console, err_console
+from labournet.errors import AnalysisError, ExportError
 
-__all__ = ["centrality_command", "read_network", "OutputFormat"]
+__all__ = ["centrality_command", "read_network", "OutputFormat", "cli_convergence"]
+
+
+def cli_convergence(failure: ConvergenceWarning | NotConvergedError) -> str:
+    """A measure that did not converge, with the remedy in `labournet centrality`'s options."""
+    more = f"--max-iter {failure.max_iter * 10}"
+    return failure.describe(more, "--katz-alpha")
 
 
 class OutputFormat(StrEnum):
@@ -72,9 +86,8 @@ KindOption = typer.Option(
 def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
     from labournet.graph import read_graph
-    from labournet.resources import bundled_dataset_path
 
-    return read_graph(path if path is not None else bundled_dataset_path())
+    return read_graph(announce_input(path))
 
 
 def centrality_command(
@@ -129,6 +142,21 @@ def centrality_command(
         "--engine",
         help="auto, networkx, igraph, networkit, rustworkx or scipy. Example: --engine networkx",
     ),
+    max_iter: int | None = typer.Option(
+        None,
+        "--max-iter",
+        min=1,
+        help="Iterations allowed to eigenvector, pagerank and katz [default: 100, 100, 1000]. "
+        "Example: --max-iter 1000",
+        show_default=False,
+    ),
+    katz_alpha: float | None = typer.Option(
+        None,
+        "--katz-alpha",
+        help="Katz attenuation; below 1 / the largest eigenvalue it converges [default: 0.1]. "
+        "Example: --katz-alpha 0.01",
+        show_default=False,
+    ),
 ) -> None:
     """Rank nodes by centrality and say what each measure was computed on.
 
@@ -136,17 +164,42 @@ def centrality_command(
 
     Example: labournet centrality data/dprk-labour-2016 -m betweenness -m pagerank --top 10
     """
+    if output is not None:
+        check_writable_file(output)
     G = read_network(path)
-    frame = centrality(
-        G,
-        measure or None,
-        weight,
-        directed=False if undirected else None,
-        relation_kinds=kind or None,
-        k=k,
-        seed=seed,
-        engine=engine,
-    )
+    iterative: dict[str, dict[str, Any]] = {"eigenvector": {}, "pagerank": {}, "katz": {}}
+    if max_iter is not None:
+        for options in iterative.values():
+            options["max_iter"] = max_iter
+    if katz_alpha is not None:
+        iterative["katz"]["alpha"] = katz_alpha
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        try:
+            frame = centrality(
+                G,
+                measure or None,
+                weight,
+                directed=False if undirected else None,
+                relation_kinds=kind or None,
+                k=k,
+                seed=seed,
+                engine=engine,
+                **{name: options for name, options in iterative.items() if options},  # type: ignore[arg-type]
+            )
+        except NotConvergedError as error:
+            raise AnalysisError(cli_convergence(error)) from None
+    for record in caught:
+        if isinstance(record.message, ConvergenceWarning):
+            text = f"{cli_convergence(record.message)}; its column is left empty"
+            info = frame.attrs.get("projection", {}).get(record.message.measure)
+            if info and info.get("note"):  # the footer speaks of options, not Python arguments
+                info["note"] = info["note"].replace(
+                    str(record.message), cli_convergence(record.message)
+                )
+        else:
+            text = str(record.message)
+        err_console.print(f"warning: {text}", markup=False, highlight=False, soft_wrap=True)
     limit = (TABLE_ROWS if format is OutputFormat.table else 0) if top is None else top
     ranked = rank_nodes(frame, k=max(limit, 0))
     names = _names(G, ranked.index)

@@ -7,20 +7,42 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labournet.cli._common import DatasetPath, console, dataset_counts
-from labournet.dataset import Dataset, Entity, Figure, Relation, format_number, load_dataset
+from labournet.cli._common import (
+    DatasetPath,
+    RegimeOption,
+    console,
+    dataset_counts,
+    load_dataset,
+    print_table,
+    warn_about_model,
+)
+from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
 
 __all__ = ["validate_command", "info_command"]
 
 
-def validate_command(path: Path | None = DatasetPath) -> None:
+def validate_command(path: Path | None = DatasetPath, regime: str | None = RegimeOption) -> None:
     """Check a dataset folder and report every problem as FILE:LINE: FIELD: reason.
 
-    Exits 0 when the dataset is valid and 2 when it is not.
+    Exits 0 when the dataset is valid and 2 when it is not. A dataset with flows needs one
+    entity with role regime, unless --regime names it (as the analyses' --regime does).
 
     Example: labournet validate data/dprk-labour-2016
     """
-    dataset = load_dataset(path)
+    from labournet.analysis.flows import build_flow_model
+    from labournet.errors import AnalysisError
+
+    dataset = load_dataset(path, regime=regime)
+    if regime is not None:
+        from labournet.analysis.flowbuild import find_regime
+
+        find_regime(dataset.to_networkx(), regime)
+    try:
+        model = build_flow_model(dataset, regime=regime)
+    except AnalysisError:
+        pass  # no flows to analyse: nothing the analyses would hide
+    else:
+        warn_about_model(model)
     console.print(
         f"[green]ok[/] {dataset.path}: {dataset_counts(dataset)}",
         highlight=False,
@@ -35,11 +57,11 @@ def info_command(path: Path | None = DatasetPath) -> None:
     """
     dataset = load_dataset(path)
     console.print(f"[bold]{dataset.name}[/] ({dataset.path})", highlight=False)
-    console.print(_counts("Entities", Counter(e.kind for e in dataset.entities)))
-    console.print(_counts("Relations", Counter(r.kind for r in dataset.relations)))
+    print_table(_counts("Entities", Counter(e.kind for e in dataset.entities)))
+    print_table(_counts("Relations", Counter(r.kind for r in dataset.relations)))
     console.print(_sources(dataset))
     console.print(_assumptions(dataset))
-    console.print(_figures(dataset))
+    print_table(_figures(dataset))
 
 
 def _counts(title: str, counts: Counter[str]) -> Table:
@@ -77,7 +99,7 @@ def _assumptions(dataset: Dataset) -> Table:
 def _figures(dataset: Dataset) -> Table:
     table = Table(title=f"Figures ({len(dataset.figures)})", title_justify="left")
     for column in ("subject", "measure", "range", "unit", "year", "basis"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("range", "year"))
     for figure in dataset.figures:
         table.add_row(
             figure.subject,

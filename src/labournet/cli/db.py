@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,15 @@ from labournet.cli._common import (
     CONTEXT_SETTINGS,
     DatasetPath,
     LabournetGroup,
+    check_writable_folder,
     console,
     dataset_counts,
+    load_dataset,
+    print_table,
 )
 from labournet.errors import ExportError, QueryError
 
-__all__ = ["db_app"]
+__all__ = ["db_app", "query_table"]
 
 db_app = typer.Typer(
     cls=LabournetGroup,
@@ -114,8 +118,6 @@ def load_command(
 
     Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
     """
-    from labournet.dataset import load_dataset
-
     dataset = load_dataset(path)
     with _connect(uri, batch_size) as store:
         columns = (
@@ -167,6 +169,7 @@ def pull_command(
     Example: labournet db pull --uri falkordb://localhost:6379/labournet -o pulled
     """
     held = _dataset_files(out)
+    check_writable_folder(out)
     if held and not force:
         raise ExportError(
             f"{out} already holds a dataset ({', '.join(held)}); pass --force to overwrite it, "
@@ -262,13 +265,27 @@ def query_command(
         sys.stdout.write(json.dumps(json_ready(result.records()), indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
     else:
-        table = Table(title=file.title or file.name, title_justify="left")
-        for column in result.columns:
-            table.add_column(column, overflow="fold")
-        for row in result.rows:
-            table.add_row(*(_cell(value) for value in row))
-        console.print(table)
+        print_table(query_table(file.title or file.name, result.columns, result.rows))
         console.print(plural(len(result.rows), "row"), style="dim")
+
+
+def query_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
+    """A query's rows as a terminal table: numbers right-aligned and never folded over two
+    lines; text folds."""
+    table = Table(title=title, title_justify="left")
+    for i, column in enumerate(columns):
+        numeric = bool(rows) and all(
+            isinstance(row[i], int | float) and not isinstance(row[i], bool)
+            for row in rows
+            if row[i] is not None
+        )
+        if numeric:
+            table.add_column(column, justify="right", no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row))
+    return table
 
 
 class Engine(StrEnum):
@@ -314,7 +331,7 @@ def analyse_command(
         result = pressure_points(dataset, regime=regime)
         table = result.to_frame()
         for level_table in level_tables(table, top=top, width=console.width):
-            console.print(level_table)
+            print_table(level_table)
         if not write:
             console.print("Scores not written (pass --write to store them).", style="dim")
             return

@@ -15,7 +15,15 @@ from typing import Annotated, Any
 
 import typer
 
-from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup, console, err_console
+from labournet.cli._common import (
+    CONTEXT_SETTINGS,
+    LabournetGroup,
+    announce_input,
+    check_writable_file,
+    console,
+    err_console,
+    load_dataset,
+)
 from labournet.errors import ExportError
 
 __all__ = ["export_app", "load_network", "read_scores"]
@@ -56,13 +64,14 @@ class LayoutChoice(StrEnum):
     precomputed = "precomputed"
 
 
-def load_network(path: Path | None) -> Any:
+def load_network(path: Path | None, regime: str | None = None) -> Any:
     """A Dataset for a dataset folder (or None), else the graph `labournet.read_graph` reads
-    from the file (the reader `labournet centrality` uses too)."""
-    if path is None or path.is_dir():
-        from labournet.dataset import load_dataset
+    from the file (the reader `labournet centrality` uses too).
 
-        return load_dataset(path)
+    ``regime`` names the regime for a dataset without an entity whose role is regime."""
+    if path is None or path.is_dir():
+        return load_dataset(path, regime=regime)
+    announce_input(path)
     from labournet.graph import read_graph
 
     return read_graph(path)
@@ -186,7 +195,8 @@ def html_command(
     """
     from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
 
-    source = load_network(path)
+    check_writable_file(output)
+    source = load_network(path, regime)
     options: dict[str, Any] = {
         "view": view.value,
         "top_k": top,
@@ -218,6 +228,7 @@ def graphml_command(path: NetworkPathArg = None, output: Output = Path("network.
     """
     from labournet.export.graphfile import export_graphml
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_graphml(source, p), ".graphml"), "GraphML")
 
@@ -230,6 +241,7 @@ def gexf_command(path: NetworkPathArg = None, output: Output = Path("network.gex
     """
     from labournet.export.graphfile import export_gexf
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_gexf(source, p), ".gexf"), "GEXF")
 
@@ -242,5 +254,6 @@ def json_command(path: NetworkPathArg = None, output: Output = Path("network.jso
     """
     from labournet.export.graphfile import export_json
 
+    check_writable_file(output)
     source = load_network(path)
     _done(_write(output, lambda p: export_json(source, p), ".json"), "JSON")

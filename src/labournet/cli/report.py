@@ -14,8 +14,16 @@ from labournet._text import plural
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
-from labournet.cli._common import DatasetPath, console
-from labournet.dataset import load_dataset
+from labournet.cli._common import (
+    DatasetPath,
+    RegimeOption,
+    as_text,
+    check_writable_folder,
+    console,
+    load_dataset,
+    print_table,
+    warn_about_model,
+)
 from labournet.errors import AnalysisError
 from labournet.export.tables import format_count, format_money, level_tables
 
@@ -64,6 +72,7 @@ def report_command(
     ),
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Rank pressure points and write CSV, JSON, Markdown, PNG charts and HTML views to a folder.
 
@@ -72,27 +81,32 @@ def report_command(
     from labournet.export.html import write_html_views
     from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
 
-    dataset = load_dataset(path)
+    check_writable_folder(out)
+    dataset = load_dataset(path, regime=regime)
     report = build_report(
         dataset,
+        regime=regime,
         k=k,
         draws=draws,
         seed=seed,
         distribution=distribution,
         as_of=as_of,
     )
+    warn_about_model(report.model)
+    # The files first: a reader that closes the terminal output early (| head) still gets them.
+    files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     title = f"Pressure points: {report.name}, as of {report.model.as_of}"
     for table in level_tables(report.table, top=top, title=title, width=console.width, k=k):
-        console.print(table)
+        print_table(table)
     players = report.key_players
     console.print(
-        f"Key players ({players.method}, k={players.k}): [bold]{', '.join(players.cuts)}[/] "
+        f"Key players ({players.method}, k={players.k}): "
+        f"[bold]{report.model.labelled(players.cuts)}[/] "
         f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
         highlight=False,
     )
     for tension in report.tensions:
         console.print(f"[yellow]tension[/] ({tension.kind}): {tension.message}", highlight=False)
-    files = write_report(report, out, writers=(*DEFAULT_WRITERS, write_html_views))
     console.print(f"[green]wrote[/] {plural(len(files), 'file')} to {out}:", highlight=False)
     for file in files:
         console.print(f"  {file}", highlight=False)
@@ -106,6 +120,7 @@ def scenario_command(
         "table", "--format", "-f", help="table (terminal), csv or json (to standard output)."
     ),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Cut candidates (all or part) and show what the regime loses, gross and net of re-routing.
 
@@ -116,7 +131,8 @@ def scenario_command(
     """
     if output_format not in SCENARIO_FORMATS:
         raise AnalysisError(f"unknown format '{output_format}' (use {', '.join(SCENARIO_FORMATS)})")
-    model = build_flow_model(load_dataset(path), as_of=as_of)
+    model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
+    warn_about_model(model)
     cut_sets = [[part for part in text.split(",") if part.strip()] for text in cut]
     results = scenarios(model, cut_sets)
     if output_format == "json":
@@ -135,7 +151,7 @@ def scenario_command(
         for result in results:
             writer.writerows(result.rows())
         return
-    console.print(_scenario_table(results, model.as_of))
+    print_table(_scenario_table(results, model.as_of))
     console.print(
         f"gross: what the cuts remove; re-routed: the regime's substitution share of it "
         f"(best {results[0].substitution:.0%}), placed again in what remains; net = gross - "
@@ -144,7 +160,10 @@ def scenario_command(
     )
     for result in results:
         rests = ", ".join(result.assumptions) or "sources only"
-        moved = ", ".join(f"{h} {format_money(v)}" for h, v in list(result.rerouted_to.items())[:5])
+        moved = ", ".join(
+            f"{model.display_name(h)} {format_money(v)}"
+            for h, v in list(result.rerouted_to.items())[:5]
+        )
         console.print(
             f"cut {result.label}: {result.placements_touched} of {result.placements} placements "
             f"cut (wholly: {result.placements_cut}); re-routed to: {moved or 'nothing remains'}. "
@@ -157,16 +176,16 @@ def scenario_command(
             title = "New ranking of what remains (after re-routing)"
             frame = result.ranking.to_frame()
             for ranking in level_tables(frame, top=top, title=title, width=console.width):
-                console.print(ranking)
+                print_table(ranking)
         else:
             console.print("Nothing remains: every placement is cut.")
 
 
 def _scenario_table(results: list[ScenarioResult], as_of: int) -> Table:
     table = Table(title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left")
-    table.add_column("")
+    table.add_column("", no_wrap=True)
     for result in results:
-        table.add_column(f"cut {result.label}", justify="right")
+        table.add_column(f"cut {result.label}", justify="right", no_wrap=True)
     for measure, money in (("revenue", True), ("workers", False)):
         for stage, label in (
             ("before", "before"),
@@ -189,16 +208,20 @@ def key_players_command(
     method: str = typer.Option("auto", "--method", help="auto, exact or greedy."),
     seed: int = typer.Option(0, "--seed", help="Seed of sampled betweenness on large graphs."),
     as_of: int | None = AsOfOption,
+    regime: str | None = RegimeOption,
 ) -> None:
     """Find the k cuts that remove the most revenue, against naive picks by centrality.
 
     Example: labournet key-players data/dprk-labour-2016 --k 3
     """
-    model = build_flow_model(load_dataset(path), as_of=as_of)
+    model = build_flow_model(load_dataset(path, regime=regime), regime=regime, as_of=as_of)
+    warn_about_model(model)
     result = key_players(model, k, method=method, seed=seed)
+    if result.fewer:
+        console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
     console.print(
         f"As of {model.as_of}: best {plural(result.k, 'cut')} ({result.method}): "
-        f"[bold]{', '.join(result.cuts)}[/] remove "
+        f"[bold]{as_text(model.labelled(result.cuts))}[/] remove "
         f"{_range(result.revenue)} a year ({result.revenue_share:.0%} of the best estimate) and "
         f"{_range(result.workers, False)} workers.",
         highlight=False,
@@ -209,22 +232,25 @@ def key_players_command(
     for measure, row in result.naive.iterrows():
         table.add_row(
             str(measure),
-            row["picks"].replace(";", ", "),
+            model.labelled(p for p in row["picks"].split(";") if p),
             str(row["cut_candidates"]),
             format_money(row["revenue_best"]),
             format_money(row["shortfall_best"]),
         )
-    console.print(table)
+    print_table(table)
     if result.structural is not None:
         s = result.structural
         console.print(
-            f"Articulation points of the flow graph: {', '.join(s.articulation_points) or 'none'}",
+            "Articulation points of the flow graph: "
+            f"{model.labelled(s.articulation_points) or 'none'}",
             highlight=False,
         )
         console.print(
             f"Minimum node cut between the hosts and the regime ({len(s.min_node_cut)}): "
-            f"{', '.join(s.min_node_cut[:30])}{'…' if len(s.min_node_cut) > 30 else ''}",
+            f"{model.labelled(s.min_node_cut[:30])}"
+            f"{f' and {len(s.min_node_cut) - 30} more' if len(s.min_node_cut) > 30 else ''}",
             highlight=False,
         )
     for note in result.notes:
-        console.print(f"note: {note}", highlight=False)
+        if note != result.fewer:
+            console.print(f"note: {note}", highlight=False)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from labournet._text import plural
+from labournet.analysis.flows import unfunded_host_warnings
 from labournet.errors import ExportError
 from labournet.export.tables import format_count, format_money
 
@@ -91,6 +92,11 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     has_mc = "p_top_k" in table.columns
     k = report.k
     out: list[str] = [f"# Pressure points: {report.name}, as of {model.as_of}", ""]
+    unfunded = unfunded_host_warnings(model)
+    if unfunded:
+        out += ["> **Warning: hosts without a revenue figure.**", ">"]
+        out += [f"> - {text}." for _, text in unfunded]
+        out += [""]
     out += [
         f"Where pressure on **{regime_name}** (`{regime}`) works best: each candidate host, "
         "sector, intermediary or relation with the revenue (USD per year) and workers that "
@@ -154,6 +160,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
 
     players = report.key_players
     out += [f"## Key players: the best {plural(players.k, 'cut')}", ""]
+    if players.fewer:
+        out += [f"{players.fewer[0].upper()}{players.fewer[1:]}.", ""]
     method_text = (
         "exact search over every set (after dropping candidates whose placements are a "
         "subset of another's)"

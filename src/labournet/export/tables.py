@@ -97,6 +97,7 @@ def rich_table(
     columns: list[tuple[str, JustifyMethod, Any]] = [
         ("#", "right", lambda c, r: str(r["rank"])),
         ("candidate", "left", _candidate_cell),
+        ("id", "left", lambda c, r: str(c)),
     ]
     if not compact:
         columns.append(("type", "left", lambda c, r: str(r["type"])))
@@ -128,7 +129,8 @@ def rich_table(
 
 def _candidate_cell(candidate: Any, row: pd.Series) -> str:
     marks = (" *" if row["assumed"] else "") + (" †" if row.get("residual", False) else "")
-    return f"{candidate}{marks}"
+    name = row.get("name")
+    return f"{name if isinstance(name, str) and name else candidate}{marks}"
 
 
 def level_tables(

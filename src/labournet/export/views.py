@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import networkx as nx
 
 from labournet.errors import AnalysisError, ExportError
+from labournet.names import resolve_graph_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,7 +223,9 @@ def select_view(
         if focus is None:
             raise ExportError("the focus view needs an entity id (--focus ID)")
         if focus not in G:
-            raise ExportError(f"unknown entity '{focus}' (--focus)")
+            focus = resolve_graph_id(
+                G, str(focus), option="--focus", relations=False, error=ExportError
+            )
         return View("focus", _neighbourhood(G, [focus], depth), focus=focus, depth=depth)
     raise ExportError(f"unknown view '{view}' (use auto, network, top or focus)")
 
@@ -235,7 +238,11 @@ def cut_scenario(
     A relation is found by its ``id`` attribute or its edge key. Connection is taken without
     regard to direction: a sector only reached through a cut host is disconnected.
     """
-    requested = tuple(dict.fromkeys(str(item) for item in cut))
+    requested = tuple(
+        dict.fromkeys(
+            resolve_graph_id(G, str(item), option="--cut", error=ExportError) for item in cut
+        )
+    )
     root = find_regime(G, regime)
     by_id: dict[str, list[EdgeKey]] = {}
     for u, v, key, rid in G.edges(keys=True, data="id"):
