@@ -30,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from labournet._text import plural
 from labournet.dataset import Dataset, Entity, Figure, Relation
 from labournet.errors import ExportError, GraphFormatError, LabournetError, Problem
 from labournet.schema import load_schema
@@ -275,6 +276,8 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         if problems:
             raise GraphFormatError(problems, f"{name} is not an edge list (source,target[,...])")
         rows = _edge_rows(name, reader, header, problems)
+        if not rows and not problems:
+            problems.append(Problem(name, 2, "row", "no edges: the file has a header and no rows"))
     except csv.Error as error:
         raise GraphFormatError(
             [Problem(name, reader.line_num or 1, "row", f"malformed CSV: {error}")]
@@ -318,7 +321,7 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
         key = graph.add_edge(u, v)  # attributes as a mapping: column names are data
         (graph.edges[u, v, key] if graph.is_multigraph() else graph.edges[u, v]).update(data)
     if problems:
-        raise GraphFormatError(problems, f"{len(problems)} problems in edge list {name}")
+        raise GraphFormatError(problems, f"{plural(len(problems), 'problem')} in edge list {name}")
     return graph
 
 

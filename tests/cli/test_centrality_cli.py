@@ -230,3 +230,14 @@ def test_other_library_warnings_are_one_plain_line(monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     assert "warning: something odd in the data" in result.output
     assert "UserWarning" not in result.output
+
+
+def test_an_empty_network_is_a_clear_error_through_the_command(labournet_cli, tmp_path: Path):
+    (tmp_path / "empty.csv").write_text("source,target\n", encoding="utf-8")
+    nx.write_graphml(nx.Graph(), tmp_path / "empty.graphml")
+    done = labournet_cli("centrality", "empty.csv")  # "top 0 of 0 nodes" and exit 0 before
+    assert done.returncode == 2
+    assert "empty.csv:2: row: no edges: the file has a header and no rows" in done.stderr
+    assert "error: 1 problem in edge list" in done.stderr
+    done = labournet_cli("centrality", "empty.graphml")
+    assert done.returncode == 2 and "nothing to rank (an empty network)" in done.stderr

@@ -26,7 +26,7 @@ from labournet.analysis.centrality import (
     rank_nodes,
 )
 from labournet.cli._common import announce_input, check_writable_file, console, err_console
-from labournet.errors import AnalysisError, ExportError
+from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
 
 __all__ = ["centrality_command", "read_network", "OutputFormat", "cli_convergence"]
 
@@ -87,7 +87,13 @@ def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
     from labournet.graph import read_graph
 
-    return read_graph(announce_input(path))
+    graph = read_graph(announce_input(path))
+    if graph.number_of_nodes() == 0:
+        raise GraphFormatError(
+            [Problem(str(path), None, "network", "the network has no nodes")],
+            f"{path}: nothing to rank (an empty network)",
+        )
+    return graph
 
 
 def centrality_command(
