@@ -196,3 +196,11 @@ def test_find_query_by_name_or_path(tmp_path: Path) -> None:
         find_query("nope")
     with pytest.raises(StoreError, match="no such Cypher file"):
         find_query(tmp_path / "missing.cypher")
+
+
+def test_a_writing_query_says_how_to_allow_it_on_the_command_line_and_in_python() -> None:
+    from labournet.store.queries import parse_cypher
+
+    with pytest.raises(QueryError) as caught:
+        parse_cypher("MATCH (n) SET n.x = 1").check_read_only()
+    assert "--write on the command line, write=True in Python" in str(caught.value)

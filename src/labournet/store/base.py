@@ -444,7 +444,8 @@ class Store:
         if not write:
             if file.mode != "read":
                 raise StoreError(
-                    f"{file.path}: this is a {file.mode} query; pass write=True (--write) to run it"
+                    f"{file.path}: this is a {file.mode} query; allow writing to run it (--write "
+                    "on the command line, write=True in Python)"
                 )
             file.check_read_only()
         if file.scores:

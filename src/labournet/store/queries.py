@@ -182,7 +182,7 @@ class CypherFile:
         if found:
             raise QueryError(
                 f"{self.path}: this query writes ({', '.join(found)}); "
-                "pass write=True (--write on the command line) to run it"
+                "allow writing to run it (--write on the command line, write=True in Python)"
             )
 
 
