@@ -142,3 +142,30 @@ def test_view_titles_name_the_score_in_words(labournet_cli, tmp_path: Path) -> N
     page = (tmp_path / "top.html").read_text(encoding="utf-8")
     assert "<title>dprk-labour-2016: top 3 by pressure score and their neighbours</title>" in page
     assert "pressure_score and" not in page
+
+
+def test_markup_in_names_from_data_is_shown_as_written(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "ds"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "mini", folder)
+    path = folder / "entities.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "cn,country,China,", "cn,country,China [/x] [bold]b[/bold],"
+        ),
+        encoding="utf-8",
+    )
+    for args in (
+        ["report", str(folder), "-o", str(tmp_path / "out"), "-n", "10"],
+        ["key-players", str(folder)],
+        ["scenario", str(folder), "--cut", "cn"],
+        ["info", str(folder)],
+        ["centrality", str(folder)],
+    ):
+        done = subprocess.run(["labournet", *args], capture_output=True, text=True)
+        output = done.stdout + done.stderr
+        assert done.returncode == 0 and "Traceback" not in output, output  # MarkupError before
+        if args[0] in ("report", "key-players"):
+            assert "China [/x] [bold]b[/bold]" in output, args[0]

@@ -27,6 +27,7 @@ from labournet.analysis.centrality import (
 )
 from labournet.cli._common import announce_input, check_writable_file, console, err_console
 from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
+from labournet.export.tables import TextTable
 
 __all__ = ["centrality_command", "read_network", "OutputFormat", "cli_convergence"]
 
@@ -245,7 +246,7 @@ def _names(G: nx.Graph, nodes: pd.Index) -> dict[Any, str] | None:
 
 
 def _table(ranked: pd.DataFrame, names: dict[Any, str] | None, total: int) -> Table:
-    table = Table(
+    table = TextTable(
         title=f"Centrality (top {len(ranked)} of {plural(total, 'node')} by {ranked.columns[0]})"
         if len(ranked.columns)
         else "Centrality",

@@ -17,6 +17,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
+from labournet.export.tables import TextTable
 
 __all__ = ["validate_command", "info_command"]
 
@@ -65,7 +66,7 @@ def info_command(path: Path | None = DatasetPath) -> None:
 
 
 def _counts(title: str, counts: Counter[str]) -> Table:
-    table = Table(title=f"{title} by kind ({sum(counts.values())})", title_justify="left")
+    table = TextTable(title=f"{title} by kind ({sum(counts.values())})", title_justify="left")
     table.add_column("kind")
     table.add_column("count", justify="right")
     for kind, count in sorted(counts.items()):
@@ -74,7 +75,7 @@ def _counts(title: str, counts: Counter[str]) -> Table:
 
 
 def _sources(dataset: Dataset) -> Table:
-    table = Table(title=f"Sources ({len(dataset.sources)})", title_justify="left")
+    table = TextTable(title=f"Sources ({len(dataset.sources)})", title_justify="left")
     for column in ("id", "publisher", "title", "date"):
         table.add_column(column)
     for source in dataset.sources:
@@ -83,7 +84,7 @@ def _sources(dataset: Dataset) -> Table:
 
 
 def _assumptions(dataset: Dataset) -> Table:
-    table = Table(title=f"Assumptions ({len(dataset.assumptions)})", title_justify="left")
+    table = TextTable(title=f"Assumptions ({len(dataset.assumptions)})", title_justify="left")
     table.add_column("id")
     table.add_column("statement")
     table.add_column("used by", justify="right")
@@ -97,7 +98,7 @@ def _assumptions(dataset: Dataset) -> Table:
 
 
 def _figures(dataset: Dataset) -> Table:
-    table = Table(title=f"Figures ({len(dataset.figures)})", title_justify="left")
+    table = TextTable(title=f"Figures ({len(dataset.figures)})", title_justify="left")
     for column in ("subject", "measure", "range", "unit", "year", "basis"):
         table.add_column(column, no_wrap=column in ("range", "year"))
     for figure in dataset.figures:

@@ -33,6 +33,7 @@ from labournet.cli._common import (
     print_table,
 )
 from labournet.errors import ExportError, QueryError
+from labournet.export.tables import TextTable
 
 __all__ = ["db_app", "query_table"]
 
@@ -272,7 +273,7 @@ def query_command(
 def query_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     """A query's rows as a terminal table: numbers right-aligned and never folded over two
     lines; text folds."""
-    table = Table(title=title, title_justify="left")
+    table = TextTable(title=title, title_justify="left")
     for i, column in enumerate(columns):
         numeric = bool(rows) and all(
             isinstance(row[i], int | float) and not isinstance(row[i], bool)
@@ -545,7 +546,7 @@ def _cell(value: Any) -> str:
 
 
 def _library_table(queries: dict[str, Any]) -> Table:
-    table = Table(
+    table = TextTable(
         title="Shipped queries (labournet db query NAME --param k=v)", title_justify="left"
     )
     table.add_column("name")
@@ -561,7 +562,7 @@ def _library_table(queries: dict[str, Any]) -> Table:
 
 
 def _summary_table(summary: Any) -> Table:
-    table = Table(title=f"{summary.target}", title_justify="left")
+    table = TextTable(title=f"{summary.target}", title_justify="left")
     table.add_column("nodes / relationships")
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")

@@ -25,7 +25,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.errors import AnalysisError
-from labournet.export.tables import format_count, format_money, level_tables
+from labournet.export.tables import TextTable, format_count, format_money, level_tables
 
 __all__ = [
     "report_command",
@@ -101,15 +101,19 @@ def report_command(
     players = report.key_players
     console.print(
         f"Key players ({players.method}, k={players.k}): "
-        f"[bold]{report.model.labelled(players.cuts)}[/] "
+        f"[bold]{as_text(report.model.labelled(players.cuts))}[/] "
         f"remove {_range(players.revenue)} a year, {players.revenue_share:.0%} of the total.",
         highlight=False,
     )
     for tension in report.tensions:
-        console.print(f"[yellow]tension[/] ({tension.kind}): {tension.message}", highlight=False)
-    console.print(f"[green]wrote[/] {plural(len(files), 'file')} to {out}:", highlight=False)
+        console.print(
+            f"[yellow]tension[/] ({tension.kind}): {as_text(tension.message)}", highlight=False
+        )
+    console.print(
+        f"[green]wrote[/] {plural(len(files), 'file')} to {as_text(out)}:", highlight=False
+    )
     for file in files:
-        console.print(f"  {file}", highlight=False)
+        console.print(f"  {as_text(file)}", highlight=False)
 
 
 def scenario_command(
@@ -169,6 +173,7 @@ def scenario_command(
             f"cut (wholly: {result.placements_cut}); re-routed to: {moved or 'nothing remains'}. "
             f"Rests on: {rests}.",
             highlight=False,
+            markup=False,
         )
     if len(results) == 1:
         (result,) = results
@@ -182,7 +187,9 @@ def scenario_command(
 
 
 def _scenario_table(results: list[ScenarioResult], as_of: int) -> Table:
-    table = Table(title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left")
+    table = TextTable(
+        title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left"
+    )
     table.add_column("", no_wrap=True)
     for result in results:
         table.add_column(f"cut {result.label}", justify="right", no_wrap=True)
@@ -218,7 +225,7 @@ def key_players_command(
     warn_about_model(model)
     result = key_players(model, k, method=method, seed=seed)
     if result.fewer:
-        console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False)
+        console.print(f"As of {model.as_of}: {result.fewer}.", highlight=False, markup=False)
     console.print(
         f"As of {model.as_of}: best {plural(result.k, 'cut')} ({result.method}): "
         f"[bold]{as_text(model.labelled(result.cuts))}[/] remove "
@@ -226,7 +233,7 @@ def key_players_command(
         f"{_range(result.workers, False)} workers.",
         highlight=False,
     )
-    table = Table(title="Naive picks by centrality, cut together", title_justify="left")
+    table = TextTable(title="Naive picks by centrality, cut together", title_justify="left")
     for column in ("choice", "nodes cut", "on a route", "revenue removed", "short of best"):
         table.add_column(column, justify="right" if column in ("on a route",) else "left")
     for measure, row in result.naive.iterrows():
@@ -244,13 +251,15 @@ def key_players_command(
             "Articulation points of the flow graph: "
             f"{model.labelled(s.articulation_points) or 'none'}",
             highlight=False,
+            markup=False,
         )
         console.print(
             f"Minimum node cut between the hosts and the regime ({len(s.min_node_cut)}): "
             f"{model.labelled(s.min_node_cut[:30])}"
             f"{f' and {len(s.min_node_cut) - 30} more' if len(s.min_node_cut) > 30 else ''}",
             highlight=False,
+            markup=False,
         )
     for note in result.notes:
         if note != result.fewer:
-            console.print(f"note: {note}", highlight=False)
+            console.print(f"note: {note}", highlight=False, markup=False)

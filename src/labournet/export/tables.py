@@ -21,10 +21,12 @@ import pandas as pd
 from rich import box
 from rich.console import JustifyMethod
 from rich.table import Table
+from rich.text import Text
 
 from labournet.errors import ExportError
 
 __all__ = [
+    "TextTable",
     "rich_table",
     "level_tables",
     "write_csv",
@@ -33,6 +35,23 @@ __all__ = [
     "format_count",
     "json_ready",
 ]
+
+
+class TextTable(Table):
+    """A rich table whose text is plain text: a name from data such as ``China [/x]`` is shown
+    as written, never read as rich markup (which fails, or styles the terminal)."""
+
+    def __init__(self, *columns: Any, title: Any = None, caption: Any = None, **options: Any):
+        super().__init__(
+            *columns,
+            title=Text(title) if isinstance(title, str) else title,
+            caption=Text(caption) if isinstance(caption, str) else caption,
+            **options,
+        )
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        cells = (Text(cell) if isinstance(cell, str) else cell for cell in renderables)
+        super().add_row(*cells, **options)
 
 
 def format_money(value: float) -> str:
@@ -84,7 +103,7 @@ def rich_table(
         if compact
         else "; low–high: 90 % interval of the joint draws"
     )
-    out = Table(
+    out = TextTable(
         title=title or f"Pressure points ({len(rows)} of {len(table)})",
         title_justify="left",
         caption=caption,
