@@ -27,11 +27,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 from labournet.errors import QueryError, StoreError
 from labournet.store.queries import (
@@ -48,6 +47,7 @@ from labournet.store.rows import (
     plan_load,
     schema_from_yaml,
 )
+from labournet.store.uri import parse_uri
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -628,16 +628,11 @@ def connect(
     if timeout is None:
         timeout = _connect_timeout()
     text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    try:
-        host = parts.hostname or "localhost"
-        port = parts.port
-    except ValueError as error:
-        raise QueryError(f"bad URI {_redact_uri(text)!r}: {error}") from error
-    path = unquote(parts.path.strip("/"))
-    user = username or (unquote(parts.username) if parts.username else None)
-    secret = password or (unquote(parts.password) if parts.password else None)
+    endpoint = parse_uri(text)
+    scheme, port, path = endpoint.scheme, endpoint.port, endpoint.path
+    host = endpoint.host or "localhost"
+    user = username or endpoint.username
+    secret = password or endpoint.password
     if scheme in FALKORDB_SCHEMES:
         from labournet.store.falkordb import FalkorDBRunner
 
@@ -659,11 +654,11 @@ def connect(
 
         user = user or _env("LABOURNET_NEO4J_USERNAME", "NEO4J_USERNAME") or "neo4j"
         secret = secret or _env("LABOURNET_NEO4J_PASSWORD", "NEO4J_PASSWORD")
-        where = f"{scheme}://{host}:{port or 7687}"
+        where = replace(endpoint, host=host, port=port or 7687, path="").display
         if secret is None and prompt is not None:
             secret = prompt(f"Neo4j password for {user} at {where}")
         runner = Neo4jRunner(
-            uri=f"{scheme}://{host}:{port or 7687}",
+            uri=where,
             auth=(user, secret) if secret is not None else None,
             database=database or path or _env("LABOURNET_NEO4J_DATABASE", "NEO4J_DATABASE"),
             timeout=timeout,
@@ -674,7 +669,7 @@ def connect(
         hint = ""
         if scheme in ("http", "https"):
             hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
-        raise QueryError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}{hint}")
+        raise QueryError(f"unsupported URI {endpoint.display!r}: use one of {schemes}{hint}")
     return Store(runner, batch_size=batch_size)
 
 
@@ -690,11 +685,6 @@ def _env(*names: str) -> str | None:
         if value:
             return value
     return None
-
-
-def _redact_uri(uri: str) -> str:
-    """The URI without its password."""
-    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", uri)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
