@@ -97,3 +97,58 @@ def test_a_password_is_asked_for_and_never_shown(tmp_path: Path, bundled) -> Non
             assert store.counts().total_nodes > 0
     finally:
         server.stop()
+
+
+def test_a_loaded_server_restarts_while_it_reloads_its_data(
+    server: FalkorDBServer, network
+) -> None:
+    """A restart waits for the reload (LOADING replies) however long it takes, as long as the
+    server progresses: `timeout` bounds the time without progress, not the restart."""
+    import time
+
+    server.start()
+    with connect(server.status().uri) as store:
+        store.load(network)
+        before = store.counts()
+    server.stop()
+    heard: list[str] = []
+    started = time.monotonic()
+    status = server.start(timeout=1.5, report=heard.append)
+    took = time.monotonic() - started
+    print(f"restart of {before.total_nodes} nodes took {took:.1f} s; heard {heard}")
+    assert status.running and status.message.startswith("started")
+    assert heard and all("loading its data" in line for line in heard)  # it did reload
+    with connect(status.uri) as store:
+        assert store.counts() == before
+
+
+def test_the_probe_tells_loading_from_up_and_down() -> None:
+    """`_probe` against a fake that answers as a loading Redis does (LOADING, then INFO)."""
+    import threading
+
+    from labournet.store.server import _probe
+
+    info = (
+        b"# Persistence\r\nloading:1\r\nloading_loaded_bytes:4096\r\nloading_loaded_perc:40.00\r\n"
+    )
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(100)
+            conn.sendall(b"-LOADING Redis is loading the dataset in memory\r\n")
+            conn.recv(100)
+            conn.sendall(b"$%d\r\n%s\r\n" % (len(info), info))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    probe = _probe("127.0.0.1", port, None)
+    thread.join(5)
+    listener.close()
+    assert (probe.state, probe.loaded_bytes, probe.percent) == ("loading", 4096, 40.0)
+    assert "40%" in probe.describe()
+    assert _probe("127.0.0.1", free_port(), None).state == "down"

@@ -29,6 +29,7 @@ from labournet.cli._common import (
     check_writable_folder,
     console,
     dataset_counts,
+    err_console,
     load_dataset,
     print_table,
 )
@@ -457,6 +458,15 @@ def start_command(
     page_cache: str = typer.Option(
         "512m", "--page-cache", help="Neo4j only: server.memory.pagecache.size."
     ),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        min=0.1,
+        help="FalkorDB only: seconds without progress before giving up; a server reloading "
+        "its data is waited for as long as it progresses [default: $LABOURNET_START_TIMEOUT, "
+        "else 20].",
+        show_default=False,
+    ),
 ) -> None:
     """Start a local FalkorDB or Neo4j server, data kept in its home folder; safe to repeat.
 
@@ -484,7 +494,9 @@ def start_command(
         with console.status(f"starting {name} (the first start resolves its jars) ...") as shown:
             status = server.start(report=lambda text: shown.update(text))
     else:
-        status = server.start()
+        status = server.start(
+            timeout=timeout, report=lambda text: err_console.print(text, highlight=False)
+        )
     console.print(f"{name} {status.message}; URI {status.uri}", highlight=False)
     if backend is Backend.neo4j and server.browser_url:
         console.print(f"Neo4j Browser {server.browser_url}", highlight=False)

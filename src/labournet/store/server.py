@@ -26,13 +26,17 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from labournet.errors import ServerSetupError, StoreError
 from labournet.store.process import (
     ServerStatus,
     alive,
     command_line,
+    cpu_seconds,
     free_port,
     kill_process,
     labournet_home,
@@ -51,6 +55,25 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 6379
+
+Report = Callable[[str], None]
+"""Called with a line of progress while a server starts."""
+
+
+def start_timeout() -> float:
+    """``LABOURNET_START_TIMEOUT`` (seconds without progress before a start gives up), else 20."""
+    text = os.environ.get("LABOURNET_START_TIMEOUT", "").strip()
+    if not text:
+        return 20.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ServerSetupError(
+            f"LABOURNET_START_TIMEOUT must be a number of seconds > 0, not {text!r}"
+        )
+    return value
 
 
 def default_home() -> Path:
@@ -110,8 +133,15 @@ class FalkorDBServer:
             return self._status(None, port, f"not running (home {self.home})")
         return self._status(pid, port, f"running, pid {pid}, port {port}")
 
-    def start(self, *, timeout: float = 20.0) -> ServerStatus:
-        """Start the server unless it runs already; wait until it answers."""
+    def start(self, *, timeout: float | None = None, report: Report | None = None) -> ServerStatus:
+        """Start the server unless it runs already; wait until it answers.
+
+        `timeout` (default ``LABOURNET_START_TIMEOUT``, else 20 s) bounds the time without
+        progress, not the start: a server reloading a large graph may take minutes, and
+        `report` hears how far it has got (``loading its data: 40% ...``).
+        """
+        if timeout is None:
+            timeout = start_timeout()
         current = self.status()
         if current.running:
             if self.requested_port is not None and self.requested_port != current.port:
@@ -136,22 +166,59 @@ class FalkorDBServer:
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                timeout=timeout,
+                timeout=max(timeout, 20.0),
             )
         except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
             detail = getattr(error, "stderr", b"") or b""
             raise StoreError(
                 f"could not start {server}: {error} {detail.decode(errors='replace')}".strip()
             ) from error
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        return self._wait_until_up(port, timeout, report or _quiet)
+
+    def _wait_until_up(self, port: int, timeout: float, report: Report) -> ServerStatus:
+        """Wait until the server answers; while it loads its data, wait as long as it progresses.
+
+        A server reloading a large graph answers ``LOADING`` for a minute or more: that is
+        recovery, not failure, so it is never killed; only `timeout` seconds without an answer or
+        without loading progress (data read, or CPU time spent) end the wait. A server that
+        never answered at all is killed.
+        """
+        last_change = time.monotonic()
+        seen: tuple[object, ...] | None = None
+        worked, reported = 0.0, 0.0
+        ever_answered = False
+        while time.monotonic() - last_change < timeout:
             pid = self._pid()
-            if pid is not None and _answers(self.host, port, self.password):
-                return self._status(pid, port, f"started, pid {pid}, port {port}")
+            if pid is not None:
+                probe = _probe(self.host, port, self.password)
+                if probe.state == "up":
+                    return self._status(pid, port, f"started, pid {pid}, port {port}")
+                if probe.state == "loading":
+                    ever_answered = True
+                    mark = (probe.loaded_bytes, probe.percent)
+                    if mark != seen:
+                        seen, last_change = mark, time.monotonic()
+                    if time.monotonic() - reported >= 2:
+                        reported = time.monotonic()
+                        report(probe.describe())
+                # replaying the append-only file moves the byte count once per logged batch,
+                # and a server busy replaying one may not answer a probe for a while: the CPU
+                # time it spends counts as progress too
+                working = cpu_seconds(pid)
+                if working is not None and working > worked + 0.05:
+                    worked, last_change = working, time.monotonic()
             written = self._written_pid()
             if pid is None and written is not None and not alive(written):
                 break  # it wrote its pid and died
-            time.sleep(0.05)
+            time.sleep(0.1)
+        pid = self._pid()
+        if pid is not None and ever_answered:
+            raise StoreError(
+                f"FalkorDB (pid {pid}, port {port}) is still loading its data but made no "
+                f"progress for {timeout:.0f} s; it was left running: check its log {self.log}, "
+                "try again with a longer --timeout (LABOURNET_START_TIMEOUT), or stop it with "
+                f"`labournet db stop`:\n{self.log_tail()}"
+            )
         self._kill_quietly()
         raise StoreError(
             f"FalkorDB did not come up on port {port} within {timeout:.0f} s; "
@@ -257,18 +324,80 @@ def _is_redis(pid: int) -> bool:
     return command is None or b"redis-server" in command  # no /proc (macOS): trust the pid file
 
 
-def _answers(host: str, port: int, password: str | None) -> bool:
-    """True once the server answers PING (or asks for a password, when we have none)."""
+@dataclass(frozen=True)
+class Probe:
+    """What a server said when asked: ``up``, ``loading`` (with its progress) or ``down``."""
+
+    state: str
+    loaded_bytes: int | None = None
+    percent: float | None = None
+    eta: int | None = None
+
+    def describe(self) -> str:
+        if self.percent is None or self.percent < 1:  # replaying the log: no useful figure
+            return "FalkorDB is loading its data; waiting while it makes progress ..."
+        eta = f", about {self.eta} s to go" if self.eta is not None and self.eta >= 0 else ""
+        return f"FalkorDB is loading its data: {self.percent:.0f}%{eta} ..."
+
+
+def _probe(host: str, port: int, password: str | None) -> Probe:
+    """Ask the server PING, and while it answers LOADING, how far it has got (INFO persistence).
+
+    A server that asks for a password when we have none counts as up: it answers.
+    """
     try:
-        with socket.create_connection((host, port), timeout=0.5) as sock:
+        with socket.create_connection((host, port), timeout=1.0) as sock:
+            reader = sock.makefile("rb")
             if password:
                 sock.sendall(_command("AUTH", password))
-                sock.recv(64)
+                _read_reply(reader)
             sock.sendall(_command("PING"))
-            reply = sock.recv(64)
-    except OSError:
-        return False
-    return reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH")
+            reply = _read_reply(reader)
+            if reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH"):
+                return Probe("up")
+            if not reply.startswith(b"-LOADING"):
+                return Probe("down")
+            sock.sendall(_command("INFO", "persistence"))
+            info = _info(_read_reply(reader))
+    except (OSError, ValueError):
+        return Probe("down")
+    return Probe(
+        "loading",
+        _number(info.get("loading_loaded_bytes"), int),
+        _number(info.get("loading_loaded_perc"), float),
+        _number(info.get("loading_eta_seconds"), int),
+    )
+
+
+def _read_reply(reader: Any) -> bytes:
+    """One RESP reply (a simple string, an error or a bulk string), as its raw text."""
+    line = reader.readline()
+    if not line.endswith(b"\r\n"):
+        raise ValueError("no reply")
+    if line.startswith(b"$"):
+        size = int(line[1:])
+        return b"" if size < 0 else reader.read(size + 2)[:-2]
+    return line
+
+
+def _info(text: bytes) -> dict[str, str]:
+    fields = {}
+    for line in text.decode(errors="replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def _number(text: str | None, kind: Callable[[str], Any]) -> Any:
+    try:
+        return kind(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _quiet(text: str) -> None:
+    pass
 
 
 def _command(*parts: str) -> bytes:
