@@ -621,12 +621,15 @@ def connect(
     `uri` defaults to ``LABOURNET_URI``, then the local server ``labournet db start`` runs (on
     whatever port it was given; see `running_local_uri`), then `DEFAULT_URI`. Explicit
     `username`, `password` and `database` win over everything else. `timeout` bounds
-    connecting, the Bolt handshake included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``,
-    else 10); `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
-    transaction). Nothing is connected at import time.
+    connecting, the Bolt handshake and FalkorDB's first answer included (seconds; default
+    ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout` bounds every query (default
+    ``LABOURNET_QUERY_TIMEOUT``; FalkorDB: the wait for an answer, else 300 s; Neo4j: the
+    transaction, else no limit). Nothing is connected at import time.
     """
     if timeout is None:
-        timeout = _connect_timeout()
+        timeout = _seconds("LABOURNET_CONNECT_TIMEOUT", None) or 10.0
+    if query_timeout is None:
+        query_timeout = _seconds("LABOURNET_QUERY_TIMEOUT", None)
     text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
     endpoint = parse_uri(text)
     scheme, port, path = endpoint.scheme, endpoint.port, endpoint.path
@@ -709,16 +712,17 @@ def _score_value(value: Any, name: str) -> Any:
     return number
 
 
-def _connect_timeout() -> float:
-    text = os.environ.get("LABOURNET_CONNECT_TIMEOUT", "").strip()
+def _seconds(name: str, default: float | None) -> float | None:
+    """A number of seconds > 0 from environment variable `name`, else `default`."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return 10.0
+        return default
     try:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0:
-        raise QueryError(f"LABOURNET_CONNECT_TIMEOUT must be a number of seconds > 0, not {text!r}")
+    if not 0 < value < math.inf:
+        raise QueryError(f"{name} must be a number of seconds > 0, not {text!r}")
     return value
 
 

@@ -82,6 +82,11 @@ def encode_parameters(parameters: Mapping[str, Any]) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
+DEFAULT_QUERY_TIMEOUT = 300.0
+"""Seconds a FalkorDB query may take when neither `connect` nor ``LABOURNET_QUERY_TIMEOUT``
+says otherwise."""
+
+
 class Prepared(dict[str, Any]):
     """Parameters with their ``CYPHER`` prefix already built (see `FalkorDBRunner.prepare`)."""
 
@@ -114,13 +119,18 @@ class FalkorDBRunner:
             ) from error
         self.target = f"falkordb{'+s' if ssl else ''}://{host}:{port}/{graph}"
         self.graph_name = graph
+        # the handshake (the client's INFO, our check) is bounded by the connect timeout, the
+        # queries after it by the query timeout: a port that accepts and never answers fails
+        # in `timeout` seconds, a server that stops answering in `query_timeout`
+        self.timeout = timeout
+        self.query_timeout = query_timeout or DEFAULT_QUERY_TIMEOUT
         self._options = {
             "host": host,
             "port": port,
             "username": username,
             "ssl": ssl,
             "socket_connect_timeout": timeout,
-            "socket_timeout": query_timeout,
+            "socket_timeout": timeout,
         }
         self._exists = False
         try:
@@ -135,6 +145,10 @@ class FalkorDBRunner:
             except _AuthNeeded:
                 raise StoreError(f"FalkorDB at {self.target} refused the password") from None
         self._graph = self._db.select_graph(graph)
+        pool = getattr(self._db.connection, "connection_pool", None)
+        if pool is not None:  # later connections wait as long as a query may take
+            pool.connection_kwargs["socket_timeout"] = self.query_timeout
+            pool.disconnect()
 
     def _open(self, password: str | None) -> Any:
         import redis.exceptions as rx
@@ -144,7 +158,9 @@ class FalkorDBRunner:
             db = FalkorDB(password=password, **self._options)
         except rx.AuthenticationError as error:
             raise _AuthNeeded() from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise self._silent(error) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(
                 f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
                 "start a local server with `labournet db start`"
@@ -175,11 +191,20 @@ class FalkorDBRunner:
                     f"the server at {self.target} is Redis without the FalkorDB module"
                 ) from error
             raise StoreError(f"FalkorDB at {self.target}: {message}") from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise self._silent(error) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(
                 f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
                 "start a local server with `labournet db start`"
             ) from error
+
+    def _silent(self, error: BaseException) -> StoreError:
+        return StoreError(
+            f"FalkorDB at {self.target} did not answer within {self.timeout:g} s of connecting "
+            f"({_reason(error)}): is a FalkorDB server listening there? "
+            "(LABOURNET_CONNECT_TIMEOUT sets the wait)"
+        )
 
     def prepare(self, parameters: Mapping[str, Any]) -> Prepared:
         """Encode parameters ahead of time: a load encodes the next batch while this one runs."""
@@ -209,7 +234,13 @@ class FalkorDBRunner:
             if _SYNTAX.search(message):
                 raise QueryError(f"not valid Cypher: {message}") from error
             raise StoreError(f"FalkorDB refused the query: {message}") from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise StoreError(
+                f"FalkorDB at {self.target} did not answer the query within "
+                f"{self.query_timeout:g} s (LABOURNET_QUERY_TIMEOUT sets the wait); it may "
+                "still be running it"
+            ) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
         except rx.RedisError as error:
             raise StoreError(f"FalkorDB at {self.target}: {error}") from error
