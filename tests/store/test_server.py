@@ -152,3 +152,24 @@ def test_the_probe_tells_loading_from_up_and_down() -> None:
     assert (probe.state, probe.loaded_bytes, probe.percent) == ("loading", 4096, 40.0)
     assert "40%" in probe.describe()
     assert _probe("127.0.0.1", free_port(), None).state == "down"
+
+
+def test_stopping_a_copy_of_a_home_leaves_the_original_running(
+    server: FalkorDBServer, tmp_path: Path
+) -> None:
+    """A home copied while its server runs holds the same pid file; its server is not ours."""
+    import shutil
+
+    started = server.start()
+    copy = tmp_path / "copy"
+    shutil.copytree(server.home, copy)
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    assert not FalkorDBServer(copy).status().running
+    stopped = CliRunner().invoke(app, ["db", "stop", "--home", str(copy)])
+    assert stopped.exit_code == 0 and "not running" in stopped.output, stopped.output
+    assert server.status().running and server.status().pid == started.pid
+    with connect(started.uri) as store:
+        assert store.counts().total_nodes == 0  # it still answers

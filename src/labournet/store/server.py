@@ -259,7 +259,28 @@ class FalkorDBServer:
         pid = self._written_pid()
         if pid is None:
             return None
-        return pid if alive(pid) and _is_redis(pid) else None
+        return pid if alive(pid) and self._is_ours(pid) else None
+
+    def _is_ours(self, pid: int) -> bool:
+        """Whether `pid` is the redis-server of this home, not of a copy of it.
+
+        A copied home folder holds the same pid file; the process tells them apart: its title
+        names the port of this home's config and the config file itself, and its working folder
+        is the data folder it was started with (Redis changes into ``dir``). Without /proc
+        (macOS) the pid file is trusted.
+        """
+        command = command_line(pid)
+        if command is None:
+            return True
+        if b"redis-server" not in command:
+            return False
+        port = self._configured_port()
+        if port is not None and f":{port}".encode() not in command:  # title: host:port
+            return False
+        try:
+            return Path(os.readlink(f"/proc/{pid}/cwd")) == self.data.resolve()
+        except OSError:  # another user's process: its title still names its config
+            return str(self.config.resolve()).encode() in command
 
     def _configured_port(self) -> int | None:
         try:
@@ -285,6 +306,8 @@ class FalkorDBServer:
             "appendfsync everysec",
             "save 3600 1 300 100 60 10000",
             "protected-mode yes",
+            # the process title names the config, so a server is known by its home
+            'proc-title-template "{title} {listen-addr} {server-mode} {config-file}"',
         ]
         if self.password:
             lines.append(f"requirepass {_quote(self.password)}")
@@ -294,7 +317,7 @@ class FalkorDBServer:
 
     def _kill_quietly(self) -> None:
         pid = self._written_pid()
-        if pid is not None and alive(pid) and _is_redis(pid):
+        if pid is not None and alive(pid) and self._is_ours(pid):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 
@@ -317,11 +340,6 @@ def running_local_uri() -> str | None:
 def _quote(path: Path | str) -> str:
     text = str(path).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
-
-
-def _is_redis(pid: int) -> bool:
-    command = command_line(pid)
-    return command is None or b"redis-server" in command  # no /proc (macOS): trust the pid file
 
 
 @dataclass(frozen=True)
