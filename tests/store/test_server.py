@@ -88,6 +88,10 @@ def test_a_password_is_asked_for_and_never_shown(tmp_path: Path, bundled) -> Non
         assert secret not in str(caught.value)
         with pytest.raises(StoreError, match="refused the password"):
             connect(uri, prompt=lambda question: "wrong")
+        for wrong in (uri.replace("//", "//:wrong@"), None):  # in the URI, or as an argument
+            with pytest.raises(StoreError, match="refused the password") as caught:
+                connect(wrong or uri, password=None if wrong else "wrong")
+            assert "wants a password" not in str(caught.value)
         asked = []
         with connect(uri, prompt=lambda question: asked.append(question) or secret) as store:
             store.load(bundled)

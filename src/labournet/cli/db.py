@@ -537,9 +537,19 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
+            raise QueryError(f"--param takes NAME=VALUE, not {_printable(item)!r}")
+        if _printable(item) != item:
+            raise QueryError(
+                f"--param {_printable(name.strip())}: the value is not valid text (bytes that "
+                "are not UTF-8 in the command line)"
+            )
         params[name.strip()] = value
     return params
+
+
+def _printable(text: str) -> str:
+    """`text` with lone surrogates (command-line bytes that are not UTF-8) shown as U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def _cell(value: Any) -> str:

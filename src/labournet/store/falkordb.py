@@ -40,6 +40,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ALREADY = ("already indexed", "already exists")
 # FalkorDB's answers to a query it cannot compile (it gives no error codes): the parser's
 # "errMsg: Invalid input ...", and names that are not defined or not known.
+_READ_ONLY = re.compile(r"read-only|read only|RO_QUERY", re.IGNORECASE)
 _SYNTAX = re.compile(r"^errMsg: |' not defined$|^Unknown function '|^Invalid input")
 
 
@@ -137,6 +138,11 @@ class FalkorDBRunner:
             self._db = self._open(password)
         except _AuthNeeded:
             if prompt is None:
+                if password is not None:
+                    raise StoreError(
+                        f"FalkorDB at {self.target} refused the password (check "
+                        "LABOURNET_FALKORDB_PASSWORD, or the user name and password given)"
+                    ) from None
                 raise StoreError(
                     f"FalkorDB at {self.target} wants a password: set LABOURNET_FALKORDB_PASSWORD"
                 ) from None
@@ -231,6 +237,11 @@ class FalkorDBRunner:
             if not write and "empty key" in str(error):
                 return Result([], [], {})  # deleted meanwhile by another client
             message = " ".join(str(error).split())
+            if not write and _READ_ONLY.search(message):
+                raise QueryError(
+                    "the server refused a write in a read-only query; allow writing to run it "
+                    f"(--write on the command line, write=True in Python): {message}"
+                ) from error
             if _SYNTAX.search(message):
                 raise QueryError(f"not valid Cypher: {message}") from error
             raise StoreError(f"FalkorDB refused the query: {message}") from error
