@@ -210,3 +210,18 @@ def test_db_start_protects_the_local_server_with_a_password_it_keeps(
             connect(f"falkordb://127.0.0.1:{port}/labournet")
     finally:
         local.stop()
+
+
+def test_db_start_gives_no_password_to_a_server_already_running_without_one(
+    server: FalkorDBServer,
+) -> None:
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    started = server.start()  # as an earlier labournet did: no password
+    again = CliRunner().invoke(app, ["db", "start", "--home", str(server.home)])
+    assert again.exit_code == 0 and "already running" in again.output, again.output
+    assert not server.password_file.exists()
+    with connect(started.uri) as store:  # so nobody sends it a password it does not have
+        assert store.counts().total_nodes == 0

@@ -135,13 +135,17 @@ class FalkorDBServer:
         except OSError:
             return None
 
-    def ensure_password(self) -> str:
+    def ensure_password(self) -> str | None:
         """Use the home's password, generating one (kept in the home, mode 0600) if it has none.
 
         ``labournet db start`` calls it, so that the local server is never open to every local
-        user; `connect` finds the password there when it reaches this server.
+        user; `connect` finds the password there when it reaches this server. A server already
+        running without one (started before passwords were generated) keeps running as it is:
+        None, and the password comes with its next start.
         """
         existing = self.stored_password()
+        if existing is None and self._pid() is not None:
+            return None
         if existing is None:
             self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
             existing = secrets.token_urlsafe(24)
