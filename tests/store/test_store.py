@@ -236,7 +236,7 @@ def test_credentials_never_appear_in_targets(falkordb_uri: str) -> None:
 
 
 def test_unknown_schemes_and_unreachable_servers_are_clear_errors() -> None:
-    with pytest.raises(StoreError, match="unsupported URI 'http://x:\\*\\*\\*@h'"):
+    with pytest.raises(StoreError, match="unsupported URI 'http://h'"):  # no user, no password
         connect("http://x:pw@h")
     with pytest.raises(StoreError, match="cannot reach FalkorDB at falkordb://127.0.0.1:1/g"):
         connect("falkordb://127.0.0.1:1/g")

@@ -29,6 +29,7 @@ from labournet.cli._common import (
     check_writable_folder,
     console,
     dataset_counts,
+    err_console,
     load_dataset,
     print_table,
 )
@@ -458,6 +459,15 @@ def start_command(
     page_cache: str = typer.Option(
         "512m", "--page-cache", help="Neo4j only: server.memory.pagecache.size."
     ),
+    timeout: float | None = typer.Option(
+        None,
+        "--timeout",
+        min=0.1,
+        help="FalkorDB only: seconds without progress before giving up; a server reloading "
+        "its data is waited for as long as it progresses [default: $LABOURNET_START_TIMEOUT, "
+        "else 20].",
+        show_default=False,
+    ),
 ) -> None:
     """Start a local FalkorDB or Neo4j server, data kept in its home folder; safe to repeat.
 
@@ -485,7 +495,10 @@ def start_command(
         with console.status(f"starting {name} (the first start resolves its jars) ...") as shown:
             status = server.start(report=lambda text: shown.update(text))
     else:
-        status = server.start()
+        server.ensure_password()  # generated once, kept in the home folder, never printed
+        status = server.start(
+            timeout=timeout, report=lambda text: err_console.print(text, highlight=False)
+        )
     console.print(f"{name} {status.message}; URI {status.uri}", highlight=False)
     if backend is Backend.neo4j and server.browser_url:
         console.print(f"Neo4j Browser {server.browser_url}", highlight=False)
@@ -526,9 +539,19 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
+            raise QueryError(f"--param takes NAME=VALUE, not {_printable(item)!r}")
+        if _printable(item) != item:
+            raise QueryError(
+                f"--param {_printable(name.strip())}: the value is not valid text (bytes that "
+                "are not UTF-8 in the command line)"
+            )
         params[name.strip()] = value
     return params
+
+
+def _printable(text: str) -> str:
+    """`text` with lone surrogates (command-line bytes that are not UTF-8) shown as U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def _cell(value: Any) -> str:

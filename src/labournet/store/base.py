@@ -27,11 +27,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import unquote, urlsplit
 
 from labournet.errors import QueryError, StoreError
 from labournet.store.queries import (
@@ -48,6 +47,7 @@ from labournet.store.rows import (
     plan_load,
     schema_from_yaml,
 )
+from labournet.store.uri import parse_uri
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -621,23 +621,21 @@ def connect(
     `uri` defaults to ``LABOURNET_URI``, then the local server ``labournet db start`` runs (on
     whatever port it was given; see `running_local_uri`), then `DEFAULT_URI`. Explicit
     `username`, `password` and `database` win over everything else. `timeout` bounds
-    connecting, the Bolt handshake included (seconds; default ``LABOURNET_CONNECT_TIMEOUT``,
-    else 10); `query_timeout`, if given, bounds every query (FalkorDB: the socket; Neo4j: the
-    transaction). Nothing is connected at import time.
+    connecting, the Bolt handshake and FalkorDB's first answer included (seconds; default
+    ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout` bounds every query (default
+    ``LABOURNET_QUERY_TIMEOUT``; FalkorDB: the wait for an answer, else 300 s; Neo4j: the
+    transaction, else no limit). Nothing is connected at import time.
     """
     if timeout is None:
-        timeout = _connect_timeout()
+        timeout = _seconds("LABOURNET_CONNECT_TIMEOUT", None) or 10.0
+    if query_timeout is None:
+        query_timeout = _seconds("LABOURNET_QUERY_TIMEOUT", None)
     text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    try:
-        host = parts.hostname or "localhost"
-        port = parts.port
-    except ValueError as error:
-        raise QueryError(f"bad URI {_redact_uri(text)!r}: {error}") from error
-    path = unquote(parts.path.strip("/"))
-    user = username or (unquote(parts.username) if parts.username else None)
-    secret = password or (unquote(parts.password) if parts.password else None)
+    endpoint = parse_uri(text)
+    scheme, port, path = endpoint.scheme, endpoint.port, endpoint.path
+    host = endpoint.host or "localhost"
+    user = username or endpoint.username
+    secret = password or endpoint.password
     if scheme in FALKORDB_SCHEMES:
         from labournet.store.falkordb import FalkorDBRunner
 
@@ -648,7 +646,9 @@ def connect(
             port=port or 6379,
             graph=graph,
             username=user or _env("LABOURNET_FALKORDB_USERNAME", "FALKORDB_USERNAME"),
-            password=secret or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD"),
+            password=secret
+            or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD")
+            or _local_password(host, port or 6379),
             ssl=scheme.endswith("+s"),
             timeout=timeout,
             query_timeout=query_timeout,
@@ -659,11 +659,11 @@ def connect(
 
         user = user or _env("LABOURNET_NEO4J_USERNAME", "NEO4J_USERNAME") or "neo4j"
         secret = secret or _env("LABOURNET_NEO4J_PASSWORD", "NEO4J_PASSWORD")
-        where = f"{scheme}://{host}:{port or 7687}"
+        where = replace(endpoint, host=host, port=port or 7687, path="").display
         if secret is None and prompt is not None:
             secret = prompt(f"Neo4j password for {user} at {where}")
         runner = Neo4jRunner(
-            uri=f"{scheme}://{host}:{port or 7687}",
+            uri=where,
             auth=(user, secret) if secret is not None else None,
             database=database or path or _env("LABOURNET_NEO4J_DATABASE", "NEO4J_DATABASE"),
             timeout=timeout,
@@ -674,7 +674,7 @@ def connect(
         hint = ""
         if scheme in ("http", "https"):
             hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
-        raise QueryError(f"unsupported URI {_redact_uri(text)!r}: use one of {schemes}{hint}")
+        raise QueryError(f"unsupported URI {endpoint.display!r}: use one of {schemes}{hint}")
     return Store(runner, batch_size=batch_size)
 
 
@@ -684,17 +684,18 @@ def _local_uri() -> str | None:
     return running_local_uri()
 
 
+def _local_password(host: str, port: int) -> str | None:
+    from labournet.store.server import local_password
+
+    return local_password(host, port)
+
+
 def _env(*names: str) -> str | None:
     for name in names:
         value = os.environ.get(name)
         if value:
             return value
     return None
-
-
-def _redact_uri(uri: str) -> str:
-    """The URI without its password."""
-    return re.sub(r"(//[^/@:]*):[^/@]*@", r"\1:***@", uri)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -719,16 +720,17 @@ def _score_value(value: Any, name: str) -> Any:
     return number
 
 
-def _connect_timeout() -> float:
-    text = os.environ.get("LABOURNET_CONNECT_TIMEOUT", "").strip()
+def _seconds(name: str, default: float | None) -> float | None:
+    """A number of seconds > 0 from environment variable `name`, else `default`."""
+    text = os.environ.get(name, "").strip()
     if not text:
-        return 10.0
+        return default
     try:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0:
-        raise QueryError(f"LABOURNET_CONNECT_TIMEOUT must be a number of seconds > 0, not {text!r}")
+    if not 0 < value < math.inf:
+        raise QueryError(f"{name} must be a number of seconds > 0, not {text!r}")
     return value
 
 

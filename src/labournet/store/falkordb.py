@@ -40,6 +40,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ALREADY = ("already indexed", "already exists")
 # FalkorDB's answers to a query it cannot compile (it gives no error codes): the parser's
 # "errMsg: Invalid input ...", and names that are not defined or not known.
+_READ_ONLY = re.compile(r"read-only|read only|RO_QUERY", re.IGNORECASE)
 _SYNTAX = re.compile(r"^errMsg: |' not defined$|^Unknown function '|^Invalid input")
 
 
@@ -82,6 +83,11 @@ def encode_parameters(parameters: Mapping[str, Any]) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
+DEFAULT_QUERY_TIMEOUT = 300.0
+"""Seconds a FalkorDB query may take when neither `connect` nor ``LABOURNET_QUERY_TIMEOUT``
+says otherwise."""
+
+
 class Prepared(dict[str, Any]):
     """Parameters with their ``CYPHER`` prefix already built (see `FalkorDBRunner.prepare`)."""
 
@@ -114,19 +120,29 @@ class FalkorDBRunner:
             ) from error
         self.target = f"falkordb{'+s' if ssl else ''}://{host}:{port}/{graph}"
         self.graph_name = graph
+        # the handshake (the client's INFO, our check) is bounded by the connect timeout, the
+        # queries after it by the query timeout: a port that accepts and never answers fails
+        # in `timeout` seconds, a server that stops answering in `query_timeout`
+        self.timeout = timeout
+        self.query_timeout = query_timeout or DEFAULT_QUERY_TIMEOUT
         self._options = {
             "host": host,
             "port": port,
             "username": username,
             "ssl": ssl,
             "socket_connect_timeout": timeout,
-            "socket_timeout": query_timeout,
+            "socket_timeout": timeout,
         }
         self._exists = False
         try:
             self._db = self._open(password)
         except _AuthNeeded:
             if prompt is None:
+                if password is not None:
+                    raise StoreError(
+                        f"FalkorDB at {self.target} refused the password (check "
+                        "LABOURNET_FALKORDB_PASSWORD, or the user name and password given)"
+                    ) from None
                 raise StoreError(
                     f"FalkorDB at {self.target} wants a password: set LABOURNET_FALKORDB_PASSWORD"
                 ) from None
@@ -135,6 +151,10 @@ class FalkorDBRunner:
             except _AuthNeeded:
                 raise StoreError(f"FalkorDB at {self.target} refused the password") from None
         self._graph = self._db.select_graph(graph)
+        pool = getattr(self._db.connection, "connection_pool", None)
+        if pool is not None:  # later connections wait as long as a query may take
+            pool.connection_kwargs["socket_timeout"] = self.query_timeout
+            pool.disconnect()
 
     def _open(self, password: str | None) -> Any:
         import redis.exceptions as rx
@@ -144,7 +164,9 @@ class FalkorDBRunner:
             db = FalkorDB(password=password, **self._options)
         except rx.AuthenticationError as error:
             raise _AuthNeeded() from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise self._silent(error) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(
                 f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
                 "start a local server with `labournet db start`"
@@ -175,11 +197,20 @@ class FalkorDBRunner:
                     f"the server at {self.target} is Redis without the FalkorDB module"
                 ) from error
             raise StoreError(f"FalkorDB at {self.target}: {message}") from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise self._silent(error) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(
                 f"cannot reach FalkorDB at {self.target} ({_reason(error)}); "
                 "start a local server with `labournet db start`"
             ) from error
+
+    def _silent(self, error: BaseException) -> StoreError:
+        return StoreError(
+            f"FalkorDB at {self.target} did not answer within {self.timeout:g} s of connecting "
+            f"({_reason(error)}): is a FalkorDB server listening there? "
+            "(LABOURNET_CONNECT_TIMEOUT sets the wait)"
+        )
 
     def prepare(self, parameters: Mapping[str, Any]) -> Prepared:
         """Encode parameters ahead of time: a load encodes the next batch while this one runs."""
@@ -206,10 +237,21 @@ class FalkorDBRunner:
             if not write and "empty key" in str(error):
                 return Result([], [], {})  # deleted meanwhile by another client
             message = " ".join(str(error).split())
+            if not write and _READ_ONLY.search(message):
+                raise QueryError(
+                    "the server refused a write in a read-only query; allow writing to run it "
+                    f"(--write on the command line, write=True in Python): {message}"
+                ) from error
             if _SYNTAX.search(message):
                 raise QueryError(f"not valid Cypher: {message}") from error
             raise StoreError(f"FalkorDB refused the query: {message}") from error
-        except (rx.ConnectionError, rx.TimeoutError, OSError) as error:
+        except rx.TimeoutError as error:
+            raise StoreError(
+                f"FalkorDB at {self.target} did not answer the query within "
+                f"{self.query_timeout:g} s (LABOURNET_QUERY_TIMEOUT sets the wait); it may "
+                "still be running it"
+            ) from error
+        except (rx.ConnectionError, OSError) as error:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
         except rx.RedisError as error:
             raise StoreError(f"FalkorDB at {self.target}: {error}") from error

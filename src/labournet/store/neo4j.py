@@ -134,6 +134,11 @@ class Neo4jRunner:
         if isinstance(error, exceptions.Neo4jError):
             code = getattr(error, "code", "") or ""
             message = getattr(error, "message", None) or str(error)
+            if code == "Neo.ClientError.Statement.AccessMode":
+                raise QueryError(
+                    "the server refused a write in a read-only query; allow writing to run it "
+                    f"(--write on the command line, write=True in Python): {message}"
+                ) from error
             if code == "Neo.ClientError.Statement.SyntaxError":
                 # the first line says what and where; the rest repeats the query with a caret
                 first = next((line for line in message.splitlines() if line.strip()), message)

@@ -16,6 +16,7 @@ __all__ = [
     "port_free",
     "free_port",
     "command_line",
+    "cpu_seconds",
     "stop_process",
     "kill_process",
     "log_tail",
@@ -81,6 +82,15 @@ def command_line(pid: int) -> bytes | None:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
+        return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time the process has used so far, or None where /proc is missing (macOS)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
         return None
 
 

@@ -108,7 +108,21 @@ class Parameter:
             value = list(value)
         if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
             raise QueryError(f"{where}: parameter {self.name}: expected {self.type}, got {value!r}")
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not INT64[0] <= value <= INT64[1]
+        ):
+            # the servers store 64-bit integers; FalkorDB would clamp a larger one silently
+            raise QueryError(
+                f"{where}: parameter {self.name}: {value} does not fit in a 64-bit integer "
+                f"({INT64[0]} to {INT64[1]})"
+            )
         return value
+
+
+INT64 = (-(2**63), 2**63 - 1)
+"""The integers a graph database can store."""
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from labournet.errors import ServerSetupError, StoreError
 from labournet.store.process import (
     ServerStatus,
     alive,
     command_line,
+    cpu_seconds,
     free_port,
     kill_process,
     labournet_home,
@@ -51,6 +56,25 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 6379
+
+Report = Callable[[str], None]
+"""Called with a line of progress while a server starts."""
+
+
+def start_timeout() -> float:
+    """``LABOURNET_START_TIMEOUT`` (seconds without progress before a start gives up), else 20."""
+    text = os.environ.get("LABOURNET_START_TIMEOUT", "").strip()
+    if not text:
+        return 20.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ServerSetupError(
+            f"LABOURNET_START_TIMEOUT must be a number of seconds > 0, not {text!r}"
+        )
+    return value
 
 
 def default_home() -> Path:
@@ -94,6 +118,7 @@ class FalkorDBServer:
         self.pidfile = self.home / "falkordb.pid"
         self.log = self.home / "falkordb.log"
         self.data = self.home / "data"
+        self.password_file = self.home / "password"
 
     @property
     def port(self) -> int:
@@ -103,6 +128,34 @@ class FalkorDBServer:
             return configured
         return self.requested_port or configured or DEFAULT_PORT
 
+    def stored_password(self) -> str | None:
+        """The password `ensure_password` keeps in the home folder, if there is one."""
+        try:
+            return self.password_file.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def ensure_password(self) -> str | None:
+        """Use the home's password, generating one (kept in the home, mode 0600) if it has none.
+
+        ``labournet db start`` calls it, so that the local server is never open to every local
+        user; `connect` finds the password there when it reaches this server. A server already
+        running without one (started before passwords were generated) keeps running as it is:
+        None, and the password comes with its next start.
+        """
+        existing = self.stored_password()
+        if existing is None and self._pid() is not None:
+            return None
+        if existing is None:
+            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+            existing = secrets.token_urlsafe(24)
+            descriptor = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write(existing + "\n")
+        self.password_file.chmod(0o600)
+        self.password = existing
+        return existing
+
     def status(self) -> ServerStatus:
         pid = self._pid()
         port = self.port
@@ -110,8 +163,15 @@ class FalkorDBServer:
             return self._status(None, port, f"not running (home {self.home})")
         return self._status(pid, port, f"running, pid {pid}, port {port}")
 
-    def start(self, *, timeout: float = 20.0) -> ServerStatus:
-        """Start the server unless it runs already; wait until it answers."""
+    def start(self, *, timeout: float | None = None, report: Report | None = None) -> ServerStatus:
+        """Start the server unless it runs already; wait until it answers.
+
+        `timeout` (default ``LABOURNET_START_TIMEOUT``, else 20 s) bounds the time without
+        progress, not the start: a server reloading a large graph may take minutes, and
+        `report` hears how far it has got (``loading its data: 40% ...``).
+        """
+        if timeout is None:
+            timeout = start_timeout()
         current = self.status()
         if current.running:
             if self.requested_port is not None and self.requested_port != current.port:
@@ -128,6 +188,7 @@ class FalkorDBServer:
                 "--port"
             )
         self.data.mkdir(parents=True, exist_ok=True)
+        self.data.chmod(0o700)  # the graph is nobody else's to read
         self.pidfile.unlink(missing_ok=True)
         self._write_config(port, module)
         try:
@@ -136,22 +197,59 @@ class FalkorDBServer:
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                timeout=timeout,
+                timeout=max(timeout, 20.0),
             )
         except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
             detail = getattr(error, "stderr", b"") or b""
             raise StoreError(
                 f"could not start {server}: {error} {detail.decode(errors='replace')}".strip()
             ) from error
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        return self._wait_until_up(port, timeout, report or _quiet)
+
+    def _wait_until_up(self, port: int, timeout: float, report: Report) -> ServerStatus:
+        """Wait until the server answers; while it loads its data, wait as long as it progresses.
+
+        A server reloading a large graph answers ``LOADING`` for a minute or more: that is
+        recovery, not failure, so it is never killed; only `timeout` seconds without an answer or
+        without loading progress (data read, or CPU time spent) end the wait. A server that
+        never answered at all is killed.
+        """
+        last_change = time.monotonic()
+        seen: tuple[object, ...] | None = None
+        worked, reported = 0.0, 0.0
+        ever_answered = False
+        while time.monotonic() - last_change < timeout:
             pid = self._pid()
-            if pid is not None and _answers(self.host, port, self.password):
-                return self._status(pid, port, f"started, pid {pid}, port {port}")
+            if pid is not None:
+                probe = _probe(self.host, port, self.password)
+                if probe.state == "up":
+                    return self._status(pid, port, f"started, pid {pid}, port {port}")
+                if probe.state == "loading":
+                    ever_answered = True
+                    mark = (probe.loaded_bytes, probe.percent)
+                    if mark != seen:
+                        seen, last_change = mark, time.monotonic()
+                    if time.monotonic() - reported >= 2:
+                        reported = time.monotonic()
+                        report(probe.describe())
+                # replaying the append-only file moves the byte count once per logged batch,
+                # and a server busy replaying one may not answer a probe for a while: the CPU
+                # time it spends counts as progress too
+                working = cpu_seconds(pid)
+                if working is not None and working > worked + 0.05:
+                    worked, last_change = working, time.monotonic()
             written = self._written_pid()
             if pid is None and written is not None and not alive(written):
                 break  # it wrote its pid and died
-            time.sleep(0.05)
+            time.sleep(0.1)
+        pid = self._pid()
+        if pid is not None and ever_answered:
+            raise StoreError(
+                f"FalkorDB (pid {pid}, port {port}) is still loading its data but made no "
+                f"progress for {timeout:.0f} s; it was left running: check its log {self.log}, "
+                "try again with a longer --timeout (LABOURNET_START_TIMEOUT), or stop it with "
+                f"`labournet db stop`:\n{self.log_tail()}"
+            )
         self._kill_quietly()
         raise StoreError(
             f"FalkorDB did not come up on port {port} within {timeout:.0f} s; "
@@ -192,7 +290,28 @@ class FalkorDBServer:
         pid = self._written_pid()
         if pid is None:
             return None
-        return pid if alive(pid) and _is_redis(pid) else None
+        return pid if alive(pid) and self._is_ours(pid) else None
+
+    def _is_ours(self, pid: int) -> bool:
+        """Whether `pid` is the redis-server of this home, not of a copy of it.
+
+        A copied home folder holds the same pid file; the process tells them apart: its title
+        names the port of this home's config and the config file itself, and its working folder
+        is the data folder it was started with (Redis changes into ``dir``). Without /proc
+        (macOS) the pid file is trusted.
+        """
+        command = command_line(pid)
+        if command is None:
+            return True
+        if b"redis-server" not in command:
+            return False
+        port = self._configured_port()
+        if port is not None and f":{port}".encode() not in command:  # title: host:port
+            return False
+        try:
+            return Path(os.readlink(f"/proc/{pid}/cwd")) == self.data.resolve()
+        except OSError:  # another user's process: its title still names its config
+            return str(self.config.resolve()).encode() in command
 
     def _configured_port(self) -> int | None:
         try:
@@ -218,6 +337,8 @@ class FalkorDBServer:
             "appendfsync everysec",
             "save 3600 1 300 100 60 10000",
             "protected-mode yes",
+            # the process title names the config, so a server is known by its home
+            'proc-title-template "{title} {listen-addr} {server-mode} {config-file}"',
         ]
         if self.password:
             lines.append(f"requirepass {_quote(self.password)}")
@@ -227,7 +348,7 @@ class FalkorDBServer:
 
     def _kill_quietly(self) -> None:
         pid = self._written_pid()
-        if pid is not None and alive(pid) and _is_redis(pid):
+        if pid is not None and alive(pid) and self._is_ours(pid):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 
@@ -247,28 +368,97 @@ def running_local_uri() -> str | None:
     return None
 
 
+def local_password(host: str, port: int) -> str | None:
+    """The stored password of the server `labournet db start` runs in its default home, when
+    ``host:port`` is that server."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    server = FalkorDBServer()
+    status = server.status()
+    if not status.running or status.port != port:
+        return None
+    return server.stored_password()
+
+
 def _quote(path: Path | str) -> str:
     text = str(path).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 
 
-def _is_redis(pid: int) -> bool:
-    command = command_line(pid)
-    return command is None or b"redis-server" in command  # no /proc (macOS): trust the pid file
+@dataclass(frozen=True)
+class Probe:
+    """What a server said when asked: ``up``, ``loading`` (with its progress) or ``down``."""
+
+    state: str
+    loaded_bytes: int | None = None
+    percent: float | None = None
+    eta: int | None = None
+
+    def describe(self) -> str:
+        if self.percent is None or self.percent < 1:  # replaying the log: no useful figure
+            return "FalkorDB is loading its data; waiting while it makes progress ..."
+        eta = f", about {self.eta} s to go" if self.eta is not None and self.eta >= 0 else ""
+        return f"FalkorDB is loading its data: {self.percent:.0f}%{eta} ..."
 
 
-def _answers(host: str, port: int, password: str | None) -> bool:
-    """True once the server answers PING (or asks for a password, when we have none)."""
+def _probe(host: str, port: int, password: str | None) -> Probe:
+    """Ask the server PING, and while it answers LOADING, how far it has got (INFO persistence).
+
+    A server that asks for a password when we have none counts as up: it answers.
+    """
     try:
-        with socket.create_connection((host, port), timeout=0.5) as sock:
+        with socket.create_connection((host, port), timeout=1.0) as sock:
+            reader = sock.makefile("rb")
             if password:
                 sock.sendall(_command("AUTH", password))
-                sock.recv(64)
+                _read_reply(reader)
             sock.sendall(_command("PING"))
-            reply = sock.recv(64)
-    except OSError:
-        return False
-    return reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH")
+            reply = _read_reply(reader)
+            if reply.startswith(b"+PONG") or reply.startswith(b"-NOAUTH"):
+                return Probe("up")
+            if not reply.startswith(b"-LOADING"):
+                return Probe("down")
+            sock.sendall(_command("INFO", "persistence"))
+            info = _info(_read_reply(reader))
+    except (OSError, ValueError):
+        return Probe("down")
+    return Probe(
+        "loading",
+        _number(info.get("loading_loaded_bytes"), int),
+        _number(info.get("loading_loaded_perc"), float),
+        _number(info.get("loading_eta_seconds"), int),
+    )
+
+
+def _read_reply(reader: Any) -> bytes:
+    """One RESP reply (a simple string, an error or a bulk string), as its raw text."""
+    line = reader.readline()
+    if not line.endswith(b"\r\n"):
+        raise ValueError("no reply")
+    if line.startswith(b"$"):
+        size = int(line[1:])
+        return b"" if size < 0 else reader.read(size + 2)[:-2]
+    return line
+
+
+def _info(text: bytes) -> dict[str, str]:
+    fields = {}
+    for line in text.decode(errors="replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip()] = value.strip()
+    return fields
+
+
+def _number(text: str | None, kind: Callable[[str], Any]) -> Any:
+    try:
+        return kind(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _quiet(text: str) -> None:
+    pass
 
 
 def _command(*parts: str) -> bytes:
