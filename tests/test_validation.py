@@ -358,3 +358,29 @@ def test_an_unclosed_quote_in_the_bundled_data_stops_that_files_checks(tmp_path:
     problem = only_problem(folder)
     assert (Path(problem.file).name, problem.line) == ("relations.csv", 5)
     assert "unclosed quote" in problem.reason
+
+
+def test_a_folder_where_a_csv_file_should_be(mini_folder: Path) -> None:
+    (mini_folder / "entities.csv").unlink()
+    (mini_folder / "entities.csv").mkdir()  # IsADirectoryError before
+    problems = problems_of(mini_folder)
+    assert problems[0] == Problem(
+        str(mini_folder / "entities.csv"), None, "file", "is a folder, not a CSV file"
+    )
+
+
+def test_an_unreadable_csv_file(mini_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests run as root, who can read any file: refuse the read instead
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "relations.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    problems = problems_of(mini_folder)
+    assert problems[0] == Problem(
+        str(mini_folder / "relations.csv"), None, "file", "cannot be read: Permission denied"
+    )
+

@@ -117,7 +117,17 @@ class _Checker:
                 self.problem(name, None, "file", "required file is missing")
                 self.unreadable.add(name)
             return empty
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            reason = (
+                "is a folder, not a CSV file"
+                if path.is_dir()
+                else f"cannot be read: {error.strerror or error}"
+            )
+            self.problem(name, None, "file", reason)
+            self.unreadable.add(name)
+            return empty
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
