@@ -205,7 +205,10 @@ class _Checker:
                 self.problem(name, 1, column, "required column is missing")
                 ok = False
         seen: set[str] = set()
-        for column in header:
+        for position, column in enumerate(header, start=1):
+            if not column:  # a stray comma; its values are not read
+                self.problem(name, 1, f"column {position}", "the column has no name")
+                continue
             if column in seen:
                 self.problem(name, 1, column, "column appears twice")
                 ok = False
