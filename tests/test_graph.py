@@ -319,3 +319,34 @@ def test_a_bad_formula_in_a_labournet_json_is_an_analysis_error(
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(labournet.AnalysisError, match="formula"):
         labournet.pressure_points(read_graph(path))
+
+
+@pytest.mark.parametrize("where", ["file", "parent", "dev-full"])
+def test_writing_a_dataset_where_no_folder_can_be_is_an_export_error(
+    tmp_path: Path, mini_folder: Path, where: str
+) -> None:
+    dataset = load_dataset(mini_folder)
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    out = {
+        "file": tmp_path / "taken",  # FileExistsError before
+        "parent": tmp_path / "taken" / "out",  # NotADirectoryError before
+        "dev-full": Path("/dev/full"),
+    }[where]
+    with pytest.raises(labournet.ExportError, match="cannot write") as caught:
+        dataset.write(out)
+    assert str(out) in str(caught.value) or str(out.parent) in str(caught.value)
+
+
+def test_writing_a_pulled_dataset_over_a_file_is_an_export_error(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    from labournet.cli.db import _write_pulled
+
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "taken").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(labournet.ExportError, match="a file is where a folder should be"):
+        _write_pulled(load_dataset(mini_folder), here / "taken")
+    with pytest.raises(labournet.ExportError, match="cannot write"):
+        _write_pulled(load_dataset(mini_folder), here / "taken" / "out")
+    assert [p.name for p in here.iterdir()] == ["taken"]  # no staging folder left behind
