@@ -241,6 +241,20 @@ def _first_edge_with_figures(data: dict) -> dict:
         (lambda d: d.update(nodes=[[1]]), "graph"),  # AttributeError in networkx
         (lambda d: d["graph"]["labournet.encoding"].pop("node"), "graph"),
     ],
+    ids=[
+        "schema-measures-text",
+        "schema-relation-null",
+        "figure-formula-bool",
+        "figure-low-null",
+        "figure-id-object",
+        "figure-without-id",
+        "figures-null",
+        "sources-of-objects",
+        "node-name-null",
+        "graph-sources-list",
+        "nodes-of-lists",
+        "encoding-without-node-types",
+    ],  # fmt: skip
 )
 def test_an_edited_labournet_json_is_a_located_graph_format_error(
     tmp_path: Path, mini_folder: Path, edit, where: str
