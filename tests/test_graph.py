@@ -211,3 +211,156 @@ def test_read_graph_fills_the_defaults_a_file_declares(tmp_path: Path) -> None:
     plain = tmp_path / "plain.json"
     plain.write_text(json.dumps(nx.node_link_data(nx.path_graph(3), edges="links")))
     assert read_graph(plain).number_of_edges() == 2
+
+
+def _labournet_json(tmp_path: Path, mini_folder: Path) -> tuple[Path, dict]:
+    from labournet.export.graphfile import export_json
+
+    path = export_json(load_dataset(mini_folder), tmp_path / "mini.json")
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def _first_edge_with_figures(data: dict) -> dict:
+    return next(edge for edge in data["edges"] if edge.get("figures"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        # each one crashed `labournet export html` or `labournet centrality` with a traceback
+        (lambda d: d["graph"]["schema"].update(measures="[1"), "graph"),  # AttributeError
+        (lambda d: d["graph"]["schema"]["relations"].update(affiliated_with=None), "graph"),
+        (lambda d: _first_edge_with_figures(d)["figures"][0].update(formula=True), "edge"),
+        (lambda d: _first_edge_with_figures(d)["figures"][0].update(low=None), "edge"),
+        (lambda d: _first_edge_with_figures(d)["figures"][0].update(id={"a": 1}), "edge"),
+        (lambda d: _first_edge_with_figures(d)["figures"][0].pop("id"), "edge"),
+        (lambda d: _first_edge_with_figures(d).update(figures=None), "edge"),
+        (lambda d: _first_edge_with_figures(d).update(sources=[{"a": 1}]), "edge"),
+        (lambda d: d["nodes"][0].update(name=None), "node"),
+        (lambda d: d["graph"].update(sources=[1]), "graph"),
+        (lambda d: d.update(nodes=[[1]]), "graph"),  # AttributeError in networkx
+        (lambda d: d["graph"]["labournet.encoding"].pop("node"), "graph"),
+    ],
+    ids=[
+        "schema-measures-text",
+        "schema-relation-null",
+        "figure-formula-bool",
+        "figure-low-null",
+        "figure-id-object",
+        "figure-without-id",
+        "figures-null",
+        "sources-of-objects",
+        "node-name-null",
+        "graph-sources-list",
+        "nodes-of-lists",
+        "encoding-without-node-types",
+    ],  # fmt: skip
+)
+def test_an_edited_labournet_json_is_a_located_graph_format_error(
+    tmp_path: Path, mini_folder: Path, edit, where: str
+) -> None:
+    path, data = _labournet_json(tmp_path, mini_folder)
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    problem = caught.value.problems[0]
+    assert problem.file == str(path)
+    assert problem.field.startswith(where), problem
+
+
+def test_graph_attributes_that_are_not_an_object_are_a_graph_format_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "g.json"
+    path.write_text('{"graph": "x", "nodes": [], "edges": []}', encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:  # AttributeError: 'str' ... 'pop' before
+        read_graph(path)
+    assert caught.value.problems[0].file == str(path)
+
+
+def test_an_edited_labournet_graphml_is_a_located_graph_format_error(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    from labournet.export.graphfile import export_graphml
+
+    path = export_graphml(load_dataset(mini_folder), tmp_path / "mini.graphml")
+    text = path.read_text(encoding="utf-8")
+    # drop one figure's sources: TypeError deep in the pressure analysis before
+    key = next(line for line in text.splitlines() if 'attr.name="figures.0.sources"' in line)
+    key_id = key.split('id="')[1].split('"')[0]
+    lines = [line for line in text.splitlines() if f'key="{key_id}"' not in line]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    problem = caught.value.problems[0]
+    assert problem.file == str(path)
+    assert "figures.0" in problem.field and "sources" in problem.reason
+
+
+def test_a_labournet_graphml_cut_in_half_names_the_file_and_line(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    from labournet.export.graphfile import export_graphml
+
+    path = export_graphml(load_dataset(mini_folder), tmp_path / "mini.graphml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graph(path)
+    problem = caught.value.problems[0]
+    assert problem.file == str(path) and problem.line is not None
+
+
+def test_a_json_that_lost_its_encoding_record_is_refused_by_the_analysis(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    path, data = _labournet_json(tmp_path, mini_folder)
+    del data["graph"]["labournet.encoding"]  # read as plain node-link: figures stay dicts
+    path.write_text(json.dumps(data), encoding="utf-8")
+    graph = read_graph(path)
+    with pytest.raises(labournet.AnalysisError, match="not labournet figures"):
+        labournet.pressure_points(graph)  # AttributeError: 'dict' object has no attribute 'year'
+
+
+def test_a_bad_formula_in_a_labournet_json_is_an_analysis_error(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    path, data = _labournet_json(tmp_path, mini_folder)
+    figures = [f for item in data["nodes"] + data["edges"] for f in item.get("figures", [])]
+    for figure in figures:
+        figure["formula"] = ";"  # FormulaError escaped the analysis before
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(labournet.AnalysisError, match="formula"):
+        labournet.pressure_points(read_graph(path))
+
+
+@pytest.mark.parametrize("where", ["file", "parent", "dev-full"])
+def test_writing_a_dataset_where_no_folder_can_be_is_an_export_error(
+    tmp_path: Path, mini_folder: Path, where: str
+) -> None:
+    dataset = load_dataset(mini_folder)
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    out = {
+        "file": tmp_path / "taken",  # FileExistsError before
+        "parent": tmp_path / "taken" / "out",  # NotADirectoryError before
+        "dev-full": Path("/dev/full"),
+    }[where]
+    with pytest.raises(labournet.ExportError, match="cannot write") as caught:
+        dataset.write(out)
+    assert str(out) in str(caught.value) or str(out.parent) in str(caught.value)
+
+
+def test_writing_a_pulled_dataset_over_a_file_is_an_export_error(
+    tmp_path: Path, mini_folder: Path
+) -> None:
+    from labournet.cli.db import _write_pulled
+
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "taken").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(labournet.ExportError, match="a file is where a folder should be"):
+        _write_pulled(load_dataset(mini_folder), here / "taken")
+    with pytest.raises(labournet.ExportError, match="cannot write"):
+        _write_pulled(load_dataset(mini_folder), here / "taken" / "out")
+    assert [p.name for p in here.iterdir()] == ["taken"]  # no staging folder left behind

@@ -358,3 +358,51 @@ def test_an_unclosed_quote_in_the_bundled_data_stops_that_files_checks(tmp_path:
     problem = only_problem(folder)
     assert (Path(problem.file).name, problem.line) == ("relations.csv", 5)
     assert "unclosed quote" in problem.reason
+
+
+def test_a_folder_where_a_csv_file_should_be(mini_folder: Path) -> None:
+    (mini_folder / "entities.csv").unlink()
+    (mini_folder / "entities.csv").mkdir()  # IsADirectoryError before
+    problems = problems_of(mini_folder)
+    assert problems[0] == Problem(
+        str(mini_folder / "entities.csv"), None, "file", "is a folder, not a CSV file"
+    )
+
+
+def test_an_unreadable_csv_file(mini_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests run as root, who can read any file: refuse the read instead
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "relations.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    problems = problems_of(mini_folder)
+    assert problems[0] == Problem(
+        str(mini_folder / "relations.csv"), None, "file", "cannot be read: Permission denied"
+    )
+
+
+def test_a_blank_column_name_is_named_by_its_position(mini_folder: Path) -> None:
+    replace_in(mini_folder, "relations.csv", "id,kind,source,target,", "id,kind,source,,target,")
+    row = "r-send,sends_workers,kp,"
+    replace_in(mini_folder, "relations.csv", row, row + ",")
+    problems = [p for p in problems_of(mini_folder) if p.line == 1]
+    # was "relations.csv:1: : unknown column"
+    assert problems == [
+        Problem(str(mini_folder / "relations.csv"), 1, "column 4", "the column has no name")
+    ]
+
+
+def test_two_blank_column_names_are_not_a_repeated_column(mini_folder: Path) -> None:
+    text = (mini_folder / "entities.csv").read_text(encoding="utf-8")
+    lines = [line + ",," for line in text.splitlines()]
+    (mini_folder / "entities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = problems_of(mini_folder)
+    fields = [(p.line, p.field, p.reason) for p in problems]
+    assert fields == [
+        (1, "column 9", "the column has no name"),
+        (1, "column 10", "the column has no name"),
+    ]

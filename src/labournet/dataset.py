@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from labournet.errors import ExportError
 from labournet.schema import Schema, default_schema_path
 
 if TYPE_CHECKING:
@@ -249,8 +250,18 @@ class Dataset:
         return networkx_to_dataset(graph)
 
     def write(self, folder: str | Path) -> Path:
-        """Write the dataset as a folder of CSV files that `load_dataset` reads back equal."""
+        """Write the dataset as a folder of CSV files that `load_dataset` reads back equal.
+
+        A folder that cannot be made or written (a file in its place or as its parent, a full
+        disk) is an `ExportError` naming the path.
+        """
         out = Path(folder)
+        try:
+            return self._write(out)
+        except OSError as error:
+            raise ExportError(_cannot_write(out, error)) from error
+
+    def _write(self, out: Path) -> Path:
         out.mkdir(parents=True, exist_ok=True)
         entity_props = _used_properties(self.entities, self.schema.entity_properties)
         relation_props = _used_properties(self.relations, self.schema.relation_properties)
@@ -325,6 +336,15 @@ def _used_properties(
 ) -> tuple[str, ...]:
     used = {name for item in items for name in item.properties}
     return tuple(name for name in declared if name in used)
+
+
+def _cannot_write(folder: Path, error: OSError) -> str:
+    """``cannot write FOLDER: reason``, naming the file the system refused when it says which."""
+    where = Path(error.filename) if error.filename else folder
+    reason = error.strerror or str(error)
+    if isinstance(error, FileExistsError | NotADirectoryError) and not where.is_dir():
+        reason = f"{reason} (a file is where a folder should be)"
+    return f"cannot write {where}: {reason}"
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> None:

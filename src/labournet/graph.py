@@ -176,9 +176,26 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
                 )
             ]
         )
+    from labournet.graphcodec import UndecodableError
+
     try:
         return _read_graph_file(file, suffix)
-    except (OSError, ValueError, KeyError, TypeError, nx.NetworkXError, ExportError) as error:
+    except UndecodableError as error:
+        raise GraphFormatError(
+            [Problem(str(file), None, error.where, error.reason)],
+            f"{file} was written by labournet but cannot be read back (cut or edited?)",
+        ) from error
+    # networkx's readers meet a malformed file with whichever error its code hits first
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        nx.NetworkXError,
+        ExportError,
+    ) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         line = getattr(error, "lineno", None) if isinstance(error, json.JSONDecodeError) else None
         raise GraphFormatError([Problem(str(file), line, "file", reason)]) from error
@@ -198,6 +215,8 @@ def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
         data = json.loads(file.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not node-link JSON (the file holds no object)")
+        if not isinstance(data.get("graph", {}), dict):
+            raise ValueError("not node-link JSON (its graph attributes are not an object)")
         if ENCODING_KEY in data.get("graph", {}):
             return decode_graph_json(data)
         edges = "links" if "links" in data and "edges" not in data else "edges"

@@ -45,9 +45,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-from collections.abc import Hashable, Iterable, Mapping
+import math
+import types as _pytypes
+import typing
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -66,6 +70,18 @@ __all__ = [
 
 ENCODING_KEY = "labournet.encoding"
 """Graph attribute that records how attributes were encoded."""
+
+
+class UndecodableError(ExportError):
+    """A graph file carries the labournet encoding but a value in it is not what the encoding
+    says (the file was cut or edited). ``where`` names the element (``node kp``, ``edge r-1``,
+    ``graph``), ``reason`` says what is wrong with it."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"{where}: {reason}")
+
 
 _VERSION = 1
 _SCALARS = (str, int, float, bool)
@@ -162,11 +178,70 @@ def _record(item: Any) -> dict[str, Any]:
     return out
 
 
-def _from_record(cls: type, data: Mapping[str, Any]) -> Any:
-    """Rebuild a dataclass from `_record` output: arrays become tuples."""
-    names = {field.name for field in dataclasses.fields(cls)}
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+def _from_record(cls: type, data: Any, where: str = "graph") -> Any:
+    """Rebuild a dataclass from `_record` output: arrays become tuples. Every field is checked
+    against its type, so that a cut or edited file cannot hand a wrong value to the analyses."""
+    if not isinstance(data, Mapping):
+        raise UndecodableError(where, f"a {cls.__name__} is {_json_text(data)}, not an object")
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        if field.name not in data:
+            required = dataclasses.MISSING is field.default is field.default_factory
+            if required:
+                raise UndecodableError(where, f"a {cls.__name__} has no {field.name}")
+            continue
+        value = data[field.name]
+        value = tuple(value) if isinstance(value, list) else value
+        if not _fits(value, hints[field.name]):
+            raise UndecodableError(
+                where, f"{cls.__name__} {field.name} is {_json_text(_plain(value))}"
+            )
+        if hints[field.name] is float:
+            value = float(typing.cast(float, value))
+        values[field.name] = value
     return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as something `json.dumps` takes, for messages."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, _SCALARS):
+        return value
+    return repr(value)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a decoded value has the type a dataclass field declares."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, _pytypes.UnionType):
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is str:
+        return isinstance(value, str)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(float(value))
+        )
+    if origin is tuple:
+        (item, *_) = typing.get_args(hint)
+        return isinstance(value, tuple) and all(_fits(v, item) for v in value)
+    if origin in (Mapping, dict):
+        key, item = typing.get_args(hint)
+        return isinstance(value, Mapping) and all(
+            _fits(k, key) and _fits(v, item) for k, v in value.items()
+        )
+    return True
 
 
 def _schema_record(schema: Any) -> dict[str, Any]:
@@ -178,15 +253,19 @@ def _schema_record(schema: Any) -> dict[str, Any]:
     }
 
 
-def _schema_from_record(data: Mapping[str, Any]) -> Any:
+def _schema_from_record(data: Any) -> Any:
     from labournet.schema import EntityKind, Measure, RelationKind, Schema
 
-    return Schema(
-        entities={k: _from_record(EntityKind, v) for k, v in data["entities"].items()},
-        relations={k: _from_record(RelationKind, v) for k, v in data["relations"].items()},
-        measures={k: _from_record(Measure, v) for k, v in data["measures"].items()},
-        path=data.get("path", ""),
-    )
+    parts: dict[str, dict[str, Any]] = {}
+    for part, cls in (("entities", EntityKind), ("relations", RelationKind), ("measures", Measure)):
+        records = data.get(part) if isinstance(data, Mapping) else None
+        if not isinstance(records, Mapping):
+            raise UndecodableError("graph", f"schema {part} is {_json_text(_plain(records))}")
+        parts[part] = {
+            str(k): _from_record(cls, v, f"graph schema {k}") for k, v in records.items()
+        }
+    path = data.get("path", "")
+    return Schema(**parts, path=path if isinstance(path, str) else "")
 
 
 # ---- flat (GraphML, GEXF) -------------------------------------------------------------------
@@ -292,10 +371,79 @@ def _manifest(G: nx.Graph) -> dict[str, Any] | None:
     try:
         manifest = json.loads(raw) if isinstance(raw, str) else dict(raw)
     except (TypeError, ValueError) as error:
-        raise ExportError(f"unreadable {ENCODING_KEY} attribute: {error}") from error
+        raise UndecodableError("graph", f"unreadable {ENCODING_KEY} attribute: {error}") from error
+    if not isinstance(manifest, dict):
+        raise UndecodableError("graph", f"{ENCODING_KEY} is not an object")
     if manifest.get("version") != _VERSION:
-        raise ExportError(f"unknown {ENCODING_KEY} version {manifest.get('version')!r}")
+        raise UndecodableError(
+            "graph", f"unknown {ENCODING_KEY} version {_json_text(_plain(manifest.get('version')))}"
+        )
+    for scope in ("graph", "node", "edge"):
+        types = manifest.get(scope)
+        if not isinstance(types, dict) or not all(isinstance(t, str) for t in types.values()):
+            raise UndecodableError("graph", f"{ENCODING_KEY} has no {scope} types")
+    derived = manifest.setdefault("derived", {})
+    if not isinstance(derived, dict) or not all(
+        isinstance(names, list) for names in derived.values()
+    ):
+        raise UndecodableError("graph", f"{ENCODING_KEY} derived is not an object of lists")
     return manifest
+
+
+@contextlib.contextmanager
+def _decoding(where: str) -> Iterator[None]:
+    """Any failure to decode a value in here is a located `UndecodableError`."""
+    try:
+        yield
+    except UndecodableError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UndecodableError(where, f"cannot decode: {reason}") from error
+
+
+_TEXTS = tuple[str, ...]
+_NODE_TYPES: Mapping[str, Any] = {
+    "kind": str, "name": str, "description": str, "sources": _TEXTS, "assumptions": _TEXTS,
+}  # fmt: skip
+_EDGE_TYPES: Mapping[str, Any] = {
+    "id": str, "kind": str, "claim": str, "sources": _TEXTS, "assumptions": _TEXTS,
+}  # fmt: skip
+
+
+def _check_dataset_graph(G: nx.Graph) -> None:
+    """A decoded graph that `Dataset.to_networkx` made (it has a schema) must have its
+    attributes of the types the analyses rely on: a cut or edited file must not reach them."""
+    from labournet.schema import Schema
+
+    schema = G.graph.get("schema")
+    if schema is None:
+        return
+    if not isinstance(schema, Schema):
+        raise UndecodableError("graph", "schema is not a labournet schema")
+    if not isinstance(G.graph.get("name", ""), str):
+        raise UndecodableError("graph", "name is not text")
+    for name, cls in (("sources", Source), ("assumptions", Assumption)):
+        records = G.graph.get(name, {})
+        if not isinstance(records, Mapping) or not all(
+            isinstance(v, cls) for v in records.values()
+        ):
+            raise UndecodableError("graph", f"{name} is not an object of {cls.__name__} records")
+    scopes = (
+        ((f"node {n}", d) for n, d in G.nodes(data=True)),
+        ((f"edge {k}", d) for *_, k, d in G.edges(keys=True, data=True)),
+    )
+    for scope, expected in zip(scopes, (_NODE_TYPES, _EDGE_TYPES), strict=True):
+        for where, data in scope:
+            if "kind" not in data:
+                raise UndecodableError(where, "has no kind")
+            for key, value in data.items():
+                if key == "figures":
+                    ok = isinstance(value, tuple) and all(_is_figure(f) for f in value)
+                else:
+                    ok = _fits(value, expected.get(key, str))
+                if not ok:
+                    raise UndecodableError(where, f"{key} is {_json_text(_plain(value))}")
 
 
 def _unflatten_attrs(
@@ -310,58 +458,56 @@ def _unflatten_attrs(
             continue
         head, dot, rest = key.partition(".")
         if dot and types.get(head) == "figures":
-            if rest == "count":
-                counts[head] = int(value)
-                continue
-            position, _, field = rest.partition(".")
-            figures.setdefault(head, {}).setdefault(int(position), {})[field] = value
+            with _decoding(f"{where} {key}"):
+                if rest == "count":
+                    counts[head] = int(value)
+                    continue
+                position, _, field = rest.partition(".")
+                figures.setdefault(head, {}).setdefault(int(position), {})[field] = value
             continue
         kind = types.get(key, "scalar")
-        try:
-            out[key] = _unflatten_value(kind, value)
-        except (TypeError, ValueError, KeyError) as error:
-            raise ExportError(f"{where}: cannot read attribute {key}: {error}") from error
+        with _decoding(f"{where} {key}"):
+            out[key] = _unflatten_value(kind, value, f"{where} {key}")
     for head, count in counts.items():
         items = figures.get(head, {})
         rebuilt = []
         for index in range(count):
-            fields = {
-                k: json.loads(v) if k in ("sources", "assumptions") else v
-                for k, v in items.get(index, {}).items()
-            }
-            try:
-                rebuilt.append(_figure_from_fields(fields))
-            except TypeError as error:
-                raise ExportError(f"{where}: figure {index} of {head}: {error}") from error
+            with _decoding(f"{where} {head}.{index}"):
+                fields = {
+                    k: json.loads(v) if k in ("sources", "assumptions") else v
+                    for k, v in items.get(index, {}).items()
+                }
+                rebuilt.append(_figure_from_fields(fields, f"{where} {head}.{index}"))
         out[head] = tuple(rebuilt)
     return out
 
 
-def _figure_from_fields(fields: dict[str, Any]) -> Figure:
-    names = {field.name: field for field in dataclasses.fields(Figure)}
-    values: dict[str, Any] = {}
-    for name, field in names.items():
-        if name in fields:
-            value = fields[name]
-            values[name] = tuple(value) if isinstance(value, list) else value
-        elif field.default is dataclasses.MISSING:
-            values[name] = None  # a None field was left out of the file
+def _figure_from_fields(fields: Any, where: str) -> Figure:
+    if not isinstance(fields, Mapping):
+        raise UndecodableError(where, f"a Figure is {_json_text(_plain(fields))}, not an object")
+    values = dict(fields)
+    # GraphML and GEXF may give numbers as text
     for name in ("low", "high", "best"):
-        if values.get(name) is not None:
+        if isinstance(values.get(name), str):
             values[name] = float(values[name])
-    if values.get("year") is not None:
+    if isinstance(values.get("year"), str | float):
         values["year"] = int(values["year"])
-    return Figure(**values)
+    if "best" not in values:
+        values["best"] = None  # a None field was left out of the file
+    return typing.cast(Figure, _from_record(Figure, values, where))
 
 
-def _unflatten_value(kind: str, value: Any) -> Any:
+def _unflatten_value(kind: str, value: Any, where: str) -> Any:
     if kind == "scalar":
         return value
     if kind == "tuple":
-        return tuple(json.loads(value))
+        items = json.loads(value)
+        if not isinstance(items, list):
+            raise UndecodableError(where, f"{value!r} is not a JSON array")
+        return tuple(items)
     if kind.startswith("records:"):
         cls = _RECORD_TYPES[kind.split(":", 1)[1]]
-        return {k: _from_record(cls, v) for k, v in json.loads(value).items()}
+        return {k: _from_record(cls, v, where) for k, v in json.loads(value).items()}
     if kind == "schema":
         return _schema_from_record(json.loads(value))
     return _untag(json.loads(value))
@@ -372,7 +518,7 @@ def unflatten_graph(G: nx.Graph) -> nx.MultiGraph:
     manifest = _manifest(G)
     if manifest is None:
         return as_graph(G)
-    derived = manifest.get("derived", {})
+    derived = manifest["derived"]
     out = _empty_like(G)
     graph_attrs = {
         k: v
@@ -394,6 +540,7 @@ def unflatten_graph(G: nx.Graph) -> nx.MultiGraph:
     for u, v, k, data in edges:
         attrs = _unflatten_attrs(data, manifest["edge"], derived.get("edge", ()), f"edge {k}")
         out.add_edge(u, v, key=k, **attrs)
+    _check_dataset_graph(out)
     return out
 
 
@@ -414,19 +561,22 @@ def _json_value(kind: str, value: Any, where: str) -> Any:
     return _tag(value, where)
 
 
-def _from_json_value(kind: str, value: Any) -> Any:
-    if kind == "scalar":
-        return value
-    if kind == "tuple":
-        return tuple(value)
-    if kind == "figures":
-        return tuple(_figure_from_fields(dict(item)) for item in value)
-    if kind.startswith("records:"):
-        cls = _RECORD_TYPES[kind.split(":", 1)[1]]
-        return {k: _from_record(cls, v) for k, v in value.items()}
-    if kind == "schema":
-        return _schema_from_record(value)
-    return _untag(value)
+def _from_json_value(kind: str, value: Any, where: str) -> Any:
+    with _decoding(where):
+        if kind == "scalar":
+            return value
+        if kind in ("tuple", "figures") and not isinstance(value, list):
+            raise UndecodableError(where, f"{_json_text(value)} is not an array")
+        if kind == "tuple":
+            return tuple(value)
+        if kind == "figures":
+            return tuple(_figure_from_fields(item, where) for item in value)
+        if kind.startswith("records:"):
+            cls = _RECORD_TYPES[kind.split(":", 1)[1]]
+            return {k: _from_record(cls, v, where) for k, v in value.items()}
+        if kind == "schema":
+            return _schema_from_record(value)
+        return _untag(value)
 
 
 def encode_graph_json(source: Any) -> dict[str, Any]:
@@ -471,8 +621,9 @@ def decode_graph_json(data: Mapping[str, Any]) -> nx.MultiGraph:
     """The graph `encode_graph_json` encoded."""
     try:
         G = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
-    except (KeyError, TypeError, nx.NetworkXError) as error:
-        raise ExportError(f"not node-link JSON: {error}") from error
+    except (KeyError, TypeError, ValueError, AttributeError, nx.NetworkXError) as error:
+        reason = str(error) or type(error).__name__
+        raise UndecodableError("graph", f"not node-link JSON: {reason}") from error
     manifest = _manifest(G)
     if manifest is None:
         return as_graph(G)
@@ -480,7 +631,7 @@ def decode_graph_json(data: Mapping[str, Any]) -> nx.MultiGraph:
     types = manifest["graph"]
     out.graph.update(
         {
-            k: _from_json_value(types.get(k, "scalar"), v)
+            k: _from_json_value(types.get(k, "scalar"), v, f"graph {k}")
             for k, v in G.graph.items()
             if k != ENCODING_KEY
         }
@@ -488,7 +639,11 @@ def decode_graph_json(data: Mapping[str, Any]) -> nx.MultiGraph:
     types = manifest["node"]
     for node, attrs in G.nodes(data=True):
         out.add_node(
-            node, **{k: _from_json_value(types.get(k, "scalar"), v) for k, v in attrs.items()}
+            node,
+            **{
+                k: _from_json_value(types.get(k, "scalar"), v, f"node {node} {k}")
+                for k, v in attrs.items()
+            },
         )
     types = manifest["edge"]
     for u, v, k, attrs in G.edges(keys=True, data=True):
@@ -496,6 +651,10 @@ def decode_graph_json(data: Mapping[str, Any]) -> nx.MultiGraph:
             u,
             v,
             key=k,
-            **{a: _from_json_value(types.get(a, "scalar"), x) for a, x in attrs.items()},
+            **{
+                a: _from_json_value(types.get(a, "scalar"), x, f"edge {k} {a}")
+                for a, x in attrs.items()
+            },
         )
+    _check_dataset_graph(out)
     return out

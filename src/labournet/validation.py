@@ -117,7 +117,17 @@ class _Checker:
                 self.problem(name, None, "file", "required file is missing")
                 self.unreadable.add(name)
             return empty
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            reason = (
+                "is a folder, not a CSV file"
+                if path.is_dir()
+                else f"cannot be read: {error.strerror or error}"
+            )
+            self.problem(name, None, "file", reason)
+            self.unreadable.add(name)
+            return empty
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -195,7 +205,10 @@ class _Checker:
                 self.problem(name, 1, column, "required column is missing")
                 ok = False
         seen: set[str] = set()
-        for column in header:
+        for position, column in enumerate(header, start=1):
+            if not column:  # a stray comma; its values are not read
+                self.problem(name, 1, f"column {position}", "the column has no name")
+                continue
             if column in seen:
                 self.problem(name, 1, column, "column appears twice")
                 ok = False

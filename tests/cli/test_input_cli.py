@@ -44,3 +44,35 @@ def test_a_given_folder_is_named_without_the_bundled_tag(tmp_path: Path, entry) 
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0] == f"dataset: {folder.resolve()}"
     assert done.stdout.startswith("cuts,measure,stage")  # the data stay clean on stdout
+
+
+MINI = Path(__file__).parents[1] / "fixtures" / "mini"
+
+
+@pytest.mark.parametrize("command", [("export", "html", "-o", "-"), ("centrality",)])
+@pytest.mark.parametrize("suffix", [".graphml", ".json"])
+def test_a_cut_or_edited_graph_file_is_a_located_error_without_a_traceback(
+    tmp_path: Path, entry, command: tuple[str, ...], suffix: str
+) -> None:
+    import json
+
+    import labournet
+    from labournet.export.graphfile import export_graphml, export_json
+
+    dataset = labournet.load_dataset(MINI)
+    if suffix == ".graphml":
+        path = export_graphml(dataset, tmp_path / "net.graphml")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[: len(text) // 2], encoding="utf-8")  # cut in half
+    else:
+        path = export_json(dataset, tmp_path / "net.json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["graph"]["schema"]["measures"] = "garbage"  # AttributeError before
+        path.write_text(json.dumps(data), encoding="utf-8")
+    args = (
+        (*command[:2], str(path), *command[2:]) if command[0] == "export" else (*command, str(path))
+    )
+    result = entry(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{path}" in result.stderr

@@ -175,3 +175,96 @@ def test_dollar_signs_in_names_are_drawn_as_text(tmp_path):
     assert path.read_bytes().startswith(PNG)
     report = build_report(odd, draws=20)
     assert write_report(report, tmp_path / "r")  # the report, its charts included
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "`` ` <b>x</b>",
+    "a | b",
+    "[link](javascript:alert(1))",
+    "![i](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "*x* _y_ &lt;script&gt;",
+]
+
+
+def _elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Collect().feed(html)
+    return found
+
+
+def test_markdown_report_escapes_html_and_markdown_from_the_data(tmp_path):
+    import dataclasses
+
+    from markdown_it import MarkdownIt
+
+    from labournet.export.markdown import render_markdown
+
+    dataset = labournet.load_dataset(SMALL)
+    hostile = " ".join(HOSTILE)
+
+    def bad(i: int) -> str:
+        return f"{HOSTILE[i % len(HOSTILE)]} {hostile}\n<script>alert(2)</script>"
+
+    odd = dataclasses.replace(
+        dataset,
+        name=bad(0),
+        entities=tuple(
+            dataclasses.replace(e, name=bad(i), description=bad(i + 1))
+            for i, e in enumerate(dataset.entities)
+        ),
+        relations=tuple(
+            dataclasses.replace(r, claim=bad(i)) for i, r in enumerate(dataset.relations)
+        ),
+        assumptions=tuple(
+            dataclasses.replace(a, statement=bad(i), reasoning=bad(i + 3))
+            for i, a in enumerate(dataset.assumptions)
+        ),
+        sources=tuple(
+            dataclasses.replace(s, publisher=bad(i), title=bad(i + 2), url="javascript:alert(1)")
+            for i, s in enumerate(dataset.sources)
+        ),
+    )
+    report = dataclasses.replace(
+        build_report(odd, draws=20), doubts="- a doubt <script>alert(3)</script> [x](javascript:y)"
+    )
+    text = render_markdown(report)
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<script" not in html  # raw HTML went through before
+    elements = _elements(html)
+    assert {tag for tag, _ in elements} <= {
+        "h1", "h2", "h3", "p", "ul", "li", "strong", "em", "code", "pre", "table", "thead",
+        "tbody", "tr", "th", "td", "img", "blockquote", "a",
+    }  # fmt: skip
+    for tag, attrs in elements:
+        assert not any(name.startswith("on") for name, _ in attrs), (tag, attrs)
+        assert all("javascript:" not in (value or "").lower() for _, value in attrs), attrs
+        if tag == "img":  # only the report's own charts
+            assert dict(attrs)["src"] in ("revenue-at-stake.png", "rank-stability.png")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, not dropped
+    # the tables keep their columns: a '|' in a name does not add a cell
+    rows = [line for line in text.splitlines() if line.startswith("| 1 |")]
+    assert rows
+    header = next(line for line in text.splitlines() if line.startswith("| # |"))
+    assert html.count("<tr>") > 1
+    for row in rows:
+        assert len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"(?<!\\)\|", header))
+
+
+def test_code_spans_hold_any_backticks() -> None:
+    from markdown_it import MarkdownIt
+
+    from labournet.export.markdown import _code
+
+    for value in ("a`b", "``x", "x`", "<script>`</script>", "```"):
+        html = MarkdownIt().render(_code(value))
+        assert html.count("<code>") == 1 and "<script" not in html, value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -122,6 +123,103 @@ def test_the_edge_list_reader_takes_any_bytes(tmp_path_factory, raw: bytes, suff
     path.write_bytes(b"source,target,weight\n" + raw)
     with contextlib.suppress(LabournetError):
         labournet.read_graph(path)
+
+
+def _written_graph_files(folder: Path) -> dict[str, str]:
+    """The mini dataset as labournet writes it to GraphML and JSON."""
+    from labournet.export.graphfile import export_graphml, export_json
+
+    dataset = labournet.load_dataset(MINI)
+    return {
+        ".graphml": export_graphml(dataset, folder / "mini.graphml").read_text("utf-8"),
+        ".json": export_json(dataset, folder / "mini.json").read_text("utf-8"),
+    }
+
+
+_GRAPH_FILES: dict[str, str] = {}
+garbage = st.one_of(
+    hostile,
+    st.sampled_from(
+        ['null', '[]', '{}', '-1', '1e999', 'true', '"x"', '<x>', '</node>', '&', '"',
+         '{"$tuple": 1}']
+    ),
+)  # fmt: skip
+
+
+@given(
+    suffix=st.sampled_from([".graphml", ".json"]),
+    edit=st.sampled_from(["cut", "replace", "delete"]),
+    start=st.floats(min_value=0, max_value=1),
+    length=st.integers(min_value=1, max_value=80),
+    value=garbage,
+)
+def test_a_cut_or_edited_graph_file_labournet_wrote_is_read_or_refused(
+    tmp_path_factory, suffix: str, edit: str, start: float, length: int, value: str
+) -> None:
+    folder = tmp_path_factory.mktemp("g")
+    if not _GRAPH_FILES:
+        _GRAPH_FILES.update(_written_graph_files(folder))
+    text = _GRAPH_FILES[suffix]
+    at = int(start * len(text))
+    if edit == "cut":
+        text = text[:at]
+    else:
+        text = text[:at] + (value if edit == "replace" else "") + text[at + length :]
+    path = folder / f"edited{suffix}"
+    path.write_text(text, encoding="utf-8")
+    try:
+        graph = labournet.read_graph(path)
+    except LabournetError:
+        return
+    # a file that reads can be analysed, or is refused with labournet's own error
+    with contextlib.suppress(LabournetError):
+        labournet.pressure_points(graph)
+
+
+def _json_paths(value: object, path: tuple = ()) -> list[tuple]:
+    paths = [path]
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        paths += _json_paths(item, (*path, key))
+    return paths
+
+
+@given(
+    choice=st.floats(min_value=0, max_value=1, exclude_max=True),
+    remove=st.booleans(),
+    value=st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), hostile,
+                    st.just([]), st.just({}), st.just([1]), st.just({"a": 1})),
+)  # fmt: skip
+def test_a_labournet_json_with_one_value_changed_or_removed_is_read_or_refused(
+    tmp_path_factory, choice: float, remove: bool, value: object
+) -> None:
+    folder = tmp_path_factory.mktemp("g")
+    if not _GRAPH_FILES:
+        _GRAPH_FILES.update(_written_graph_files(folder))
+    data = json.loads(_GRAPH_FILES[".json"])
+    paths = _json_paths(data)[1:]
+    *parents, last = paths[int(choice * len(paths))]
+    parent = data
+    for key in parents:
+        parent = parent[key]
+    if remove:
+        del parent[last]
+    else:
+        parent[last] = value
+    path = folder / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        graph = labournet.read_graph(path)
+    except LabournetError:
+        return
+    with contextlib.suppress(LabournetError):
+        labournet.pressure_points(graph)
 
 
 runner = CliRunner()

@@ -195,6 +195,7 @@ class _FlowEdges:
 
 def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -> FlowParts:
     """Run every stage of the build on a graph made by `Dataset.to_networkx`."""
+    _check_figures(graph)
     regime = find_regime(graph, regime)
     year = snapshot_year(graph, as_of)
     notes: list[str] = []
@@ -658,7 +659,11 @@ def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
     pending = [figure for figure in figures if figure.formula]
     while pending:
         figure = pending.pop()
-        for ref in parse_formula(figure.formula or "").references:
+        try:
+            references = parse_formula(figure.formula or "").references
+        except FormulaError as error:  # a graph file's formulas were never validated
+            raise AnalysisError(f"figure {figure.id}: formula: {error}") from None
+        for ref in references:
             if ref in seen:
                 continue
             if ref not in everything:
@@ -671,6 +676,21 @@ def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
         return FigureSystem.of(figures)
     except FormulaError as error:
         raise AnalysisError(str(error)) from None
+
+
+def _check_figures(graph: nx.MultiDiGraph) -> None:
+    """Every ``figures`` attribute is a tuple of `Figure`: a network file that was not written by
+    labournet (or lost its encoding record) can carry anything under that name."""
+    items = [(f"node {n}", a) for n, a in graph.nodes(data=True)] + [
+        (f"edge {k}", a) for *_, k, a in graph.edges(keys=True, data=True)
+    ]
+    for where, attrs in items:
+        figures = attrs.get("figures", ())
+        if not isinstance(figures, tuple | list) or not all(isinstance(f, Figure) for f in figures):
+            raise AnalysisError(
+                f"{where}: its figures are not labournet figures; analyse a dataset folder or a "
+                "graph file labournet wrote"
+            )
 
 
 def _years(graph: nx.MultiDiGraph) -> set[int]:

@@ -199,8 +199,18 @@ def _write_pulled(dataset: Any, out: Path) -> Path:
     """Write `dataset` into a new folder beside `out`, then move its files into `out`.
 
     Nothing is written into `out` until every file is complete, so a failure leaves the folder as
-    it was; a schema.yaml the pulled dataset does not have is removed.
+    it was; a schema.yaml the pulled dataset does not have is removed. A path that cannot be a
+    folder is an `ExportError` naming it.
     """
+    from labournet.dataset import _cannot_write
+
+    try:
+        return _move_pulled(dataset, out)
+    except OSError as error:
+        raise ExportError(_cannot_write(out, error)) from error
+
+
+def _move_pulled(dataset: Any, out: Path) -> Path:
     import os
     import shutil
     import tempfile
@@ -208,6 +218,8 @@ def _write_pulled(dataset: Any, out: Path) -> Path:
     from labournet.schema import load_schema
     from labournet.store.rows import schema_to_yaml
 
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(17, "File exists", str(out))  # before staging anything beside it
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-pull-", dir=out.parent))
     try:

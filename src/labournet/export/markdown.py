@@ -15,7 +15,9 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,15 +66,47 @@ the same joint draws, with its own seed and count.
 """
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]<>!~&#])")
+_SAFE_URL = re.compile(r"https?://[^\s<>`\\]+", re.IGNORECASE)
+
+
+def _text(value: object) -> str:
+    """Data as Markdown text that renders as itself: no HTML, no links, no emphasis, no line
+    breaks (pipes are left to `_cell`)."""
+    return _MARKUP.sub(r"\\\1", " ".join(str(value).splitlines()))
+
+
+def _code(value: object) -> str:
+    """Data as a code span that no backtick in it can close early (CommonMark: the fence is
+    longer than any run of backticks inside)."""
+    text = " ".join(str(value).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _link(url: str) -> str:
+    """An autolink for a plain http(s) address; anything else is shown as text."""
+    return f"<{url}>" if _SAFE_URL.fullmatch(url) else _text(url)
+
+
+def _markdown(value: str) -> str:
+    """Markdown the data author wrote (a README section): its lists and emphasis stay, but raw
+    HTML, links and images are shown as text."""
+    return re.sub(r"([<>&\[\]!])", r"\\\1", value)
+
+
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """A table cell: pipes escaped (GFM unescapes them inside code spans too), one line."""
+    return " ".join(str(value).splitlines()).replace("|", "\\|")
 
 
 def _range_money(row: pd.Series, prefix: str = "revenue") -> str:
     return f"{format_money(row[f'{prefix}_low'])}–{format_money(row[f'{prefix}_high'])}"
 
 
-def _table(header: list[str], rows: list[list[object]], align: str = "") -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
     marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
@@ -91,16 +125,16 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     mc = report.uncertainty
     has_mc = "p_top_k" in table.columns
     k = report.k
-    out: list[str] = [f"# Pressure points: {report.name}, as of {model.as_of}", ""]
+    out: list[str] = [f"# Pressure points: {_text(report.name)}, as of {model.as_of}", ""]
     unfunded = unfunded_host_warnings(model)
     if unfunded:
         out += ["> **Warning: hosts without a revenue figure.**", ">"]
-        out += [f"> - {text}." for _, text in unfunded]
+        out += [f"> - {_text(text)}." for _, text in unfunded]
         out += [""]
     out += [
-        f"Where pressure on **{regime_name}** (`{regime}`) works best: each candidate host, "
-        "sector, intermediary or relation with the revenue (USD per year) and workers that "
-        "depend on it, who can reach it, and how sure we are.",
+        f"Where pressure on **{_text(regime_name)}** ({_code(regime)}) works best: each "
+        "candidate host, sector, intermediary or relation with the revenue (USD per year) and "
+        "workers that depend on it, who can reach it, and how sure we are.",
         "",
         f"- As of **{model.as_of}**: each figure is the latest one up to {model.as_of} for its "
         f"item and measure (later ones are left out); analysed on {report.analysed_on}.",
@@ -115,7 +149,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     stated = [f for f in model.graph.nodes[regime].get("figures", ()) if f.measure == "revenue"]
     for figure in stated:
         out.append(
-            f"- Stated total for comparison: figure `{figure.id}`, "
+            f"- Stated total for comparison: figure {_code(figure.id)}, "
             f"{format_money(figure.low)}–{format_money(figure.high)} ({figure.year})."
         )
     out += _tensions(report)
@@ -161,7 +195,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     players = report.key_players
     out += [f"## Key players: the best {plural(players.k, 'cut')}", ""]
     if players.fewer:
-        out += [f"{players.fewer[0].upper()}{players.fewer[1:]}.", ""]
+        out += [_text(f"{players.fewer[0].upper()}{players.fewer[1:]}."), ""]
     method_text = (
         "exact search over every set (after dropping candidates whose placements are a "
         "subset of another's)"
@@ -170,7 +204,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "optimum for this kind of problem)"
     )
     out += [
-        f"Best set: **{', '.join(f'`{c}`' for c in players.cuts)}**, found by {method_text}. "
+        f"Best set: **{', '.join(_code(c) for c in players.cuts)}**, found by {method_text}. "
         f"Cutting it removes {format_money(players.revenue.best)} a year "
         f"({players.revenue_share:.0%} of the best estimate; 90 % interval "
         f"{format_money(players.revenue.low)}–{format_money(players.revenue.high)}) and "
@@ -180,7 +214,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
     naive_rows = [
-        [measure, row["picks"].replace(";", ", "), row["cut_candidates"],
+        [_text(measure), ", ".join(_code(p) for p in str(row["picks"]).split(";") if p),
+         _text(row["cut_candidates"]),
          format_money(row["revenue_best"]), format_money(row["shortfall_best"])]
         for measure, row in players.naive.iterrows()
     ]  # fmt: skip
@@ -196,18 +231,18 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
     for note in players.notes:
-        out.append(f"- Note: {note}")
+        out.append(f"- Note: {_text(note)}")
     structural = players.structural
     if structural is not None:
         out += [
             "### Structural cuts",
             "",
             "- Articulation points of the flow graph (removing one splits it): "
-            + (", ".join(f"`{p}`" for p in structural.articulation_points) or "none")
+            + (", ".join(_code(p) for p in structural.articulation_points) or "none")
             + ".",
             f"- Minimum node cut between the hosts and the regime ({len(structural.min_node_cut)} "
             "entities; every remittance route passes one of them): "
-            + (", ".join(f"`{p}`" for p in structural.min_node_cut[:30]) or "none")
+            + (", ".join(_code(p) for p in structural.min_node_cut[:30]) or "none")
             + ("…" if len(structural.min_node_cut) > 30 else "")
             + f"; it carries {format_money(structural.min_node_cut_revenue.best)} a year.",
             "",
@@ -235,7 +270,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         ]
 
     if report.doubts:
-        out += ["## Doubts the dataset records", "", report.doubts, ""]
+        out += ["## Doubts the dataset records", "", _markdown(report.doubts), ""]
     out += [METHOD, "## Assumptions", ""]
     uses = Counter(a for point in pressure for a in point.assumptions)
     flagged = int(table["assumed"].sum())
@@ -249,13 +284,13 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         statement = getattr(assumption, "statement", "")
         reasoning = getattr(assumption, "reasoning", "")
         out.append(
-            f"- `{assumption_id}` ({plural(uses.get(assumption_id, 0), 'candidate')}): {statement} "
-            f"*Why:* {reasoning}"
+            f"- {_code(assumption_id)} ({plural(uses.get(assumption_id, 0), 'candidate')}): "
+            f"{_text(statement)} *Why:* {_text(reasoning)}"
         )
     notes = list(pressure.notes)
     if notes:
         out += ["", "Model notes (where the data lacked a figure the model needs):", ""]
-        out += [f"- {note}" for note in notes[:50]]
+        out += [f"- {_text(note)}" for note in notes[:50]]
         if len(notes) > 50:
             out.append(f"- … and {len(notes) - 50} more (see `notes` in the JSON)")
     out += ["", "## Sources", ""]
@@ -264,8 +299,10 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         title = getattr(source, "title", "")
         date = getattr(source, "date", "")
         url = getattr(source, "url", "")
-        link = f" <{url}>" if url else ""
-        out.append(f"- `{source_id}`: {publisher}, *{title}*, {date}.{link}")
+        link = f" {_link(url)}" if url else ""
+        out.append(
+            f"- {_code(source_id)}: {_text(publisher)}, *{_text(title)}*, {_text(date)}.{link}"
+        )
     out.append("")
     return "\n".join(out)
 
@@ -298,21 +335,21 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
         mark = " †" if row.get("residual", False) else ""
         cells: list[object] = [
             row["rank"],
-            f"`{candidate}` {row['name']}{mark}",
-            row["type"],
+            f"{_code(candidate)} {_text(row['name'])}{mark}",
+            _text(row["type"]),
             format_money(row["denied_best"]),
             f"{format_money(row['denied_low'])}–{format_money(row['denied_high'])}",
             format_money(row["revenue_best"]),
             format_count(row["workers_best"]),
-            ", ".join(row["actors"]) or "–",
-            ", ".join(row["measures"]) or "–",
+            _text(", ".join(row["actors"])) or "–",
+            _text(", ".join(row["measures"])) or "–",
         ]
         if has_mc:
             interval = (
                 "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
             )
             cells += [f"{row['p_top_k']:.0%}", interval]
-        cells.append(", ".join(row["assumptions"]) if row["assumed"] else "sources only")
+        cells.append(_text(", ".join(row["assumptions"])) if row["assumed"] else "sources only")
         rows.append(cells)
     return out + _table(header, rows, align) + [""]
 
@@ -324,11 +361,11 @@ def _tensions(report: Report) -> list[str]:
     out = ["", "### Tensions between the model and its sources", ""]
     for tension in report.tensions:
         out.append(
-            f"- **{tension.kind}** (`{tension.subject}`): {tension.message}. Derived from "
-            f"{plural(len(tension.derived_from), 'figure')}; stated in "
-            + ", ".join(f"`{item}`" for item in tension.sourced_from)
+            f"- **{_text(tension.kind)}** ({_code(tension.subject)}): {_text(tension.message)}. "
+            f"Derived from {plural(len(tension.derived_from), 'figure')}; stated in "
+            + ", ".join(_code(item) for item in tension.sourced_from)
             + " (sources: "
-            + ", ".join(f"`{source}`" for source in tension.sources)
+            + ", ".join(_code(source) for source in tension.sources)
             + ")."
         )
     return out
@@ -344,7 +381,7 @@ def _breakdown(table: pd.DataFrame, top: int) -> list[str]:
         for candidate, row in rows_of_level.head(top).iterrows():
             compliance = "–" if pd.isna(row["compliance"]) else f"{row['compliance']:.0%}"
             rows.append([
-                f"`{candidate}`", row["level"], format_money(row["revenue_best"]),
+                _code(candidate), _text(row["level"]), format_money(row["revenue_best"]),
                 f"{row['reached_share']:.0%}", compliance, f"{1 - row['substitution']:.0%}",
                 format_money(row["denied_best"]),
             ])  # fmt: skip
