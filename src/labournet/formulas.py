@@ -39,6 +39,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -89,8 +90,10 @@ class Formula:
         return _evaluate(self.tree, values)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_formula(text: str) -> Formula:
-    """Parse `text`; `FormulaError` saying what is wrong and where."""
+    """Parse `text`; `FormulaError` saying what is wrong and where. Formulas are immutable, so
+    validation, the reader and every flow model share one parse of each text."""
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(f"longer than {MAX_FORMULA_LENGTH} characters")
     tokens = _tokens(text)
@@ -266,7 +269,12 @@ class FigureSystem:
         return cls(tuple(figures), formulas, tuple(derivation_order(formulas)))
 
     def row(self) -> dict[str, int]:
-        return {f.id: i for i, f in enumerate(self.figures)}
+        """Figure id -> row of the value arrays."""
+        cached = self.__dict__.get("_row")
+        if cached is None:
+            cached = {f.id: i for i, f in enumerate(self.figures)}
+            object.__setattr__(self, "_row", cached)
+        return cached
 
     def inputs(self) -> np.ndarray:
         """Boolean mask of the figures that are drawn (those without a formula)."""

@@ -94,6 +94,8 @@ class Slots:
     """The ``workers`` figure that weighs the slot within its host; without one, weight 1."""
     even: np.ndarray
     """The slot's share when its host's weights sum to zero: one over the host's slots."""
+    to_host: sparse.csr_matrix
+    """``(n_hosts, n_slots)``: sums slots into their host."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Splits:
     even: np.ndarray
     """One over the intermediary's onward relations."""
     n_groups: int
+    to_group: sparse.csr_matrix
+    """``(n_groups, n_splits)``: sums splits into their intermediary."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class Routes:
     hop_used: np.ndarray
     even: np.ndarray
     """One over the host's routes: each route's share of the host's workers if it sends nothing."""
+    to_host: sparse.csr_matrix
+    """``(n_hosts, n_routes)``: sums routes into their host."""
 
 
 @dataclass(frozen=True)
@@ -206,8 +212,9 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -
     slots = _slots(graph, hosts, edges, rows, notes)
     routes, splits = _routes(graph, regime, hosts, edges, rows, notes)
     p_host, p_slot, p_route = _placements(len(hosts), slots, routes)
+    elements = _elements(hosts, edges, slots, routes)
     candidates, types, incidence = _dependencies(
-        graph, regime, hosts, edges, slots, routes, p_host, p_slot, p_route
+        graph, regime, hosts, elements, p_host, p_slot, p_route
     )
     if not rows.figures:
         raise AnalysisError(
@@ -217,8 +224,8 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -
         )
     assumption_ids = tuple(sorted(graph.graph.get("assumptions", {})))
     trace = _traceability(
-        graph, hosts, edges, rows.figures, assumption_ids, workers, compliance, substitution,
-        slots, routes, splits,
+        graph, hosts, edges, elements, rows.figures, assumption_ids, workers, compliance,
+        substitution, slots, routes, splits,
     )  # fmt: skip
     n_fig = len(rows.figures)
     w_hosts, w_rows = zip(*workers, strict=True) if workers else ((), ())
@@ -407,9 +414,10 @@ def _slots(
             sector.append(target)
             weight.append(row)
             even.append(1.0 / len(mine))
+    host_arr = np.asarray(host, dtype=np.int64)
     return Slots(
-        np.asarray(host, dtype=np.int64), tuple(relation), tuple(sector), FigureRef.of(weight),
-        np.asarray(even),
+        host_arr, tuple(relation), tuple(sector), FigureRef.of(weight), np.asarray(even),
+        _group_matrix(host_arr, len(hosts)),
     )  # fmt: skip
 
 
@@ -479,13 +487,16 @@ def _routes(
         hops=hops,
         hop_used=hop_used,
         even=1.0 / n_routes_of[host_arr],
+        to_host=_group_matrix(host_arr, len(hosts)),
     )
+    group_arr = np.asarray(split_group, dtype=np.int64)
     splits = Splits(
-        group=np.asarray(split_group, dtype=np.int64),
+        group=group_arr,
         weight=FigureRef.of(split_weight),
         equal=np.asarray(split_equal, dtype=bool),
         even=np.asarray(split_even),
         n_groups=len(groups),
+        to_group=_group_matrix(group_arr, len(groups)),
     )
     return routes, splits
 
@@ -505,38 +516,45 @@ def _placements(
     return p_host, p_slot, p_route
 
 
-def _dependencies(
-    graph: nx.MultiDiGraph,
-    regime: str,
-    hosts: list[str],
-    edges: _FlowEdges,
-    slots: Slots,
-    routes: Routes,
-    p_host: np.ndarray,
-    p_slot: np.ndarray,
-    p_route: np.ndarray,
-) -> tuple[tuple[str, ...], tuple[str, ...], sparse.csr_matrix]:
-    """The candidates, their types, and which placements depend on which candidate."""
+Elements = tuple[list[list[str]], list[list[str]], list[list[str]]]
+
+
+def _elements(hosts: list[str], edges: _FlowEdges, slots: Slots, routes: Routes) -> Elements:
+    """The entities and relations each host, slot and route uses: a host and its sends_workers
+    relations; a slot's works_in relation and sector; a route's relations and intermediaries."""
     host_elements = [[host, *edges.sends[host]] for host in hosts]
     slot_elements = [
         [x for x in (rel, sector) if x is not None]
         for rel, sector in zip(slots.relation, slots.sector, strict=True)
     ]
     route_elements = [
-        [*path, *(edges.ends[key][1] for key in path[:-1])]  # relations and intermediaries
-        for path in routes.relations
+        [*path, *(edges.ends[key][1] for key in path[:-1])] for path in routes.relations
     ]
+    return host_elements, slot_elements, route_elements
+
+
+def _dependencies(
+    graph: nx.MultiDiGraph,
+    regime: str,
+    hosts: list[str],
+    elements: Elements,
+    p_host: np.ndarray,
+    p_slot: np.ndarray,
+    p_route: np.ndarray,
+) -> tuple[tuple[str, ...], tuple[str, ...], sparse.csr_matrix]:
+    """The candidates, their types, and which placements depend on which candidate."""
+    host_elements, slot_elements, route_elements = elements
     candidates: list[str] = []
     index: dict[str, int] = {}
     rows_i: list[int] = []
     cols_i: list[int] = []
     for p in range(len(p_host)):
-        elements = {
+        used = {
             *host_elements[p_host[p]],
             *slot_elements[p_slot[p]],
             *route_elements[p_route[p]],
         }
-        for item in elements:
+        for item in used:
             if item == regime:
                 continue
             c = index.get(item)
@@ -560,6 +578,7 @@ def _traceability(
     graph: nx.MultiDiGraph,
     hosts: list[str],
     edges: _FlowEdges,
+    elements: Elements,
     figures: list[Figure],
     assumption_ids: tuple[str, ...],
     workers: list[tuple[int, int]],
@@ -621,14 +640,7 @@ def _traceability(
             out.append(found)
         return out
 
-    host_elements = [[host, *edges.sends[host]] for host in hosts]
-    slot_elements = [
-        [x for x in (rel, sector) if x is not None]
-        for rel, sector in zip(slots.relation, slots.sector, strict=True)
-    ]
-    route_elements = [
-        [*path, *(edges.ends[key][1] for key in path[:-1])] for path in routes.relations
-    ]
+    host_elements, slot_elements, route_elements = elements
     slot_figs = [[row] if row is not None else [] for row in slots.weight.rows()]
     per_host = [host_figs[h] for h in range(len(hosts))]
     n_f, n_a = len(figures), len(assumption_ids)
@@ -777,6 +789,13 @@ def _candidate_type(graph: nx.MultiDiGraph, item: str, hosts: Mapping[str, int])
         kind = graph.nodes[item].get("kind")
         return str(kind)
     return "relation"
+
+
+def _group_matrix(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """``(n_groups, len(groups))`` 0/1 matrix that sums members into their group."""
+    return sparse.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
 
 
 def _rows_matrix(rows: Sequence[Iterable[int]], n_cols: int) -> sparse.csr_matrix:

@@ -60,7 +60,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -129,12 +129,6 @@ class Range:
     low: float
     best: float
     high: float
-
-    @classmethod
-    def of(cls, values: Sequence[float] | np.ndarray) -> Range:
-        """From values evaluated at (low, best, high): low and high are the min and max."""
-        lo, best, hi = (float(v) for v in values)
-        return cls(min(lo, best, hi), best, max(lo, best, hi))
 
     def values(self) -> list[float]:
         """``[low, best, high]``."""
@@ -332,7 +326,7 @@ class FlowModel:
         values = np.asarray(values, dtype=float)[: len(self.figures)]
         share = self._slot_shares(values)
         route_value = self._route_revenue(values)
-        host_revenue = _group_matrix(self.routes.host, len(self.hosts)) @ route_value
+        host_revenue = self.routes.to_host @ route_value
         of_host = host_revenue[self.routes.host]
         with np.errstate(divide="ignore", invalid="ignore"):
             within = np.where(of_host > 0, route_value / of_host, self.routes.even[:, None])
@@ -346,7 +340,7 @@ class FlowModel:
         """Each slot's share of its host's workers: its weight over the host's weights."""
         slots = self.slots
         weight = slots.weight.take(values, 1.0)
-        total = (_group_matrix(slots.host, len(self.hosts)) @ weight)[slots.host]
+        total = (slots.to_host @ weight)[slots.host]
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(total > 0, weight / total, slots.even[:, None])
 
@@ -354,7 +348,7 @@ class FlowModel:
         """Each route's revenue: its first relation's, times the split at every intermediary."""
         splits, routes = self.splits, self.routes
         weight = splits.weight.take(values, 1.0)
-        total = (_group_matrix(splits.group, splits.n_groups) @ weight)[splits.group]
+        total = (splits.to_group @ weight)[splits.group]
         with np.errstate(divide="ignore", invalid="ignore"):
             fraction = np.where(
                 splits.equal[:, None] | (total <= 0), splits.even[:, None], weight / total
@@ -497,13 +491,6 @@ def build_flow_model(
         raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
     parts = build_parts(graph, regime, as_of)
     return FlowModel(graph=graph, **{f.name: getattr(parts, f.name) for f in fields(parts)})
-
-
-def _group_matrix(groups: np.ndarray, n_groups: int) -> sparse.csr_matrix:
-    """``(n_groups, len(groups))`` 0/1 matrix that sums members into their group."""
-    return sparse.csr_matrix(
-        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
-    )
 
 
 def unfunded_host_warnings(model: FlowModel) -> list[tuple[str, str]]:
