@@ -364,3 +364,15 @@ def test_writing_a_pulled_dataset_over_a_file_is_an_export_error(
     with pytest.raises(labournet.ExportError, match="cannot write"):
         _write_pulled(load_dataset(mini_folder), here / "taken" / "out")
     assert [p.name for p in here.iterdir()] == ["taken"]  # no staging folder left behind
+
+
+def test_exports_keep_attributes_named_after_networkx_arguments(tmp_path: Path) -> None:
+    from labournet.export import export_gexf, export_graphml
+
+    G = nx.MultiDiGraph()
+    G.add_node("a")
+    G.nodes["a"]["node_for_adding"] = "x"
+    G.add_edge("a", "b", key="e1")
+    G.edges["a", "b", "e1"]["u_of_edge"] = "y"
+    for export in (export_graphml, export_gexf):  # TypeError before
+        assert export(G, tmp_path / f"g.{export.__name__}").exists()

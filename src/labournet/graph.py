@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ __all__ = [
     "dataset_to_networkx",
     "networkx_to_dataset",
     "read_graph",
+    "add_node",
+    "add_edge",
     "as_graph",
     "fill_file_defaults",
     "NODE_FIELDS",
@@ -49,6 +52,24 @@ NODE_FIELDS = ("kind", "name", "description", "sources", "assumptions", "figures
 EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
 
 
+def add_node(graph: nx.Graph, node: Any, attrs: Mapping[str, Any]) -> None:
+    """Add `node` with `attrs` set as a mapping, never as keyword arguments: attribute names are
+    data and must not meet networkx's own parameters (``node_for_adding``)."""
+    graph.add_node(node)
+    graph.nodes[node].update(attrs)
+
+
+def add_edge(graph: nx.Graph, u: Any, v: Any, attrs: Mapping[str, Any], key: Any = None) -> None:
+    """Add the edge `u` -> `v` (with `key` in a multigraph) and set `attrs` as a mapping (names
+    such as ``key`` or ``u_of_edge`` are data)."""
+    if graph.is_multigraph():
+        key = graph.add_edge(u, v, key=key)
+        graph.edges[u, v, key].update(attrs)
+    else:
+        graph.add_edge(u, v)
+        graph.edges[u, v].update(attrs)
+
+
 def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     """The dataset as a MultiDiGraph with typed node and edge attributes."""
     graph = nx.MultiDiGraph(
@@ -57,11 +78,10 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
         assumptions={assumption.id: assumption for assumption in dataset.assumptions},
         schema=dataset.schema,
     )
-    # Attributes are set as a mapping, never as keyword arguments: a property name is data, and
-    # must not meet networkx's own parameters (node_for_adding, key, ...).
     for entity in dataset.entities:
-        graph.add_node(entity.id)
-        graph.nodes[entity.id].update(
+        add_node(
+            graph,
+            entity.id,
             {
                 **entity.properties,
                 "kind": entity.kind,
@@ -70,11 +90,13 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
                 "sources": entity.sources,
                 "assumptions": entity.assumptions,
                 "figures": dataset.figures_for(entity.id),
-            }
+            },
         )
     for relation in dataset.relations:
-        graph.add_edge(relation.source, relation.target, key=relation.id)
-        graph.edges[relation.source, relation.target, relation.id].update(
+        add_edge(
+            graph,
+            relation.source,
+            relation.target,
             {
                 **relation.properties,
                 "id": relation.id,
@@ -83,7 +105,8 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
                 "sources": relation.sources,
                 "assumptions": relation.assumptions,
                 "figures": dataset.figures_for(relation.id),
-            }
+            },
+            key=relation.id,
         )
     return graph
 
@@ -337,8 +360,7 @@ def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph
             for column in attributes
             if record[column] != ""
         }
-        key = graph.add_edge(u, v)  # attributes as a mapping: column names are data
-        (graph.edges[u, v, key] if graph.is_multigraph() else graph.edges[u, v]).update(data)
+        add_edge(graph, u, v, data)
     if problems:
         raise GraphFormatError(problems, f"{plural(len(problems), 'problem')} in edge list {name}")
     return graph

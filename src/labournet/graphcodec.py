@@ -58,7 +58,7 @@ import networkx as nx
 
 from labournet.dataset import Assumption, Figure, Source
 from labournet.errors import ExportError
-from labournet.graph import as_graph, fill_file_defaults
+from labournet.graph import add_edge, add_node, as_graph, fill_file_defaults
 
 __all__ = [
     "ENCODING_KEY",
@@ -340,7 +340,7 @@ def flatten_graph(source: Any, *, estimates: bool = True) -> nx.MultiGraph:
             extra = _estimates(data.get("figures"))
             derived["node"].extend(k for k in extra if k not in derived["node"])
             attrs.update(extra)
-        flat.add_node(node, **attrs)
+        add_node(flat, node, attrs)
     for u, v, k, data in G.edges(keys=True, data=True):
         attrs = {}
         for key, value in data.items():
@@ -351,7 +351,7 @@ def flatten_graph(source: Any, *, estimates: bool = True) -> nx.MultiGraph:
             extra = _estimates(data.get("figures"))
             derived["edge"].extend(k2 for k2 in extra if k2 not in derived["edge"])
             attrs.update(extra)
-        flat.add_edge(u, v, key=k, **attrs)
+        add_edge(flat, u, v, attrs, key=k)
     flat.graph[ENCODING_KEY] = _json_text(
         {
             "version": _VERSION,
@@ -528,10 +528,8 @@ def unflatten_graph(G: nx.Graph) -> nx.MultiGraph:
     }
     out.graph.update(_unflatten_attrs(graph_attrs, manifest["graph"], (), "graph"))
     for node, data in G.nodes(data=True):
-        out.add_node(
-            node,
-            **_unflatten_attrs(data, manifest["node"], derived.get("node", ()), f"node {node}"),
-        )
+        attrs = _unflatten_attrs(data, manifest["node"], derived.get("node", ()), f"node {node}")
+        add_node(out, node, attrs)
     edges = (
         G.edges(keys=True, data=True)
         if G.is_multigraph()
@@ -539,7 +537,7 @@ def unflatten_graph(G: nx.Graph) -> nx.MultiGraph:
     )
     for u, v, k, data in edges:
         attrs = _unflatten_attrs(data, manifest["edge"], derived.get("edge", ()), f"edge {k}")
-        out.add_edge(u, v, key=k, **attrs)
+        add_edge(out, u, v, attrs, key=k)
     _check_dataset_graph(out)
     return out
 

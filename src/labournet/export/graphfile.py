@@ -29,7 +29,7 @@ import networkx as nx
 
 from labournet.errors import ExportError
 from labournet.export._page import KIND_STYLES
-from labournet.graph import as_graph
+from labournet.graph import add_edge, add_node, as_graph
 from labournet.graphcodec import (
     ENCODING_KEY,
     decode_graph_json,
@@ -109,12 +109,12 @@ def export_gexf(source: Any, path: str | Path) -> Path:
             },
             "size": 6.0 + 2.0 * G.degree(node) ** 0.5,
         }
-        gexf.add_node(node, **attrs)
+        add_node(gexf, node, attrs)
     for u, v, k, data in flat.edges(keys=True, data=True):
         attrs = {_gexf_name("edge", a): x for a, x in data.items() if a != "id"}
         attrs["id"] = str(data.get("id", k))  # the GEXF edge id
         attrs["label"] = str(data.get("kind", ""))
-        gexf.add_edge(u, v, key=k, **attrs)
+        add_edge(gexf, u, v, attrs, key=k)
     _one_type_per_attribute([data for _, data in gexf.nodes(data=True)])
     _one_type_per_attribute([data for _, _, data in gexf.edges(data=True)])
     gexf.graph.update(
