@@ -17,9 +17,11 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from labournet.dataset import Dataset
 from labournet.store.neo4j_server import Neo4jServer
 from labournet.store.process import free_port
 
@@ -118,3 +120,34 @@ def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarg
 def neo4j_uri(neo4j_target: Neo4jTarget) -> str:
     """The Bolt URI of the session's Neo4j server."""
     return neo4j_target.uri
+
+
+def pulled_records(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """The records the pull queries return for a graph that holds `dataset`, as loaded."""
+    from labournet.store.base import PULLED
+    from labournet.store.rows import plan_load
+
+    plan = plan_load(dataset, "falkordb")
+    records: dict[str, list[dict[str, Any]]] = {part: [] for part in PULLED}
+    declared = {
+        "entities": dataset.schema.entity_properties,
+        "relations": dataset.schema.relation_properties,
+    }
+    for step in plan.steps:
+        part = step.file.name.removeprefix("load_")
+        if part not in records:
+            continue
+        for row in step.rows:
+            record = dict(zip(step.file.row, row, strict=True))
+            if part in declared:
+                record["properties"] = [record["properties"].get(k) for k in declared[part]]
+            if part == "figures":
+                record |= record.pop("exact")
+            records[part].append(record)
+    return records
+
+
+@pytest.fixture(scope="session")
+def graph_records() -> Callable[[Dataset], dict[str, list[dict[str, Any]]]]:
+    """`pulled_records`: what the pull queries would return for a dataset (no server)."""
+    return pulled_records

@@ -23,6 +23,7 @@ __all__ = [
     "AnalysisError",
     "StoreError",
     "QueryError",
+    "IncompleteGraphError",
     "ServerSetupError",
     "ExportError",
     "Problem",
@@ -81,6 +82,11 @@ class AnalysisError(LabournetError):
 
 class StoreError(LabournetError):
     """A graph database could not be reached, or refused an operation."""
+
+
+class IncompleteGraphError(StoreError):
+    """A graph holds only part of a dataset: its last load did not finish, or records it wrote
+    were deleted since; loading the dataset again completes it."""
 
 
 class QueryError(StoreError):

@@ -28,7 +28,15 @@ import yaml
 
 from labournet.errors import Problem, SchemaError
 
-__all__ = ["Schema", "EntityKind", "RelationKind", "Measure", "load_schema", "default_schema_path"]
+__all__ = [
+    "Schema",
+    "EntityKind",
+    "RelationKind",
+    "Measure",
+    "load_schema",
+    "read_schema_text",
+    "default_schema_path",
+]
 
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 LABEL_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
@@ -109,6 +117,12 @@ def load_schema(path: str | Path | None = None) -> Schema:
         ) from error
     except UnicodeDecodeError as error:
         raise SchemaError([Problem(name, None, "encoding", "not valid UTF-8")]) from error
+    return read_schema_text(text, name)
+
+
+def read_schema_text(text: str, name: str) -> Schema:
+    """Check and build a schema from the text of a schema file (the one stored with a graph,
+    say); `name` is where its problems are located, and becomes the schema's ``path``."""
     shape = _yaml_shape_problem(text)
     if shape is not None:
         line, reason = shape

@@ -42,7 +42,7 @@ from labournet.formulas import (
 from labournet.names import close_matches
 from labournet.schema import Schema, load_schema
 
-__all__ = ["read_dataset"]
+__all__ = ["read_dataset", "check_rows"]
 
 REQUIRED: Mapping[str, tuple[str, ...]] = {
     "sources.csv": ("id", "publisher", "title", "date"),
@@ -83,9 +83,13 @@ class _Table:
 
 
 class _Checker:
-    def __init__(self, folder: Path, schema: Schema) -> None:
+    """Collects located problems. `folder` is where the files are read from; `label`, when the
+    rows come from elsewhere (a graph), names them instead, and problems give file names alone."""
+
+    def __init__(self, folder: Path, schema: Schema, label: str | None = None) -> None:
         self.folder = folder
         self.schema = schema
+        self.label = label
         self.problems: list[Problem] = []
         self.unreadable: set[str] = set()
         """Files whose rows could not be read; references into them are not checked."""
@@ -97,14 +101,15 @@ class _Checker:
         """`DatasetError` listing every problem found, if there is one."""
         if self.problems:
             count = len(self.problems)
+            where = self.label or f"dataset {self.folder}"
             raise DatasetError(
                 self.problems,
-                f"{count} problem{'s' if count != 1 else ''} in dataset {self.folder}; "
-                "nothing was loaded",
+                f"{count} problem{'s' if count != 1 else ''} in {where}; nothing was "
+                + ("written" if self.label else "loaded"),
             )
 
     def display(self, file: str) -> str:
-        return str(self.folder / file)
+        return file if self.label else str(self.folder / file)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -647,18 +652,55 @@ def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
     schema_file = folder / "schema.yaml"
     schema = load_schema(schema_file if schema_file.exists() else None)
     checker = _Checker(folder, schema)
-    tables = {
-        "sources.csv": checker.read_table("sources.csv", ()),
-        "assumptions.csv": checker.read_table("assumptions.csv", ()),
-        "entities.csv": checker.read_table("entities.csv", schema.entity_properties),
-        "relations.csv": checker.read_table("relations.csv", schema.relation_properties),
-        "figures.csv": checker.read_table("figures.csv", ()),
-    }
+    tables = {name: checker.read_table(name, _extra_columns(name, schema)) for name in FILES}
+    return _checked_dataset(checker, tables, regime, folder.resolve().name)
+
+
+def check_rows(
+    name: str,
+    schema: Schema,
+    rows: Mapping[str, Iterable[Mapping[str, str]]],
+    *,
+    label: str,
+    regime: str | None = None,
+) -> Dataset:
+    """Check records that come as rows of the dataset files rather than as files (a graph's,
+    say) with every check `read_dataset` makes, and build the Dataset.
+
+    `rows` maps each file name (``entities.csv``, ...) to its rows: dicts of strings (a missing
+    column is empty; unlike a CSV file's, values keep their spaces, so a dataset built in
+    Python comes back exactly). Problems are located as ``FILE:LINE`` where
+    LINE is the line the row would start on in the file `Dataset.write` makes; the summary of
+    the `DatasetError` names `label`.
+    """
+    checker = _Checker(Path(name), schema, label)
+    tables = {}
+    for file in FILES:
+        allowed = FILES[file] + _extra_columns(file, schema)
+        records = [
+            {column: str(row.get(column) or "") for column in allowed} for row in rows.get(file, ())
+        ]
+        tables[file] = _Table(file, records, list(range(2, len(records) + 2)))
+    return _checked_dataset(checker, tables, regime, name)
+
+
+def _extra_columns(file: str, schema: Schema) -> tuple[str, ...]:
+    """The property columns the schema adds to a file."""
+    if file == "entities.csv":
+        return schema.entity_properties
+    if file == "relations.csv":
+        return schema.relation_properties
+    return ()
+
+
+def _checked_dataset(
+    checker: _Checker, tables: Mapping[str, _Table], regime: str | None, name: str
+) -> Dataset:
     taken: dict[str, str] = {}
-    for name, table in tables.items():
+    for file, table in tables.items():
         checker.check_required(table)
         checker.check_ids(
-            table, taken if name in ("entities.csv", "relations.csv", "figures.csv") else {}
+            table, taken if file in ("entities.csv", "relations.csv", "figures.csv") else {}
         )
     checker.check_dates(tables["sources.csv"], "date")
     checker.check_dates(tables["entities.csv"], "date")
@@ -670,11 +712,11 @@ def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
     relation_kinds = {
         row["id"]: row["kind"] for _, row in tables["relations.csv"].rows() if row["id"]
     }
-    for name in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
-        checker.check_references(tables[name], "sources", sources, "source", "sources.csv")
-    for name in ("entities.csv", "relations.csv", "figures.csv"):
+    for file in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
+        checker.check_references(tables[file], "sources", sources, "source", "sources.csv")
+    for file in ("entities.csv", "relations.csv", "figures.csv"):
         checker.check_references(
-            tables[name], "assumptions", assumptions, "assumption", "assumptions.csv"
+            tables[file], "assumptions", assumptions, "assumption", "assumptions.csv"
         )
     checker.check_entities(tables["entities.csv"])
     checker.check_relations(tables["relations.csv"], entity_kinds)
@@ -686,7 +728,8 @@ def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
     if regime is None:
         checker.check_regime(tables["entities.csv"], tables["relations.csv"])
     checker.raise_problems()
-    dataset = _build(folder, schema, tables)
+    path = None if checker.label else checker.folder
+    dataset = _build(name, path, checker.schema, tables)
     figures = checker.check_derived(tables["figures.csv"], dataset.figures)
     checker.raise_problems()
     return dataclasses.replace(dataset, figures=figures)
@@ -730,7 +773,7 @@ def _properties(row: dict[str, str], base: tuple[str, ...]) -> dict[str, str]:
     return {key: value for key, value in row.items() if key not in base and value}
 
 
-def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
+def _build(name: str, folder: Path | None, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
     rows = {name: table.records for name, table in tables.items()}
     sources = tuple(
         Source(r["id"], r["publisher"], r["title"], r["date"], r["url"], r["note"])
@@ -764,6 +807,4 @@ def _build(folder: Path, schema: Schema, tables: Mapping[str, _Table]) -> Datase
         )
         for r in rows["figures.csv"]
     )  # fmt: skip
-    return Dataset(
-        folder.resolve().name, entities, relations, figures, sources, assumptions, schema, folder
-    )
+    return Dataset(name, entities, relations, figures, sources, assumptions, schema, folder)

@@ -124,6 +124,62 @@ def test_pull_leaves_a_dataset_folder_alone_unless_forced(
     assert [path.name for path in tmp_path.iterdir()] == ["pulled"]  # no staging folder left
 
 
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            "MATCH (f:Figure {id: 'f-kp-workers-abroad'}) SET f.low = 'many'",
+            ["figures.csv:2: low: 'many' is not a number"],
+        ),
+        (
+            "CREATE (:Figure {id: 'f-foreign', subject: 'cn', measure: 'share_in_hosts'})",
+            ["low: required field is empty", "sources: required field is empty"],
+        ),
+        ("MATCH (e:Entity {id: 'cn'}) SET e.kind = 'planet'", ["kind: unknown kind 'planet'"]),
+        ("MATCH (d:Dataset) SET d.schema = 5", ["the schema stored in", "not the text"]),
+        ("MATCH ()-[r:WORKS_IN]->() WITH r LIMIT 2 DELETE r", ["of the", "were deleted since"]),
+    ],
+    ids=["text for a number", "a foreign figure", "an unknown kind", "a numeric schema",
+         "deleted relations"],
+)  # fmt: skip
+def test_pull_and_analyse_refuse_what_another_tool_broke(
+    uri: str, store: Store, tmp_path: Path, change: str, expected: list[str]
+) -> None:
+    """What the graph holds is checked before it is written or analysed: exit 2, the problem
+    located, no traceback, no folder."""
+    store.run(change, write=True)
+    out = tmp_path / "pulled"
+    for args in (("pull", "--uri", uri, "-o", str(out)), ("analyse", "--uri", uri)):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        text = result.output.replace("\n", "")
+        for part in expected:
+            assert part in text, text
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_pull_refuses_a_load_that_did_not_finish(
+    store: Store, store_uri: str, tmp_path: Path, bundled: Dataset
+) -> None:
+    class Stop(Exception):
+        pass
+
+    def stop_half_way(stage: str, done: int, total: int) -> None:
+        if done >= total // 2:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        store.load(bundled, batch_size=20, progress=stop_half_way)
+    out = tmp_path / "pulled"
+    result = invoke("pull", "--uri", store_uri, "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert "did not finish" in result.output.replace("\n", "") and not out.exists()
+    assert invoke("load", "--uri", store_uri).exit_code == 0  # loading again completes it
+    assert invoke("pull", "--uri", store_uri, "-o", str(out)).exit_code == 0
+    assert load_dataset(out) == bundled
+
+
 def test_query_formats(uri: str) -> None:
     listing = invoke("query", "--list")
     assert listing.exit_code == 0 and "hosts_by_workers" in listing.output

@@ -79,6 +79,7 @@ def test_statements_come_from_files_with_their_declared_parameters(
         for r in bundled.relations
     )
     recorded.load(dataclasses.replace(bundled, entities=moved, relations=relinked))
+    recorded.load(bundled)  # and back: the changed data is not a valid dataset to pull
     recorded.pull()
     recorded.write_scores(
         pd.DataFrame({"x": [1.0, 2.0]}, index=["cn", "r-cn-works-garments"]), settings={"k": 1}

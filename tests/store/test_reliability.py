@@ -9,7 +9,7 @@ import pytest
 from test_store import expected_counts
 
 from labournet.dataset import Dataset
-from labournet.errors import StoreError
+from labournet.errors import IncompleteGraphError, StoreError
 from labournet.store import Store, connect
 from labournet.store.server import FalkorDBServer, free_port
 
@@ -51,6 +51,8 @@ def test_a_load_killed_with_the_server_completes_when_run_again(
             partial = store.counts()
             # what was acknowledged before the kill is on disk (append-only file)
             assert 0 < partial.total_nodes < sum(nodes.values())
+            with pytest.raises(IncompleteGraphError, match="did not finish"):
+                store.pull()  # a part of the dataset is not passed off as the whole
             summary = store.load(network, batch_size=250)
             assert dict(summary.after.nodes) == nodes
             assert dict(summary.after.relationships) == rels
@@ -95,6 +97,8 @@ def test_a_load_killed_with_neo4j_completes_when_run_again(
         partial = store.counts()
         # every batch acknowledged before the kill is there; the one in flight is not
         assert partial.total_nodes > 0 and partial.total_relationships < sum(rels.values())
+        with pytest.raises(IncompleteGraphError, match="did not finish"):
+            store.pull()
         summary = store.load(network, batch_size=250)
         assert dict(summary.after.nodes) == nodes
         assert dict(summary.after.relationships) == rels
@@ -114,11 +118,14 @@ def test_a_load_interrupted_mid_way_completes_when_run_again(
 
     with pytest.raises(Interrupted):
         store.load(network, batch_size=400, progress=progress)
+    with pytest.raises(IncompleteGraphError, match="did not finish"):
+        store.pull()
     summary = store.load(network, batch_size=400)
     nodes, rels = expected_counts(network)
     assert dict(summary.after.nodes) == nodes
     assert dict(summary.after.relationships) == rels
     assert store.duplicates() == []
+    assert store.pull() == network
 
 
 def test_loads_at_once_leave_no_duplicates(store: Store, store_uri: str, network: Dataset) -> None:

@@ -117,7 +117,7 @@ def dataset_counts(dataset: Any) -> str:
 
 def show_error(error: LabournetError) -> int:
     """Print a library error for a person, without a traceback, and return the exit code."""
-    from labournet.errors import QueryError, ServerSetupError, StoreError
+    from labournet.errors import IncompleteGraphError, QueryError, ServerSetupError, StoreError
 
     if isinstance(error, ProblemsError):
         for problem in error.problems:
@@ -128,7 +128,7 @@ def show_error(error: LabournetError) -> int:
         return USER_ERROR
     err_console.print(f"[bold red]error:[/] {as_text(error)}", highlight=False, soft_wrap=True)
     server_failure = isinstance(error, StoreError) and not isinstance(
-        error, QueryError | ServerSetupError
+        error, QueryError | ServerSetupError | IncompleteGraphError
     )
     return 1 if server_failure else USER_ERROR
 

@@ -341,7 +341,7 @@ def analyse_command(
     if engine is Engine.gds and not write:
         raise QueryError("--engine gds writes its scores into the database: add --write")
     with _connect(uri) as store:
-        dataset = store.pull()
+        dataset = store.pull(regime=regime)
         result = pressure_points(dataset, regime=regime)
         table = result.to_frame()
         for level_table in level_tables(table, top=top, width=console.width):

@@ -25,6 +25,7 @@ import os
 import re
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from labournet.errors import QueryError, StoreError
+from labournet._text import plural
+from labournet.errors import IncompleteGraphError, QueryError, StoreError
 from labournet.store.queries import (
     CypherFile,
     check_identifier,
@@ -76,6 +78,10 @@ local server started by ``labournet db start`` runs."""
 FALKORDB_SCHEMES = ("falkordb", "falkordb+s")
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_BATCH_SIZE = 5000
+PULLED = ("sources", "assumptions", "entities", "relations", "figures")
+"""The record kinds a pull reads (``cypher/pull/<kind>.cypher``), in the order a load writes and
+counts them (``load_expected``)."""
+_NOUNS = dict(zip(PULLED, ("source", "assumption", "entity", "relation", "figure"), strict=True))
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, rows_done, rows_total)`` after every batch of a load."""
@@ -253,7 +259,9 @@ class Store:
         self._apply_schema(plan)
         repaired = self._repair(plan, size) if before.label("Entity") else 0
         dataset_file = load_file("load", "dataset.cypher")
-        head = self._run_step(dataset_file, dataset_file.body, plan.dataset_parameters)
+        head = self._run_step(
+            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
+        )
         totals = {
             key: int(head.counters.get(key, 0))
             for key in ("nodes_created", "relationships_created", "properties_set")
@@ -270,6 +278,8 @@ class Store:
             if progress:
                 progress(step.stage, done, total)
         self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
+        complete = load_file("load", "complete.cypher")
+        self._run_step(complete, complete.body, {"finished": _now()})
         after = self.counts()
         return LoadSummary(
             target=self.target,
@@ -380,27 +390,91 @@ class Store:
 
     def dataset_name(self) -> str | None:
         """The name of the dataset the graph holds, or None when it holds none."""
-        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
-        return str(head.rows[0][0]) if head.rows else None
+        head = self._head()
+        return None if head is None else str(head["name"])
 
-    def pull(self) -> Dataset:
-        """Read the graph back into a Dataset equal to the one loaded."""
-        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
-        if not head.rows:
+    def pull(self, *, regime: str | None = None) -> Dataset:
+        """Read the graph back into a Dataset equal to the one loaded.
+
+        What comes back is checked like a dataset folder, since other tools may have written to
+        the graph: `DatasetError` lists every problem (``FILE:LINE: FIELD: reason``, as in the
+        files `db pull` writes). A graph whose last load did not finish, or that holds fewer
+        records than that load wrote, is refused (`IncompleteGraphError`); records beyond what
+        it wrote (left by an earlier load, or written by another tool) are pulled with a warning.
+        `regime` names the regime when the data does not mark exactly one (as ``--regime``).
+        """
+        head = self._head()
+        if head is None:
             raise StoreError(f"{self.target} holds no labournet dataset; load one first")
-        name, schema_text = head.rows[0]
-        schema = schema_from_yaml(schema_text)
+        name = str(head["name"])
+        self._check_load_finished(name, head)
+        schema = schema_from_yaml(head["schema"], self.target)
         parameters = {
             "entities": {"properties": list(schema.entity_properties)},
             "relations": {"properties": list(schema.relation_properties)},
         }
         records = {}
-        for part in ("sources", "assumptions", "entities", "relations", "figures"):
+        for part in PULLED:
             file = load_file("pull", f"{part}.cypher")
             records[part] = self.runner.run(
                 file.body, parameters.get(part, {}), write=False
             ).records()
-        return build_dataset(name, schema, records)
+        self._check_counts(name, head, {part: len(found) for part, found in records.items()})
+        label = f"the dataset {self.target} holds (lines as `db pull` would write them)"
+        return build_dataset(name, schema, records, label=label, regime=regime)
+
+    def _head(self) -> dict[str, Any] | None:
+        """The Dataset node's record (name, schema, the last load), or None when there is none."""
+        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False)
+        return head.records()[0] if head.rows else None
+
+    def _check_load_finished(self, name: str, head: Mapping[str, Any]) -> None:
+        complete = head.get("load_complete")
+        if complete is True:
+            return
+        if complete is None:
+            warnings.warn(
+                f"{self.target} does not record whether the load of {name!r} finished (it was "
+                "loaded by an older labournet, or written by another tool); load it again to "
+                "be sure the pull is whole",
+                stacklevel=3,
+            )
+            return
+        started = head.get("load_started") or "an unknown time"
+        raise IncompleteGraphError(
+            f"the last load of {name!r} into {self.target} (started {started}) did not finish, "
+            "so the graph may hold only part of the dataset; run `labournet db load` again to "
+            "complete it (with --replace to start afresh), then pull"
+        )
+
+    def _check_counts(self, name: str, head: Mapping[str, Any], found: Mapping[str, int]) -> None:
+        expected = head.get("load_expected")
+        if not (
+            isinstance(expected, list)
+            and len(expected) == len(PULLED)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in expected)
+        ):
+            return
+        short, extra = [], []
+        for part, wrote in zip(PULLED, expected, strict=True):
+            held = found[part]
+            noun = _NOUNS[part]
+            if held < wrote:
+                short.append(f"{held:,} of the {plural(wrote, noun, grouped=True)}")
+            elif held > wrote:
+                extra.append(plural(held - wrote, noun, grouped=True))
+        if short:
+            raise IncompleteGraphError(
+                f"{self.target} holds {', '.join(short)} its last load of {name!r} wrote: records "
+                "were deleted since; run `labournet db load` again to restore them, then pull"
+            )
+        if extra:
+            warnings.warn(
+                f"{self.target} holds {', '.join(extra)} more than its last load of {name!r} "
+                "wrote (left by an earlier load, or written by another tool); they are pulled "
+                "too (load with --replace to keep only the dataset)",
+                stacklevel=3,
+            )
 
     def query(
         self,
@@ -576,8 +650,8 @@ class Store:
         return len(stale) + len({i for pairs in stale_rels.values() for i, _ in pairs})
 
     def _stored_schema(self) -> Any:
-        head = self.runner.run(load_file("pull", "dataset.cypher").body, {}, write=False).rows
-        return schema_from_yaml(head[0][1] if head else None)
+        head = self._head()
+        return schema_from_yaml(None if head is None else head["schema"], self.target)
 
     @staticmethod
     def _score_names(frame: pd.DataFrame, prefix: str) -> list[str]:
@@ -732,6 +806,10 @@ def _seconds(name: str, default: float | None) -> float | None:
     if not 0 < value < math.inf:
         raise QueryError(f"{name} must be a number of seconds > 0, not {text!r}")
     return value
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_run_id() -> str:

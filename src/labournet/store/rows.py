@@ -16,17 +16,15 @@ parses much faster.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
-from labournet.errors import StoreError
-from labournet.schema import Schema, load_schema
+from labournet.dataset import LIST_SEPARATOR, Dataset, Figure, Source, format_number
+from labournet.errors import Problem, SchemaError, StoreError
+from labournet.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
 __all__ = [
@@ -37,6 +35,7 @@ __all__ = [
     "plan_load",
     "schema_statements",
     "build_dataset",
+    "record_rows",
     "schema_to_yaml",
     "schema_from_yaml",
     "load_file",
@@ -218,7 +217,20 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     return LoadPlan(
         dataset=dataset,
         schema_statements=schema_statements(schema, backend),
-        dataset_parameters={"name": dataset.name, "schema": schema_to_yaml(schema)},
+        dataset_parameters={
+            "name": dataset.name,
+            "schema": schema_to_yaml(schema),
+            "expected": [
+                len(items)
+                for items in (
+                    dataset.sources,
+                    dataset.assumptions,
+                    dataset.entities,
+                    dataset.relations,
+                    dataset.figures,
+                )
+            ],
+        },
         steps=steps,
         entity_labels=entity_labels,
         relation_shapes=relation_shapes,
@@ -248,71 +260,73 @@ def build_dataset(
     name: str,
     schema: Schema,
     records: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    label: str = "the pulled dataset",
+    regime: str | None = None,
 ) -> Dataset:
-    """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems).
+    """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems),
+    checked like a dataset folder (`labournet.validation.check_rows`).
+
+    A graph is not only what labournet loaded into it: other tools may have added nodes or
+    changed values. So every record is turned back into the strings of a dataset row
+    (`record_rows`)
+    and validated as such: a figure without numbers, text where a number belongs, an unknown
+    kind or a missing id is a `DatasetError` located as ``FILE:LINE: FIELD: reason`` (the line
+    the row would have in the files `db pull` writes), never a crash or a silently invalid
+    dataset. Records come back in their ``load_order``; records without one follow, by id.
+    """
+    from labournet.validation import check_rows
+
+    return check_rows(str(name), schema, record_rows(schema, records), label=label, regime=regime)
+
+
+def record_rows(
+    schema: Schema, records: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> dict[str, list[dict[str, str]]]:
+    """The records of the pull queries as the rows of the dataset files (dicts of strings).
 
     Entity and relation records hold ``properties``: the values of the schema's entity (or
-    relation) properties, in schema order. Records come back in their ``load_order`` (their
-    place in the files loaded); records without one (loaded before labournet kept it) follow,
-    by id.
+    relation) properties, in schema order. A figure's number is its ``*_exact`` text where the
+    load kept one; a derived figure's range is left empty, as in a written figures.csv (its
+    formula gives it).
     """
     entity_props = schema.entity_properties
     relation_props = schema.relation_properties
-    entities = tuple(
-        Entity(
-            r["id"],
-            r["kind"],
-            r["name"] or "",
-            r["description"] or "",
-            _tuple(r["sources"]),
-            _tuple(r["assumptions"]),
-            _pick(r["properties"], entity_props),
-        )
-        for r in _sorted(records["entities"])
-    )
-    relations = tuple(
-        Relation(
-            r["id"],
-            r["kind"],
-            r["source"],
-            r["target"],
-            r["claim"] or "",
-            _tuple(r["sources"]),
-            _tuple(r["assumptions"]),
-            _pick(r["properties"], relation_props),
-        )
-        for r in _sorted(records["relations"])
-    )
-    figures = tuple(
-        Figure(
-            r["id"],
-            r["subject"],
-            r["measure"],
-            _float(r, "low"),
-            _float(r, "high"),
-            None if r["best"] is None else _float(r, "best"),
-            r["unit"],
-            int(r["year"]),
-            r["claim"] or "",
-            _tuple(r["sources"]),
-            _tuple(r["assumptions"]),
-            r["stated_by"] or None,
-            r["formula"] or None,
-        )
-        for r in _sorted(records["figures"])
-    )
-    sources = tuple(
-        Source(
-            r["id"], r["publisher"] or "", r["title"] or "", r["date"] or "",
-            r["url"] or "", r["note"] or "",
-        )
-        for r in _sorted(records["sources"])
-    )  # fmt: skip
-    assumptions = tuple(
-        Assumption(r["id"], r["statement"] or "", r["reasoning"] or "", _tuple(r["sources"]))
-        for r in _sorted(records["assumptions"])
-    )
-    return Dataset(name, entities, relations, figures, sources, assumptions, schema)
+    out: dict[str, list[dict[str, str]]] = {}
+    out["sources.csv"] = [
+        {key: _text(r.get(key)) for key in ("id", "publisher", "title", "date", "url", "note")}
+        for r in _sorted(records.get("sources", ()))
+    ]
+    out["assumptions.csv"] = [
+        {key: _text(r.get(key)) for key in ("id", "statement", "reasoning", "sources")}
+        for r in _sorted(records.get("assumptions", ()))
+    ]
+    out["entities.csv"] = [
+        {key: _text(r.get(key)) for key in ("id", "kind", "name", "description")}
+        | {"sources": _text(r.get("sources")), "assumptions": _text(r.get("assumptions"))}
+        | _pick(r.get("properties"), entity_props)
+        for r in _sorted(records.get("entities", ()))
+    ]
+    out["relations.csv"] = [
+        {key: _text(r.get(key)) for key in ("id", "kind", "source", "target", "claim")}
+        | {"sources": _text(r.get("sources")), "assumptions": _text(r.get("assumptions"))}
+        | _pick(r.get("properties"), relation_props)
+        for r in _sorted(records.get("relations", ()))
+    ]
+    figure_rows = []
+    for r in _sorted(records.get("figures", ())):
+        row = {
+            key: _text(r.get(key))
+            for key in (
+                "id", "subject", "measure", "unit", "year", "claim", "sources", "assumptions",
+                "stated_by", "formula",
+            )
+        }  # fmt: skip
+        for key in ("low", "best", "high"):
+            row[key] = "" if row["formula"] else _text(r.get(f"{key}_exact") or r.get(key))
+        figure_rows.append(row)
+    out["figures.csv"] = figure_rows
+    return out
 
 
 def schema_to_yaml(schema: Schema) -> str:
@@ -352,15 +366,21 @@ def schema_to_yaml(schema: Schema) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def schema_from_yaml(text: str | None) -> Schema:
-    """The schema stored with a graph; the packaged one when none is stored or they are equal."""
+def schema_from_yaml(text: Any, where: str = "the graph") -> Schema:
+    """The schema stored with a graph; the packaged one when none is stored or they are equal.
+
+    A stored schema that is not text, or not a valid schema, is a `SchemaError` located in
+    ``the schema stored in WHERE``.
+    """
     default = load_schema()
-    if not text:
+    if text is None or text == "":
         return default
-    with tempfile.TemporaryDirectory(prefix="labournet-schema-") as folder:
-        path = Path(folder) / "schema.yaml"
-        path.write_text(text, encoding="utf-8")
-        schema = load_schema(path)
+    name = f"the schema stored in {where}"
+    if not isinstance(text, str):
+        kind = type(text).__name__
+        reason = f"not the text of a schema.yaml but a {kind} ({_text(text)[:40]!r})"
+        raise SchemaError([Problem(name, None, "schema", reason)])
+    schema = read_schema_text(text, name)
     return default if schema == default else schema
 
 
@@ -431,11 +451,6 @@ def _exact(figure: Figure) -> dict[str, str | None]:
     return exact
 
 
-def _float(record: Mapping[str, Any], name: str) -> float:
-    text = record.get(f"{name}_exact")
-    return float(text) if text else float(record[name])
-
-
 def _source_row(source: Source) -> list[Any]:
     return [source.id, source.publisher, source.title, source.date, source.url, source.note]
 
@@ -451,28 +466,37 @@ def _list(values: Sequence[str]) -> list[str] | None:
     return list(values) if values else None
 
 
-def _tuple(value: Any) -> tuple[str, ...]:
+def _text(value: Any) -> str:
+    """A stored value as the text of a CSV field: numbers as `format_number` writes them,
+    lists joined as list fields are, anything else as its text."""
     if value is None:
-        return ()
+        return ""
     if isinstance(value, str):
-        return (value,)
-    return tuple(str(item) for item in value)
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return format_number(value)
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(_text(item) for item in value)
+    return str(value)
 
 
-def _pick(values: Sequence[Any] | None, declared: tuple[str, ...]) -> dict[str, str]:
-    """The filled properties, from the values of `declared` in order (pull queries)."""
-    found = {}
-    for key, value in zip(declared, values or (), strict=False):
-        if value is not None and value != "":
-            found[key] = value if isinstance(value, str) else str(value)
-    return found
+def _pick(values: Any, declared: tuple[str, ...]) -> dict[str, str]:
+    """The properties, from the values of `declared` in order (pull queries)."""
+    if not isinstance(values, list | tuple):
+        return {}
+    return {key: _text(value) for key, value in zip(declared, values, strict=False)}
 
 
 def _sorted(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """In load order, then by id (for records without one, or left from an earlier load)."""
+    """In load order, then by id (for records without one, left from an earlier load or
+    written by another tool)."""
 
     def key(record: Mapping[str, Any]) -> tuple[bool, int, str]:
         order = record.get("load_order")
-        return (order is None, int(order) if order is not None else 0, str(record["id"]))
+        if isinstance(order, int) and not isinstance(order, bool):
+            return (False, order, _text(record.get("id")))
+        return (True, 0, _text(record.get("id")))
 
     return sorted(records, key=key)
