@@ -126,6 +126,26 @@ def test_a_loaded_server_restarts_while_it_reloads_its_data(
         assert store.counts() == before
 
 
+def test_start_waits_for_a_server_that_is_still_loading(
+    server: FalkorDBServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`db start` while the server reloads (started by another command a moment ago) waits
+    with progress, instead of saying "already running" to a server that cannot answer yet."""
+    import os
+
+    from labournet.store import server as module
+    from labournet.store.server import Probe
+
+    answers = iter([Probe("loading"), Probe("loading", 1000, 40.0), Probe("up")])
+    monkeypatch.setattr(module, "_probe", lambda host, port, password: next(answers))
+    monkeypatch.setattr(FalkorDBServer, "_pid", lambda self: os.getpid())
+    heard: list[str] = []
+    status = server.start(report=heard.append)
+    assert status.running and status.message.startswith("started")
+    assert heard == ["FalkorDB is loading its data: 40% ..."]
+    assert next(answers, None) is None  # every answer was asked for
+
+
 def test_the_probe_tells_loading_from_up_and_down() -> None:
     """`_probe` against a fake that answers as a loading Redis does (LOADING, then INFO)."""
     import threading

@@ -21,8 +21,11 @@ from labournet.errors import StoreError
 pytest.importorskip("falkordb")
 
 
-def _serve(answer_handshake: bool) -> Iterator[int]:
+def _serve(answer_handshake: bool, loading_for: float = 0.0) -> Iterator[int]:
+    """A fake server's port; with `loading_for`, it answers LOADING to FalkorDB's commands for
+    that many seconds, as a restarted server does while it reads its data back."""
     listener = socket.socket()
+    loading_until = time.monotonic() + loading_for
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     stop = threading.Event()
@@ -41,7 +44,9 @@ def _serve(answer_handshake: bool) -> Iterator[int]:
                 if not answer_handshake or words[0].startswith("GRAPH.") and "QUERY" in words[0]:
                     stop.wait()  # silent from here on
                     return
-                if words[0] == "INFO":
+                if words[0].startswith("GRAPH.") and time.monotonic() < loading_until:
+                    conn.sendall(b"-LOADING Redis is loading the dataset in memory\r\n")
+                elif words[0] == "INFO":
                     info = b"# Server\r\nredis_mode:standalone\r\n"
                     conn.sendall(b"$%d\r\n%s\r\n" % (len(info), info))
                 elif words[0] == "GRAPH.CONFIG":
@@ -77,6 +82,23 @@ def silent_port() -> Iterator[int]:
 @pytest.fixture
 def stalling_port() -> Iterator[int]:
     yield from _serve(answer_handshake=True)
+
+
+def test_connecting_waits_while_a_restarted_server_loads_its_data() -> None:
+    for port in _serve(answer_handshake=True, loading_for=1.5):
+        started = time.monotonic()
+        with labournet.connect(f"falkordb://127.0.0.1:{port}/g", timeout=5) as store:
+            assert store.backend == "falkordb"
+        assert time.monotonic() - started >= 1.4  # it waited, and did not call it absent
+
+
+def test_a_server_loading_for_longer_than_a_query_may_take_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LABOURNET_QUERY_TIMEOUT", "1")
+    for port in _serve(answer_handshake=True, loading_for=60):
+        with pytest.raises(StoreError, match=r"still loading its data after 1 s .*db start"):
+            labournet.connect(f"falkordb://127.0.0.1:{port}/g", timeout=5)
 
 
 def test_a_port_that_never_answers_fails_after_the_connect_timeout(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -182,10 +183,29 @@ class FalkorDBRunner:
         return db
 
     def _check(self) -> None:
+        """Ask the server one FalkorDB command: it answers, wants a password, or is not FalkorDB.
+
+        A server that has just restarted answers ``LOADING`` while it reads its data back; the
+        check waits for it (as long as a query may take), rather than fail or call it absent.
+        """
         import redis.exceptions as rx
 
+        waited_since = time.monotonic()
         try:
-            self._db.connection.execute_command("GRAPH.CONFIG", "GET", "TIMEOUT")
+            while True:
+                try:
+                    self._db.connection.execute_command("GRAPH.CONFIG", "GET", "TIMEOUT")
+                    return
+                except rx.BusyLoadingError:
+                    if time.monotonic() - waited_since > self.query_timeout:
+                        raise
+                    time.sleep(0.25)
+        except rx.BusyLoadingError as error:
+            raise StoreError(
+                f"FalkorDB at {self.target} is still loading its data after "
+                f"{self.query_timeout:g} s (it restarted); `labournet db start` waits for it "
+                "with progress (LABOURNET_QUERY_TIMEOUT sets this wait)"
+            ) from error
         except rx.AuthenticationError as error:
             raise _AuthNeeded() from error
         except rx.ResponseError as error:
@@ -250,6 +270,11 @@ class FalkorDBRunner:
                 f"FalkorDB at {self.target} did not answer the query within "
                 f"{self.query_timeout:g} s (LABOURNET_QUERY_TIMEOUT sets the wait); it may "
                 "still be running it"
+            ) from error
+        except rx.BusyLoadingError as error:
+            raise StoreError(
+                f"FalkorDB at {self.target} restarted and is loading its data; try again when "
+                "it is done (`labournet db start` waits for it)"
             ) from error
         except (rx.ConnectionError, OSError) as error:
             raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error

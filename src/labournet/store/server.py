@@ -179,6 +179,9 @@ class FalkorDBServer:
                     f"a FalkorDB already runs on port {current.port} (pid {current.pid}, home "
                     f"{self.home}); stop it first (labournet db stop) or drop --port"
                 )
+            if _probe(self.host, current.port, self.password).state == "loading":
+                # started a moment ago, by us or another command: wait as that start would
+                return self._wait_until_up(current.port, timeout, report or _quiet)
             return self._status(current.pid, current.port, f"already running, pid {current.pid}")
         server, module = binaries()
         port = self.requested_port or DEFAULT_PORT
