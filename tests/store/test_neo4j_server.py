@@ -102,6 +102,34 @@ def test_a_wrong_password_for_a_home_is_a_clear_error(neo4j_target) -> None:
             connect(neo4j_target.uri)
 
 
+def test_stopping_a_copy_of_a_home_leaves_the_original_running(
+    neo4j_target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A home copied while its Neo4j runs holds the same pid file and config; its server is not
+    ours, at an absolute path or at a relative one that ends as the original's does."""
+    import shutil
+
+    from labournet.store.neo4j_server import Neo4jServer
+
+    server = neo4j_target.server
+    if server is None:
+        pytest.skip("LABOURNET_NEO4J_URI names an outside server: its home is not ours")
+    running = server.status()
+    assert running.running
+    copy = tmp_path / server.home.name
+    copy.mkdir()
+    for name in ("neo4j.pid", "neo4j.conf"):
+        shutil.copy(server.home / name, copy / name)
+    monkeypatch.chdir(tmp_path)
+    for home in (copy, Path(server.home.name)):
+        assert not Neo4jServer(home).status().running
+        stopped = invoke("stop", "--backend", "neo4j", "--home", str(home))
+        assert stopped.exit_code == 0 and "not running" in stopped.output, stopped.output
+    assert server.status().pid == running.pid
+    with connect(neo4j_target.uri) as store:
+        assert store.counts() is not None  # it still answers
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [

@@ -235,7 +235,7 @@ class Neo4jServer:
             "-cp",
             str(jars / "*"),
             str(launcher),
-            str(self.config),
+            str(self.config.resolve()),
         ]
         environment = {**os.environ, "LABOURNET_NEO4J_INITIAL_PASSWORD": password}
         if report:
@@ -248,7 +248,7 @@ class Neo4jServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 env=environment,
-                cwd=self.home,
+                cwd=self.home.resolve(),
                 start_new_session=True,  # outlives the command that started it
             )
         self.pidfile.write_text(f"{process.pid}\n")
@@ -351,12 +351,25 @@ class Neo4jServer:
             pid = int(self.pidfile.read_text().strip())
         except (OSError, ValueError):
             return None
-        if not alive(pid):
-            return None
+        return pid if alive(pid) and self._is_ours(pid) else None
+
+    def _is_ours(self, pid: int) -> bool:
+        """Whether `pid` is the Neo4j of this home, not of a copy of it, nor a reused pid.
+
+        A copied home holds the same pid file. The process tells them apart: one of its
+        arguments is this home's config file (the whole path, resolved, so a copy at a relative
+        path ending the same way does not match), and it runs in this home. Without /proc
+        (macOS) the pid file is trusted.
+        """
         command = command_line(pid)
-        if command is not None and str(self.config).encode() not in command:
-            return None  # the pid was reused by another program
-        return pid
+        if command is None:
+            return True
+        if str(self.config.resolve()).encode() not in command.split(b"\0"):
+            return False
+        try:
+            return Path(os.readlink(f"/proc/{pid}/cwd")) == self.home.resolve()
+        except OSError:  # another user's process: its arguments still name its config
+            return True
 
     def _configured(self, key: str) -> str | None:
         try:
