@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import shutil
@@ -252,3 +253,40 @@ def test_any_as_of_year_is_accepted_or_refused(year: int) -> None:
 @given(measure=hostile, weight=hostile)
 def test_centrality_options_are_accepted_or_refused(measure: str, weight: str) -> None:
     assert _cli("centrality", "-m", measure, "-w", weight) in (0, 2)
+
+
+@functools.cache
+def _mini() -> labournet.Dataset:
+    return labournet.load_dataset(MINI)
+
+
+stored_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    hostile,
+    st.lists(st.one_of(hostile, st.integers(), st.none()), max_size=3),
+)
+"""What another tool may leave in a property: any value a graph database stores."""
+
+
+@given(data=st.data(), value=stored_values)
+def test_a_pulled_graph_with_one_value_changed_is_read_or_refused(
+    graph_records, data: st.DataObject, value: object
+) -> None:
+    """Any one value of any record, changed or removed: the pull builds a dataset or raises
+    one of labournet's errors (located problems), never another exception."""
+    from labournet.store.rows import build_dataset
+
+    dataset = _mini()
+    records = graph_records(dataset)
+    part = data.draw(st.sampled_from(sorted(part for part in records if records[part])))
+    record = data.draw(st.sampled_from(records[part]))
+    key = data.draw(st.sampled_from(sorted(record)))
+    if data.draw(st.booleans()):
+        record[key] = value
+    else:
+        del record[key]
+    with contextlib.suppress(LabournetError):
+        build_dataset(dataset.name, dataset.schema, records)
