@@ -68,8 +68,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+import labournet.analysis._engines as _engines
 from labournet._text import plural
-from labournet.analysis import _engines
 from labournet.errors import AnalysisError, did_you_mean
 
 __all__ = [

@@ -12,7 +12,6 @@ The URI picks the backend (``falkordb://``, ``bolt://``, ``neo4j://``, ``neo4j+s
 """
 
 from labournet.store.base import (
-    DEFAULT_URI,
     Counts,
     LoadSummary,
     QueryRunner,
@@ -20,8 +19,8 @@ from labournet.store.base import (
     ScoreSummary,
     Store,
     StoreConflict,
-    connect,
 )
+from labournet.store.connection import DEFAULT_URI, connect
 from labournet.store.queries import (
     CypherFile,
     Parameter,

@@ -1,10 +1,9 @@
-"""One small store interface over two graph databases, chosen by URI.
+"""One small store interface over two graph databases: `Store`, and the seam below it.
 
-`connect` reads a URI (``falkordb://localhost:6379/labournet``, ``bolt://localhost:7687``,
-``neo4j+s://host``), finds the credentials (options, then ``LABOURNET_...`` and ``NEO4J_...``
-environment variables, then a prompt) and returns a `Store`. The store speaks to its database
-through a `QueryRunner`: the seam where tests put a fake and where each backend turns driver
-objects and errors into plain values and `StoreError`.
+The store speaks to its database through a `QueryRunner`: the seam where tests put a fake and
+where each backend (`labournet.store.falkordb`, `labournet.store.neo4j`) turns driver objects
+and errors into plain values and `StoreError`. `labournet.store.connection.connect` picks the backend from
+a URI and opens a `Store`.
 
 Credentials are never printed or logged: `Store.target` and every message name the server
 without them.
@@ -21,14 +20,13 @@ Example (with a FalkorDB server running, e.g. ``labournet db start``)::
 from __future__ import annotations
 
 import math
-import os
 import re
 import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -49,7 +47,6 @@ from labournet.store.rows import (
     plan_load,
     schema_from_yaml,
 )
-from labournet.store.uri import parse_uri
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +54,6 @@ if TYPE_CHECKING:
     from labournet.dataset import Dataset
 
 __all__ = [
-    "connect",
     "Store",
     "StoreConflict",
     "QueryRunner",
@@ -66,17 +62,8 @@ __all__ = [
     "LoadSummary",
     "ScoreSummary",
     "Progress",
-    "DEFAULT_URI",
-    "FALKORDB_SCHEMES",
-    "NEO4J_SCHEMES",
 ]
 
-DEFAULT_URI = "falkordb://localhost:6379/labournet"
-"""Where `connect` goes when neither an argument nor ``LABOURNET_URI`` names a server and no
-local server started by ``labournet db start`` runs."""
-
-FALKORDB_SCHEMES = ("falkordb", "falkordb+s")
-NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_BATCH_SIZE = 5000
 PULLED = ("sources", "assumptions", "entities", "relations", "figures")
 """The record kinds a pull reads (``cypher/pull/<kind>.cypher``), in the order a load writes and
@@ -671,107 +658,6 @@ class Store:
         return names
 
 
-def connect(
-    uri: str | None = None,
-    *,
-    username: str | None = None,
-    password: str | None = None,
-    database: str | None = None,
-    prompt: Callable[[str], str] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    timeout: float | None = None,
-    query_timeout: float | None = None,
-) -> Store:
-    """Open a store at `uri`; the scheme picks the backend.
-
-    * ``falkordb://[host[:port]][/graph]`` (``falkordb+s://`` for TLS): default
-      ``localhost:6379``, graph ``labournet``; credentials from ``LABOURNET_FALKORDB_USERNAME``
-      / ``LABOURNET_FALKORDB_PASSWORD`` (or ``FALKORDB_...``) when the server wants them.
-    * ``bolt://``, ``neo4j://`` (``+s``, ``+ssc``) ``host[:port][/database]``: credentials
-      from ``LABOURNET_NEO4J_USERNAME`` / ``LABOURNET_NEO4J_PASSWORD``, else ``NEO4J_USERNAME``
-      / ``NEO4J_PASSWORD``, else `prompt` (called with a question, returns the password).
-      The database: the URI's path, else ``LABOURNET_NEO4J_DATABASE``, else the server default.
-
-    `uri` defaults to ``LABOURNET_URI``, then the local server ``labournet db start`` runs (on
-    whatever port it was given; see `running_local_uri`), then `DEFAULT_URI`. Explicit
-    `username`, `password` and `database` win over everything else. `timeout` bounds
-    connecting, the Bolt handshake and FalkorDB's first answer included (seconds; default
-    ``LABOURNET_CONNECT_TIMEOUT``, else 10); `query_timeout` bounds every query (default
-    ``LABOURNET_QUERY_TIMEOUT``; FalkorDB: the wait for an answer, else 300 s; Neo4j: the
-    transaction, else no limit). Nothing is connected at import time.
-    """
-    if timeout is None:
-        timeout = _seconds("LABOURNET_CONNECT_TIMEOUT", None) or 10.0
-    if query_timeout is None:
-        query_timeout = _seconds("LABOURNET_QUERY_TIMEOUT", None)
-    text = uri or os.environ.get("LABOURNET_URI") or _local_uri() or DEFAULT_URI
-    endpoint = parse_uri(text)
-    scheme, port, path = endpoint.scheme, endpoint.port, endpoint.path
-    host = endpoint.host or "localhost"
-    user = username or endpoint.username
-    secret = password or endpoint.password
-    if scheme in FALKORDB_SCHEMES:
-        from labournet.store.falkordb import FalkorDBRunner
-
-        graph = database or path or os.environ.get("LABOURNET_GRAPH") or "labournet"
-        check_identifier(graph.replace("-", "_"), "graph name")
-        runner: QueryRunner = FalkorDBRunner(
-            host=host,
-            port=port or 6379,
-            graph=graph,
-            username=user or _env("LABOURNET_FALKORDB_USERNAME", "FALKORDB_USERNAME"),
-            password=secret
-            or _env("LABOURNET_FALKORDB_PASSWORD", "FALKORDB_PASSWORD")
-            or _local_password(host, port or 6379),
-            ssl=scheme.endswith("+s"),
-            timeout=timeout,
-            query_timeout=query_timeout,
-            prompt=prompt,
-        )
-    elif scheme in NEO4J_SCHEMES:
-        from labournet.store.neo4j import Neo4jRunner
-
-        user = user or _env("LABOURNET_NEO4J_USERNAME", "NEO4J_USERNAME") or "neo4j"
-        secret = secret or _env("LABOURNET_NEO4J_PASSWORD", "NEO4J_PASSWORD")
-        where = replace(endpoint, host=host, port=port or 7687, path="").display
-        if secret is None and prompt is not None:
-            secret = prompt(f"Neo4j password for {user} at {where}")
-        runner = Neo4jRunner(
-            uri=where,
-            auth=(user, secret) if secret is not None else None,
-            database=database or path or _env("LABOURNET_NEO4J_DATABASE", "NEO4J_DATABASE"),
-            timeout=timeout,
-            query_timeout=query_timeout,
-        )
-    else:
-        schemes = ", ".join(f"{s}://" for s in FALKORDB_SCHEMES + NEO4J_SCHEMES)
-        hint = ""
-        if scheme in ("http", "https"):
-            hint = f" (the Neo4j Browser speaks HTTP; the driver speaks Bolt: bolt://{host}:7687)"
-        raise QueryError(f"unsupported URI {endpoint.display!r}: use one of {schemes}{hint}")
-    return Store(runner, batch_size=batch_size)
-
-
-def _local_uri() -> str | None:
-    from labournet.store.server import running_local_uri
-
-    return running_local_uri()
-
-
-def _local_password(host: str, port: int) -> str | None:
-    from labournet.store.server import local_password
-
-    return local_password(host, port)
-
-
-def _env(*names: str) -> str | None:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
-
-
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -792,20 +678,6 @@ def _score_value(value: Any, name: str) -> Any:
     if math.isinf(number):
         raise StoreError(f"score {name}: infinite values cannot be stored")
     return number
-
-
-def _seconds(name: str, default: float | None) -> float | None:
-    """A number of seconds > 0 from environment variable `name`, else `default`."""
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < math.inf:
-        raise QueryError(f"{name} must be a number of seconds > 0, not {text!r}")
-    return value
 
 
 def _now() -> str:
