@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from labournet.dataset import Dataset, load_dataset  # noqa: E402
+from labournet.io.folder import load_dataset  # noqa: E402
+from labournet.model.dataset import Dataset  # noqa: E402
 from labournet.store import Store, connect  # noqa: E402
 from labournet.store.server import FalkorDBServer, free_port  # noqa: E402
 

@@ -22,7 +22,7 @@ that no timing pays for the new server's first query plans.
    relations, the same density), loads it, and for each measure times GDS in the database
    (``write_gds_centrality(store, [measure])``: projection, the write procedure, rescaling to
    networkx's convention, the AnalysisRun record) against ``labournet.centrality(G, [measure])``
-   on ``dataset.to_networkx()`` of the same network. The data's way into Python
+   on ``labournet.to_networkx(dataset)`` of the same network. The data's way into Python
    (``store.pull()`` and ``to_networkx``) is timed once, apart; a first call on each side
    (out_degree) warms both up, untimed. The scores GDS wrote are read back and compared with
    the Python columns: the largest absolute difference per measure over every entity, and for
@@ -66,8 +66,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import subset  # noqa: E402
 from generate import generate  # noqa: E402
 
+import labournet  # noqa: E402
 from labournet.analysis.centrality import centrality  # noqa: E402
-from labournet.dataset import Dataset, load_dataset  # noqa: E402
+from labournet.io.folder import load_dataset  # noqa: E402
+from labournet.model.dataset import Dataset  # noqa: E402
 from labournet.store import Store, connect  # noqa: E402
 from labournet.store.base import Counts, LoadSummary  # noqa: E402
 from labournet.store.gds import GDS_MEASURES, write_gds_centrality  # noqa: E402
@@ -259,14 +261,15 @@ def compare(store: Store, dataset: Dataset, measures: Sequence[str]) -> tuple[li
     print(f"  store.pull(): {pull:.2f} s, equal to the dataset: {pulled == dataset}")
     del pulled
     start = time.perf_counter()
-    G = dataset.to_networkx()
+    G = labournet.to_networkx(dataset)
     convert = time.perf_counter() - start
     nodes = G.number_of_nodes()
     edges = len({(u, v) for u, v in G.edges()})
     loops = len({(u, v) for u, v in nx.selfloop_edges(G)})
     print(
-        f"  dataset.to_networkx(): {convert:.2f} s ({nodes:,} nodes, {G.number_of_edges():,} "
-        f"edges, {edges:,} after merging parallel ones, {loops} of them self-loops)"
+        f"  labournet.to_networkx(dataset): {convert:.2f} s ({nodes:,} nodes, "
+        f"{G.number_of_edges():,} edges, {edges:,} after merging parallel ones, {loops} of them "
+        "self-loops)"
     )
     # the first call of each side pays for loading code (GDS's classes and JIT in the JVM;
     # scipy's modules in Python): paid once here, outside the timings
@@ -387,7 +390,8 @@ def bench_centrality(
         "the database, run record. labournet s: centrality(G, [measure]) on the MultiDiGraph, "
         "projection included, max_iter 1000 for PageRank and eigenvector as GDS, not counting "
         "the data's way into Python (store.pull() and "
-        f"dataset.to_networkx(): {', '.join(f'{s:.1f} s' for s in moving)}). max|diff|: over "
+        f"labournet.to_networkx(dataset): {', '.join(f'{s:.1f} s' for s in moving)}). "
+        "max|diff|: over "
         "every entity, GDS's property against labournet's column; tight: against labournet "
         "with tol 1e-13 (networkx's default stop rule is looser than GDS's); agrees: the "
         f"tight column where there is one, within {args.tolerance:g}"

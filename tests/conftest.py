@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from labournet.dataset import Dataset
+from labournet.model.dataset import Dataset
 from labournet.store.neo4j_server import Neo4jServer
 from labournet.store.process import free_port
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import labournet
 from labournet import DatasetError, load_dataset
-from labournet.formulas import FormulaError, derivation_order, parse_formula
+from labournet.model.formulas import FormulaError, derivation_order, parse_formula
 
 HEADER = "id,subject,measure,low,best,high,unit,year,claim,sources,assumptions,stated_by,formula\n"
 
@@ -127,7 +128,7 @@ def test_a_derived_figure_round_trips_through_the_csv(mini_folder: Path, tmp_pat
         "f-kept,r-work,workers,,,,persons,2016,Half of those sent,s-st,,,f-send * 0.5\n",
     )
     dataset = load_dataset(mini_folder)
-    written = dataset.write(tmp_path / "copy")
+    written = labournet.write_dataset(dataset, tmp_path / "copy")
     row = next(
         line for line in (written / "figures.csv").read_text().splitlines() if "f-kept" in line
     )
@@ -139,7 +140,7 @@ def test_draws_do_not_depend_on_the_order_of_the_rows():
     import dataclasses
 
     from labournet.analysis.flows import build_flow_model
-    from labournet.formulas import derive_figures
+    from labournet.model.formulas import derive_figures
 
     dataset = load_dataset()
     reordered = dataclasses.replace(dataset, figures=tuple(reversed(dataset.figures)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from labournet import SchemaError, load_dataset, load_schema
-from labournet.schema import default_schema_path
+from labournet.model.schema import default_schema_path
 
 
 def test_default_schema_declares_the_required_kinds() -> None:

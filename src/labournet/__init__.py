@@ -6,8 +6,8 @@ with networkx, explore it in Neo4j or FalkorDB, and share interactive HTML views
 Example:
     >>> import labournet
     >>> dataset = labournet.load_dataset()          # the bundled North Korea dataset
-    >>> G = dataset.to_networkx()
-    >>> labournet.Dataset.from_networkx(G) == dataset
+    >>> G = labournet.to_networkx(dataset)
+    >>> labournet.from_networkx(G) == dataset
     True
 """
 
@@ -20,7 +20,6 @@ from labournet.analysis.centrality import (
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
-from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source, load_dataset
 from labournet.errors import (
     AnalysisError,
     DatasetError,
@@ -33,8 +32,10 @@ from labournet.errors import (
     StoreError,
 )
 from labournet.export.html import export_html
-from labournet.graph import read_graph
-from labournet.schema import Schema, load_schema
+from labournet.io.folder import load_dataset, write_dataset
+from labournet.io.networkx import from_networkx, read_graph, to_networkx
+from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
+from labournet.model.schema import Schema, load_schema
 from labournet.store import Store, connect
 
 __version__ = "0.1.0"
@@ -42,6 +43,9 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "load_dataset",
+    "write_dataset",
+    "to_networkx",
+    "from_networkx",
     "read_graph",
     "load_schema",
     "centrality",

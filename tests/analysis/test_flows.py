@@ -94,7 +94,7 @@ def test_regime_must_be_found():
     dataset = labournet.load_dataset(SMALL)
     with pytest.raises(AnalysisError, match="unknown regime"):
         build_flow_model(dataset, regime="nowhere")
-    assert build_flow_model(dataset.to_networkx(), regime="rg").regime == "rg"
+    assert build_flow_model(labournet.to_networkx(dataset), regime="rg").regime == "rg"
 
 
 def test_bundled_totals_match_the_stated_total():
@@ -154,7 +154,7 @@ def test_large_tables_use_fewer_interval_draws_in_chunks(model, monkeypatch):
 
 
 def test_the_regime_message_names_the_cli_option():
-    graph = labournet.load_dataset(SMALL).to_networkx()
+    graph = labournet.to_networkx(labournet.load_dataset(SMALL))
     nx.set_node_attributes(graph, {"rg": ""}, "role")
     with pytest.raises(AnalysisError, match="--regime ID"):
         build_flow_model(graph)

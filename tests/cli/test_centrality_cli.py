@@ -12,10 +12,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import labournet
 from labournet.analysis import MEASURES, centrality
 from labournet.cli._common import LabournetGroup
 from labournet.cli.centrality import centrality_command
-from labournet.dataset import load_dataset
+from labournet.io.folder import load_dataset
 
 
 def _app() -> typer.Typer:
@@ -43,7 +44,7 @@ def invoke(*args: str):
 
 @pytest.fixture(scope="module")
 def bundled() -> pd.DataFrame:
-    return centrality(load_dataset().to_networkx())
+    return centrality(labournet.to_networkx(load_dataset()))
 
 
 def test_table_of_the_bundled_dataset(bundled: pd.DataFrame):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from labournet.dataset import Assumption, Figure, Source
+from labournet.model.dataset import Assumption, Figure, Source
 
 # Each payload, if it ever ran, would set window.__pwned or change document.title.
 PAYLOADS = (

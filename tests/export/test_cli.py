@@ -74,7 +74,7 @@ def test_graph_files_round_trip(fmt: str, tmp_path: Path) -> None:
     out = tmp_path / f"net.{fmt}"
     code, output = invoke(fmt, "-o", str(out))
     assert code == 0, output
-    assert labournet.Dataset.from_networkx(read_graphfile(out)) == labournet.load_dataset()
+    assert labournet.from_networkx(read_graphfile(out)) == labournet.load_dataset()
 
 
 def test_gexf_and_reading_a_graph_file(tmp_path: Path) -> None:
@@ -165,7 +165,7 @@ def test_export_of_labournets_own_files_through_the_command(labournet_cli, tmp_p
     assert labournet_cli("export", "graphml", "-o", "network.graphml").returncode == 0
     done = labournet_cli("export", "json", "network.graphml", "-o", "again.json")
     assert done.returncode == 0, done.stderr
-    dataset = labournet.Dataset.from_networkx(labournet.read_graph(tmp_path / "again.json"))
+    dataset = labournet.from_networkx(labournet.read_graph(tmp_path / "again.json"))
     assert dataset == labournet.load_dataset()
 
 

@@ -35,10 +35,10 @@ def assert_same_graph(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_bundled_dataset_round_trips(fmt: str, tmp_path: Path) -> None:
     dataset = labournet.load_dataset()
-    G = dataset.to_networkx()
+    G = labournet.to_networkx(dataset)
     H = read_graphfile(WRITERS[fmt](dataset, tmp_path / f"net.{fmt}"))
     assert_same_graph(H, G)
-    assert labournet.Dataset.from_networkx(H) == dataset
+    assert labournet.from_networkx(H) == dataset
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))

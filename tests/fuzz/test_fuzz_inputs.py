@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import labournet
 from labournet.errors import LabournetError
-from labournet.formulas import FormulaError, parse_formula
+from labournet.model.formulas import FormulaError, parse_formula
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 FILES = ("sources.csv", "assumptions.csv", "entities.csv", "relations.csv", "figures.csv")

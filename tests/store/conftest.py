@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from labournet.dataset import Dataset, load_dataset
+from labournet.io.folder import load_dataset
+from labournet.model.dataset import Dataset
 from labournet.store import Store, connect
 from labournet.store.server import FalkorDBServer, free_port
 

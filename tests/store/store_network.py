@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from labournet.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
-from labournet.schema import load_schema
+from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
+from labournet.model.schema import load_schema
 
 AWKWARD = (
     'a "quoted" name',

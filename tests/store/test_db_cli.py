@@ -9,7 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from labournet.dataset import Dataset, load_dataset
+from labournet.io.folder import load_dataset
+from labournet.model.dataset import Dataset
 from labournet.store import Store
 from labournet.store.server import free_port
 
@@ -93,7 +94,7 @@ def test_pull_writes_a_dataset_folder_equal_to_the_loaded_one(
 
 
 def test_a_pulled_dataset_diffs_clean_against_its_source(uri: str, tmp_path: Path) -> None:
-    from labournet.dataset import FILES
+    from labournet.model.dataset import FILES
     from labournet.resources import bundled_dataset_path
 
     result = invoke("pull", "--uri", uri, "-o", str(tmp_path / "pulled"))

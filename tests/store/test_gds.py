@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from store_network import make_network
 
+import labournet
 from labournet.analysis.centrality import centrality
-from labournet.dataset import Dataset
 from labournet.errors import AnalysisError, QueryError
+from labournet.model.dataset import Dataset
 from labournet.store import Store, connect
 from labournet.store.gds import GDS_MEASURES, write_gds_centrality
 
@@ -42,7 +43,7 @@ def _stored(store: Store, measures: tuple[str, ...]) -> dict[str, dict[str, floa
 def _compare(store: Store, dataset: Dataset) -> dict[str, float]:
     store.load(dataset)
     run = write_gds_centrality(store)
-    expected = centrality(dataset.to_networkx(), list(GDS_MEASURES))
+    expected = centrality(labournet.to_networkx(dataset), list(GDS_MEASURES))
     got = _stored(store, GDS_MEASURES)
     n = len(expected)
     assert run.nodes == n and set(run.summary.properties) == {f"score_{m}" for m in GDS_MEASURES}

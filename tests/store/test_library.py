@@ -11,8 +11,8 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from labournet.dataset import Dataset, Figure
 from labournet.errors import QueryError
+from labournet.model.dataset import Dataset, Figure
 from labournet.store import Store, library
 
 QUERIES = sorted(library())
@@ -94,7 +94,7 @@ def test_revenue_routes_through_intermediaries(store: Store, network: Dataset) -
     """Multi-hop routes: host -> employer -> regime, on a network built for it."""
     import dataclasses
 
-    from labournet.dataset import Relation
+    from labournet.model.dataset import Relation
 
     extra = (
         Relation("x1", "remits_to", "c1", "o1", "via an employer", ("s0",)),

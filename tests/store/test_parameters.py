@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from labournet.dataset import Dataset
+from labournet.model.dataset import Dataset
 from labournet.resources import cypher_path
 from labournet.store import Result, Store, connect
 from labournet.store.queries import CypherFile, find_query, read_cypher

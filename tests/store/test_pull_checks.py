@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from labournet.dataset import Dataset
 from labournet.errors import DatasetError, IncompleteGraphError, SchemaError, StoreError
+from labournet.model.dataset import Dataset
 from labournet.store import Result, Store
 from labournet.store.base import PULLED
 from labournet.store.rows import load_file, schema_to_yaml

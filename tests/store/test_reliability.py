@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_store import expected_counts
 
-from labournet.dataset import Dataset
 from labournet.errors import IncompleteGraphError, StoreError
+from labournet.model.dataset import Dataset
 from labournet.store import Store, connect
 from labournet.store.server import FalkorDBServer, free_port
 

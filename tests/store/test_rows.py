@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from labournet.dataset import Dataset
 from labournet.errors import StoreError
-from labournet.schema import EntityKind, RelationKind, Schema, load_schema
+from labournet.model.dataset import Dataset
+from labournet.model.schema import EntityKind, RelationKind, Schema, load_schema
 from labournet.store import Result, Store
 from labournet.store.rows import (
     build_dataset,

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labournet.dataset import Dataset
 from labournet.errors import DatasetError, StoreError
-from labournet.schema import EntityKind, Schema
+from labournet.model.dataset import Dataset
+from labournet.model.schema import EntityKind, Schema
 from labournet.store import Store, connect
 
 

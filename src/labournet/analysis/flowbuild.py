@@ -30,9 +30,9 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from labournet.dataset import Figure, figures_as_of
 from labournet.errors import AnalysisError
-from labournet.formulas import FigureSystem, FormulaError, parse_formula
+from labournet.model.dataset import Figure, figures_as_of
+from labournet.model.formulas import FigureSystem, FormulaError, parse_formula
 from labournet.names import did_you_mean
 
 __all__ = [
@@ -200,7 +200,7 @@ class _FlowEdges:
 
 
 def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -> FlowParts:
-    """Run every stage of the build on a graph made by `Dataset.to_networkx`."""
+    """Run every stage of the build on a graph made by `labournet.to_networkx`."""
     _check_figures(graph)
     regime = find_regime(graph, regime)
     year = snapshot_year(graph, as_of)
@@ -712,7 +712,7 @@ def _years(graph: nx.MultiDiGraph) -> set[int]:
 
 
 def _pick_figure(figures: Iterable[Figure], measure: str, as_of: int) -> Figure | None:
-    """The snapshot rule of `labournet.dataset.figures_as_of`, for one item and measure."""
+    """The snapshot rule of `labournet.model.dataset.figures_as_of`, for one item and measure."""
     return next(iter(figures_as_of([f for f in figures if f.measure == measure], as_of)), None)
 
 

@@ -37,7 +37,7 @@ The model
 * **Ranges**: every quantity is reported as low, best and high. *best* is the model at every
   figure's estimate (its best value, else the middle of its range; a derived figure from its
   inputs' estimates). *low* and *high* are the 5th and 95th percentiles over `INTERVAL_DRAWS`
-  joint draws of the figures (seed `INTERVAL_SEED`; `labournet.formulas`): inputs drawn within
+  joint draws of the figures (seed `INTERVAL_SEED`; `labournet.model.formulas`): inputs drawn within
   their ranges, derived figures (shares of a total, splits over sectors, residuals, revenue as
   workers x yield) computed in each draw from the drawn inputs. So the parts of one whole add up
   in every draw and a total keeps its sourced range, instead of every figure sitting at its end
@@ -45,8 +45,8 @@ The model
 
 Every model is built *as of a year* (``as_of``, by default the latest year any figure has): for
 each subject and measure the figure of the latest year up to ``as_of`` counts, later ones are left
-out (`labournet.dataset.figures_as_of`, the same rule as `Dataset.as_of`). Validation makes sure
-a host's workers and revenue figures cover the same years, so one host never combines two.
+out (`labournet.model.dataset.figures_as_of`, the same rule as `Dataset.as_of`). Validation makes
+sure a host's workers and revenue figures cover the same years, so one host never combines two.
 
 Example:
     >>> import labournet
@@ -78,9 +78,10 @@ from labournet.analysis.flowbuild import (
     build_parts,
     find_regime,
 )
-from labournet.dataset import Dataset, Figure
 from labournet.errors import AnalysisError
-from labournet.formulas import FigureSystem
+from labournet.io.networkx import to_networkx
+from labournet.model.dataset import Dataset, Figure
+from labournet.model.formulas import FigureSystem
 from labournet.names import did_you_mean
 
 __all__ = [
@@ -388,7 +389,7 @@ class FlowModel:
         self, draws: int, rng: np.random.Generator, distribution: str = "triangular"
     ) -> np.ndarray:
         """Joint draws of every figure, ``(n_figures, draws)``: inputs within their ranges,
-        derived figures computed from them (`labournet.formulas`), negatives counted as 0."""
+        derived figures computed from them (`labournet.model.formulas`), negatives counted as 0."""
         try:
             values = self.system.draw(draws, rng, distribution)
         except ValueError as error:
@@ -479,14 +480,14 @@ def as_flow_model(
 def build_flow_model(
     data: Dataset | nx.MultiDiGraph, *, regime: str | None = None, as_of: int | None = None
 ) -> FlowModel:
-    """Build the placements of a dataset or of a graph made by `Dataset.to_networkx`.
+    """Build the placements of a dataset or of a graph made by `labournet.to_networkx`.
 
     ``regime`` names the regime's node; by default the one entity whose ``role`` is ``regime``
     (`find_regime`). ``as_of`` is the year of the snapshot; by default the latest year of any
     figure. Raises `AnalysisError` when there is no regime, no placement, or no figure up to
     ``as_of``. The stages of the build are in `labournet.analysis.flowbuild`.
     """
-    graph = data.to_networkx() if isinstance(data, Dataset) else data
+    graph = to_networkx(data) if isinstance(data, Dataset) else data
     if not isinstance(graph, nx.MultiDiGraph):
         raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
     parts = build_parts(graph, regime, as_of)

@@ -40,8 +40,8 @@ from scipy import sparse
 
 from labournet.analysis.flows import FLOW_RELATIONS, FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
-from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
+from labournet.model.dataset import Dataset
 
 __all__ = [
     "key_players",

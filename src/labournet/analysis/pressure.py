@@ -74,8 +74,8 @@ from labournet.analysis.flows import (
     Totals,
     as_flow_model,
 )
-from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
+from labournet.model.dataset import Dataset
 
 __all__ = [
     "pressure_points",
@@ -344,7 +344,7 @@ def pressure_points(
 
     Parameters
     ----------
-    data : a `Dataset`, its graph (`Dataset.to_networkx`) or a built `FlowModel`.
+    data : a `Dataset`, its graph (`labournet.to_networkx`) or a built `FlowModel`.
     cuts : candidates already cut; the table then ranks what remains (see `scenario`).
     weight : per placement, the part of it that remains (see `components`).
     regime : id of the regime; by default the entity whose role is ``regime``.

@@ -41,8 +41,8 @@ import numpy as np
 
 from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
 from labournet.analysis.pressure import PressureResult, pressure_points
-from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
+from labournet.model.dataset import Dataset
 from labournet.names import resolve_graph_id
 
 __all__ = ["scenario", "scenarios", "ScenarioResult", "Cut", "parse_cut", "REROUTE_RULE"]

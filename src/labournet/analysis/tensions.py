@@ -7,7 +7,7 @@ assumed. `find_tensions` compares what it derives with what the sources say dire
   ``revenue`` (or ``workers_abroad``) figure. A best estimate outside the stated range is a
   tension; so is a model interval (the 5th-95th percentiles of the joint draws) wider than the
   stated range, which happens when the parts are typed in on their own instead of derived from
-  the stated total (`labournet.formulas`).
+  the stated total (`labournet.model.formulas`).
 * **yield per worker**: a ``works_in`` relation that carries a monthly ``wage`` and the
   ``earnings_kept`` by the worker implies ``(wage - kept) x 12`` US$ a year reaching the regime
   per worker; the model's yield per worker in that host (its revenue over its workers, at the
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from labournet.analysis.flows import FlowModel, Range
-from labournet.dataset import Figure, figures_as_of
+from labournet.model.dataset import Figure, figures_as_of
 
 __all__ = ["Tension", "find_tensions"]
 

@@ -1,7 +1,8 @@
 """Uncertainty: how stable the ranking is when every figure is drawn within its range.
 
 `monte_carlo` draws the figures the flow model uses ``draws`` times with a seeded
-`numpy.random.Generator`, jointly (`labournet.formulas`): every *input* figure within its range,
+`numpy.random.Generator`, jointly (`labournet.model.formulas`): every *input* figure within
+its range,
 
 * ``triangular`` (default): triangular(low, best, high), where best is the figure's estimate
   (its best value, else the middle of the range); a figure with low = high is a constant;
@@ -40,8 +41,8 @@ import pandas as pd
 
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import PressureResult, components, pressure_points
-from labournet.dataset import Dataset
 from labournet.errors import AnalysisError
+from labournet.model.dataset import Dataset
 
 __all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "DISTRIBUTIONS"]
 

@@ -14,8 +14,8 @@ from typer.core import TyperGroup, TyperOption
 
 from labournet._text import plural
 from labournet.analysis.flows import FlowModel, unfunded_host_warnings
-from labournet.dataset import Dataset
 from labournet.errors import ExportError, LabournetError, ProblemsError
+from labournet.model.dataset import Dataset
 
 __all__ = [
     "console",
@@ -148,7 +148,7 @@ def announce_input(path: str | Path | None) -> Path:
 
 def load_dataset(path: str | Path | None, *, regime: str | None = None) -> Dataset:
     """`labournet.load_dataset`, after `announce_input` has said which folder it reads."""
-    from labournet.dataset import load_dataset as load
+    from labournet.io.folder import load_dataset as load
 
     return load(announce_input(path), regime=regime)
 

@@ -86,7 +86,7 @@ KindOption = typer.Option(
 
 def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
-    from labournet.graph import read_graph
+    from labournet.io.networkx import read_graph
 
     graph = read_graph(announce_input(path))
     if graph.number_of_nodes() == 0:

@@ -16,8 +16,10 @@ from labournet.cli._common import (
     print_table,
     warn_about_model,
 )
-from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
 from labournet.export.tables import TextTable
+from labournet.io.folder import format_number
+from labournet.io.networkx import to_networkx
+from labournet.model.dataset import Dataset, Entity, Figure, Relation
 
 __all__ = ["validate_command", "info_command"]
 
@@ -37,7 +39,7 @@ def validate_command(path: Path | None = DatasetPath, regime: str | None = Regim
     if regime is not None:
         from labournet.analysis.flowbuild import find_regime
 
-        find_regime(dataset.to_networkx(), regime)
+        find_regime(to_networkx(dataset), regime)
     try:
         model = build_flow_model(dataset, regime=regime)
     except AnalysisError:

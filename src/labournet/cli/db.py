@@ -190,7 +190,7 @@ def pull_command(
 
 def _dataset_files(folder: Path) -> list[str]:
     """The files of a dataset folder (CSV files, schema.yaml) that `folder` already holds."""
-    from labournet.dataset import FILES
+    from labournet.model.dataset import FILES
 
     return [name for name in (*FILES, "schema.yaml") if (folder / name).is_file()]
 
@@ -202,12 +202,12 @@ def _write_pulled(dataset: Any, out: Path) -> Path:
     it was; a schema.yaml the pulled dataset does not have is removed. A path that cannot be a
     folder is an `ExportError` naming it.
     """
-    from labournet.dataset import _cannot_write
+    from labournet.io.folder import write_error_message
 
     try:
         return _move_pulled(dataset, out)
     except OSError as error:
-        raise ExportError(_cannot_write(out, error)) from error
+        raise ExportError(write_error_message(out, error)) from error
 
 
 def _move_pulled(dataset: Any, out: Path) -> Path:
@@ -215,7 +215,8 @@ def _move_pulled(dataset: Any, out: Path) -> Path:
     import shutil
     import tempfile
 
-    from labournet.schema import load_schema
+    from labournet.io.folder import write_dataset
+    from labournet.model.schema import load_schema
     from labournet.store.rows import schema_to_yaml
 
     if out.exists() and not out.is_dir():
@@ -223,7 +224,7 @@ def _move_pulled(dataset: Any, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-pull-", dir=out.parent))
     try:
-        dataset.write(staging)
+        write_dataset(dataset, staging)
         if dataset.schema != load_schema():
             (staging / "schema.yaml").write_text(schema_to_yaml(dataset.schema), encoding="utf-8")
         out.mkdir(exist_ok=True)
@@ -359,7 +360,9 @@ def analyse_command(
                 console.print(f"[yellow]not computed[/] {measure}: {why}", highlight=False)
             written.append(run.summary)
         else:
-            centralities = centrality(dataset.to_networkx())
+            from labournet.io.networkx import to_networkx
+
+            centralities = centrality(to_networkx(dataset))
             numeric = centralities.select_dtypes(include=["number", "bool"])
             written.append(
                 store.write_scores(

@@ -72,7 +72,7 @@ def load_network(path: Path | None, regime: str | None = None) -> Any:
     if path is None or path.is_dir():
         return load_dataset(path, regime=regime)
     announce_input(path)
-    from labournet.graph import read_graph
+    from labournet.io.networkx import read_graph
 
     return read_graph(path)
 

@@ -8,7 +8,7 @@ Example:
     >>> export_html(dataset, folder / "view.html", focus="cn").name
     'view.html'
     >>> G = read_graphfile(export_graphml(dataset, folder / "net.graphml"))
-    >>> labournet.Dataset.from_networkx(G) == dataset
+    >>> labournet.from_networkx(G) == dataset
     True
 """
 

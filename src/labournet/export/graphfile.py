@@ -1,9 +1,9 @@
 """Graph files for other tools: GraphML, GEXF (Gephi) and node-link JSON.
 
-The graph model's tuples and figures are encoded as `labournet.graphcodec` describes
+The graph model's tuples and figures are encoded as `labournet.io.graphcodec` describes
 (flattened for GraphML and GEXF, JSON-native for node-link JSON), with a
 ``labournet.encoding`` record that `labournet.read_graph` (and `read_graphfile`) use to give
-back the graph `Dataset.to_networkx` made, attribute for attribute.
+back the graph `labournet.to_networkx` made, attribute for attribute.
 
 GEXF files are for looking at (Gephi): nodes get a ``label`` (the name) and a colour by kind,
 and every node and edge its ``est.<measure>`` estimates; they keep nodes, edges and their
@@ -12,7 +12,7 @@ back losslessly.
 
 Example:
     >>> import labournet, tempfile, pathlib
-    >>> G = labournet.load_dataset().to_networkx()
+    >>> G = labournet.to_networkx(labournet.load_dataset())
     >>> path = export_graphml(G, pathlib.Path(tempfile.mkdtemp()) / "net.graphml")
     >>> H = read_graphfile(path)
     >>> H.nodes["cn"] == G.nodes["cn"] and H.graph["sources"] == G.graph["sources"]
@@ -29,14 +29,14 @@ import networkx as nx
 
 from labournet.errors import ExportError
 from labournet.export._page import KIND_STYLES
-from labournet.graph import add_edge, add_node, as_graph
-from labournet.graphcodec import (
+from labournet.io.graphcodec import (
     ENCODING_KEY,
     decode_graph_json,
     encode_graph_json,
     flatten_graph,
     unflatten_graph,
 )
+from labournet.io.networkx import add_edge, add_node, as_graph
 
 __all__ = [
     "ENCODING_KEY",

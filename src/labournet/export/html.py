@@ -59,7 +59,7 @@ from labournet.export.views import (
     node_values,
     select_view,
 )
-from labournet.graph import as_graph
+from labournet.io.networkx import as_graph
 
 if TYPE_CHECKING:
     import pandas as pd

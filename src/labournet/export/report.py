@@ -31,11 +31,11 @@ from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
-from labournet.dataset import Dataset
 from labournet.errors import ExportError
 from labournet.export.charts import rank_chart, revenue_chart
 from labournet.export.markdown import write_markdown
 from labournet.export.tables import write_csv, write_json
+from labournet.model.dataset import Dataset
 
 __all__ = [
     "Report",

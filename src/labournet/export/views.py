@@ -1,6 +1,6 @@
 """Which part of a network a view shows, and what a cut would remove.
 
-Pure functions over a networkx graph (the model of `Dataset.to_networkx`); the HTML exporter
+Pure functions over a networkx graph (the model of `labournet.to_networkx`); the HTML exporter
 draws what they select.
 
 * `node_values`: the number each node is sized and ranked by (a score column, else degree).

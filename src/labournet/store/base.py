@@ -2,8 +2,8 @@
 
 The store speaks to its database through a `QueryRunner`: the seam where tests put a fake and
 where each backend (`labournet.store.falkordb`, `labournet.store.neo4j`) turns driver objects
-and errors into plain values and `StoreError`. `labournet.store.connection.connect` picks the backend from
-a URI and opens a `Store`.
+and errors into plain values and `StoreError`. `labournet.store.connection.connect` picks the
+backend from a URI and opens a `Store`.
 
 Credentials are never printed or logged: `Store.target` and every message name the server
 without them.
@@ -51,7 +51,7 @@ from labournet.store.rows import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from labournet.dataset import Dataset
+    from labournet.model.dataset import Dataset
 
 __all__ = [
     "Store",

@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml
 
-from labournet.dataset import LIST_SEPARATOR, Dataset, Figure, Source, format_number
 from labournet.errors import Problem, SchemaError, StoreError
-from labournet.schema import Schema, load_schema, read_schema_text
+from labournet.io.folder import format_number
+from labournet.model.dataset import LIST_SEPARATOR, Dataset, Figure, Source
+from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
 __all__ = [
@@ -265,7 +266,7 @@ def build_dataset(
     regime: str | None = None,
 ) -> Dataset:
     """A Dataset from the records of the ``cypher/pull/`` queries (keys: the file stems),
-    checked like a dataset folder (`labournet.validation.check_rows`).
+    checked like a dataset folder (`labournet.io.validation.check_rows`).
 
     A graph is not only what labournet loaded into it: other tools may have added nodes or
     changed values. So every record is turned back into the strings of a dataset row
@@ -275,7 +276,7 @@ def build_dataset(
     the row would have in the files `db pull` writes), never a crash or a silently invalid
     dataset. Records come back in their ``load_order``; records without one follow, by id.
     """
-    from labournet.validation import check_rows
+    from labournet.io.validation import check_rows
 
     return check_rows(str(name), schema, record_rows(schema, records), label=label, regime=regime)
 

@@ -1,6 +1,8 @@
-"""The dataset: typed, validated entities, relations and figures, each with provenance.
+"""The dataset: entities, relations and figures, each with provenance, as plain values.
 
-A dataset is a folder of UTF-8 CSV files (see ``data/dprk-labour-2016/README.md``)::
+Records are frozen dataclasses; a `Dataset` holds them with its schema and knows nothing of
+files, graphs or databases (`labournet.io` reads and writes those). On disk a dataset is a
+folder of UTF-8 CSV files (see ``data/dprk-labour-2016/README.md``)::
 
     sources.csv      id,publisher,title,date,url,note
     assumptions.csv  id,statement,reasoning,sources
@@ -20,18 +22,13 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from labournet.errors import ExportError
-from labournet.schema import Schema, default_schema_path
-
-if TYPE_CHECKING:
-    import networkx as nx
+from labournet.model.schema import Schema
 
 __all__ = [
     "Source",
@@ -41,7 +38,6 @@ __all__ = [
     "Figure",
     "Dataset",
     "figures_as_of",
-    "load_dataset",
     "FILES",
     "LIST_SEPARATOR",
 ]
@@ -235,121 +231,3 @@ class Dataset:
             )
             object.__setattr__(self, "_cached_index", cached)
         return cached
-
-    def to_networkx(self) -> nx.MultiDiGraph:
-        """The dataset as a `networkx.MultiDiGraph`; see `labournet.graph`."""
-        from labournet.graph import dataset_to_networkx
-
-        return dataset_to_networkx(self)
-
-    @classmethod
-    def from_networkx(cls, graph: nx.MultiDiGraph) -> Dataset:
-        """Rebuild a dataset from a graph made by `to_networkx` (lossless)."""
-        from labournet.graph import networkx_to_dataset
-
-        return networkx_to_dataset(graph)
-
-    def write(self, folder: str | Path) -> Path:
-        """Write the dataset as a folder of CSV files that `load_dataset` reads back equal.
-
-        A folder that cannot be made or written (a file in its place or as its parent, a full
-        disk) is an `ExportError` naming the path.
-        """
-        out = Path(folder)
-        try:
-            return self._write(out)
-        except OSError as error:
-            raise ExportError(_cannot_write(out, error)) from error
-
-    def _write(self, out: Path) -> Path:
-        out.mkdir(parents=True, exist_ok=True)
-        entity_props = _used_properties(self.entities, self.schema.entity_properties)
-        relation_props = _used_properties(self.relations, self.schema.relation_properties)
-        _write_csv(out / "sources.csv", FILES["sources.csv"], (_row(s) for s in self.sources))
-        _write_csv(
-            out / "assumptions.csv", FILES["assumptions.csv"], (_row(a) for a in self.assumptions)
-        )
-        _write_csv(
-            out / "entities.csv",
-            FILES["entities.csv"] + entity_props,
-            (_row(e) | dict(e.properties) for e in self.entities),
-        )
-        _write_csv(
-            out / "relations.csv",
-            FILES["relations.csv"] + relation_props,
-            (_row(r) | dict(r.properties) for r in self.relations),
-        )
-        figure_rows = (_figure_row(f) for f in self.figures)
-        _write_csv(out / "figures.csv", FILES["figures.csv"], figure_rows)
-        own_schema = Path(self.schema.path) if self.schema.path else None
-        if own_schema and own_schema != default_schema_path() and own_schema.exists():
-            (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
-        return out
-
-
-def load_dataset(path: str | Path | None = None, *, regime: str | None = None) -> Dataset:
-    """Read and validate a dataset folder; `None` reads the bundled North Korea dataset.
-
-    Every problem in every file is reported at once in a `DatasetError`, each located as
-    ``FILE:LINE: FIELD: reason``. A dataset with flows of workers or revenue needs exactly one
-    entity with role ``regime`` unless `regime` names the regime's id (checked by the analysis).
-    """
-    from labournet.resources import bundled_dataset_path
-    from labournet.validation import read_dataset
-
-    return read_dataset(Path(path) if path is not None else bundled_dataset_path(), regime)
-
-
-def format_number(value: float | int | None) -> str:
-    """Numbers as written to CSV: integers without a decimal point, floats exactly (repr)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _row(item: Any) -> dict[str, str]:
-    row = {}
-    for name, value in vars(item).items():
-        if name == "properties" or name.startswith("_"):
-            continue
-        if isinstance(value, tuple):
-            row[name] = LIST_SEPARATOR.join(value)
-        elif isinstance(value, int | float) or value is None:
-            row[name] = format_number(value)
-        else:
-            row[name] = str(value)
-    return row
-
-
-def _figure_row(figure: Figure) -> dict[str, str]:
-    """A figure's row; a derived figure's range comes from its formula, so it is left empty."""
-    row = _row(figure)
-    if figure.formula:
-        row.update(low="", best="", high="")
-    return row
-
-
-def _used_properties(
-    items: Iterable[Entity | Relation], declared: tuple[str, ...]
-) -> tuple[str, ...]:
-    used = {name for item in items for name in item.properties}
-    return tuple(name for name in declared if name in used)
-
-
-def _cannot_write(folder: Path, error: OSError) -> str:
-    """``cannot write FOLDER: reason``, naming the file the system refused when it says which."""
-    where = Path(error.filename) if error.filename else folder
-    reason = error.strerror or str(error)
-    if isinstance(error, FileExistsError | NotADirectoryError) and not where.is_dir():
-        reason = f"{reason} (a file is where a folder should be)"
-    return f"cannot write {where}: {reason}"
-
-
-def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({column: row.get(column, "") for column in columns})

@@ -7,7 +7,7 @@ property names) are checked here against strict identifier patterns, so nothing 
 can smuggle text into a Cypher query.
 
 Example:
-    >>> from labournet.schema import load_schema
+    >>> from labournet.model.schema import load_schema
     >>> schema = load_schema()
     >>> schema.relations["works_in"].source, schema.relations["works_in"].target
     (('country',), ('sector',))

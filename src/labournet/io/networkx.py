@@ -1,6 +1,6 @@
 """Between datasets and networkx, and reading any network file into networkx.
 
-`dataset_to_networkx` gives a `networkx.MultiDiGraph`:
+`to_networkx` gives a `networkx.MultiDiGraph`:
 
 * one node per entity (node id = entity id) with ``kind``, ``name``, ``description``,
   ``sources`` and ``assumptions`` (tuples of ids), ``figures`` (tuple of `Figure`) and each
@@ -10,11 +10,11 @@
 * ``G.graph``: ``name``, ``sources`` and ``assumptions`` (dicts by id) and ``schema``.
 
 Sources are kept in ``G.graph`` rather than as nodes, so that they do not distort centralities.
-`networkx_to_dataset` reverses it exactly.
+`from_networkx` reverses it exactly.
 
 Example:
     >>> import labournet
-    >>> G = labournet.load_dataset().to_networkx()
+    >>> G = labournet.to_networkx(labournet.load_dataset())
     >>> G.nodes["kp"]["kind"], G.nodes["kp"]["name"]
     ('country', 'North Korea')
 """
@@ -32,13 +32,13 @@ from typing import Any
 import networkx as nx
 
 from labournet._text import plural
-from labournet.dataset import Dataset, Entity, Figure, Relation
 from labournet.errors import ExportError, GraphFormatError, LabournetError, Problem
-from labournet.schema import load_schema
+from labournet.model.dataset import Dataset, Entity, Figure, Relation
+from labournet.model.schema import load_schema
 
 __all__ = [
-    "dataset_to_networkx",
-    "networkx_to_dataset",
+    "to_networkx",
+    "from_networkx",
     "read_graph",
     "add_node",
     "add_edge",
@@ -70,7 +70,7 @@ def add_edge(graph: nx.Graph, u: Any, v: Any, attrs: Mapping[str, Any], key: Any
         graph.edges[u, v].update(attrs)
 
 
-def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
+def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     """The dataset as a MultiDiGraph with typed node and edge attributes."""
     graph = nx.MultiDiGraph(
         name=dataset.name,
@@ -111,8 +111,8 @@ def dataset_to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     return graph
 
 
-def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
-    """Rebuild the Dataset that `dataset_to_networkx` turned into `graph`."""
+def from_networkx(graph: nx.MultiDiGraph) -> Dataset:
+    """Rebuild the Dataset that `to_networkx` turned into `graph`."""
     missing = [node for node, data in graph.nodes(data=True) if "kind" not in data]
     if missing:
         raise GraphFormatError(
@@ -120,7 +120,7 @@ def networkx_to_dataset(graph: nx.MultiDiGraph) -> Dataset:
                 Problem("<graph>", None, "kind", f"node '{node}' has no kind")
                 for node in missing[:20]
             ],
-            "the graph was not made by Dataset.to_networkx (nodes without a kind)",
+            "the graph was not made by labournet.to_networkx (nodes without a kind)",
         )
     entities = []
     figures: list[Figure] = []
@@ -170,19 +170,19 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
 
     * ``.graphml`` / ``.gexf`` / ``.json``: read by networkx, keeping the file's own graph type.
       A file labournet wrote (it carries a ``labournet.encoding`` record) is decoded back into
-      the graph `Dataset.to_networkx` made (see `labournet.graphcodec`). Attribute defaults the
+      the graph `labournet.to_networkx` made (see `labournet.io.graphcodec`). Attribute defaults the
       file declares are filled into the nodes and edges without a value (`fill_file_defaults`).
     * ``.csv`` (or ``.tsv``, ``.txt``): an edge list with a header ``source,target[,weight,...]``;
       extra columns become edge attributes (numbers where every value parses as one).
       ``directed`` and ``multigraph`` choose the graph type; without ``multigraph`` a repeated
       edge is an error.
-    * a folder: a labournet dataset, as `Dataset.to_networkx`.
+    * a folder: a labournet dataset, as `labournet.to_networkx`.
     """
     file = Path(path)
     if file.is_dir():
-        from labournet.dataset import load_dataset
+        from labournet.io.folder import load_dataset
 
-        return load_dataset(file).to_networkx()
+        return to_networkx(load_dataset(file))
     if not file.exists():
         raise GraphFormatError([Problem(str(file), None, "path", "no such file or folder")])
     suffix = file.suffix.lower()
@@ -199,7 +199,7 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
                 )
             ]
         )
-    from labournet.graphcodec import UndecodableError
+    from labournet.io.graphcodec import UndecodableError
 
     try:
         return _read_graph_file(file, suffix)
@@ -232,7 +232,7 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
 
 
 def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
-    from labournet.graphcodec import ENCODING_KEY, decode_graph_json, unflatten_graph
+    from labournet.io.graphcodec import ENCODING_KEY, decode_graph_json, unflatten_graph
 
     if suffix == ".json":
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -292,11 +292,8 @@ def as_graph(source: Any) -> nx.MultiGraph:
         if source.is_multigraph():
             return source
         return nx.MultiDiGraph(source) if source.is_directed() else nx.MultiGraph(source)
-    to_networkx = getattr(source, "to_networkx", None)
-    if callable(to_networkx):
-        graph = to_networkx()
-        if isinstance(graph, nx.Graph):
-            return as_graph(graph)
+    if isinstance(source, Dataset):
+        return to_networkx(source)
     raise ExportError(
         f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
     )

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labournet.dataset import (
+from labournet.errors import DatasetError, Problem
+from labournet.model.dataset import (
     FILES,
     LIST_SEPARATOR,
     Assumption,
@@ -31,16 +32,15 @@ from labournet.dataset import (
     Relation,
     Source,
 )
-from labournet.errors import DatasetError, Problem
-from labournet.formulas import (
+from labournet.model.formulas import (
     Formula,
     FormulaError,
     derivation_order,
     derive_figures,
     parse_formula,
 )
+from labournet.model.schema import Schema, load_schema
 from labournet.names import close_matches
-from labournet.schema import Schema, load_schema
 
 __all__ = ["read_dataset", "check_rows"]
 
@@ -669,9 +669,9 @@ def check_rows(
 
     `rows` maps each file name (``entities.csv``, ...) to its rows: dicts of strings (a missing
     column is empty; unlike a CSV file's, values keep their spaces, so a dataset built in
-    Python comes back exactly). Problems are located as ``FILE:LINE`` where
-    LINE is the line the row would start on in the file `Dataset.write` makes; the summary of
-    the `DatasetError` names `label`.
+    Python comes back exactly). Problems are located as ``FILE:LINE`` where LINE is the line
+    the row would start on in the file `labournet.write_dataset` makes; the summary of the
+    `DatasetError` names `label`.
     """
     checker = _Checker(Path(name), schema, label)
     tables = {}

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from labournet.dataset import Figure
+    from labournet.model.dataset import Figure
 
 __all__ = [
     "DERIVED_DRAWS",

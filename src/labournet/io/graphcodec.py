@@ -3,7 +3,7 @@ JSON, each with its decoder beside it.
 
 GraphML and GEXF hold only scalar attributes, so the graph model's tuples and figures are
 flattened in a documented, reversible way. `unflatten_graph` and `decode_graph_json` undo it,
-giving back the graph `Dataset.to_networkx` made, attribute for attribute; `read_graph` calls
+giving back the graph `labournet.to_networkx` made, attribute for attribute; `read_graph` calls
 them on every file that carries the encoding record. The files themselves are written by
 `labournet.export.graphfile`.
 
@@ -35,7 +35,7 @@ JSON (``encode_graph_json``)
 
 Example:
     >>> import labournet
-    >>> G = labournet.load_dataset().to_networkx()
+    >>> G = labournet.to_networkx(labournet.load_dataset())
     >>> flat = flatten_graph(G)
     >>> flat.nodes["cn"]["sources"]
     '["s-st-2016-09-13"]'
@@ -56,9 +56,9 @@ from typing import Any
 
 import networkx as nx
 
-from labournet.dataset import Assumption, Figure, Source
 from labournet.errors import ExportError
-from labournet.graph import add_edge, add_node, as_graph, fill_file_defaults
+from labournet.io.networkx import add_edge, add_node, as_graph, fill_file_defaults
+from labournet.model.dataset import Assumption, Figure, Source
 
 __all__ = [
     "ENCODING_KEY",
@@ -254,7 +254,7 @@ def _schema_record(schema: Any) -> dict[str, Any]:
 
 
 def _schema_from_record(data: Any) -> Any:
-    from labournet.schema import EntityKind, Measure, RelationKind, Schema
+    from labournet.model.schema import EntityKind, Measure, RelationKind, Schema
 
     parts: dict[str, dict[str, Any]] = {}
     for part, cls in (("entities", EntityKind), ("relations", RelationKind), ("measures", Measure)):
@@ -412,9 +412,9 @@ _EDGE_TYPES: Mapping[str, Any] = {
 
 
 def _check_dataset_graph(G: nx.Graph) -> None:
-    """A decoded graph that `Dataset.to_networkx` made (it has a schema) must have its
+    """A decoded graph that `labournet.to_networkx` made (it has a schema) must have its
     attributes of the types the analyses rely on: a cut or edited file must not reach them."""
-    from labournet.schema import Schema
+    from labournet.model.schema import Schema
 
     schema = G.graph.get("schema")
     if schema is None:

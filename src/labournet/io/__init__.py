@@ -1,0 +1,1 @@
+"""Reading and writing: dataset folders, networkx graphs and graph files."""
