@@ -143,6 +143,26 @@ def test_large_graphs_get_a_precomputed_layout_and_the_top_view() -> None:
     assert len(data["nodes"]["x"]) == 300 and len(positions) > 250
 
 
+def test_without_igraph_networkx_lays_out_large_views_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # as without the fast extra
+    G = nx.gnm_random_graph(320, 640, seed=1, directed=True)
+    G = nx.MultiDiGraph(nx.relabel_nodes(G, {n: f"n{n}" for n in G}))
+    nx.set_node_attributes(G, "country", "kind")
+    with pytest.warns(UserWarning) as caught:
+        data = page_data(build_html(G, view="network"))
+    assert [str(record.message) for record in caught] == [
+        "320 nodes laid out by networkx's spring layout, which is slower (minutes for thousands "
+        "of nodes): igraph is not installed (pip install 'labournet[fast]')"
+    ]
+    assert data["layout"] == "precomputed" and data["options"]["physics"]["enabled"] is False
+    positions = set(zip(data["nodes"]["x"], data["nodes"]["y"], strict=True))
+    assert len(positions) > 250
+
+
 def test_hostile_text_never_appears_raw(hostile: nx.MultiDiGraph) -> None:
     page = build_html(hostile, cut=["cn"])
     body = page.split("<body>", 1)[1]

@@ -10,9 +10,10 @@ graphs, and it drops parallel edges). The page is labournet's own template:
   U+2028 and U+2029 escaped, and the page builds its legend and tooltips with ``textContent``:
   names and claims show as text, whatever they hold;
 * above `PHYSICS_MAX_NODES` (300) drawn nodes a view is laid out in Python (igraph's grid
-  Fruchterman-Reingold) and drawn with physics off; above `LARGE_GRAPH_NODES` (2,000) nodes
-  the ``auto`` view shows the top-k pressure points and their neighbours, with a note,
-  rather than the whole network (which takes vis-network seconds to draw).
+  Fruchterman-Reingold, from ``labournet[fast]``; networkx's layouts without it) and drawn
+  with physics off; above `LARGE_GRAPH_NODES` (2,000) nodes the ``auto`` view shows the
+  top-k pressure points and their neighbours, with a note, rather than the whole network
+  (which takes vis-network seconds to draw).
 
 Example:
     >>> import labournet
@@ -361,8 +362,13 @@ def export_views(
 
 
 def _layout(sub: PageData, seed: int) -> dict[Hashable, tuple[float, float]]:
-    """Positions for a large view: igraph's grid Fruchterman-Reingold, in vis-network units."""
-    import igraph
+    """Positions for a large view: igraph's grid Fruchterman-Reingold, in vis-network units.
+
+    Without igraph (``pip install 'labournet[fast]'``) networkx's spring layout places the
+    nodes, with a warning: the same algorithm, tens of times slower (here about 20 s for 2,000
+    nodes, 5 minutes for 10,000; networkx's spectral layout is fast but collapses a network
+    with several components onto a few points).
+    """
     import numpy as np
 
     nodes = [node for node, _ in sub.nodes]
@@ -371,20 +377,43 @@ def _layout(sub: PageData, seed: int) -> dict[Hashable, tuple[float, float]]:
         return {nodes[0]: (0.0, 0.0)}
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v, _, _ in sub.edges if u != v]
-    graph = igraph.Graph(n=count, edges=edges, directed=False)
-    # the grid variant is only fast when nodes start spread over about sqrt(n) units
-    spread = math.sqrt(count) / 2
-    start = np.random.default_rng(seed).uniform(-spread, spread, size=(count, 2)).tolist()
-    coords = np.asarray(
-        graph.layout_fruchterman_reingold(
-            seed=start, niter=_LAYOUT_ITERATIONS, grid=count > 1000
-        ).coords
-    )
+    try:
+        import igraph
+    except ImportError:
+        coords = _networkx_layout(count, edges, seed)
+    else:
+        graph = igraph.Graph(n=count, edges=edges, directed=False)
+        # the grid variant is only fast when nodes start spread over about sqrt(n) units
+        spread = math.sqrt(count) / 2
+        start = np.random.default_rng(seed).uniform(-spread, spread, size=(count, 2)).tolist()
+        coords = np.asarray(
+            graph.layout_fruchterman_reingold(
+                seed=start, niter=_LAYOUT_ITERATIONS, grid=count > 1000
+            ).coords
+        )
     coords -= coords.mean(axis=0)
     extent = float(np.abs(coords).max()) or 1.0
     # about 60 px of room per node on each side of the square the view fills
     coords = np.round(coords * (30.0 * math.sqrt(count) / extent), 1)
     return {node: (float(coords[i, 0]), float(coords[i, 1])) for i, node in enumerate(nodes)}
+
+
+def _networkx_layout(count: int, edges: list[tuple[int, int]], seed: int) -> Any:
+    import warnings
+
+    import numpy as np
+
+    warnings.warn(
+        f"{plural(count, 'node')} laid out by networkx's spring layout, which is slower "
+        "(minutes for thousands of nodes): igraph is not installed (pip install "
+        "'labournet[fast]')",
+        stacklevel=4,
+    )
+    H = nx.Graph()
+    H.add_nodes_from(range(count))
+    H.add_edges_from(edges)
+    positions = nx.spring_layout(H, iterations=_LAYOUT_ITERATIONS, seed=seed)
+    return np.array([positions[i] for i in range(count)], dtype=np.float64)
 
 
 def _vis_options(*, large: bool, directed: bool) -> dict[str, Any]:
