@@ -48,6 +48,32 @@ def test_page_is_self_contained(toy: nx.MultiDiGraph) -> None:
     assert len(re.findall(r"^<script", page, re.M)) == 3
 
 
+def test_vis_network_is_what_pyvis_inlines_in_its_own_page(toy: nx.MultiDiGraph) -> None:
+    from pyvis.network import Network
+
+    inlined = Network(cdn_resources="in_line").generate_html()
+    page = build_html(toy)
+    vis_js = re.findall(r"<script>\n(.*?)\n</script>", page, re.S)[0]
+    vis_css = re.findall(r"<style>\n(.*?)\n</style>", page, re.S)[0]
+    assert f"<script>{vis_js}</script>" in inlined
+    assert f"<style>{vis_css}</style>" in inlined
+    assert re.search(r"\* vis-network\n.*\* @version 9\.1\.2\n", vis_js[:400], re.S)
+    assert vis_css.startswith(".vis-overlay{")
+
+
+def test_a_pyvis_that_inlines_no_vis_network_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, toy: nx.MultiDiGraph
+) -> None:
+    from pyvis.network import Network
+
+    from labournet.export import html as module
+
+    monkeypatch.setattr(module, "_ASSETS_CACHE", {})
+    monkeypatch.setattr(Network, "generate_html", lambda self, *a, **k: "<html></html>")
+    with pytest.raises(ExportError, match=r"tested with pyvis>=0\.3\.2,<0\.4"):
+        build_html(toy)
+
+
 def test_content_security_policy_allows_exactly_the_inline_scripts(toy: nx.MultiDiGraph) -> None:
     page = build_html(toy)
     found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)

@@ -4,7 +4,7 @@ pyvis sets up the vis-network options; the nodes and edges are built here as pla
 ``add_edge`` compares each new edge with every earlier one, which takes seconds on large
 graphs, and it drops parallel edges). The page is labournet's own template:
 
-* every script and style is inline (vis-network from the pyvis package, the page's own code),
+* every script and style is inline (vis-network as pyvis inlines it, the page's own code),
   so the file needs no network; a Content-Security-Policy allows nothing else to load or run;
 * all data travels as one JSON block that is never executed, with ``<``, ``>``, ``&``,
   U+2028 and U+2029 escaped, and the page builds its legend and tooltips with ``textContent``:
@@ -486,35 +486,67 @@ _ASSETS_CACHE: dict[str, str] = {}
 
 
 def _asset(name: str) -> str:
-    """A file of labournet's page template, or of vis-network from the pyvis package."""
-    if name in _ASSETS_CACHE:
-        return _ASSETS_CACHE[name]
-    if name.startswith("vis-network"):
-        text = _vis_asset(name)
-    else:
-        text = files("labournet.export").joinpath("templates", name).read_text(encoding="utf-8")
-    _ASSETS_CACHE[name] = text
-    return text
+    """A file of labournet's page template, or vis-network's script or stylesheet."""
+    if name not in _ASSETS_CACHE:
+        if name.startswith("vis-network"):
+            _ASSETS_CACHE.update(_vis_assets())
+        else:
+            folder = files("labournet.export").joinpath("templates")
+            _ASSETS_CACHE[name] = folder.joinpath(name).read_text(encoding="utf-8")
+    return _ASSETS_CACHE[name]
 
 
-def _vis_asset(name: str) -> str:
+_VIS_BANNER = re.compile(r"\s*/\*\*\s*\*\s*vis-network\b")
+
+
+def _vis_assets() -> dict[str, str]:
+    """vis-network's JavaScript and CSS as pyvis puts them in-line in its own page.
+
+    ``Network(cdn_resources="in_line")`` renders pyvis's template with the vis-network release
+    it ships as inline ``<script>`` and ``<style>`` elements (and a CDN link to Bootstrap,
+    which labournet leaves out); they are taken from there, the route pyvis supports, not
+    from its package folder. pyvis 0.3 ships vis-network 9.1.2.
+    """
+    from html.parser import HTMLParser
+
     try:
-        root = files("pyvis")
+        import pyvis
+        from pyvis.network import Network
     except ModuleNotFoundError as error:
         raise ExportError("pyvis is not installed; it ships the vis-network library") from error
-    for folder in ("lib", "templates/lib"):
-        base = root.joinpath(*folder.split("/"))
-        if not base.is_dir():
-            continue
-        versions = sorted(
-            (entry for entry in base.iterdir() if entry.name.startswith("vis-")),
-            key=lambda entry: [int(part) for part in re.findall(r"\d+", entry.name)],
+
+    class InlineBlocks(HTMLParser):
+        """The text of every <script> and <style> element without a src attribute."""
+
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.blocks: list[tuple[str, str]] = []
+            self._open: tuple[str, list[str]] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style") and "src" not in dict(attrs):
+                self._open = (tag, [])
+
+        def handle_data(self, data: str) -> None:
+            if self._open is not None:
+                self._open[1].append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self._open is not None and tag == self._open[0]:
+                self.blocks.append((tag, "".join(self._open[1])))
+                self._open = None
+
+    parser = InlineBlocks()
+    parser.feed(Network(cdn_resources="in_line").generate_html())
+    parser.close()
+    script = [text for tag, text in parser.blocks if tag == "script" and _VIS_BANNER.match(text)]
+    style = [text for tag, text in parser.blocks if tag == "style" and ".vis-network" in text]
+    if len(script) != 1 or len(style) != 1:
+        raise ExportError(
+            f"pyvis {getattr(pyvis, '__version__', '?')} does not inline vis-network as "
+            "pyvis 0.3 does; labournet's views are tested with pyvis>=0.3.2,<0.4"
         )
-        for entry in reversed(versions):
-            candidate = entry.joinpath(name)
-            if candidate.is_file():
-                return candidate.read_text(encoding="utf-8")
-    raise ExportError(f"cannot find {name} in the pyvis package")
+    return {"vis-network.min.js": script[0], "vis-network.css": style[0]}
 
 
 def _inline(code: str, what: str) -> str:
