@@ -17,6 +17,10 @@ large graph), and on the large graph too where networkx ran in full. The targets
 faster than networkx for exact betweenness and closeness, values within 1e-9, and at most 1.5x
 the direct library call.
 
+Needs the fast extra (``pip install '.[fast]'``, or ``.[dev]``): it times the compiled engines
+labournet picks (rustworkx, igraph, networkit) and calls them directly; without them it stops
+at once and says so.
+
 Usage::
 
     PYTHONPATH=src python benchmarks/bench_centrality.py                 # 10,000 / 50,000
@@ -205,6 +209,19 @@ def projection_for(G: nx.Graph, measure: str, weight: str | None) -> _engines.Pr
     return _engines.project(edges, directed=True, multi=False, reading=reading)
 
 
+def missing_engines() -> list[str]:
+    """The compiled engines of the fast extra that cannot be imported."""
+    import importlib
+
+    missing = []
+    for module in _engines.ENGINE_MODULES.values():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=10_000)
@@ -222,6 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         args.verify_nodes = min(args.verify_nodes, 500)
     measures = [m.strip() for m in args.measures.split(",") if m.strip()]
     weight = "w" if args.weighted else None
+    missing = missing_engines()
+    if missing:
+        print(
+            f"error: {', '.join(missing)} not installed; this benchmark needs the fast extra: "
+            "pip install '.[fast]'",
+            file=sys.stderr,
+        )
+        return 2
 
     print(
         f"labournet centrality benchmark: python {platform.python_version()}, networkx "

@@ -1,14 +1,20 @@
-"""Shared fixtures: the small valid dataset, and the session's real Neo4j server.
+"""Shared fixtures: the small valid dataset, the session's real Neo4j server, and the rule for
+tests of the compiled engines.
 
 The session starts one Neo4j 5.26 server from the jars Maven resolves
 (`labournet.store.neo4j_server`) the first time a test asks for it, unless
 ``LABOURNET_NEO4J_URI`` (with ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``) names one to use instead.
 Without java or mvn the Neo4j tests skip on a developer's machine and fail in CI (``CI=true``),
 where they must run.
+
+Tests of the compiled engines (``pip install '.[fast]'``: igraph, networkit, rustworkx) are
+those marked ``fast`` and those parametrised with one of them as ``engine``; without the extra
+they skip on a developer's machine and fail in CI, where ``.[dev]`` installs it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import shutil
@@ -28,6 +34,23 @@ from labournet.store.process import free_port
 FIXTURES = Path(__file__).parent / "fixtures"
 NEO4J_URI = os.environ.get("LABOURNET_NEO4J_URI")
 IN_CI = os.environ.get("CI") == "true"
+FAST_ENGINES = ("igraph", "networkit", "rustworkx")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (fail in CI) a test of the compiled engines when the fast extra is missing."""
+    needed: set[str] = set()
+    if item.get_closest_marker("fast") is not None:
+        needed.update(FAST_ENGINES)
+    params = getattr(item, "callspec", None)
+    if params is not None and params.params.get("engine") in FAST_ENGINES:
+        needed.add(params.params["engine"])
+    missing = sorted(name for name in needed if importlib.util.find_spec(name) is None)
+    if missing:
+        reason = f"{', '.join(missing)} not installed (pip install '.[fast]')"
+        if IN_CI:
+            pytest.fail(f"the compiled engines must be tested in CI: {reason}")
+        pytest.skip(reason)
 
 
 @pytest.fixture

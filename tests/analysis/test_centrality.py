@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.util
 import math
 import random
+import sys
 import warnings
 
 import networkx as nx
@@ -30,11 +30,9 @@ from labournet.errors import AnalysisError
 
 TOL = 1e-9
 
-ENGINES = [
-    engine
-    for engine in ("auto", "networkx", "igraph", "networkit", "rustworkx", "scipy")
-    if engine in ("auto", "networkx", "scipy") or importlib.util.find_spec(engine) is not None
-]
+# igraph, networkit and rustworkx come with the fast extra: tests/conftest.py skips their
+# cases without it (and fails them in CI)
+ENGINES = ["auto", "networkx", "igraph", "networkit", "rustworkx", "scipy"]
 
 DISTANCE = ("betweenness", "closeness", "harmonic")
 
@@ -163,13 +161,20 @@ def test_random_graphs_equal_networkx(directed: bool, weighted: bool, engine: st
     frame = centrality(G, weight=weight, engine=engine, katz={"alpha": 0.05})
     for measure in frame.columns:
         assert_column(frame, measure, random_reference(directed, weighted, measure))
-    if engine == "auto":
-        used = {m: frame.attrs["projection"][m]["engine"] for m in frame.columns}
-        # large enough for the compiled engines: only degree (networkx's own count on a
-        # simple graph, no edge arrays needed) stays with networkx
-        assert G.number_of_nodes() >= ENGINE_THRESHOLD
-        slow = {m: e for m, e in used.items() if e == "networkx"}
-        assert set(slow) <= {"degree", "in_degree", "out_degree"}, used
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_auto_leaves_only_degree_to_networkx_on_large_graphs(directed: bool, weighted: bool):
+    G = random_graph(directed, weighted)
+    frame = centrality(G, weight="w" if weighted else None, katz={"alpha": 0.05})
+    used = {m: frame.attrs["projection"][m]["engine"] for m in frame.columns}
+    # large enough for the compiled engines: only degree (networkx's own count on a simple
+    # graph, no edge arrays needed) stays with networkx
+    assert G.number_of_nodes() >= ENGINE_THRESHOLD
+    slow = {m: e for m, e in used.items() if e == "networkx"}
+    assert set(slow) <= {"degree", "in_degree", "out_degree"}, used
 
 
 @pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
@@ -387,6 +392,7 @@ def test_one_relation_kind_may_be_a_string():
 # options
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
 @pytest.mark.parametrize("normalized", [True, False], ids=["normalized", "raw"])
 def test_sampled_betweenness_equals_networkx_with_the_same_seed(directed, normalized):
@@ -442,6 +448,7 @@ def test_per_measure_options_reach_networkx_semantics(engine: str):
     assert frame.attrs["projection"]["pagerank"]["parameters"]["alpha"] == 0.7
 
 
+@pytest.mark.fast
 def test_zero_distances_fall_back_to_networkx_with_a_note():
     G = random_graph(True, weighted=True, n=150, m=500)
     first = next(iter(G.edges()))
@@ -454,12 +461,14 @@ def test_zero_distances_fall_back_to_networkx_with_a_note():
     assert "zero distances" in frame.attrs["projection"]["closeness"]["note"]
 
 
+@pytest.mark.fast
 def test_auto_falls_back_when_a_library_is_missing(monkeypatch: pytest.MonkeyPatch):
     # the package re-exports the function under the module's name: fetch the module itself
     module = importlib.import_module("labournet.analysis.centrality")
     monkeypatch.setattr(module, "_installed", lambda engine: engine == "scipy")
     G = random_graph(True, weighted=False, n=150, m=500)
-    frame = centrality(G, ["betweenness", "closeness", "pagerank"])
+    with pytest.warns(UserWarning, match="betweenness on 154 nodes computed by networkx"):
+        frame = centrality(G, ["betweenness", "closeness", "pagerank"])
     engines = {m: info["engine"] for m, info in frame.attrs["projection"].items()}
     assert engines == {"betweenness": "networkx", "closeness": "scipy", "pagerank": "scipy"}
     assert_column(frame, "betweenness", nx.betweenness_centrality(G))
@@ -472,13 +481,61 @@ def test_auto_falls_back_when_a_library_is_missing(monkeypatch: pytest.MonkeyPat
     assert_column(frame, "harmonic", nx.harmonic_centrality(W, distance="w"))
 
 
-def test_forced_engine_that_cannot_serve_a_measure_says_so():
-    frame = centrality(nx.krackhardt_kite_graph(), ["pagerank"], engine="scipy")
-    assert frame.attrs["projection"]["pagerank"]["engine"] == "scipy"
-    if "igraph" in ENGINES:
-        frame = centrality(nx.krackhardt_kite_graph(), ["pagerank"], engine="igraph")
+@pytest.mark.parametrize("engine", ["scipy", "igraph"])
+def test_forced_engine_that_cannot_serve_a_measure_says_so(engine: str):
+    frame = centrality(nx.krackhardt_kite_graph(), ["pagerank"], engine=engine)
+    if engine == "scipy":
+        assert frame.attrs["projection"]["pagerank"]["engine"] == "scipy"
+    else:
         info = frame.attrs["projection"]["pagerank"]
         assert info["engine"] == "networkx" and "computed by networkx" in info["note"]
+
+
+def without_fast_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every import of igraph, networkit and rustworkx fail, as without the extra."""
+    for name in ("igraph", "networkit", "rustworkx"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+@pytest.mark.parametrize("engine", ["igraph", "networkit", "rustworkx"])
+def test_a_named_engine_without_the_fast_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, engine: str
+):
+    without_fast_extra(monkeypatch)
+    with pytest.raises(AnalysisError) as raised:
+        centrality(nx.path_graph(3), engine=engine)
+    assert str(raised.value) == (
+        f"engine '{engine}' is not installed; the compiled engines come with "
+        "pip install 'labournet[fast]'"
+    )
+
+
+def test_auto_without_the_fast_extra_falls_back_to_networkx_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    without_fast_extra(monkeypatch)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        small = centrality(nx.krackhardt_kite_graph())  # below the threshold: no warning
+    assert caught == []
+    assert {info["engine"] for info in small.attrs["projection"].values()} == {"networkx"}
+    G = random_graph(True, weighted=True, n=150, m=500)
+    with pytest.warns(UserWarning) as caught:
+        frame = centrality(G, ["betweenness", "closeness", "pagerank"], weight="w")
+    assert [str(record.message) for record in caught] == [
+        "betweenness, closeness on 154 nodes computed by networkx, which is slower: the "
+        "compiled engines are not installed (pip install 'labournet[fast]')"
+    ]
+    engines = {m: info["engine"] for m, info in frame.attrs["projection"].items()}
+    assert engines == {"betweenness": "networkx", "closeness": "networkx", "pagerank": "scipy"}
+    assert "pip install 'labournet[fast]'" in frame.attrs["projection"]["closeness"]["note"]
+    assert_column(frame, "betweenness", nx.betweenness_centrality(G, weight="w"))
+    assert_column(frame, "closeness", nx.closeness_centrality(G, distance="w"))
+    # unweighted closeness and harmonic are labournet's own numpy search: no compiled engine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = centrality(G, ["closeness", "harmonic"])
+    assert {info["engine"] for info in frame.attrs["projection"].values()} == {"scipy"}
 
 
 # ---------------------------------------------------------------------------------------------

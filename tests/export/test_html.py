@@ -48,6 +48,32 @@ def test_page_is_self_contained(toy: nx.MultiDiGraph) -> None:
     assert len(re.findall(r"^<script", page, re.M)) == 3
 
 
+def test_vis_network_is_what_pyvis_inlines_in_its_own_page(toy: nx.MultiDiGraph) -> None:
+    from pyvis.network import Network
+
+    inlined = Network(cdn_resources="in_line").generate_html()
+    page = build_html(toy)
+    vis_js = re.findall(r"<script>\n(.*?)\n</script>", page, re.S)[0]
+    vis_css = re.findall(r"<style>\n(.*?)\n</style>", page, re.S)[0]
+    assert f"<script>{vis_js}</script>" in inlined
+    assert f"<style>{vis_css}</style>" in inlined
+    assert re.search(r"\* vis-network\n.*\* @version 9\.1\.2\n", vis_js[:400], re.S)
+    assert vis_css.startswith(".vis-overlay{")
+
+
+def test_a_pyvis_that_inlines_no_vis_network_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, toy: nx.MultiDiGraph
+) -> None:
+    from pyvis.network import Network
+
+    from labournet.export import html as module
+
+    monkeypatch.setattr(module, "_ASSETS_CACHE", {})
+    monkeypatch.setattr(Network, "generate_html", lambda self, *a, **k: "<html></html>")
+    with pytest.raises(ExportError, match=r"tested with pyvis>=0\.3\.2,<0\.4"):
+        build_html(toy)
+
+
 def test_content_security_policy_allows_exactly_the_inline_scripts(toy: nx.MultiDiGraph) -> None:
     page = build_html(toy)
     found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
@@ -141,6 +167,26 @@ def test_large_graphs_get_a_precomputed_layout_and_the_top_view() -> None:
     assert data["layout"] == "precomputed" and data["options"]["physics"]["enabled"] is False
     positions = set(zip(data["nodes"]["x"], data["nodes"]["y"], strict=True))
     assert len(data["nodes"]["x"]) == 300 and len(positions) > 250
+
+
+def test_without_igraph_networkx_lays_out_large_views_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # as without the fast extra
+    G = nx.gnm_random_graph(320, 640, seed=1, directed=True)
+    G = nx.MultiDiGraph(nx.relabel_nodes(G, {n: f"n{n}" for n in G}))
+    nx.set_node_attributes(G, "country", "kind")
+    with pytest.warns(UserWarning) as caught:
+        data = page_data(build_html(G, view="network"))
+    assert [str(record.message) for record in caught] == [
+        "320 nodes laid out by networkx's spring layout, which is slower (minutes for thousands "
+        "of nodes): igraph is not installed (pip install 'labournet[fast]')"
+    ]
+    assert data["layout"] == "precomputed" and data["options"]["physics"]["enabled"] is False
+    positions = set(zip(data["nodes"]["x"], data["nodes"]["y"], strict=True))
+    assert len(positions) > 250
 
 
 def test_hostile_text_never_appears_raw(hostile: nx.MultiDiGraph) -> None:

@@ -8,6 +8,13 @@ bit-parallel breadth-first search (weighted: networkit or igraph), and eigenvect
 and Katz to numpy/scipy replays of networkx's own iterations. Degree is counted by networkx on
 a simple graph, by numpy on a projection. Every engine path is tested against networkx to 1e-9.
 
+rustworkx, igraph and networkit are the optional extra ``pip install 'labournet[fast]'``.
+Without it, naming one of them (``engine="rustworkx"``) is an `AnalysisError` that says how
+to install it, and "auto" computes what they would have by networkx, with one warning on a
+graph large enough to have used them. Whatever labournet hands to networkx goes through
+networkx's own backend dispatch, so a backend configured there (``nx.config.backend_priority``,
+``NETWORKX_BACKEND_PRIORITY``) serves those calls.
+
 The projection: what each measure is computed on
 -------------------------------------------------
 Measures are computed on a simple graph (no parallel edges) made from ``G``:
@@ -126,6 +133,9 @@ unweighted closeness and harmonic."""
 
 ENGINE_THRESHOLD = 100
 """With ``engine="auto"``, graphs with fewer nodes are computed by networkx itself."""
+
+_FAST_EXTRA = "pip install 'labournet[fast]'"
+"""How to install the compiled engines (igraph, networkit, rustworkx)."""
 
 # engines tried in order with engine="auto" (each must also support the request, see _refusal)
 _AUTO_ORDER = {
@@ -270,6 +280,7 @@ def centrality(
     columns: dict[str, np.ndarray] = {}
     metadata: dict[str, dict[str, Any]] = {}
     shared: dict[Any, Any] = {}  # work that two measures share (closeness and harmonic)
+    slower: list[str] = []  # measures a compiled engine would have computed, had it been installed
     for measure in wanted:
         reading = _reading(measure, weight)
         params = _parameters(measure, settings, normalized=normalized, endpoints=endpoints)
@@ -278,8 +289,10 @@ def centrality(
             chosen, note = "networkx", ""
             size = (n, G.number_of_edges())
         else:
-            chosen, note = _choose_engine(engine, measure, p, params, sampled=sampled)
+            chosen, note, missing = _choose_engine(engine, measure, p, params, sampled=sampled)
             size = (p.n, p.m)
+            if missing:
+                slower.append(measure)
         info: dict[str, Any] = {
             "measure": measure,
             "reference": REFERENCES[measure],
@@ -315,6 +328,12 @@ def centrality(
             columns[measure] = np.full(p.n, np.nan)
             info["note"] = _append(info["note"], message)
         metadata[measure] = info
+    if slower:
+        warnings.warn(
+            f"{', '.join(slower)} on {plural(n, 'node')} computed by networkx, which is "
+            f"slower: the compiled engines are not installed ({_FAST_EXTRA})",
+            stacklevel=2,
+        )
     frame = pd.DataFrame(columns, index=pd.Index(list(G), name="node"), columns=wanted)
     frame = frame.astype(np.float64)
     frame.attrs["projection"] = metadata
@@ -492,7 +511,9 @@ def _engine_name(engine: str) -> str:
             f"valid engines: {', '.join(ENGINES)}"
         )
     if engine in _engines.ENGINE_MODULES and not _installed(engine):
-        raise AnalysisError(f"engine '{engine}' is not installed (pip install {engine})")
+        raise AnalysisError(
+            f"engine '{engine}' is not installed; the compiled engines come with {_FAST_EXTRA}"
+        )
     return engine
 
 
@@ -573,10 +594,11 @@ def _choose_engine(
     params: Mapping[str, Any],
     *,
     sampled: bool,
-) -> tuple[str, str]:
-    """The engine for one measure, and a note when it is not the one asked for."""
+) -> tuple[str, str, bool]:
+    """The engine for one measure, a note when it is not the one asked for, and whether "auto"
+    fell back to networkx because the compiled engines that would serve are not installed."""
     if engine == "networkx" or p.n < 3:  # networkit crashes on the empty graph
-        return "networkx", ""
+        return "networkx", "", False
     if engine != "auto":
         reason = _refusal(engine, measure, p, params, sampled=sampled)
         if reason is None:
@@ -586,18 +608,22 @@ def _choose_engine(
                     "igraph counts weighted paths whose lengths differ by rounding only as "
                     "equally short; networkx does not"
                 )
-            return engine, note
-        return "networkx", f"{reason}; computed by networkx"
+            return engine, note, False
+        return "networkx", f"{reason}; computed by networkx", False
     if p.n < ENGINE_THRESHOLD:
-        return "networkx", ""
+        return "networkx", "", False
+    missing = []
     for candidate in _AUTO_ORDER[measure]:
         if candidate == "igraph" and measure == "betweenness" and p.weight is not None:
             continue  # tie rule differs from networkx's exact float comparison
-        if _refusal(candidate, measure, p, params, sampled=sampled) is None and _installed(
-            candidate
-        ):
-            return candidate, ""
-    return "networkx", ""
+        if _refusal(candidate, measure, p, params, sampled=sampled) is None:
+            if _installed(candidate):
+                return candidate, "", False
+            missing.append(candidate)
+    if missing:
+        note = f"{', '.join(missing)} not installed ({_FAST_EXTRA}); computed by networkx"
+        return "networkx", note, True
+    return "networkx", "", False
 
 
 class _NotConverged(Exception):

@@ -147,7 +147,8 @@ def centrality_command(
     engine: str = typer.Option(
         "auto",
         "--engine",
-        help="auto, networkx, igraph, networkit, rustworkx or scipy. Example: --engine networkx",
+        help="auto, networkx, igraph, networkit, rustworkx or scipy (igraph, networkit and "
+        "rustworkx: pip install 'labournet[fast]'). Example: --engine networkx",
     ),
     max_iter: int | None = typer.Option(
         None,

@@ -4,15 +4,16 @@ pyvis sets up the vis-network options; the nodes and edges are built here as pla
 ``add_edge`` compares each new edge with every earlier one, which takes seconds on large
 graphs, and it drops parallel edges). The page is labournet's own template:
 
-* every script and style is inline (vis-network from the pyvis package, the page's own code),
+* every script and style is inline (vis-network as pyvis inlines it, the page's own code),
   so the file needs no network; a Content-Security-Policy allows nothing else to load or run;
 * all data travels as one JSON block that is never executed, with ``<``, ``>``, ``&``,
   U+2028 and U+2029 escaped, and the page builds its legend and tooltips with ``textContent``:
   names and claims show as text, whatever they hold;
 * above `PHYSICS_MAX_NODES` (300) drawn nodes a view is laid out in Python (igraph's grid
-  Fruchterman-Reingold) and drawn with physics off; above `LARGE_GRAPH_NODES` (2,000) nodes
-  the ``auto`` view shows the top-k pressure points and their neighbours, with a note,
-  rather than the whole network (which takes vis-network seconds to draw).
+  Fruchterman-Reingold, from ``labournet[fast]``; networkx's layouts without it) and drawn
+  with physics off; above `LARGE_GRAPH_NODES` (2,000) nodes the ``auto`` view shows the
+  top-k pressure points and their neighbours, with a note, rather than the whole network
+  (which takes vis-network seconds to draw).
 
 Example:
     >>> import labournet
@@ -361,8 +362,13 @@ def export_views(
 
 
 def _layout(sub: PageData, seed: int) -> dict[Hashable, tuple[float, float]]:
-    """Positions for a large view: igraph's grid Fruchterman-Reingold, in vis-network units."""
-    import igraph
+    """Positions for a large view: igraph's grid Fruchterman-Reingold, in vis-network units.
+
+    Without igraph (``pip install 'labournet[fast]'``) networkx's spring layout places the
+    nodes, with a warning: the same algorithm, tens of times slower (here about 20 s for 2,000
+    nodes, 5 minutes for 10,000; networkx's spectral layout is fast but collapses a network
+    with several components onto a few points).
+    """
     import numpy as np
 
     nodes = [node for node, _ in sub.nodes]
@@ -371,20 +377,43 @@ def _layout(sub: PageData, seed: int) -> dict[Hashable, tuple[float, float]]:
         return {nodes[0]: (0.0, 0.0)}
     index = {node: i for i, node in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v, _, _ in sub.edges if u != v]
-    graph = igraph.Graph(n=count, edges=edges, directed=False)
-    # the grid variant is only fast when nodes start spread over about sqrt(n) units
-    spread = math.sqrt(count) / 2
-    start = np.random.default_rng(seed).uniform(-spread, spread, size=(count, 2)).tolist()
-    coords = np.asarray(
-        graph.layout_fruchterman_reingold(
-            seed=start, niter=_LAYOUT_ITERATIONS, grid=count > 1000
-        ).coords
-    )
+    try:
+        import igraph
+    except ImportError:
+        coords = _networkx_layout(count, edges, seed)
+    else:
+        graph = igraph.Graph(n=count, edges=edges, directed=False)
+        # the grid variant is only fast when nodes start spread over about sqrt(n) units
+        spread = math.sqrt(count) / 2
+        start = np.random.default_rng(seed).uniform(-spread, spread, size=(count, 2)).tolist()
+        coords = np.asarray(
+            graph.layout_fruchterman_reingold(
+                seed=start, niter=_LAYOUT_ITERATIONS, grid=count > 1000
+            ).coords
+        )
     coords -= coords.mean(axis=0)
     extent = float(np.abs(coords).max()) or 1.0
     # about 60 px of room per node on each side of the square the view fills
     coords = np.round(coords * (30.0 * math.sqrt(count) / extent), 1)
     return {node: (float(coords[i, 0]), float(coords[i, 1])) for i, node in enumerate(nodes)}
+
+
+def _networkx_layout(count: int, edges: list[tuple[int, int]], seed: int) -> Any:
+    import warnings
+
+    import numpy as np
+
+    warnings.warn(
+        f"{plural(count, 'node')} laid out by networkx's spring layout, which is slower "
+        "(minutes for thousands of nodes): igraph is not installed (pip install "
+        "'labournet[fast]')",
+        stacklevel=4,
+    )
+    H = nx.Graph()
+    H.add_nodes_from(range(count))
+    H.add_edges_from(edges)
+    positions = nx.spring_layout(H, iterations=_LAYOUT_ITERATIONS, seed=seed)
+    return np.array([positions[i] for i in range(count)], dtype=np.float64)
 
 
 def _vis_options(*, large: bool, directed: bool) -> dict[str, Any]:
@@ -457,35 +486,67 @@ _ASSETS_CACHE: dict[str, str] = {}
 
 
 def _asset(name: str) -> str:
-    """A file of labournet's page template, or of vis-network from the pyvis package."""
-    if name in _ASSETS_CACHE:
-        return _ASSETS_CACHE[name]
-    if name.startswith("vis-network"):
-        text = _vis_asset(name)
-    else:
-        text = files("labournet.export").joinpath("templates", name).read_text(encoding="utf-8")
-    _ASSETS_CACHE[name] = text
-    return text
+    """A file of labournet's page template, or vis-network's script or stylesheet."""
+    if name not in _ASSETS_CACHE:
+        if name.startswith("vis-network"):
+            _ASSETS_CACHE.update(_vis_assets())
+        else:
+            folder = files("labournet.export").joinpath("templates")
+            _ASSETS_CACHE[name] = folder.joinpath(name).read_text(encoding="utf-8")
+    return _ASSETS_CACHE[name]
 
 
-def _vis_asset(name: str) -> str:
+_VIS_BANNER = re.compile(r"\s*/\*\*\s*\*\s*vis-network\b")
+
+
+def _vis_assets() -> dict[str, str]:
+    """vis-network's JavaScript and CSS as pyvis puts them in-line in its own page.
+
+    ``Network(cdn_resources="in_line")`` renders pyvis's template with the vis-network release
+    it ships as inline ``<script>`` and ``<style>`` elements (and a CDN link to Bootstrap,
+    which labournet leaves out); they are taken from there, the route pyvis supports, not
+    from its package folder. pyvis 0.3 ships vis-network 9.1.2.
+    """
+    from html.parser import HTMLParser
+
     try:
-        root = files("pyvis")
+        import pyvis
+        from pyvis.network import Network
     except ModuleNotFoundError as error:
         raise ExportError("pyvis is not installed; it ships the vis-network library") from error
-    for folder in ("lib", "templates/lib"):
-        base = root.joinpath(*folder.split("/"))
-        if not base.is_dir():
-            continue
-        versions = sorted(
-            (entry for entry in base.iterdir() if entry.name.startswith("vis-")),
-            key=lambda entry: [int(part) for part in re.findall(r"\d+", entry.name)],
+
+    class InlineBlocks(HTMLParser):
+        """The text of every <script> and <style> element without a src attribute."""
+
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.blocks: list[tuple[str, str]] = []
+            self._open: tuple[str, list[str]] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style") and "src" not in dict(attrs):
+                self._open = (tag, [])
+
+        def handle_data(self, data: str) -> None:
+            if self._open is not None:
+                self._open[1].append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self._open is not None and tag == self._open[0]:
+                self.blocks.append((tag, "".join(self._open[1])))
+                self._open = None
+
+    parser = InlineBlocks()
+    parser.feed(Network(cdn_resources="in_line").generate_html())
+    parser.close()
+    script = [text for tag, text in parser.blocks if tag == "script" and _VIS_BANNER.match(text)]
+    style = [text for tag, text in parser.blocks if tag == "style" and ".vis-network" in text]
+    if len(script) != 1 or len(style) != 1:
+        raise ExportError(
+            f"pyvis {getattr(pyvis, '__version__', '?')} does not inline vis-network as "
+            "pyvis 0.3 does; labournet's views are tested with pyvis>=0.3.2,<0.4"
         )
-        for entry in reversed(versions):
-            candidate = entry.joinpath(name)
-            if candidate.is_file():
-                return candidate.read_text(encoding="utf-8")
-    raise ExportError(f"cannot find {name} in the pyvis package")
+    return {"vis-network.min.js": script[0], "vis-network.css": style[0]}
 
 
 def _inline(code: str, what: str) -> str:
