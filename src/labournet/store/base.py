@@ -527,8 +527,7 @@ class Store:
         try:
             return self.runner.run(file.body, bound, write=write)
         except StoreError as error:
-            kind = QueryError if isinstance(error, QueryError) else StoreError
-            raise kind(f"{file.path}: {error}") from error
+            raise _in_file(error, file) from error
 
     def _check_scores_written(self, file: CypherFile, bound: Mapping[str, Any]) -> None:
         """`QueryError` if a score property the query reads was never written by an analysis."""
@@ -599,10 +598,10 @@ class Store:
                 return self.runner.run(cypher, parameters, write=True)
             except StoreConflict as error:
                 if attempt == 3:
-                    raise StoreError(f"{file.path}: {error}") from error
+                    raise _in_file(error, file) from error
                 time.sleep(0.05 * 2**attempt)
             except StoreError as error:
-                raise StoreError(f"{file.path}: {error}") from error
+                raise _in_file(error, file) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _repair(self, plan: LoadPlan, size: int) -> int:
@@ -770,6 +769,12 @@ def _env(*names: str) -> str | None:
         if value:
             return value
     return None
+
+
+def _in_file(error: StoreError, file: CypherFile) -> StoreError:
+    """`error` led by the name of the Cypher file that met it, and of the same class: a
+    `QueryError` is still the user's to fix (exit 2), a `StoreConflict` still a lost race."""
+    return type(error)(f"{file.path}: {error}")
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
