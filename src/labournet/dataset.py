@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from labournet._number import format_number
 from labournet.errors import ExportError
 from labournet.schema import Schema, default_schema_path
 
@@ -298,15 +299,6 @@ def load_dataset(path: str | Path | None = None, *, regime: str | None = None) -
     from labournet.validation import read_dataset
 
     return read_dataset(Path(path) if path is not None else bundled_dataset_path(), regime)
-
-
-def format_number(value: float | int | None) -> str:
-    """Numbers as written to CSV: integers without a decimal point, floats exactly (repr)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _row(item: Any) -> dict[str, str]:

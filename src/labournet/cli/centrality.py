@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from labournet._number import format_score
 from labournet._text import plural
 from labournet.analysis.centrality import (
     MEASURES,
@@ -261,7 +262,7 @@ def _table(ranked: pd.DataFrame, names: dict[Any, str] | None, total: int) -> Ta
         cells = [str(node)]
         if names is not None:
             cells.append(names[node])
-        cells.extend(_number(value) for value in row)
+        cells.extend(format_score(value) for value in row)
         table.add_row(*cells)
     return table
 
@@ -277,12 +278,6 @@ def _plain(table: Table) -> str:
     sink = Console(width=_width(table), record=True, file=io.StringIO())
     sink.print(table)
     return sink.export_text(styles=False)
-
-
-def _number(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:.4g}"
 
 
 def _json(ranked: pd.DataFrame, names: dict[Any, str] | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labournet._number import format_number
 from labournet.cli._common import (
     DatasetPath,
     RegimeOption,
@@ -16,7 +17,7 @@ from labournet.cli._common import (
     print_table,
     warn_about_model,
 )
-from labournet.dataset import Dataset, Entity, Figure, Relation, format_number
+from labournet.dataset import Dataset, Entity, Figure, Relation
 from labournet.export.tables import TextTable
 
 __all__ = ["validate_command", "info_command"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from labournet._number import format_count, format_money
 from labournet._text import plural
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
@@ -25,7 +26,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.errors import AnalysisError
-from labournet.export.tables import TextTable, format_count, format_money, level_tables
+from labournet.export.tables import TextTable, level_tables
 
 __all__ = [
     "report_command",

@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from labournet.dataset import LIST_SEPARATOR, Dataset, Figure, Source, format_number
+from labournet._number import format_number
+from labournet.dataset import LIST_SEPARATOR, Dataset, Figure, Source
 from labournet.errors import Problem, QueryError, SchemaError
 from labournet.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
