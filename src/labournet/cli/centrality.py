@@ -6,7 +6,6 @@ import io
 import json
 import math
 import warnings
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,23 @@ from labournet.analysis.centrality import (
     describe_projection,
     rank_nodes,
 )
-from labournet.cli._common import announce_input, check_writable_file, console, err_console
+from labournet.cli._common import (
+    OutputFormat,
+    announce_input,
+    check_writable_file,
+    console,
+    err_console,
+)
 from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
 from labournet.export.tables import TextTable
 
-__all__ = ["centrality_command", "read_network", "OutputFormat", "cli_convergence"]
+__all__ = ["centrality_command", "read_network", "cli_convergence"]
 
 
 def cli_convergence(failure: ConvergenceWarning | NotConvergedError) -> str:
     """A measure that did not converge, with the remedy in `labournet centrality`'s options."""
     more = f"--max-iter {failure.max_iter * 10}"
     return failure.describe(more, "--katz-alpha")
-
-
-class OutputFormat(StrEnum):
-    """How `labournet centrality` prints its result."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 TABLE_ROWS = 20
