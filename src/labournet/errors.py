@@ -90,7 +90,9 @@ class IncompleteGraphError(StoreError):
 
 
 class QueryError(StoreError):
-    """A Cypher file, query name, parameter or schema name given by the user is not usable."""
+    """What the user gave a store is not usable: a Cypher file, query name or parameter, a name
+    or value in their data or schema, a score table, a batch size, or a graph that holds no
+    dataset (or another one) for what they asked of it."""
 
 
 class ServerSetupError(StoreError):

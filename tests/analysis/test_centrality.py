@@ -713,3 +713,16 @@ def test_an_overflowing_katz_is_reported_without_numpy_warnings():
         with pytest.raises(NotConvergedError, match="overflowed") as caught:
             centrality(G, ["katz"], katz={"alpha": 50.0}, engine="scipy")
     assert caught.value.diverged and caught.value.measure == "katz"
+
+
+@pytest.mark.parametrize("engine", ["networkx", "scipy"])
+def test_an_iteration_that_stops_short_is_reported_the_same_by_every_engine(engine: str):
+    from labournet.analysis.centrality import ConvergenceWarning, NotConvergedError
+
+    G = nx.path_graph(6)
+    with pytest.raises(NotConvergedError, match="pagerank did not converge in 2 iter") as caught:
+        centrality(G, ["pagerank"], pagerank={"max_iter": 2}, engine=engine)
+    assert (caught.value.max_iter, caught.value.diverged) == (2, False)
+    with pytest.warns(ConvergenceWarning, match="eigenvector did not converge in 2 iter"):
+        frame = centrality(G, eigenvector={"max_iter": 2}, engine=engine)
+    assert frame["eigenvector"].isna().all() and frame["degree"].notna().all()

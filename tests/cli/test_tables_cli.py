@@ -46,3 +46,19 @@ def test_query_numbers_never_fold_at_80_columns():
     narrow = io.StringIO()
     Console(file=narrow, width=30).print(query_table("q", ["host", "revenue"], rows[:1]))
     assert "132000000" in narrow.getvalue()  # even a narrow console keeps it on one line
+
+
+def test_every_format_option_offers_the_same_choices() -> None:
+    from typer.testing import CliRunner
+
+    from labournet.cli import app
+    from labournet.cli._common import OutputFormat
+    from labournet.cli.report import SCENARIO_FORMATS
+
+    choices = "|".join(OutputFormat)
+    assert choices == "table|csv|json"
+    for command in (["centrality"], ["db", "query"]):
+        result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        assert f"<{choices}>" in result.output, command
+    assert tuple(OutputFormat) == SCENARIO_FORMATS

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import labournet
-from labournet.errors import ExportError
+from labournet.errors import ExportError, GraphFormatError
 from labournet.export import (
     export_gexf,
     export_graphml,
@@ -129,8 +129,38 @@ def test_unwritable_values_and_files(toy: nx.MultiDiGraph, tmp_path: Path) -> No
     toy.nodes["cn"]["thing"] = object()
     with pytest.raises(ExportError, match="node cn thing: cannot write a object"):
         export_graphml(toy, tmp_path / "x.graphml")
-    with pytest.raises(ExportError, match="use a .graphml or .json"):
+
+
+def _problem(caught: pytest.ExceptionInfo[GraphFormatError]) -> str:
+    (problem,) = caught.value.problems
+    return str(problem)
+
+
+def test_a_broken_input_file_is_a_format_error_that_names_it(
+    toy: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    with pytest.raises(GraphFormatError) as caught:
         read_graphfile(tmp_path / "x.csv")
-    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    with pytest.raises(ExportError, match="cannot read"):
-        read_graphfile(tmp_path / "bad.json")
+    assert _problem(caught).endswith(
+        "x.csv: path: use a .graphml or .json file written by labournet"
+    )
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"graph":\n', encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graphfile(bad)
+    assert _problem(caught).startswith(f"{bad}:2: file: Expecting value")
+    broken = tmp_path / "broken.graphml"
+    broken.write_text("<graphml><graph>", encoding="utf-8")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graphfile(broken)
+    assert _problem(caught).startswith(f"{broken}:1: xml: ")
+    with pytest.raises(GraphFormatError) as caught:
+        read_graphfile(tmp_path / "missing.graphml")
+    assert _problem(caught).startswith(f"{tmp_path / 'missing.graphml'}: file: ")
+    cut = tmp_path / "cut.json"
+    document = json.loads(export_json(toy, tmp_path / "whole.json").read_text(encoding="utf-8"))
+    document["graph"]["labournet.encoding"] = "not an object"
+    cut.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(GraphFormatError, match="cannot be read back") as caught:
+        read_graphfile(cut)
+    assert _problem(caught).startswith(f"{cut}: graph: ")

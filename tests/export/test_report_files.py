@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 import labournet
+from labournet._number import format_money
 from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
 from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
-from labournet.export.tables import format_money, rich_table
+from labournet.export.tables import rich_table
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from labournet.errors import DatasetError, IncompleteGraphError, SchemaError, StoreError
+from labournet.errors import DatasetError, IncompleteGraphError, QueryError, SchemaError
 from labournet.model.dataset import Dataset
 from labournet.store import Result, Store
 from labournet.store.base import PULLED
@@ -104,7 +104,7 @@ def test_a_graph_without_a_load_record_is_pulled_with_a_warning(
 
 
 def test_a_graph_without_a_dataset_says_so(bundled: Dataset, graph_records: Records) -> None:
-    with pytest.raises(StoreError, match="holds no labournet dataset"):
+    with pytest.raises(QueryError, match="holds no labournet dataset"):
         pull(None, graph_records(bundled))
 
 

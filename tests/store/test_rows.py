@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from labournet.errors import StoreError
+from labournet.errors import QueryError
 from labournet.model.dataset import Dataset
 from labournet.model.schema import EntityKind, RelationKind, Schema, load_schema
 from labournet.store import Result, Store
@@ -117,7 +117,7 @@ def _unsafe_datasets(bundled: Dataset) -> dict[str, tuple[Dataset, str]]:
 def test_unsafe_names_are_rejected_before_any_query(bundled: Dataset, case: str) -> None:
     dataset, message = _unsafe_datasets(bundled)[case]
     runner = RecordingRunner()
-    with pytest.raises(StoreError, match=message):
+    with pytest.raises(QueryError, match=message):
         Store(runner).load(dataset)
     assert runner.sent == []
 
@@ -125,10 +125,10 @@ def test_unsafe_names_are_rejected_before_any_query(bundled: Dataset, case: str)
 def test_relations_must_join_entities_and_figures_be_finite(bundled: Dataset) -> None:
     runner = RecordingRunner()
     dangling = dataclasses.replace(bundled.relations[0], target="nowhere")
-    with pytest.raises(StoreError, match="'nowhere' is not an entity"):
+    with pytest.raises(QueryError, match="'nowhere' is not an entity"):
         Store(runner).load(dataclasses.replace(bundled, relations=(dangling,)))
     infinite = dataclasses.replace(bundled.figures[0], high=float("inf"))
-    with pytest.raises(StoreError, match="high must be a finite number"):
+    with pytest.raises(QueryError, match="high must be a finite number"):
         Store(runner).load(dataclasses.replace(bundled, figures=(infinite,)))
     assert runner.sent == []
 
@@ -230,6 +230,6 @@ def test_entity_kinds_cannot_take_labournet_labels(bundled: Dataset) -> None:
     entities["country"] = dataclasses.replace(entities["country"], label="Figure")
     runner = RecordingRunner()
     dataset = _with_schema(bundled, dataclasses.replace(bundled.schema, entities=entities))
-    with pytest.raises(StoreError, match="label 'Figure' is reserved"):
+    with pytest.raises(QueryError, match="label 'Figure' is reserved"):
         Store(runner).load(dataset)
     assert runner.sent == []

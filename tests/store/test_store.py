@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labournet.errors import DatasetError, StoreError
+from labournet.errors import DatasetError, QueryError, StoreError
 from labournet.model.dataset import Dataset
 from labournet.model.schema import EntityKind, Schema
 from labournet.store import Store, connect
@@ -187,17 +187,17 @@ def test_scores_are_written_as_properties_with_a_run_record(store: Store, bundle
 
 def test_scores_must_be_numeric_and_safely_named(store: Store, bundled: Dataset) -> None:
     store.load(bundled)
-    with pytest.raises(StoreError, match="score column 'name' is not numeric"):
+    with pytest.raises(QueryError, match="score column 'name' is not numeric"):
         store.write_scores(pd.DataFrame({"name": ["x"]}, index=["cn"]))
-    with pytest.raises(StoreError, match="unsafe score property"):
+    with pytest.raises(QueryError, match="unsafe score property"):
         store.write_scores(pd.DataFrame({"bad name}": [1.0]}, index=["cn"]))
-    with pytest.raises(StoreError, match="infinite"):
+    with pytest.raises(QueryError, match="infinite"):
         store.write_scores(pd.DataFrame({"x": [np.inf]}, index=["cn"]))
 
 
 def test_queries_are_read_only_unless_asked(store: Store, bundled: Dataset) -> None:
     store.load(bundled)
-    with pytest.raises(StoreError, match=r"<query>: this query writes \(SET\)"):
+    with pytest.raises(QueryError, match=r"<query>: this query writes \(SET\)"):
         store.query("MATCH (n:Entity {id: 'cn'}) SET n.hacked = true")
     # the server itself refuses a write it is asked to run read-only
     with pytest.raises(StoreError):
@@ -216,22 +216,22 @@ def test_syntax_errors_and_bad_parameters_name_the_file(
     bad.write_text("// name: typo\nMATCH (n) RETURN n LIMT 3\n", encoding="utf-8")
     with pytest.raises(StoreError, match=f"^{bad}: "):
         store.query(bad)
-    with pytest.raises(StoreError, match="neighbourhood.cypher: unknown parameter ids"):
+    with pytest.raises(QueryError, match="neighbourhood.cypher: unknown parameter ids"):
         store.query("neighbourhood", ids="cn")
-    with pytest.raises(StoreError, match="neighbourhood.cypher: missing parameter id"):
+    with pytest.raises(QueryError, match="neighbourhood.cypher: missing parameter id"):
         store.query("neighbourhood")
 
 
 def test_an_unsafe_kind_never_reaches_the_server(store: Store, bundled: Dataset) -> None:
     first = dataclasses.replace(bundled.entities[0], kind="country`) DETACH DELETE n //")
     bad = dataclasses.replace(bundled, entities=(first, *bundled.entities[1:]))
-    with pytest.raises(StoreError, match="unknown kind"):
+    with pytest.raises(QueryError, match="unknown kind"):
         store.load(bad)
     assert store.counts().total_nodes == 0
 
 
 def test_pull_of_an_empty_graph_says_so(store: Store) -> None:
-    with pytest.raises(StoreError, match="holds no labournet dataset"):
+    with pytest.raises(QueryError, match="holds no labournet dataset"):
         store.pull()
 
 

@@ -492,8 +492,9 @@ def harmonic(engine: str, p: Projection) -> np.ndarray:
 
 
 class NotConverged(Exception):
-    """A power iteration did not meet its tolerance within ``max_iter`` steps (``diverged``:
-    its values grew past what floats hold)."""
+    """A power iteration (these engines' or networkx's) did not meet its tolerance within
+    ``max_iter`` steps (``diverged``: its values grew past what floats hold); `centrality` turns
+    it into a `ConvergenceWarning` or a `NotConvergedError`."""
 
     def __init__(self, max_iter: int, diverged: bool = False) -> None:
         super().__init__(max_iter)

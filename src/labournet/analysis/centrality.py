@@ -319,7 +319,7 @@ def centrality(
                 chosen, measure, p, params, weight=weight if reading != "unweighted" else None,
                 G=G, k=k if sampled else None, seed=seed, shared=shared,
             )  # fmt: skip
-        except _NotConverged as error:
+        except _engines.NotConverged as error:
             if explicit:
                 raise NotConvergedError(measure, error.max_iter, error.diverged) from None
             warning = ConvergenceWarning(measure, error.max_iter, error.diverged)
@@ -626,13 +626,6 @@ def _choose_engine(
     return "networkx", "", False
 
 
-class _NotConverged(Exception):
-    def __init__(self, max_iter: int, diverged: bool = False) -> None:
-        super().__init__(max_iter)
-        self.max_iter = max_iter
-        self.diverged = diverged
-
-
 class _Convergence:
     """What did not converge, for a message in Python's terms or a command line's."""
 
@@ -688,34 +681,31 @@ def _compute(
         return np.zeros(0)
     if engine == "networkx":
         return _compute_networkx(measure, p, params, weight=weight, G=G, k=k, seed=seed)
-    try:
-        if measure in DEGREE_MEASURES:
-            return _engines.degree(p, measure)
-        if measure == "betweenness":
-            sampled = None
-            if k is not None:
-                rng = nx.utils.create_py_random_state(seed)
-                sampled = rng.sample(range(p.n), k)
-            return _engines.betweenness(engine, p, sampled=sampled, **params)
-        if engine == "scipy" and measure in ("closeness", "harmonic"):
-            # one bit-parallel search gives both
-            if ("path_sums", id(p)) not in shared:
-                shared["path_sums", id(p)] = _engines.path_sums(p)
-            reached, total, inverse = shared["path_sums", id(p)]
-            if measure == "harmonic":
-                return inverse.copy()
-            return _engines.closeness_from_sums(reached, total, p.n, **params)
-        if measure == "closeness":
-            return _engines.closeness(engine, p, **params)
+    if measure in DEGREE_MEASURES:
+        return _engines.degree(p, measure)
+    if measure == "betweenness":
+        sampled = None
+        if k is not None:
+            rng = nx.utils.create_py_random_state(seed)
+            sampled = rng.sample(range(p.n), k)
+        return _engines.betweenness(engine, p, sampled=sampled, **params)
+    if engine == "scipy" and measure in ("closeness", "harmonic"):
+        # one bit-parallel search gives both
+        if ("path_sums", id(p)) not in shared:
+            shared["path_sums", id(p)] = _engines.path_sums(p)
+        reached, total, inverse = shared["path_sums", id(p)]
         if measure == "harmonic":
-            return _engines.harmonic(engine, p)
-        if measure == "pagerank":
-            return _engines.pagerank(p, **params)
-        if measure == "eigenvector":
-            return _engines.eigenvector(p, **params)
-        return _engines.katz(p, **params)
-    except _engines.NotConverged as error:
-        raise _NotConverged(params["max_iter"], error.diverged) from error
+            return inverse.copy()
+        return _engines.closeness_from_sums(reached, total, p.n, **params)
+    if measure == "closeness":
+        return _engines.closeness(engine, p, **params)
+    if measure == "harmonic":
+        return _engines.harmonic(engine, p)
+    if measure == "pagerank":
+        return _engines.pagerank(p, **params)
+    if measure == "eigenvector":
+        return _engines.eigenvector(p, **params)
+    return _engines.katz(p, **params)
 
 
 def _plain_degree(G: nx.Graph, measure: str) -> np.ndarray:
@@ -760,7 +750,7 @@ def _compute_networkx(
         else:
             values = nx.katz_centrality(H, weight=weight, **params)
     except nx.PowerIterationFailedConvergence as error:
-        raise _NotConverged(params["max_iter"]) from error
+        raise _engines.NotConverged(params["max_iter"]) from error
     except (nx.NetworkXException, ValueError, ZeroDivisionError) as error:
         raise AnalysisError(f"{measure}: {error}") from error
     return np.fromiter((values[node] for node in p.nodes), dtype=np.float64, count=p.n)

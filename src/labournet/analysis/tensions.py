@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from labournet._number import format_amount
 from labournet.analysis.flows import FlowModel, Range
 from labournet.model.dataset import Figure, figures_as_of
 
@@ -83,16 +84,17 @@ def _totals(model: FlowModel) -> list[Tension]:
         wider = derived.low < stated.low * 0.999 or derived.high > stated.high * 1.001
         if not (outside or wider):
             continue
+        stated_range = f"{format_amount(stated.low, unit)}–{format_amount(stated.high, unit)}"
         if outside:
             message = (
-                f"the model's {what} ({_number(derived.best, unit)}) lies outside the stated "
-                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id})"
+                f"the model's {what} ({format_amount(derived.best, unit)}) lies outside the stated "
+                f"{stated_range} ({stated.id})"
             )
         else:
             message = (
-                f"the model's {what} range {_number(derived.low, unit)}–"
-                f"{_number(derived.high, unit)} is wider than the stated "
-                f"{_number(stated.low, unit)}–{_number(stated.high, unit)} ({stated.id}): the "
+                f"the model's {what} range {format_amount(derived.low, unit)}–"
+                f"{format_amount(derived.high, unit)} is wider than the stated "
+                f"{stated_range} ({stated.id}): the "
                 "figures that make it up are not derived from it"
             )
         found.append(
@@ -156,10 +158,11 @@ def _yields(model: FlowModel) -> list[Tension]:
                 sourced_from=(wage.id, kept.id),
                 sources=tuple(dict.fromkeys((*wage.sources, *kept.sources))),
                 message=(
-                    f"{u}: the model has each worker yield {_number(derived.best, 'USD')} a year "
-                    f"(90% interval {_number(derived.low, 'USD')}–"
-                    f"{_number(derived.high, 'USD')}); the "
-                    f"sourced pay in {relation} leaves {_number(sourced, 'USD')} "
+                    f"{u}: the model has each worker yield "
+                    f"{format_amount(derived.best, 'USD')} a year "
+                    f"(90% interval {format_amount(derived.low, 'USD')}–"
+                    f"{format_amount(derived.high, 'USD')}); the "
+                    f"sourced pay in {relation} leaves {format_amount(sourced, 'USD')} "
                     f"(({wage.estimate:g} - {kept.estimate:g}) x 12: {wage.id}, "
                     f"{kept.id})"
                 ),
@@ -177,11 +180,3 @@ def _host_items(model: FlowModel, host: str) -> set[str]:
         ):
             items.add(key)
     return items
-
-
-def _number(value: float, unit: str) -> str:
-    if unit.startswith("USD"):
-        if abs(value) >= 1e6:
-            return f"US${value / 1e6:,.0f}M"
-        return f"US${value:,.0f}"
-    return f"{value:,.0f}"

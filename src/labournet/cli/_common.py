@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "err_console",
     "CONTEXT_SETTINGS",
     "DatasetPath",
+    "OutputFormat",
     "RegimeOption",
     "LabournetGroup",
     "USER_ERROR",
@@ -77,6 +79,15 @@ DatasetPath = typer.Argument(
     help="Dataset folder (default: the bundled dataset data/dprk-labour-2016).",
     show_default=False,
 )
+
+
+class OutputFormat(StrEnum):
+    """How a command prints rows: a table for people, or CSV or JSON for programs."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
 
 RegimeOption = typer.Option(
     None,

@@ -6,7 +6,6 @@ import io
 import json
 import math
 import warnings
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from labournet._number import format_score
 from labournet._text import plural
 from labournet.analysis.centrality import (
     MEASURES,
@@ -25,25 +25,23 @@ from labournet.analysis.centrality import (
     describe_projection,
     rank_nodes,
 )
-from labournet.cli._common import announce_input, check_writable_file, console, err_console
+from labournet.cli._common import (
+    OutputFormat,
+    announce_input,
+    check_writable_file,
+    console,
+    err_console,
+)
 from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
 from labournet.export.tables import TextTable
 
-__all__ = ["centrality_command", "read_network", "OutputFormat", "cli_convergence"]
+__all__ = ["centrality_command", "read_network", "cli_convergence"]
 
 
 def cli_convergence(failure: ConvergenceWarning | NotConvergedError) -> str:
     """A measure that did not converge, with the remedy in `labournet centrality`'s options."""
     more = f"--max-iter {failure.max_iter * 10}"
     return failure.describe(more, "--katz-alpha")
-
-
-class OutputFormat(StrEnum):
-    """How `labournet centrality` prints its result."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 TABLE_ROWS = 20
@@ -262,7 +260,7 @@ def _table(ranked: pd.DataFrame, names: dict[Any, str] | None, total: int) -> Ta
         cells = [str(node)]
         if names is not None:
             cells.append(names[node])
-        cells.extend(_number(value) for value in row)
+        cells.extend(format_score(value) for value in row)
         table.add_row(*cells)
     return table
 
@@ -278,12 +276,6 @@ def _plain(table: Table) -> str:
     sink = Console(width=_width(table), record=True, file=io.StringIO())
     sink.print(table)
     return sink.export_text(styles=False)
-
-
-def _number(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:.4g}"
 
 
 def _json(ranked: pd.DataFrame, names: dict[Any, str] | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labournet._number import format_number
 from labournet.cli._common import (
     DatasetPath,
     RegimeOption,
@@ -17,7 +18,6 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.export.tables import TextTable
-from labournet.io.folder import format_number
 from labournet.io.networkx import to_networkx
 from labournet.model.dataset import Dataset, Entity, Figure, Relation
 

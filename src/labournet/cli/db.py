@@ -26,6 +26,7 @@ from labournet.cli._common import (
     CONTEXT_SETTINGS,
     DatasetPath,
     LabournetGroup,
+    OutputFormat,
     check_writable_folder,
     console,
     dataset_counts,
@@ -71,12 +72,6 @@ HomeOption = typer.Option(
 )
 
 
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 OutOption = typer.Option(..., "--out", "-o", help="Dataset folder to write.")
 QueryArgument = typer.Argument(
     None,
@@ -86,7 +81,7 @@ QueryArgument = typer.Argument(
 ParamOption = typer.Option(
     None, "--param", "-p", help="A parameter as NAME=VALUE; repeatable.", show_default=False
 )
-FormatOption = typer.Option(Format.table, "--format", "-f", help="Output format.")
+FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 
 
 def _connect(uri: str | None, batch_size: int | None = None) -> Any:
@@ -242,7 +237,7 @@ def _move_pulled(dataset: Any, out: Path) -> Path:
 def query_command(
     query: str | None = QueryArgument,
     param: list[str] | None = ParamOption,
-    fmt: Format = FormatOption,
+    fmt: OutputFormat = FormatOption,
     write: bool = typer.Option(
         False, "--write", help="Allow a query that writes (CREATE, MERGE, SET, DELETE ...)."
     ),
@@ -267,14 +262,14 @@ def query_command(
     parameters = _parse_params(param)
     with _connect(uri) as store:
         result = store.run(file, parameters, write=write)
-    if fmt is Format.csv:
+    if fmt is OutputFormat.csv:
         import pandas as pd
 
         frame = pd.DataFrame(
             [[_cell(v) for v in row] for row in result.rows], columns=result.columns
         )
         frame.to_csv(sys.stdout, index=False)
-    elif fmt is Format.json:
+    elif fmt is OutputFormat.json:
         from labournet.export.tables import json_ready
 
         sys.stdout.write(json.dumps(json_ready(result.records()), indent=2, ensure_ascii=False))

@@ -10,12 +10,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from labournet._number import format_count, format_money
 from labournet._text import plural
 from labournet.analysis.flows import Range, build_flow_model
 from labournet.analysis.keyplayers import key_players
 from labournet.analysis.scenario import REROUTE_RULE, ScenarioResult, scenarios
 from labournet.cli._common import (
     DatasetPath,
+    OutputFormat,
     RegimeOption,
     as_text,
     check_writable_folder,
@@ -25,7 +27,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.errors import AnalysisError
-from labournet.export.tables import TextTable, format_count, format_money, level_tables
+from labournet.export.tables import TextTable, level_tables
 
 __all__ = [
     "report_command",
@@ -51,7 +53,7 @@ CutOption = typer.Option(
     help="A cut set: ids of hosts, sectors, organisations or relations, joined by commas, each "
     "optionally ID=FRACTION (part cut); repeat to compare sets side by side.",
 )
-SCENARIO_FORMATS = ("table", "csv", "json")
+SCENARIO_FORMATS = tuple(choice.value for choice in OutputFormat)
 
 
 def _range(r: Range, money: bool = True) -> str:
@@ -139,7 +141,7 @@ def scenario_command(
     warn_about_model(model)
     cut_sets = [[part for part in text.split(",") if part.strip()] for text in cut]
     results = scenarios(model, cut_sets)
-    if output_format == "json":
+    if output_format == OutputFormat.json:
         payload = {
             "as_of": model.as_of,
             "rule": REROUTE_RULE,
@@ -147,7 +149,7 @@ def scenario_command(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    if output_format == "csv":
+    if output_format == OutputFormat.csv:
         writer = csv.DictWriter(
             sys.stdout, ["cuts", "measure", "stage", "low", "best", "high"], lineterminator="\n"
         )

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from labournet._number import format_quantity
 from labournet.errors import ExportError
 from labournet.export.views import CutMarks, NodeValues, View
 
@@ -251,7 +252,7 @@ def _widths(edge_data: list[dict[str, Any]], measures: tuple[str, ...]) -> tuple
             widths[i] = round(low + (high - low) * math.sqrt(value / top), 1)
     notes = [
         f"Edge width: {m} ({units.get(m, '')}), scaled to the largest {m} shown "
-        f"({_number(largest[m])})."
+        f"({format_quantity(largest[m])})."
         for m in measures
         if m in largest
     ]
@@ -429,7 +430,11 @@ def _top_list(
         "by": values.column,
         "isTop": bool(view.top),
         "items": [
-            [index[n], str(G.nodes[n].get("name", ids[n])), _number(values.values.get(n, 0.0))]
+            [
+                index[n],
+                str(G.nodes[n].get("name", ids[n])),
+                format_quantity(values.values.get(n, 0.0)),
+            ]
             for n in ranked
             if n in index
         ],
@@ -474,7 +479,7 @@ def figure_text(figure: Any) -> str:
     def number(value: Any) -> str:
         if value is None:
             return "?"
-        return _percent(value) if fraction else _number(value)
+        return _percent(value) if fraction else format_quantity(value)
 
     if low is not None and high is not None and low == high:
         amount = number(low)
@@ -511,26 +516,6 @@ def _estimate(figure: Any) -> float | None:
     if low is None or high is None:
         return None
     return (float(low) + float(high)) / 2
-
-
-def _number(value: Any) -> str:
-    """A number for people: 3 significant digits, thousands separated, millions spelt out."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if not math.isfinite(number):
-        return str(number)
-    size = abs(number)
-    if size >= 1e9:
-        return f"{number / 1e9:.3g} billion"
-    if size >= 1e6:
-        return f"{number / 1e6:.3g} million"
-    if size >= 1000:
-        return f"{round(number):,}"
-    if number.is_integer():
-        return str(int(number))
-    return f"{number:.3g}"
 
 
 def _percent(value: Any) -> str:

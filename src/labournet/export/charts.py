@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from labournet._number import format_money  # noqa: E402
 from labournet.errors import ExportError  # noqa: E402
 
 __all__ = ["revenue_chart", "rank_chart"]
@@ -37,16 +38,6 @@ TYPE_COLOURS = {
     "organisation": "#2ca02c",
     "relation": "#7f7f7f",
 }
-
-
-def _money(value: float, _: object = None) -> str:
-    if abs(value) >= 1e9:
-        return f"${value / 1e9:.1f}B"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:.0f}M"
-    if abs(value) >= 1e3:
-        return f"${value / 1e3:.0f}k"
-    return f"${value:.0f}"
 
 
 def _plain_text(chart: Callable[P, Path]) -> Callable[P, Path]:
@@ -107,7 +98,7 @@ def revenue_chart(
             label="Monte Carlo median",
         )  # fmt: skip
     ax.set_yticks(y, [_label(c, r) for c, r in rows.iterrows()], fontsize=8)
-    ax.xaxis.set_major_formatter(FuncFormatter(_money))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: format_money(value, axis=True)))
     ax.set_xlabel("revenue reaching the regime through the candidate (USD per year)")
     ax.grid(axis="x", color="#dddddd", zorder=0)
     ax.set_axisbelow(True)

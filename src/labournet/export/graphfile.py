@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from labournet.errors import ExportError
+from labournet.errors import ExportError, GraphFormatError, Problem
 from labournet.export._page import KIND_STYLES
 from labournet.io.graphcodec import (
     ENCODING_KEY,
@@ -164,15 +164,43 @@ def export_json(source: Any, path: str | Path, *, indent: int | None = 1) -> Pat
 
 
 def read_graphfile(path: str | Path) -> nx.MultiGraph:
-    """Read a GraphML or JSON file written here back into the graph it came from."""
+    """Read a GraphML or JSON file written here back into the graph it came from.
+
+    A file that cannot be read (missing, malformed, cut or edited) raises `GraphFormatError`
+    naming it, as `labournet.read_graph` does.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from labournet.io.graphcodec import UndecodableError
+
     file = Path(path)
     suffix = file.suffix.lower()
+    if suffix not in (".graphml", ".xml", ".json"):
+        reason = "use a .graphml or .json file written by labournet"
+        raise GraphFormatError([Problem(str(file), None, "path", reason)])
     try:
-        if suffix in (".graphml", ".xml"):
-            G = nx.read_graphml(file, force_multigraph=True, edge_key_type=str)
-            return unflatten_graph(G)
         if suffix == ".json":
             return decode_graph_json(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, nx.NetworkXError) as error:
-        raise ExportError(f"cannot read {file}: {error}") from error
-    raise ExportError(f"cannot read {file}: use a .graphml or .json file written by labournet")
+        G = nx.read_graphml(file, force_multigraph=True, edge_key_type=str)
+        return unflatten_graph(G)
+    except UndecodableError as error:
+        raise GraphFormatError(
+            [Problem(str(file), None, error.where, error.reason)],
+            f"{file} was written by labournet but cannot be read back (cut or edited?)",
+        ) from error
+    except ParseError as error:
+        line = error.position[0] if getattr(error, "position", None) else None
+        raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
+    # networkx's readers meet a malformed file with whichever error its code hits first
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        nx.NetworkXError,
+    ) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        line = error.lineno if isinstance(error, json.JSONDecodeError) else None
+        raise GraphFormatError([Problem(str(file), line, "file", reason)]) from error

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.export._page import (
     KIND_STYLES,
     PageData,
-    _number,
     build_page_data,
     figure_text,
 )
@@ -289,7 +289,7 @@ def _cut(
         return cut_scenario(G, cut, regime=regime), {"error": str(error)}
 
     def text(r: Range) -> str:
-        return f"{_number(r.best)} ({_number(r.low)}–{_number(r.high)})"
+        return f"{format_quantity(r.best)} ({format_quantity(r.low)}–{format_quantity(r.high)})"
 
     marks = flow_cut_marks(
         G,

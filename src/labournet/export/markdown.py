@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from labournet._number import format_count, format_money
 from labournet._text import plural
 from labournet.analysis.flows import unfunded_host_warnings
 from labournet.errors import ExportError
-from labournet.export.tables import format_count, format_money
 
 if TYPE_CHECKING:
     from labournet.export.report import Report

@@ -23,6 +23,7 @@ from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from labournet._number import format_count, format_money
 from labournet.errors import ExportError
 
 __all__ = [
@@ -31,8 +32,6 @@ __all__ = [
     "level_tables",
     "write_csv",
     "write_json",
-    "format_money",
-    "format_count",
     "json_ready",
 ]
 
@@ -52,27 +51,6 @@ class TextTable(Table):
     def add_row(self, *renderables: Any, **options: Any) -> None:
         cells = (Text(cell) if isinstance(cell, str) else cell for cell in renderables)
         super().add_row(*cells, **options)
-
-
-def format_money(value: float) -> str:
-    """USD per year, short: ``$132.0M``, ``$400k``, ``$950``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"${value / 1e9:.2f}B"
-    if magnitude >= 1e6:
-        return f"${value / 1e6:.1f}M"
-    if magnitude >= 1e3:
-        return f"${value / 1e3:.0f}k"
-    return f"${value:.0f}"
-
-
-def format_count(value: float) -> str:
-    """A head count, rounded: ``33,000``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.0f}"
 
 
 COMPACT_WIDTH = 120

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from labournet._number import format_number
 from labournet.errors import ExportError
 from labournet.io.validation import read_dataset
 from labournet.model.dataset import FILES, LIST_SEPARATOR, Dataset, Entity, Figure, Relation
 from labournet.model.schema import default_schema_path
 from labournet.resources import bundled_dataset_path
 
-__all__ = ["load_dataset", "write_dataset", "write_error_message", "format_number"]
+__all__ = ["load_dataset", "write_dataset", "write_error_message"]
 
 
 def load_dataset(path: str | Path | None = None, *, regime: str | None = None) -> Dataset:
@@ -75,15 +76,6 @@ def _write(self: Dataset, out: Path) -> Path:
     if own_schema and own_schema != default_schema_path() and own_schema.exists():
         (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
     return out
-
-
-def format_number(value: float | int | None) -> str:
-    """Numbers as written to CSV: integers without a decimal point, floats exactly (repr)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _row(item: Any) -> dict[str, str]:

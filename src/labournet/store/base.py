@@ -224,11 +224,9 @@ class Store:
         in the data stay unless ``replace=True``, which empties the graph first.
         A graph that holds another dataset (another name) is refused with `QueryError` before
         anything is written, unless ``replace=True``: loading over it would mix the two.
-        Every name is checked before the first query (`StoreError` if one is unsafe).
+        Every name is checked before the first query (`QueryError` if one is unsafe).
         """
-        size = batch_size or self.batch_size
-        if size < 1:
-            raise StoreError("batch size must be at least 1")
+        size = self._batch_size(batch_size)
         plan = plan_load(dataset, self.backend)
         started = time.perf_counter()
         previous = self.dataset_name()
@@ -304,18 +302,20 @@ class Store:
         column ``pagerank`` becomes property ``score_pagerank`` (with the default `prefix`), so
         Cypher can sort by it. NaN removes the property. Ids found neither as entities nor as
         relations are returned in ``unmatched``. `settings` (scalars, or lists of scalars) are
-        stored on the run node as ``setting_<name>``.
+        stored on the run node as ``setting_<name>``. A table that is not like that (a column
+        that is not numeric, an infinite value, an id or a name given twice) is refused with
+        `QueryError` before anything is written.
         """
+        size = self._batch_size(batch_size)
         names = self._score_names(frame, prefix)
         ids = [str(index) for index in frame.index]
         if len(set(ids)) != len(ids):
-            raise StoreError("the score table has duplicate ids in its index")
+            raise QueryError("the score table has duplicate ids in its index")
         values = [
             {name: _score_value(value, name) for name, value in zip(names, row, strict=True)}
             for row in frame.itertuples(index=False, name=None)
         ]
         by_id = dict(zip(ids, values, strict=True))
-        size = batch_size or self.batch_size
 
         found_file = load_file("scores", "find_entities.cypher")
         entity_ids: list[str] = []
@@ -392,7 +392,7 @@ class Store:
         """
         head = self._head()
         if head is None:
-            raise StoreError(f"{self.target} holds no labournet dataset; load one first")
+            raise QueryError(f"{self.target} holds no labournet dataset; load one first")
         name = str(head["name"])
         self._check_load_finished(name, head)
         schema = schema_from_yaml(head["schema"], self.target)
@@ -474,7 +474,7 @@ class Store:
         """Run a shipped query (by name), a ``.cypher`` file or Cypher text; rows as a DataFrame.
 
         Parameters are checked against the file's header (unknown or missing ones, wrong types
-        raise `StoreError` naming the file). Read-only unless ``write=True``: a query that
+        raise `QueryError` naming the file). Read-only unless ``write=True``: a query that
         writes is refused before it is sent, and the server runs it in read-only mode.
         """
         import pandas as pd
@@ -498,13 +498,13 @@ class Store:
         else:
             missing = sorted(set(file.used_parameters) - set(given))
             if missing:
-                raise StoreError(f"{file.path}: missing parameter {', '.join(missing)}")
+                raise QueryError(f"{file.path}: missing parameter {', '.join(missing)}")
             bound = given
         if file.placeholders:
-            raise StoreError(f"{file.path}: is a template ({{{{...}}}}); it cannot run as is")
+            raise QueryError(f"{file.path}: is a template ({{{{...}}}}); it cannot run as is")
         if not write:
             if file.mode != "read":
-                raise StoreError(
+                raise QueryError(
                     f"{file.path}: this is a {file.mode} query; allow writing to run it (--write "
                     "on the command line, write=True in Python)"
                 )
@@ -514,8 +514,7 @@ class Store:
         try:
             return self.runner.run(file.body, bound, write=write)
         except StoreError as error:
-            kind = QueryError if isinstance(error, QueryError) else StoreError
-            raise kind(f"{file.path}: {error}") from error
+            raise _in_file(error, file) from error
 
     def _check_scores_written(self, file: CypherFile, bound: Mapping[str, Any]) -> None:
         """`QueryError` if a score property the query reads was never written by an analysis."""
@@ -586,10 +585,10 @@ class Store:
                 return self.runner.run(cypher, parameters, write=True)
             except StoreConflict as error:
                 if attempt == 3:
-                    raise StoreError(f"{file.path}: {error}") from error
+                    raise _in_file(error, file) from error
                 time.sleep(0.05 * 2**attempt)
             except StoreError as error:
-                raise StoreError(f"{file.path}: {error}") from error
+                raise _in_file(error, file) from error
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _repair(self, plan: LoadPlan, size: int) -> int:
@@ -648,14 +647,27 @@ class Store:
         for column in frame.columns:
             series = frame[column]
             if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-                raise StoreError(
+                raise QueryError(
                     f"score column {column!r} is not numeric; "
                     "pass only numeric columns (frame.select_dtypes('number'))"
                 )
             names.append(check_identifier(f"{prefix}{column}", "score property"))
         if len(set(names)) != len(names):
-            raise StoreError("the score table has duplicate column names")
+            raise QueryError("the score table has duplicate column names")
         return names
+
+    def _batch_size(self, batch_size: int | None) -> int:
+        """Rows per statement: `batch_size`, else the store's; `QueryError` below 1."""
+        size = self.batch_size if batch_size is None else batch_size
+        if size < 1:
+            raise QueryError(f"batch size must be at least 1, not {size}")
+        return size
+
+
+def _in_file(error: StoreError, file: CypherFile) -> StoreError:
+    """`error` led by the name of the Cypher file that met it, and of the same class: a
+    `QueryError` is still the user's to fix (exit 2), a `StoreConflict` still a lost race."""
+    return type(error)(f"{file.path}: {error}")
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -676,7 +688,7 @@ def _score_value(value: Any, name: str) -> Any:
     if math.isnan(number):
         return None
     if math.isinf(number):
-        raise StoreError(f"score {name}: infinite values cannot be stored")
+        raise QueryError(f"score {name}: infinite values cannot be stored")
     return number
 
 

@@ -62,12 +62,12 @@ def cypher_literal(value: Any) -> str:
             value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_plain_json
         )
     except ValueError as error:
-        raise StoreError(f"parameters must be finite numbers: {error}") from error
+        raise QueryError(f"parameters must be finite numbers: {error}") from error
     if "\\u" in text and _UNICODE_ESCAPE.search(text):
         return _slow_literal(value)
     for key in _map_keys(value):
         if not _NAME.match(key):
-            raise StoreError(f"bad map key {key!r} in a parameter")
+            raise QueryError(f"bad map key {key!r} in a parameter")
         text = text.replace(f'{{"{key}":', f"{{{key}:").replace(f',"{key}":', f",{key}:")
     return text
 
@@ -79,7 +79,7 @@ def encode_parameters(parameters: Mapping[str, Any]) -> str:
     parts = []
     for name, value in parameters.items():
         if not IDENTIFIER.match(name):
-            raise StoreError(f"bad parameter name {name!r}")
+            raise QueryError(f"bad parameter name {name!r}")
         parts.append(f"{name}={cypher_literal(value)}")
     return "CYPHER " + " ".join(parts) + " "
 
@@ -439,7 +439,7 @@ def _slow_literal(value: Any) -> str:
     """Element by element, for strings with control characters json.dumps would escape."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise StoreError("text with a NUL character cannot be stored in FalkorDB")
+            raise QueryError("text with a NUL character cannot be stored in FalkorDB")
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
         return "[" + ",".join(_slow_literal(item) for item in value) + "]"
@@ -447,7 +447,7 @@ def _slow_literal(value: Any) -> str:
         items = []
         for key, item in value.items():
             if not isinstance(key, str) or not _NAME.match(key):
-                raise StoreError(f"bad map key {key!r} in a parameter")
+                raise QueryError(f"bad map key {key!r} in a parameter")
             items.append(f"{key}:{_slow_literal(item)}")
         return "{" + ",".join(items) + "}"
     return cypher_literal(value)

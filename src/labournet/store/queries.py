@@ -313,7 +313,7 @@ def check_identifier(name: object, what: str, allowed: Iterable[str] | None = No
     """Return `name` if it may be written into a query as a label, type or property name.
 
     It must match `IDENTIFIER` and, when `allowed` is given, be one of those names; anything
-    else raises `StoreError` before a query is built.
+    else raises `QueryError` before a query is built.
     """
     if not isinstance(name, str) or not IDENTIFIER.match(name):
         raise QueryError(f"unsafe {what} {name!r}: names must match {IDENTIFIER.pattern}")

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from labournet.errors import Problem, SchemaError, StoreError
-from labournet.io.folder import format_number
+from labournet._number import format_number
+from labournet.errors import Problem, QueryError, SchemaError
 from labournet.model.dataset import LIST_SEPARATOR, Dataset, Figure, Source
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
@@ -110,7 +110,7 @@ class LoadPlan:
 def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     """Check every name in `dataset` and build the statements and rows of its load.
 
-    Raises `StoreError` (before any query is built) for an entity or relation kind missing from
+    Raises `QueryError` (before any query is built) for an entity or relation kind missing from
     the schema, a label, type or property name that is not a safe identifier, a relation whose
     ends are not entities of the dataset, or a figure that is not a finite number.
     """
@@ -148,7 +148,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         rel_type = _lookup(types, relation.kind, f"relation {relation.id!r}: unknown kind")
         for end in (relation.source, relation.target):
             if end not in entity_labels:
-                raise StoreError(f"relation {relation.id!r}: {end!r} is not an entity")
+                raise QueryError(f"relation {relation.id!r}: {end!r} is not an entity")
         relation_shapes[relation.id] = (rel_type, relation.source, relation.target)
         relations_by_type.setdefault(rel_type, []).append(
             [
@@ -169,7 +169,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     figure_rows, link_rows = [], []
     for order, figure in enumerate(dataset.figures):
         if figure.subject not in entity_labels and figure.subject not in relation_shapes:
-            raise StoreError(f"figure {figure.id!r}: subject {figure.subject!r} is not in the data")
+            raise QueryError(f"figure {figure.id!r}: subject {figure.subject!r} is not in the data")
         figure_rows.append(
             [
                 figure.id,
@@ -390,7 +390,7 @@ def _entity_labels(schema: Schema) -> dict[str, str]:
     for kind_name, kind in schema.entities.items():
         label = check_identifier(kind.label, f"label of entity kind {kind_name!r}")
         if label in CORE_LABELS and label != "Source":
-            raise StoreError(f"entity kind {kind_name!r}: label {label!r} is reserved")
+            raise QueryError(f"entity kind {kind_name!r}: label {label!r} is reserved")
         labels[kind_name] = label
     return labels
 
@@ -400,7 +400,7 @@ def _relationship_types(schema: Schema) -> dict[str, str]:
     for kind_name, kind in schema.relations.items():
         rel_type = check_identifier(kind.type, f"relationship type of {kind_name!r}")
         if rel_type == "FIGURE_OF":
-            raise StoreError(f"relation kind {kind_name!r}: type FIGURE_OF is reserved")
+            raise QueryError(f"relation kind {kind_name!r}: type FIGURE_OF is reserved")
         types[kind_name] = rel_type
     return types
 
@@ -410,7 +410,7 @@ def _checked_properties(names: Iterable[str], what: str) -> tuple[str, ...]:
     for name in names:
         check_identifier(name, what)
         if name in RESERVED:
-            raise StoreError(f"{what} {name!r} clashes with a property labournet writes itself")
+            raise QueryError(f"{what} {name!r} clashes with a property labournet writes itself")
         checked.append(name)
     return tuple(checked)
 
@@ -419,7 +419,7 @@ def _lookup(table: Mapping[str, str], key: str, message: str) -> str:
     try:
         return table[key]
     except KeyError:
-        raise StoreError(f"{message} {key!r} (not in the schema)") from None
+        raise QueryError(f"{message} {key!r} (not in the schema)") from None
 
 
 def _properties(
@@ -429,7 +429,7 @@ def _properties(
     for key, value in values.items():
         if key not in declared:
             check_identifier(key, f"property of {item!r}")
-            raise StoreError(f"{item!r}: property {key!r} is not in the schema")
+            raise QueryError(f"{item!r}: property {key!r} is not in the schema")
         props[key] = value if value != "" else None
     return props
 
@@ -437,7 +437,7 @@ def _properties(
 def _number(value: float, figure_id: str, field_name: str) -> float:
     number = float(value)
     if not math.isfinite(number):
-        raise StoreError(f"figure {figure_id!r}: {field_name} must be a finite number")
+        raise QueryError(f"figure {figure_id!r}: {field_name} must be a finite number")
     return number
 
 

