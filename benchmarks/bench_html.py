@@ -91,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import labournet
+    from labournet.analysis.pressure import pressure_points
     from labournet.errors import AnalysisError
-    from labournet.export import build_html
-    from labournet.export.html import pressure_scores
+    from labournet.views.html import build_html, scores_from_pressure
 
     out = args.out or Path(tempfile.mkdtemp(prefix="labournet-bench-html-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"network: {G.number_of_nodes():,} entities, {G.number_of_edges():,} relations "
           f"(generated and loaded in {loaded:.1f} s; not timed below)")  # fmt: skip
     try:
-        seconds, scores = _timed(lambda: pressure_scores(G), 1)
+        seconds, scores = _timed(lambda: scores_from_pressure(pressure_points(G)), 1)
         print(f"pressure scores: {len(scores):,} candidates in {seconds:.2f} s (not timed below)")
     except AnalysisError as error:
         scores = None
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if not args.no_browser:
-        from labournet.export.browser import Chromium, find_chromium
+        sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the tests' Chromium driver
+        from chromium import Chromium, find_chromium
 
         if find_chromium() is None:
             print("no Chromium: render timings skipped")

@@ -41,7 +41,7 @@ from labournet.analysis.flows import build_flow_model  # noqa: E402
 from labournet.analysis.keyplayers import BETWEENNESS_SAMPLES  # noqa: E402
 from labournet.analysis.pressure import components  # noqa: E402
 from labournet.analysis.uncertainty import draw_figures, monte_carlo  # noqa: E402
-from labournet.export.report import build_report, write_report  # noqa: E402
+from labournet.report.build import build_report, write_report  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -30,8 +30,8 @@ def screenshot(
 ) -> Path:
     """Export the bundled dataset's view (sized by pressure score) and picture it."""
     import labournet
-    from labournet.export import export_html, pressure_scores
-    from labournet.export.browser import Chromium
+    from labournet.views.html import export_html, pressure_scores
+    from chromium import Chromium
 
     dataset = labournet.load_dataset()
     with tempfile.TemporaryDirectory() as folder:

@@ -186,7 +186,7 @@ def test_a_huge_field_in_an_edge_list_is_a_located_problem(tmp_path: Path) -> No
 
 
 def test_read_graph_decodes_files_labournet_wrote(tmp_path: Path) -> None:
-    from labournet.export import export_graphml, export_json
+    from labournet.io.graphfile import export_graphml, export_json
 
     dataset = load_dataset()
     for path in (
@@ -214,7 +214,7 @@ def test_read_graph_fills_the_defaults_a_file_declares(tmp_path: Path) -> None:
 
 
 def _labournet_json(tmp_path: Path, mini_folder: Path) -> tuple[Path, dict]:
-    from labournet.export.graphfile import export_json
+    from labournet.io.graphfile import export_json
 
     path = export_json(load_dataset(mini_folder), tmp_path / "mini.json")
     return path, json.loads(path.read_text(encoding="utf-8"))
@@ -282,7 +282,7 @@ def test_graph_attributes_that_are_not_an_object_are_a_graph_format_error(
 def test_an_edited_labournet_graphml_is_a_located_graph_format_error(
     tmp_path: Path, mini_folder: Path
 ) -> None:
-    from labournet.export.graphfile import export_graphml
+    from labournet.io.graphfile import export_graphml
 
     path = export_graphml(load_dataset(mini_folder), tmp_path / "mini.graphml")
     text = path.read_text(encoding="utf-8")
@@ -301,7 +301,7 @@ def test_an_edited_labournet_graphml_is_a_located_graph_format_error(
 def test_a_labournet_graphml_cut_in_half_names_the_file_and_line(
     tmp_path: Path, mini_folder: Path
 ) -> None:
-    from labournet.export.graphfile import export_graphml
+    from labournet.io.graphfile import export_graphml
 
     path = export_graphml(load_dataset(mini_folder), tmp_path / "mini.graphml")
     text = path.read_text(encoding="utf-8")
@@ -367,7 +367,7 @@ def test_writing_a_pulled_dataset_over_a_file_is_an_export_error(
 
 
 def test_exports_keep_attributes_named_after_networkx_arguments(tmp_path: Path) -> None:
-    from labournet.export import export_gexf, export_graphml
+    from labournet.io.graphfile import export_gexf, export_graphml
 
     G = nx.MultiDiGraph()
     G.add_node("a")

@@ -31,12 +31,13 @@ from labournet.errors import (
     SchemaError,
     StoreError,
 )
-from labournet.export.html import export_html
 from labournet.io.folder import load_dataset, write_dataset
-from labournet.io.networkx import from_networkx, read_graph, to_networkx
+from labournet.io.graphfile import read_graph
+from labournet.io.networkx import from_networkx, to_networkx
 from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
 from labournet.model.schema import Schema, load_schema
 from labournet.store import Store, connect
+from labournet.views.html import export_html
 
 __version__ = "0.1.0"
 

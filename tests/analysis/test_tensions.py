@@ -63,12 +63,11 @@ def test_no_stated_total_and_no_pay_means_no_tension():
 
 
 def test_report_terminal_and_html_list_the_tensions(tmp_path: Path):
-    from labournet.export.html import write_html_views
-    from labournet.export.report import build_report, write_report
+    from labournet.report.build import build_report, write_html_views, write_report
 
     report = build_report(labournet.load_dataset(), draws=0)
     write_report(report, tmp_path, writers=(write_html_views,))
-    from labournet.export.markdown import render_markdown
+    from labournet.report.markdown import render_markdown
 
     markdown = render_markdown(report)
     assert "### Tensions between the model and its sources" in markdown

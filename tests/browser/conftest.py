@@ -14,8 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from labournet.export.browser import Chromium, Page, find_chromium
+from chromium import Chromium, Page, find_chromium
 
 READY = "window.labournet && window.labournet.state.ready"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from chromium import Page
 
-from labournet.export import export_html
-from labournet.export.browser import Page
+from labournet.views.html import export_html
 
 pytestmark = pytest.mark.browser
 

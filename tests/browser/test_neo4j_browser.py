@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from chromium import Chromium, Page
 
 import labournet
-from labournet.export.browser import Chromium, Page
 from labournet.store import Store, connect, library
 
 pytestmark = [pytest.mark.browser, pytest.mark.neo4j]

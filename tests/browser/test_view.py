@@ -10,12 +10,13 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from chromium import Page
 from PIL import Image
 
 import labournet
-from labournet.export import export_html, pressure_scores
-from labournet.export._page import figure_text
-from labournet.export.browser import Page
+from labournet.analysis.pressure import pressure_points
+from labournet.views._page import figure_text
+from labournet.views.html import export_html, scores_from_pressure
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,9 @@ def dataset() -> labournet.Dataset:
 
 @pytest.fixture
 def view(dataset: labournet.Dataset, tmp_path: Path, open_view: Callable[..., Page]) -> Page:
-    path = export_html(dataset, tmp_path / "view.html", scores=pressure_scores(dataset))
+    path = export_html(
+        dataset, tmp_path / "view.html", scores=scores_from_pressure(pressure_points(dataset))
+    )
     return open_view(path)
 
 

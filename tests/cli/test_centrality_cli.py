@@ -164,7 +164,7 @@ def test_every_parameter_has_help_with_an_example():
 
 
 def test_files_labournet_wrote_read_as_the_dataset(bundled: pd.DataFrame, tmp_path: Path):
-    from labournet.export import export_graphml, export_json
+    from labournet.io.graphfile import export_graphml, export_json
 
     dataset = load_dataset()
     for path in (

@@ -57,7 +57,7 @@ def test_a_cut_or_edited_graph_file_is_a_located_error_without_a_traceback(
     import json
 
     import labournet
-    from labournet.export.graphfile import export_graphml, export_json
+    from labournet.io.graphfile import export_graphml, export_json
 
     dataset = labournet.load_dataset(MINI)
     if suffix == ".graphml":

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import labournet
 from labournet.cli.export import export_app
-from labournet.export import export_graphml, read_graphfile
+from labournet.io.graphfile import export_graphml, read_graph
 
 runner = CliRunner()
 
@@ -74,7 +74,7 @@ def test_graph_files_round_trip(fmt: str, tmp_path: Path) -> None:
     out = tmp_path / f"net.{fmt}"
     code, output = invoke(fmt, "-o", str(out))
     assert code == 0, output
-    assert labournet.from_networkx(read_graphfile(out)) == labournet.load_dataset()
+    assert labournet.from_networkx(read_graph(out)) == labournet.load_dataset()
 
 
 def test_gexf_and_reading_a_graph_file(tmp_path: Path) -> None:

@@ -11,14 +11,8 @@ import pytest
 
 import labournet
 from labournet.errors import ExportError, GraphFormatError
-from labournet.export import (
-    export_gexf,
-    export_graphml,
-    export_json,
-    flatten_graph,
-    read_graphfile,
-    unflatten_graph,
-)
+from labournet.io.graphcodec import flatten_graph, unflatten_graph
+from labournet.io.graphfile import export_gexf, export_graphml, export_json, read_graph
 
 WRITERS = {"graphml": export_graphml, "json": export_json}
 
@@ -36,14 +30,14 @@ def assert_same_graph(H: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
 def test_bundled_dataset_round_trips(fmt: str, tmp_path: Path) -> None:
     dataset = labournet.load_dataset()
     G = labournet.to_networkx(dataset)
-    H = read_graphfile(WRITERS[fmt](dataset, tmp_path / f"net.{fmt}"))
+    H = read_graph(WRITERS[fmt](dataset, tmp_path / f"net.{fmt}"))
     assert_same_graph(H, G)
     assert labournet.from_networkx(H) == dataset
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_hostile_text_round_trips(fmt: str, hostile: nx.MultiDiGraph, tmp_path: Path) -> None:
-    H = read_graphfile(WRITERS[fmt](hostile, tmp_path / f"net.{fmt}"))
+    H = read_graph(WRITERS[fmt](hostile, tmp_path / f"net.{fmt}"))
     assert_same_graph(H, hostile)
 
 
@@ -57,7 +51,7 @@ def test_odd_values_round_trip(fmt: str, toy: nx.MultiDiGraph, tmp_path: Path) -
     toy.edges["kp", "cn", "r-kp-cn"]["figures"] = ()
     toy.graph["regime"] = "kp"
     toy.graph["numbers"] = {1: "one"}
-    H = read_graphfile(WRITERS[fmt](toy, tmp_path / f"net.{fmt}"))
+    H = read_graph(WRITERS[fmt](toy, tmp_path / f"net.{fmt}"))
     assert_same_graph(H, toy)
 
 
@@ -90,8 +84,8 @@ def test_plain_graphml_is_read_as_it_is(tmp_path: Path) -> None:
     G = nx.MultiDiGraph()
     G.add_edge("a", "b", key="e1", weight=2.0)
     nx.write_graphml(G, path)
-    H = read_graphfile(path)
-    assert H.edges["a", "b", "e1"]["weight"] == 2.0
+    H = read_graph(path)  # another tool's file keeps its own graph type (one edge: a DiGraph)
+    assert not H.is_multigraph() and H.edges["a", "b"]["weight"] == 2.0
 
 
 def test_networkx_reads_the_json_alone(toy: nx.MultiDiGraph, tmp_path: Path) -> None:
@@ -139,28 +133,29 @@ def _problem(caught: pytest.ExceptionInfo[GraphFormatError]) -> str:
 def test_a_broken_input_file_is_a_format_error_that_names_it(
     toy: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
     with pytest.raises(GraphFormatError) as caught:
-        read_graphfile(tmp_path / "x.csv")
+        read_graph(tmp_path / "x.pdf")
     assert _problem(caught).endswith(
-        "x.csv: path: use a .graphml or .json file written by labournet"
+        "x.pdf: path: unknown format (use .graphml, .gexf, .json, .csv or a dataset folder)"
     )
     bad = tmp_path / "bad.json"
     bad.write_text('{"graph":\n', encoding="utf-8")
     with pytest.raises(GraphFormatError) as caught:
-        read_graphfile(bad)
+        read_graph(bad)
     assert _problem(caught).startswith(f"{bad}:2: file: Expecting value")
     broken = tmp_path / "broken.graphml"
     broken.write_text("<graphml><graph>", encoding="utf-8")
     with pytest.raises(GraphFormatError) as caught:
-        read_graphfile(broken)
+        read_graph(broken)
     assert _problem(caught).startswith(f"{broken}:1: xml: ")
     with pytest.raises(GraphFormatError) as caught:
-        read_graphfile(tmp_path / "missing.graphml")
-    assert _problem(caught).startswith(f"{tmp_path / 'missing.graphml'}: file: ")
+        read_graph(tmp_path / "missing.graphml")
+    assert _problem(caught) == f"{tmp_path / 'missing.graphml'}: path: no such file or folder"
     cut = tmp_path / "cut.json"
     document = json.loads(export_json(toy, tmp_path / "whole.json").read_text(encoding="utf-8"))
     document["graph"]["labournet.encoding"] = "not an object"
     cut.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(GraphFormatError, match="cannot be read back") as caught:
-        read_graphfile(cut)
+        read_graph(cut)
     assert _problem(caught).startswith(f"{cut}: graph: ")

@@ -17,8 +17,14 @@ from export_samples import JS_URL, PAYLOADS
 import labournet
 from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
-from labournet.export import build_html, export_html, export_views, figure_text
-from labournet.export.html import safe_json, scores_from_pressure
+from labournet.views.html import (
+    build_html,
+    export_html,
+    export_views,
+    figure_text,
+    safe_json,
+    scores_from_pressure,
+)
 
 DATA = re.compile(r'<script type="application/json" id="ln-data">(.*?)</script>', re.S)
 
@@ -66,7 +72,7 @@ def test_a_pyvis_that_inlines_no_vis_network_is_a_clear_error(
 ) -> None:
     from pyvis.network import Network
 
-    from labournet.export import html as module
+    from labournet.views import html as module
 
     monkeypatch.setattr(module, "_ASSETS_CACHE", {})
     monkeypatch.setattr(Network, "generate_html", lambda self, *a, **k: "<html></html>")

@@ -13,8 +13,8 @@ import labournet
 from labournet._number import format_money
 from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
-from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
-from labournet.export.tables import rich_table
+from labournet.report.build import DEFAULT_WRITERS, build_report, write_report
+from labournet.report.tables import rich_table
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -150,7 +150,7 @@ def test_rich_table_and_money():
 
 def test_terminal_table_leaves_columns_out_on_a_narrow_terminal() -> None:
     import labournet
-    from labournet.export.tables import rich_table
+    from labournet.report.tables import rich_table
 
     table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     wide = [column.header for column in rich_table(table, top=5, width=200).columns]
@@ -163,7 +163,7 @@ def test_terminal_table_leaves_columns_out_on_a_narrow_terminal() -> None:
 def test_dollar_signs_in_names_are_drawn_as_text(tmp_path):
     import dataclasses
 
-    from labournet.export.charts import revenue_chart
+    from labournet.report.charts import revenue_chart
 
     dataset = labournet.load_dataset(SMALL)
     named = [
@@ -208,7 +208,7 @@ def test_markdown_report_escapes_html_and_markdown_from_the_data(tmp_path):
 
     from markdown_it import MarkdownIt
 
-    from labournet.export.markdown import render_markdown
+    from labournet.report.markdown import render_markdown
 
     dataset = labournet.load_dataset(SMALL)
     hostile = " ".join(HOSTILE)
@@ -264,7 +264,7 @@ def test_markdown_report_escapes_html_and_markdown_from_the_data(tmp_path):
 def test_code_spans_hold_any_backticks() -> None:
     from markdown_it import MarkdownIt
 
-    from labournet.export.markdown import _code
+    from labournet.report.markdown import _code
 
     for value in ("a`b", "``x", "x`", "<script>`</script>", "```"):
         html = MarkdownIt().render(_code(value))

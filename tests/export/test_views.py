@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from labournet.errors import ExportError
-from labournet.export.views import cut_scenario, find_regime, node_values, select_view
+from labournet.views.select import cut_scenario, find_regime, node_values, select_view
 
 
 def test_node_values_fall_back_to_degree(toy: nx.MultiDiGraph) -> None:

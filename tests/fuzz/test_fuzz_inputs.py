@@ -128,7 +128,7 @@ def test_the_edge_list_reader_takes_any_bytes(tmp_path_factory, raw: bytes, suff
 
 def _written_graph_files(folder: Path) -> dict[str, str]:
     """The mini dataset as labournet writes it to GraphML and JSON."""
-    from labournet.export.graphfile import export_graphml, export_json
+    from labournet.io.graphfile import export_graphml, export_json
 
     dataset = labournet.load_dataset(MINI)
     return {

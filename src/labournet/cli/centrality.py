@@ -33,7 +33,7 @@ from labournet.cli._common import (
     err_console,
 )
 from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
-from labournet.export.tables import TextTable
+from labournet.report.tables import TextTable
 
 __all__ = ["centrality_command", "read_network", "cli_convergence"]
 
@@ -84,7 +84,7 @@ KindOption = typer.Option(
 
 def read_network(path: str | Path | None) -> nx.Graph:
     """The network at ``path``: a dataset folder (None: the bundled one) or a graph file."""
-    from labournet.io.networkx import read_graph
+    from labournet.io.graphfile import read_graph
 
     graph = read_graph(announce_input(path))
     if graph.number_of_nodes() == 0:

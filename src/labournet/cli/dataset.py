@@ -17,9 +17,9 @@ from labournet.cli._common import (
     print_table,
     warn_about_model,
 )
-from labournet.export.tables import TextTable
 from labournet.io.networkx import to_networkx
 from labournet.model.dataset import Dataset, Entity, Figure, Relation
+from labournet.report.tables import TextTable
 
 __all__ = ["validate_command", "info_command"]
 

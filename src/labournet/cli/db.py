@@ -35,7 +35,7 @@ from labournet.cli._common import (
     print_table,
 )
 from labournet.errors import ExportError, QueryError
-from labournet.export.tables import TextTable
+from labournet.report.tables import TextTable
 
 __all__ = ["db_app", "query_table"]
 
@@ -270,7 +270,7 @@ def query_command(
         )
         frame.to_csv(sys.stdout, index=False)
     elif fmt is OutputFormat.json:
-        from labournet.export.tables import json_ready
+        from labournet.report.tables import json_ready
 
         sys.stdout.write(json.dumps(json_ready(result.records()), indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
@@ -332,7 +332,7 @@ def analyse_command(
     """
     from labournet.analysis.centrality import centrality
     from labournet.analysis.pressure import SCORE_FORMULA, pressure_points
-    from labournet.export.tables import level_tables
+    from labournet.report.tables import level_tables
 
     if engine is Engine.gds and not write:
         raise QueryError("--engine gds writes its scores into the database: add --write")

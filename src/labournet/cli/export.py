@@ -72,7 +72,7 @@ def load_network(path: Path | None, regime: str | None = None) -> Any:
     if path is None or path.is_dir():
         return load_dataset(path, regime=regime)
     announce_input(path)
-    from labournet.io.networkx import read_graph
+    from labournet.io.graphfile import read_graph
 
     return read_graph(path)
 
@@ -98,11 +98,12 @@ def _scores(
         return read_scores(path)
     if skip:
         return None
+    from labournet.analysis.pressure import pressure_points
     from labournet.errors import AnalysisError
-    from labournet.export.html import pressure_scores
+    from labournet.views.html import scores_from_pressure
 
     try:
-        return pressure_scores(source, regime=regime, as_of=as_of)
+        return scores_from_pressure(pressure_points(source, regime=regime, as_of=as_of))
     except AnalysisError as error:
         err_console.print(f"note: no pressure scores ({error}); sizing nodes by degree")
         return None
@@ -193,7 +194,7 @@ def html_command(
 
     Example: labournet export html --cut cn,ru=0.5 -o scenario.html
     """
-    from labournet.export.html import DEFAULT_WIDTH_BY, build_html, export_html
+    from labournet.views.html import DEFAULT_WIDTH_BY, build_html, export_html
 
     check_writable_file(output)
     source = load_network(path, regime)
@@ -226,7 +227,7 @@ def graphml_command(path: NetworkPathArg = None, output: Output = Path("network.
 
     Example: labournet export graphml data/dprk-labour-2016 -o network.graphml
     """
-    from labournet.export.graphfile import export_graphml
+    from labournet.io.graphfile import export_graphml
 
     check_writable_file(output)
     source = load_network(path)
@@ -239,7 +240,7 @@ def gexf_command(path: NetworkPathArg = None, output: Output = Path("network.gex
 
     Example: labournet export gexf -o network.gexf
     """
-    from labournet.export.graphfile import export_gexf
+    from labournet.io.graphfile import export_gexf
 
     check_writable_file(output)
     source = load_network(path)
@@ -252,7 +253,7 @@ def json_command(path: NetworkPathArg = None, output: Output = Path("network.jso
 
     Example: labournet export json -o - | jq '.nodes | length'
     """
-    from labournet.export.graphfile import export_json
+    from labournet.io.graphfile import export_json
 
     check_writable_file(output)
     source = load_network(path)

@@ -27,7 +27,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.errors import AnalysisError
-from labournet.export.tables import TextTable, level_tables
+from labournet.report.tables import TextTable, level_tables
 
 __all__ = [
     "report_command",
@@ -80,8 +80,7 @@ def report_command(
 
     Example: labournet report data/dprk-labour-2016 -o labournet-report --draws 1000
     """
-    from labournet.export.html import write_html_views
-    from labournet.export.report import DEFAULT_WRITERS, build_report, write_report
+    from labournet.report.build import DEFAULT_WRITERS, build_report, write_html_views, write_report
 
     check_writable_folder(out)
     dataset = load_dataset(path, regime=regime)

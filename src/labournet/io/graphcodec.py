@@ -5,7 +5,7 @@ GraphML and GEXF hold only scalar attributes, so the graph model's tuples and fi
 flattened in a documented, reversible way. `unflatten_graph` and `decode_graph_json` undo it,
 giving back the graph `labournet.to_networkx` made, attribute for attribute; `read_graph` calls
 them on every file that carries the encoding record. The files themselves are written by
-`labournet.export.graphfile`.
+`labournet.io.graphfile`.
 
 Flattening (``flatten_graph``; GraphML and GEXF)
     * str, int, float and bool values are written as they are.

@@ -1,4 +1,4 @@
-"""Between datasets and networkx, and reading any network file into networkx.
+"""Between datasets and networkx: `to_networkx` and `from_networkx`, lossless both ways.
 
 `to_networkx` gives a `networkx.MultiDiGraph`:
 
@@ -21,25 +21,18 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from labournet._text import plural
-from labournet.errors import ExportError, GraphFormatError, LabournetError, Problem
+from labournet.errors import ExportError, GraphFormatError, Problem
 from labournet.model.dataset import Dataset, Entity, Figure, Relation
 from labournet.model.schema import load_schema
 
 __all__ = [
     "to_networkx",
     "from_networkx",
-    "read_graph",
     "add_node",
     "add_edge",
     "as_graph",
@@ -163,96 +156,6 @@ def from_networkx(graph: nx.MultiDiGraph) -> Dataset:
     )
 
 
-def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = False) -> nx.Graph:
-    """Read a network from GraphML, GEXF, node-link JSON, a CSV edge list or a dataset folder.
-
-    The one reader of network files: every command that takes a network calls it.
-
-    * ``.graphml`` / ``.gexf`` / ``.json``: read by networkx, keeping the file's own graph type.
-      A file labournet wrote (it carries a ``labournet.encoding`` record) is decoded back into
-      the graph `labournet.to_networkx` made (see `labournet.io.graphcodec`). Attribute defaults the
-      file declares are filled into the nodes and edges without a value (`fill_file_defaults`).
-    * ``.csv`` (or ``.tsv``, ``.txt``): an edge list with a header ``source,target[,weight,...]``;
-      extra columns become edge attributes (numbers where every value parses as one).
-      ``directed`` and ``multigraph`` choose the graph type; without ``multigraph`` a repeated
-      edge is an error.
-    * a folder: a labournet dataset, as `labournet.to_networkx`.
-    """
-    file = Path(path)
-    if file.is_dir():
-        from labournet.io.folder import load_dataset
-
-        return to_networkx(load_dataset(file))
-    if not file.exists():
-        raise GraphFormatError([Problem(str(file), None, "path", "no such file or folder")])
-    suffix = file.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _read_edge_list(file, directed=directed, multigraph=multigraph)
-    if suffix not in (".graphml", ".xml", ".gexf", ".json"):
-        raise GraphFormatError(
-            [
-                Problem(
-                    str(file),
-                    None,
-                    "path",
-                    "unknown format (use .graphml, .gexf, .json, .csv or a dataset folder)",
-                )
-            ]
-        )
-    from labournet.io.graphcodec import UndecodableError
-
-    try:
-        return _read_graph_file(file, suffix)
-    except UndecodableError as error:
-        raise GraphFormatError(
-            [Problem(str(file), None, error.where, error.reason)],
-            f"{file} was written by labournet but cannot be read back (cut or edited?)",
-        ) from error
-    # networkx's readers meet a malformed file with whichever error its code hits first
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        nx.NetworkXError,
-        ExportError,
-    ) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        line = getattr(error, "lineno", None) if isinstance(error, json.JSONDecodeError) else None
-        raise GraphFormatError([Problem(str(file), line, "file", reason)]) from error
-    except LabournetError:
-        raise
-    except Exception as error:  # XML parse errors come in several classes
-        if type(error).__name__ == "ParseError":
-            line = getattr(error, "position", (None,))[0]
-            raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
-        raise
-
-
-def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
-    from labournet.io.graphcodec import ENCODING_KEY, decode_graph_json, unflatten_graph
-
-    if suffix == ".json":
-        data = json.loads(file.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("not node-link JSON (the file holds no object)")
-        if not isinstance(data.get("graph", {}), dict):
-            raise ValueError("not node-link JSON (its graph attributes are not an object)")
-        if ENCODING_KEY in data.get("graph", {}):
-            return decode_graph_json(data)
-        edges = "links" if "links" in data and "edges" not in data else "edges"
-        return fill_file_defaults(nx.node_link_graph(data, edges=edges))
-    if suffix == ".gexf":
-        return fill_file_defaults(nx.read_gexf(file))
-    graph = nx.read_graphml(file)
-    if ENCODING_KEY in graph.graph:
-        # written by labournet: keep its edge keys (the relation ids) and decode
-        return unflatten_graph(nx.read_graphml(file, force_multigraph=True, edge_key_type=str))
-    return fill_file_defaults(graph)
-
-
 def fill_file_defaults(graph: nx.Graph) -> nx.Graph:
     """Move the attribute defaults networkx's file readers leave in ``graph.graph``
     (``node_default`` and ``edge_default``) into the nodes and edges that lack them.
@@ -297,127 +200,3 @@ def as_graph(source: Any) -> nx.MultiGraph:
     raise ExportError(
         f"cannot export a {type(source).__name__}: give a Dataset or a networkx graph"
     )
-
-
-def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph:
-    name = str(file)
-    raw = file.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise GraphFormatError([Problem(name, line, "encoding", "invalid UTF-8")]) from error
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [column.strip() for column in next(reader, [])]
-        problems = _header_problems(name, header)
-        if problems:
-            raise GraphFormatError(problems, f"{name} is not an edge list (source,target[,...])")
-        rows = _edge_rows(name, reader, header, problems)
-        if not rows and not problems:
-            problems.append(Problem(name, 2, "row", "no edges: the file has a header and no rows"))
-    except csv.Error as error:
-        raise GraphFormatError(
-            [Problem(name, reader.line_num or 1, "row", f"malformed CSV: {error}")]
-        ) from None
-    attributes = [column for column in header if column not in ("source", "target")]
-    numeric = {column: _all_numbers(record[column] for _, record in rows) for column in attributes}
-    for column in (c for c, is_numeric in numeric.items() if is_numeric):
-        for start, record in rows:
-            if record[column] and not math.isfinite(float(record[column])):
-                problems.append(
-                    Problem(name, start, column, f"'{record[column]}' is not a finite number")
-                )
-    if "weight" in numeric and not numeric["weight"]:
-        for start, record in rows:
-            if not _is_number(record["weight"]):
-                problems.append(
-                    Problem(name, start, "weight", f"'{record['weight']}' is not a number")
-                )
-    graph: nx.Graph = _empty_graph(directed, multigraph)
-    first_seen: dict[tuple[str, str], int] = {}
-    for start, record in rows:
-        u, v = record["source"], record["target"]
-        edge = (u, v) if directed else tuple(sorted((u, v)))
-        if not multigraph and edge in first_seen:
-            problems.append(
-                Problem(
-                    name,
-                    start,
-                    "target",
-                    f"repeated edge {u} -> {v} (first on line {first_seen[edge]}); "
-                    "read it as a multigraph",
-                )
-            )
-            continue
-        first_seen.setdefault(edge, start)  # type: ignore[arg-type]
-        data = {
-            column: float(record[column]) if numeric[column] else record[column]
-            for column in attributes
-            if record[column] != ""
-        }
-        add_edge(graph, u, v, data)
-    if problems:
-        raise GraphFormatError(problems, f"{plural(len(problems), 'problem')} in edge list {name}")
-    return graph
-
-
-def _header_problems(name: str, header: list[str]) -> list[Problem]:
-    """source and target present; no column blank or twice (the last would silently win)."""
-    problems = [
-        Problem(name, 1, column, "required column is missing")
-        for column in ("source", "target")
-        if column not in header
-    ]
-    seen: set[str] = set()
-    for position, column in enumerate(header, start=1):
-        if not column:
-            problems.append(Problem(name, 1, f"column {position}", "the column has no name"))
-        elif column in seen:
-            problems.append(Problem(name, 1, column, "column appears twice"))
-        seen.add(column)
-    return problems
-
-
-def _edge_rows(
-    name: str, reader: Any, header: list[str], problems: list[Problem]
-) -> list[tuple[int, dict[str, str]]]:
-    """Each row (with the line it starts on) as a record; short, long or empty-ended rows are
-    problems."""
-    rows: list[tuple[int, dict[str, str]]] = []
-    line = 2
-    for row in reader:
-        start, line = line, reader.line_num + 1
-        if not row:
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(name, start, "row", f"{len(row)} fields, header has {len(header)}")
-            )
-            continue
-        record = dict(zip(header, (value.strip() for value in row), strict=True))
-        for column in ("source", "target"):
-            if not record[column]:
-                problems.append(Problem(name, start, column, "required field is empty"))
-        rows.append((start, record))
-    return rows
-
-
-def _empty_graph(directed: bool, multigraph: bool) -> nx.Graph:
-    if multigraph:
-        return nx.MultiDiGraph() if directed else nx.MultiGraph()
-    return nx.DiGraph() if directed else nx.Graph()
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _all_numbers(values: object) -> bool:
-    texts = [text for text in values if text != ""]  # type: ignore[attr-defined]
-    return bool(texts) and all(_is_number(text) for text in texts)

@@ -2,7 +2,7 @@
 
 Example:
     >>> import labournet
-    >>> from labournet.export.tables import rich_table
+    >>> from labournet.report.tables import rich_table
     >>> table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     >>> rich_table(table, top=5).row_count
     5

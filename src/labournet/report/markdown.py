@@ -6,8 +6,8 @@ the sources, so that an analyst can trace and explain every number.
 
 Example:
     >>> import labournet
-    >>> from labournet.export.report import build_report
-    >>> from labournet.export.markdown import render_markdown
+    >>> from labournet.report.build import build_report
+    >>> from labournet.report.markdown import render_markdown
     >>> text = render_markdown(build_report(labournet.load_dataset(), draws=50))
     >>> text.splitlines()[0].startswith("# Pressure points")
     True
@@ -29,7 +29,7 @@ from labournet.analysis.flows import unfunded_host_warnings
 from labournet.errors import ExportError
 
 if TYPE_CHECKING:
-    from labournet.export.report import Report
+    from labournet.report.build import Report
 
 __all__ = ["render_markdown", "write_markdown"]
 
@@ -319,7 +319,7 @@ def write_markdown(report: Report, path: str | Path) -> Path:
 
 def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: int) -> list[str]:
     """The ranking table of one level."""
-    from labournet.export.tables import LEVEL_TITLES
+    from labournet.report.tables import LEVEL_TITLES
 
     out = [f"### {LEVEL_TITLES.get(level, level)} (top {min(top, len(table))} of {len(table)})", ""]
     header = ["#", "candidate", "type", "denied a year", "90 % interval", "at stake", "workers",

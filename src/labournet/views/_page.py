@@ -31,22 +31,13 @@ import networkx as nx
 
 from labournet._number import format_quantity
 from labournet.errors import ExportError
-from labournet.export.views import CutMarks, NodeValues, View
+from labournet.palette import KIND_STYLES
+from labournet.views.select import CutMarks, NodeValues, View
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["KIND_STYLES", "PageData", "figure_text", "build_page_data"]
-
-KIND_STYLES: Mapping[str, tuple[str, str]] = {
-    "country": ("#0072B2", "dot"),
-    "sector": ("#E69F00", "square"),
-    "organisation": ("#009E73", "diamond"),
-    "person": ("#CC79A7", "triangle"),
-    "measure": ("#D55E00", "star"),
-    "event": ("#56B4E9", "triangleDown"),
-}
-"""Colour (Okabe-Ito, readable with colour blindness) and vis-network shape per entity kind."""
+__all__ = ["PageData", "figure_text", "build_page_data"]
 
 _EXTRA_STYLES = (
     ("#7F7F7F", "hexagon"),

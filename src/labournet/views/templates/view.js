@@ -1,7 +1,7 @@
 /* labournet network view.
  *
  * Reads the view's data from the JSON block #ln-data (never executed; its columns are
- * described in labournet/export/_page.py), draws it with vis-network and builds the legend,
+ * described in labournet/views/_page.py), draws it with vis-network and builds the legend,
  * filters and tooltips from DOM nodes whose text is set with textContent: data never reaches
  * innerHTML, so names and claims always show as text.
  * window.labournet exposes the network and a few helpers for tests and curious readers.

@@ -17,7 +17,7 @@ graphs, and it drops parallel edges). The page is labournet's own template:
 
 Example:
     >>> import labournet
-    >>> from labournet.export import build_html
+    >>> from labournet.views.html import build_html
     >>> page = build_html(labournet.load_dataset(), view="focus", focus="qa")
     >>> page.startswith("<!DOCTYPE html>") and "<script src=" not in page  # all inline
     True
@@ -41,13 +41,9 @@ import networkx as nx
 from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
-from labournet.export._page import (
-    KIND_STYLES,
-    PageData,
-    build_page_data,
-    figure_text,
-)
-from labournet.export.views import (
+from labournet.io.networkx import as_graph
+from labournet.views._page import KIND_STYLES, PageData, build_page_data, figure_text
+from labournet.views.select import (
     LARGE_GRAPH_NODES,
     PHYSICS_MAX_NODES,
     CutMarks,
@@ -60,7 +56,6 @@ from labournet.export.views import (
     node_values,
     select_view,
 )
-from labournet.io.networkx import as_graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,9 +73,7 @@ __all__ = [
     "as_graph",
     "safe_json",
     "figure_text",
-    "pressure_scores",
     "scores_from_pressure",
-    "write_html_views",
     "SCORE_COLUMNS",
 ]
 
@@ -248,30 +241,6 @@ def scores_from_pressure(result: PressureResult) -> pd.DataFrame:
         "order": [p.id for p in result.leaders(len(result))],
     }
     return scores
-
-
-def pressure_scores(
-    source: Any, *, regime: str | None = None, as_of: int | None = None
-) -> pd.DataFrame:
-    """Pressure-point scores of every candidate as of a year, for ``export_html(scores=...)``.
-
-    Raises `AnalysisError` when the network has no flows to score (no regime, no figures).
-    """
-    from labournet.analysis.pressure import pressure_points
-
-    return scores_from_pressure(pressure_points(as_graph(source), regime=regime, as_of=as_of))
-
-
-def write_html_views(report: Any, folder: str | Path) -> list[Path]:
-    """A writer for `labournet.export.report.write_report`: the report's HTML views.
-
-    Uses the report's graph (``report.model.graph``) and its pressure table for sizes and
-    tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
-    """
-    scores = scores_from_pressure(report.pressure)
-    notes = [f"Tension: {tension.message}." for tension in report.tensions]
-    views = export_views(report.model.graph, folder, scores=scores, notes=notes)
-    return list(views.values())
 
 
 def _cut(
@@ -491,7 +460,7 @@ def _asset(name: str) -> str:
         if name.startswith("vis-network"):
             _ASSETS_CACHE.update(_vis_assets())
         else:
-            folder = files("labournet.export").joinpath("templates")
+            folder = files("labournet.views").joinpath("templates")
             _ASSETS_CACHE[name] = folder.joinpath(name).read_text(encoding="utf-8")
     return _ASSETS_CACHE[name]
 

@@ -1,9 +1,10 @@
-"""Graph files for other tools: GraphML, GEXF (Gephi) and node-link JSON.
+"""Graph files: GraphML, GEXF (Gephi) and node-link JSON written and read here, CSV edge lists
+read (`labournet.io.edgelist`); `read_graph` is the one reader every command uses.
 
 The graph model's tuples and figures are encoded as `labournet.io.graphcodec` describes
 (flattened for GraphML and GEXF, JSON-native for node-link JSON), with a
-``labournet.encoding`` record that `labournet.read_graph` (and `read_graphfile`) use to give
-back the graph `labournet.to_networkx` made, attribute for attribute.
+``labournet.encoding`` record that `read_graph` uses to give back the graph
+`labournet.to_networkx` made, attribute for attribute.
 
 GEXF files are for looking at (Gephi): nodes get a ``label`` (the name) and a colour by kind,
 and every node and edge its ``est.<measure>`` estimates; they keep nodes, edges and their
@@ -14,7 +15,7 @@ Example:
     >>> import labournet, tempfile, pathlib
     >>> G = labournet.to_networkx(labournet.load_dataset())
     >>> path = export_graphml(G, pathlib.Path(tempfile.mkdtemp()) / "net.graphml")
-    >>> H = read_graphfile(path)
+    >>> H = read_graph(path)
     >>> H.nodes["cn"] == G.nodes["cn"] and H.graph["sources"] == G.graph["sources"]
     True
 """
@@ -27,28 +28,21 @@ from typing import Any
 
 import networkx as nx
 
-from labournet.errors import ExportError, GraphFormatError, Problem
-from labournet.export._page import KIND_STYLES
+from labournet.errors import ExportError, GraphFormatError, LabournetError, Problem
+from labournet.io.edgelist import EDGE_LIST_SUFFIXES, read_edge_list
+from labournet.io.folder import load_dataset
 from labournet.io.graphcodec import (
     ENCODING_KEY,
+    UndecodableError,
     decode_graph_json,
     encode_graph_json,
     flatten_graph,
     unflatten_graph,
 )
-from labournet.io.networkx import add_edge, add_node, as_graph
+from labournet.io.networkx import add_edge, add_node, as_graph, fill_file_defaults, to_networkx
+from labournet.palette import KIND_STYLES
 
-__all__ = [
-    "ENCODING_KEY",
-    "flatten_graph",
-    "unflatten_graph",
-    "encode_graph_json",
-    "decode_graph_json",
-    "export_graphml",
-    "export_gexf",
-    "export_json",
-    "read_graphfile",
-]
+__all__ = ["read_graph", "export_graphml", "export_gexf", "export_json"]
 
 _GEXF_RESERVED = {
     "node": {"id", "label", "pid", "start", "end", "viz"},
@@ -69,7 +63,7 @@ def _target(path: str | Path) -> Path:
 
 
 def export_graphml(source: Any, path: str | Path) -> Path:
-    """Write a GraphML file that `read_graphfile` (or ``nx.read_graphml``) reads back."""
+    """Write a GraphML file that `read_graph` (or ``nx.read_graphml``) reads back."""
     target = _target(path)
     flat = flatten_graph(source)
     try:
@@ -149,7 +143,7 @@ def _gexf_name(scope: str, name: str) -> str:
 
 
 def export_json(source: Any, path: str | Path, *, indent: int | None = 1) -> Path:
-    """Write node-link JSON that `read_graphfile` (or ``nx.node_link_graph``) reads back."""
+    """Write node-link JSON that `read_graph` (or ``nx.node_link_graph``) reads back."""
     target = _target(path)
     data = encode_graph_json(source)
     try:
@@ -163,34 +157,47 @@ def export_json(source: Any, path: str | Path, *, indent: int | None = 1) -> Pat
     return target
 
 
-def read_graphfile(path: str | Path) -> nx.MultiGraph:
-    """Read a GraphML or JSON file written here back into the graph it came from.
+def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = False) -> nx.Graph:
+    """Read a network from GraphML, GEXF, node-link JSON, a CSV edge list or a dataset folder.
 
-    A file that cannot be read (missing, malformed, cut or edited) raises `GraphFormatError`
-    naming it, as `labournet.read_graph` does.
+    The one reader of network files: every command that takes a network calls it.
+
+    * ``.graphml`` / ``.gexf`` / ``.json``: read by networkx, keeping the file's own graph type.
+      A file labournet wrote (it carries a ``labournet.encoding`` record) is decoded back into
+      the graph `labournet.to_networkx` made (see `labournet.io.graphcodec`). Attribute defaults the
+      file declares are filled into the nodes and edges without a value (`fill_file_defaults`).
+    * ``.csv`` (or ``.tsv``, ``.txt``): an edge list with a header ``source,target[,weight,...]``;
+      extra columns become edge attributes (numbers where every value parses as one).
+      ``directed`` and ``multigraph`` choose the graph type; without ``multigraph`` a repeated
+      edge is an error.
+    * a folder: a labournet dataset, as `labournet.to_networkx`.
     """
-    from xml.etree.ElementTree import ParseError
-
-    from labournet.io.graphcodec import UndecodableError
-
     file = Path(path)
+    if file.is_dir():
+        return to_networkx(load_dataset(file))
+    if not file.exists():
+        raise GraphFormatError([Problem(str(file), None, "path", "no such file or folder")])
     suffix = file.suffix.lower()
-    if suffix not in (".graphml", ".xml", ".json"):
-        reason = "use a .graphml or .json file written by labournet"
-        raise GraphFormatError([Problem(str(file), None, "path", reason)])
+    if suffix in EDGE_LIST_SUFFIXES:
+        return read_edge_list(file, directed=directed, multigraph=multigraph)
+    if suffix not in (".graphml", ".xml", ".gexf", ".json"):
+        raise GraphFormatError(
+            [
+                Problem(
+                    str(file),
+                    None,
+                    "path",
+                    "unknown format (use .graphml, .gexf, .json, .csv or a dataset folder)",
+                )
+            ]
+        )
     try:
-        if suffix == ".json":
-            return decode_graph_json(json.loads(file.read_text(encoding="utf-8")))
-        G = nx.read_graphml(file, force_multigraph=True, edge_key_type=str)
-        return unflatten_graph(G)
+        return _read_graph_file(file, suffix)
     except UndecodableError as error:
         raise GraphFormatError(
             [Problem(str(file), None, error.where, error.reason)],
             f"{file} was written by labournet but cannot be read back (cut or edited?)",
         ) from error
-    except ParseError as error:
-        line = error.position[0] if getattr(error, "position", None) else None
-        raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
     # networkx's readers meet a malformed file with whichever error its code hits first
     except (
         OSError,
@@ -200,7 +207,35 @@ def read_graphfile(path: str | Path) -> nx.MultiGraph:
         AttributeError,
         IndexError,
         nx.NetworkXError,
+        ExportError,
     ) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        line = error.lineno if isinstance(error, json.JSONDecodeError) else None
+        line = getattr(error, "lineno", None) if isinstance(error, json.JSONDecodeError) else None
         raise GraphFormatError([Problem(str(file), line, "file", reason)]) from error
+    except LabournetError:
+        raise
+    except Exception as error:  # XML parse errors come in several classes
+        if type(error).__name__ == "ParseError":
+            line = getattr(error, "position", (None,))[0]
+            raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
+        raise
+
+
+def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
+    if suffix == ".json":
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not node-link JSON (the file holds no object)")
+        if not isinstance(data.get("graph", {}), dict):
+            raise ValueError("not node-link JSON (its graph attributes are not an object)")
+        if ENCODING_KEY in data.get("graph", {}):
+            return decode_graph_json(data)
+        edges = "links" if "links" in data and "edges" not in data else "edges"
+        return fill_file_defaults(nx.node_link_graph(data, edges=edges))
+    if suffix == ".gexf":
+        return fill_file_defaults(nx.read_gexf(file))
+    graph = nx.read_graphml(file)
+    if ENCODING_KEY in graph.graph:
+        # written by labournet: keep its edge keys (the relation ids) and decode
+        return unflatten_graph(nx.read_graphml(file, force_multigraph=True, edge_key_type=str))
+    return fill_file_defaults(graph)

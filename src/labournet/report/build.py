@@ -4,12 +4,12 @@
 `write_report` writes the files with a list of *writers*, functions ``(report, folder) ->
 list[Path]``. To add a view (the HTML network view, say) pass or append another writer::
 
-    from labournet.export.report import DEFAULT_WRITERS, write_report
+    from labournet.report.build import DEFAULT_WRITERS, write_report
     write_report(report, "out", writers=(*DEFAULT_WRITERS, my_html_writer))
 
 Example:
     >>> import labournet, tempfile
-    >>> from labournet.export.report import build_report, write_report
+    >>> from labournet.report.build import build_report, write_report
     >>> report = build_report(labournet.load_dataset(), draws=100)
     >>> sorted(p.name for p in write_report(report, tempfile.mkdtemp()))[:3]
     ['pressure-points.csv', 'pressure-points.json', 'rank-stability.png']
@@ -32,10 +32,11 @@ from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import ExportError
-from labournet.export.charts import rank_chart, revenue_chart
-from labournet.export.markdown import write_markdown
-from labournet.export.tables import write_csv, write_json
 from labournet.model.dataset import Dataset
+from labournet.report.charts import rank_chart, revenue_chart
+from labournet.report.markdown import write_markdown
+from labournet.report.tables import write_csv, write_json
+from labournet.views.html import export_views, scores_from_pressure
 
 __all__ = [
     "Report",
@@ -43,6 +44,7 @@ __all__ = [
     "write_report",
     "write_tables",
     "write_charts",
+    "write_html_views",
     "DEFAULT_WRITERS",
     "Writer",
     "MC_COLUMNS",
@@ -180,6 +182,18 @@ def write_charts(report: Report, folder: Path) -> list[Path]:
 
 def _write_markdown(report: Report, folder: Path) -> list[Path]:
     return [write_markdown(report, folder / "report.md")]
+
+
+def write_html_views(report: Report, folder: Path) -> list[Path]:
+    """A writer for `labournet.report.build.write_report`: the report's HTML views.
+
+    Uses the report's graph (``report.model.graph``) and its pressure table for sizes and
+    tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
+    """
+    scores = scores_from_pressure(report.pressure)
+    notes = [f"Tension: {tension.message}." for tension in report.tensions]
+    views = export_views(report.model.graph, folder, scores=scores, notes=notes)
+    return list(views.values())
 
 
 DEFAULT_WRITERS: tuple[Writer, ...] = (write_tables, write_charts, _write_markdown)

@@ -2,7 +2,7 @@
 
 Example:
     >>> import labournet, tempfile, pathlib
-    >>> from labournet.export.charts import revenue_chart
+    >>> from labournet.report.charts import revenue_chart
     >>> table = labournet.pressure_points(labournet.load_dataset()).to_frame()
     >>> path = revenue_chart(table, pathlib.Path(tempfile.mkdtemp()) / "revenue.png")
     >>> path.stat().st_size > 10_000

@@ -1,0 +1,1 @@
+"""Interactive HTML views of a network (pyvis and vis-network, offline, text-only tooltips)."""
