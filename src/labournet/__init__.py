@@ -11,15 +11,11 @@ Example:
     True
 """
 
-from labournet.analysis.centrality import (
-    centrality,
-    describe_projection,
-    project_graph,
-    rank_nodes,
-)
+from labournet.analysis.centrality import centrality, rank_nodes
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
-from labournet.analysis.pressure import pressure_points
+from labournet.analysis.pressure import PressurePoint, PressureResult, pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
+from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import (
     AnalysisError,
     DatasetError,
@@ -36,8 +32,9 @@ from labournet.io.graphfile import read_graph
 from labournet.io.networkx import from_networkx, to_networkx
 from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
 from labournet.model.schema import Schema, load_schema
+from labournet.report.build import Report, build_report, write_report
 from labournet.store import Store, connect
-from labournet.views.html import export_html
+from labournet.views.html import export_html, export_views
 
 __version__ = "0.1.0"
 
@@ -51,14 +48,20 @@ __all__ = [
     "load_schema",
     "centrality",
     "rank_nodes",
-    "describe_projection",
-    "project_graph",
     "pressure_points",
+    "PressureResult",
+    "PressurePoint",
+    "monte_carlo",
+    "UncertaintyResult",
+    "build_report",
+    "write_report",
+    "Report",
     "scenario",
     "ScenarioResult",
     "key_players",
     "KeyPlayersResult",
     "export_html",
+    "export_views",
     "connect",
     "Store",
     "Dataset",

@@ -57,7 +57,7 @@ from typing import Any
 import networkx as nx
 
 from labournet.errors import ExportError
-from labournet.io.networkx import add_edge, add_node, as_graph, fill_file_defaults
+from labournet.io.networkx import Network, add_edge, add_node, as_graph, fill_file_defaults
 from labournet.model.dataset import Assumption, Figure, Source
 
 __all__ = [
@@ -316,7 +316,7 @@ def _empty_like(G: nx.Graph) -> nx.MultiGraph:
     return nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
 
 
-def flatten_graph(source: Any, *, estimates: bool = True) -> nx.MultiGraph:
+def flatten_graph(source: Network, *, estimates: bool = True) -> nx.MultiGraph:
     """A copy of the graph with only scalar attributes (see the module docstring)."""
     G = as_graph(source)
     if "node_default" in G.graph or "edge_default" in G.graph:
@@ -577,7 +577,7 @@ def _from_json_value(kind: str, value: Any, where: str) -> Any:
         return _untag(value)
 
 
-def encode_graph_json(source: Any) -> dict[str, Any]:
+def encode_graph_json(source: Network) -> dict[str, Any]:
     """Node-link data of the graph with JSON-native values and the encoding record."""
     G = as_graph(source)
     node_types = _types(data for _, data in G.nodes(data=True))

@@ -39,7 +39,14 @@ from labournet.io.graphcodec import (
     flatten_graph,
     unflatten_graph,
 )
-from labournet.io.networkx import add_edge, add_node, as_graph, fill_file_defaults, to_networkx
+from labournet.io.networkx import (
+    Network,
+    add_edge,
+    add_node,
+    as_graph,
+    fill_file_defaults,
+    to_networkx,
+)
 from labournet.palette import KIND_STYLES
 
 __all__ = ["read_graph", "export_graphml", "export_gexf", "export_json"]
@@ -62,7 +69,7 @@ def _target(path: str | Path) -> Path:
     return target
 
 
-def export_graphml(source: Any, path: str | Path) -> Path:
+def export_graphml(source: Network, path: str | Path) -> Path:
     """Write a GraphML file that `read_graph` (or ``nx.read_graphml``) reads back."""
     target = _target(path)
     flat = flatten_graph(source)
@@ -73,7 +80,7 @@ def export_graphml(source: Any, path: str | Path) -> Path:
     return target
 
 
-def export_gexf(source: Any, path: str | Path) -> Path:
+def export_gexf(source: Network, path: str | Path) -> Path:
     """Write a GEXF 1.2 file for Gephi: labels, colours by kind, flattened attributes."""
     target = _target(path)
     G = as_graph(source)
@@ -142,7 +149,7 @@ def _gexf_name(scope: str, name: str) -> str:
     return f"data.{name}" if name in _GEXF_RESERVED[scope] else name
 
 
-def export_json(source: Any, path: str | Path, *, indent: int | None = 1) -> Path:
+def export_json(source: Network, path: str | Path, *, indent: int | None = 1) -> Path:
     """Write node-link JSON that `read_graph` (or ``nx.node_link_graph``) reads back."""
     target = _target(path)
     data = encode_graph_json(source)

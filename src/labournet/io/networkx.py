@@ -22,7 +22,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
@@ -36,10 +36,14 @@ __all__ = [
     "add_node",
     "add_edge",
     "as_graph",
+    "Network",
     "fill_file_defaults",
     "NODE_FIELDS",
     "EDGE_FIELDS",
 ]
+
+Network: TypeAlias = Dataset | nx.Graph
+"""What the exports and views take: a dataset, or any networkx graph."""
 
 NODE_FIELDS = ("kind", "name", "description", "sources", "assumptions", "figures")
 EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
@@ -181,7 +185,7 @@ def fill_file_defaults(graph: nx.Graph) -> nx.Graph:
     return graph
 
 
-def as_graph(source: Any) -> nx.MultiGraph:
+def as_graph(source: Network) -> nx.MultiGraph:
     """The networkx multigraph of a Dataset (``to_networkx``) or of a networkx graph.
 
     A directed graph becomes a `networkx.MultiDiGraph`, an undirected one a

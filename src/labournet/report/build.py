@@ -33,7 +33,6 @@ from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import ExportError
 from labournet.model.dataset import Dataset
-from labournet.report.charts import rank_chart, revenue_chart
 from labournet.report.markdown import write_markdown
 from labournet.report.tables import write_csv, write_json
 from labournet.views.html import export_views, scores_from_pressure
@@ -171,6 +170,8 @@ def write_tables(report: Report, folder: Path) -> list[Path]:
 
 def write_charts(report: Report, folder: Path) -> list[Path]:
     """``revenue-at-stake.png`` and, with a Monte Carlo, ``rank-stability.png``."""
+    from labournet.report.charts import rank_chart, revenue_chart  # matplotlib: only here
+
     name = report.pressure.regime_name
     files = [revenue_chart(report.table, folder / "revenue-at-stake.png", regime_name=name)]
     if report.uncertainty is not None:

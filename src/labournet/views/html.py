@@ -41,8 +41,8 @@ import networkx as nx
 from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
-from labournet.io.networkx import as_graph
-from labournet.views._page import KIND_STYLES, PageData, build_page_data, figure_text
+from labournet.io.networkx import Network, as_graph
+from labournet.views._page import PageData, build_page_data, figure_text
 from labournet.views.select import (
     LARGE_GRAPH_NODES,
     PHYSICS_MAX_NODES,
@@ -63,17 +63,12 @@ if TYPE_CHECKING:
     from labournet.analysis.pressure import PressureResult
 
 __all__ = [
-    "LARGE_GRAPH_NODES",
-    "PHYSICS_MAX_NODES",
-    "DEFAULT_WIDTH_BY",
-    "KIND_STYLES",
     "build_html",
     "export_html",
     "export_views",
-    "as_graph",
-    "safe_json",
-    "figure_text",
     "scores_from_pressure",
+    "figure_text",
+    "DEFAULT_WIDTH_BY",
     "SCORE_COLUMNS",
 ]
 
@@ -110,7 +105,7 @@ def safe_json(value: Any) -> str:
 
 
 def build_html(
-    source: Any,
+    source: Network,
     *,
     title: str | None = None,
     view: ViewKind = "auto",
@@ -287,7 +282,7 @@ def _view_phrase(G: nx.MultiDiGraph, view: View, values: NodeValues, marks: Any)
     return "the whole network" + (" with a scenario cut" if marks is not None else "")
 
 
-def export_html(source: Any, path: str | Path, **options: Any) -> Path:
+def export_html(source: Network, path: str | Path, **options: Any) -> Path:
     """Write `build_html` of ``source`` to ``path`` and return the path.
 
     >>> import labournet, tempfile, pathlib
@@ -306,7 +301,7 @@ def export_html(source: Any, path: str | Path, **options: Any) -> Path:
 
 
 def export_views(
-    source: Any,
+    source: Network,
     folder: str | Path,
     *,
     scores: pd.DataFrame | None = None,
