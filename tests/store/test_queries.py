@@ -19,7 +19,7 @@ from labournet.store.queries import (
     used_parameters,
     write_keywords,
 )
-from labournet.store.rows import ROWS
+from labournet.store.rows import ROW_EXTRAS, ROWS
 
 ALL_FILES = sorted(cypher_path().rglob("*.cypher"))
 QUERIES = sorted(cypher_path("queries").glob("*.cypher"))
@@ -171,6 +171,22 @@ def test_load_files_declare_the_rows_the_code_builds() -> None:
     for relative, columns in ROWS.items():
         query = read_cypher(cypher_path(relative))
         assert query.row == columns, relative
+
+
+def test_record_loads_take_their_rows_from_the_records() -> None:
+    """Each record load's ``// row:`` line names the record's columns and known extras only,
+    and every column: a new field on a record is missed by no load file."""
+    from labournet.model.dataset import Assumption, Entity, Figure, Relation, Source
+
+    for part, record in (
+        ("sources", Source), ("assumptions", Assumption), ("entities", Entity),
+        ("relations", Relation), ("figures", Figure),
+    ):  # fmt: skip
+        row = read_cypher(cypher_path("load", f"{part}.cypher")).row
+        assert set(row) == set(record.columns()) | set(ROW_EXTRAS[part]), part
+        pulled = read_cypher(cypher_path("pull", f"{part}.cypher")).body
+        for column in record.columns():  # and the pull reads every column back
+            assert f" AS {column}" in pulled, (part, column)
 
 
 def test_the_library_has_the_queries_the_issue_asks_for() -> None:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
-from labournet._number import format_number
 from labournet.errors import ExportError
 from labournet.io.validation import read_dataset
-from labournet.model.dataset import FILES, LIST_SEPARATOR, Dataset, Entity, Figure, Relation
+from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
 from labournet.model.schema import default_schema_path
 from labournet.resources import bundled_dataset_path
 
@@ -52,52 +50,26 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         raise ExportError(write_error_message(out, error)) from error
 
 
-def _write(self: Dataset, out: Path) -> Path:
+def _write(dataset: Dataset, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    entity_props = _used_properties(self.entities, self.schema.entity_properties)
-    relation_props = _used_properties(self.relations, self.schema.relation_properties)
-    _write_csv(out / "sources.csv", FILES["sources.csv"], (_row(s) for s in self.sources))
-    _write_csv(
-        out / "assumptions.csv", FILES["assumptions.csv"], (_row(a) for a in self.assumptions)
-    )
-    _write_csv(
-        out / "entities.csv",
-        FILES["entities.csv"] + entity_props,
-        (_row(e) | dict(e.properties) for e in self.entities),
-    )
-    _write_csv(
-        out / "relations.csv",
-        FILES["relations.csv"] + relation_props,
-        (_row(r) | dict(r.properties) for r in self.relations),
-    )
-    figure_rows = (_figure_row(f) for f in self.figures)
-    _write_csv(out / "figures.csv", FILES["figures.csv"], figure_rows)
-    own_schema = Path(self.schema.path) if self.schema.path else None
+    schema = dataset.schema
+    extra = {
+        Entity: _used_properties(dataset.entities, schema.entity_properties),
+        Relation: _used_properties(dataset.relations, schema.relation_properties),
+    }
+    for record, items in (
+        (Source, dataset.sources),
+        (Assumption, dataset.assumptions),
+        (Entity, dataset.entities),
+        (Relation, dataset.relations),
+        (Figure, dataset.figures),
+    ):
+        columns = record.columns() + extra.get(record, ())
+        _write_csv(out / record.FILE, columns, (item.to_row() for item in items))
+    own_schema = Path(schema.path) if schema.path else None
     if own_schema and own_schema != default_schema_path() and own_schema.exists():
         (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
     return out
-
-
-def _row(item: Any) -> dict[str, str]:
-    row = {}
-    for name, value in vars(item).items():
-        if name == "properties" or name.startswith("_"):
-            continue
-        if isinstance(value, tuple):
-            row[name] = LIST_SEPARATOR.join(value)
-        elif isinstance(value, int | float) or value is None:
-            row[name] = format_number(value)
-        else:
-            row[name] = str(value)
-    return row
-
-
-def _figure_row(figure: Figure) -> dict[str, str]:
-    """A figure's row; a derived figure's range comes from its formula, so it is left empty."""
-    row = _row(figure)
-    if figure.formula:
-        row.update(low="", best="", high="")
-    return row
 
 
 def _used_properties(

@@ -21,13 +21,14 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import networkx as nx
 
 from labournet.errors import ExportError, GraphFormatError, Problem
-from labournet.model.dataset import Dataset, Entity, Figure, Relation
+from labournet.model.dataset import Dataset, Entity, Relation
 from labournet.model.schema import load_schema
 
 __all__ = [
@@ -45,8 +46,11 @@ __all__ = [
 Network: TypeAlias = Dataset | nx.Graph
 """What the exports and views take: a dataset, or any networkx graph."""
 
-NODE_FIELDS = ("kind", "name", "description", "sources", "assumptions", "figures")
-EDGE_FIELDS = ("id", "kind", "claim", "sources", "assumptions", "figures")
+NODE_FIELDS = (*(c for c in Entity.columns() if c != "id"), "figures")
+"""A node's own attributes: the entity's columns but its id (the node), and its figures; the
+rest are the entity's properties."""
+EDGE_FIELDS = (*(c for c in Relation.columns() if c not in ("source", "target")), "figures")
+"""An edge's own attributes: the relation's columns but its ends, and its figures."""
 
 
 def add_node(graph: nx.Graph, node: Any, attrs: Mapping[str, Any]) -> None:
@@ -76,35 +80,14 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
         schema=dataset.schema,
     )
     for entity in dataset.entities:
-        add_node(
-            graph,
-            entity.id,
-            {
-                **entity.properties,
-                "kind": entity.kind,
-                "name": entity.name,
-                "description": entity.description,
-                "sources": entity.sources,
-                "assumptions": entity.assumptions,
-                "figures": dataset.figures_for(entity.id),
-            },
-        )
+        attrs = {**entity.properties, **entity.values()}
+        del attrs["id"]
+        add_node(graph, entity.id, attrs | {"figures": dataset.figures_for(entity.id)})
     for relation in dataset.relations:
-        add_edge(
-            graph,
-            relation.source,
-            relation.target,
-            {
-                **relation.properties,
-                "id": relation.id,
-                "kind": relation.kind,
-                "claim": relation.claim,
-                "sources": relation.sources,
-                "assumptions": relation.assumptions,
-                "figures": dataset.figures_for(relation.id),
-            },
-            key=relation.id,
-        )
+        attrs = {**relation.properties, **relation.values()}
+        source, target = attrs.pop("source"), attrs.pop("target")
+        attrs["figures"] = dataset.figures_for(relation.id)
+        add_edge(graph, source, target, attrs, key=relation.id)
     return graph
 
 
@@ -119,34 +102,14 @@ def from_networkx(graph: nx.MultiDiGraph) -> Dataset:
             ],
             "the graph was not made by labournet.to_networkx (nodes without a kind)",
         )
-    entities = []
-    figures: list[Figure] = []
+    entities, relations, figures = [], [], []
     for node, data in graph.nodes(data=True):
-        entities.append(
-            Entity(
-                str(node),
-                data["kind"],
-                data.get("name", str(node)),
-                data.get("description", ""),
-                tuple(data.get("sources", ())),
-                tuple(data.get("assumptions", ())),
-                {k: str(v) for k, v in data.items() if k not in NODE_FIELDS},
-            )
-        )
+        entities.append(_record(Entity, data, id=str(node), name=data.get("name", str(node))))
         figures.extend(data.get("figures", ()))
-    relations = []
     for source, target, key, data in graph.edges(keys=True, data=True):
+        edge_id = str(data.get("id", key))
         relations.append(
-            Relation(
-                str(data.get("id", key)),
-                data["kind"],
-                str(source),
-                str(target),
-                data.get("claim", ""),
-                tuple(data.get("sources", ())),
-                tuple(data.get("assumptions", ())),
-                {k: str(v) for k, v in data.items() if k not in EDGE_FIELDS},
-            )
+            _record(Relation, data, id=edge_id, source=str(source), target=str(target))
         )
         figures.extend(data.get("figures", ()))
     return Dataset(
@@ -158,6 +121,24 @@ def from_networkx(graph: nx.MultiDiGraph) -> Dataset:
         assumptions=tuple(graph.graph.get("assumptions", {}).values()),
         schema=graph.graph.get("schema") or load_schema(),
     )
+
+
+def _record(record: type[Any], data: Mapping[str, Any], **given: Any) -> Any:
+    """An Entity or Relation from a node's or edge's attributes: its columns (lists as tuples,
+    missing ones at their defaults), `given` values, and the other attributes as properties."""
+    fields = {f.name: f for f in dataclasses.fields(record)}
+    values = dict(given)
+    for column in record.columns():
+        if column in values:
+            continue
+        is_list = str(fields[column].type).startswith("tuple")
+        if column in data:
+            values[column] = tuple(data[column]) if is_list else data[column]
+        elif fields[column].default is dataclasses.MISSING:
+            values[column] = () if is_list else ""
+    own = set(NODE_FIELDS if record is Entity else EDGE_FIELDS)
+    values["properties"] = {k: str(v) for k, v in data.items() if k not in own}
+    return record(**values)
 
 
 def fill_file_defaults(graph: nx.Graph) -> nx.Graph:

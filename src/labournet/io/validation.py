@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -757,11 +758,6 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _float(text: str) -> float:
-    """A number; NaN for the empty range of a derived figure, filled from its formula."""
-    return float(text) if text else math.nan
-
-
 def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for _, row in table.rows():
@@ -769,42 +765,10 @@ def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
     return found
 
 
-def _properties(row: dict[str, str], base: tuple[str, ...]) -> dict[str, str]:
-    return {key: value for key, value in row.items() if key not in base and value}
-
-
 def _build(name: str, folder: Path | None, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
-    rows = {name: table.records for name, table in tables.items()}
-    sources = tuple(
-        Source(r["id"], r["publisher"], r["title"], r["date"], r["url"], r["note"])
-        for r in rows["sources.csv"]
-    )
-    assumptions = tuple(
-        Assumption(r["id"], r["statement"], r["reasoning"], split_list(r["sources"]))
-        for r in rows["assumptions.csv"]
-    )
-    entities = tuple(
-        Entity(
-            r["id"], r["kind"], r["name"], r["description"], split_list(r["sources"]),
-            split_list(r["assumptions"]), _properties(r, FILES["entities.csv"]),
-        )
-        for r in rows["entities.csv"]
-    )  # fmt: skip
-    relations = tuple(
-        Relation(
-            r["id"], r["kind"], r["source"], r["target"], r["claim"],
-            split_list(r["sources"]), split_list(r["assumptions"]),
-            _properties(r, FILES["relations.csv"]),
-        )
-        for r in rows["relations.csv"]
-    )  # fmt: skip
-    figures = tuple(
-        Figure(
-            r["id"], r["subject"], r["measure"], _float(r["low"]), _float(r["high"]),
-            float(r["best"]) if r["best"] else None, r["unit"], int(float(r["year"])),
-            r["claim"], split_list(r["sources"]), split_list(r["assumptions"]),
-            r["stated_by"] or None, r["formula"] or None,
-        )
-        for r in rows["figures.csv"]
-    )  # fmt: skip
+    def records(record: type[Any]) -> tuple[Any, ...]:
+        return tuple(record.from_row(row) for row in tables[record.FILE].records)
+
+    sources, assumptions = records(Source), records(Assumption)
+    entities, relations, figures = records(Entity), records(Relation), records(Figure)
     return Dataset(name, entities, relations, figures, sources, assumptions, schema, folder)

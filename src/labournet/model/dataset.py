@@ -23,11 +23,13 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
+from labournet._number import format_number
 from labournet.model.schema import Schema
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "Figure",
     "Dataset",
     "figures_as_of",
+    "Record",
+    "RECORDS",
     "FILES",
     "LIST_SEPARATOR",
 ]
@@ -45,9 +49,78 @@ __all__ = [
 LIST_SEPARATOR = ";"
 
 
+class Record:
+    """What every record type shares: the file it lives in, its columns, and its one
+    conversion to and from a row of that file (strings) and to plain values (for graphs,
+    JSON and database rows). The columns are the dataclass's fields (``properties`` aside,
+    which are the schema's extra columns), so a new field is one edit here.
+
+    >>> Source("s1", "ST", "A title", "2016").to_row()["date"]
+    '2016'
+    >>> Figure.from_row({"id": "f", "subject": "cn", "measure": "workers", "low": "1",
+    ...     "high": "2", "unit": "persons", "year": "2016", "claim": "c", "sources": "s1"}).high
+    2.0
+    """
+
+    FILE: ClassVar[str]
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """The file's base columns, in order."""
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        return tuple(f.name for f in fields if f.name != "properties")
+
+    def values(self) -> dict[str, Any]:
+        """The columns' values as Python values (tuples of ids, numbers, None)."""
+        return {name: getattr(self, name) for name in self.columns()}
+
+    def to_row(self) -> dict[str, str]:
+        """The record as a row of its file: lists joined by ``;``, numbers written exactly."""
+        row = {name: _cell(value) for name, value in self.values().items()}
+        return row | dict(getattr(self, "properties", {}))
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> Self:
+        """The record of a row that validation has accepted (`labournet.io.validation`); the
+        columns the record does not have are its properties."""
+        hints = {f.name: str(f.type) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values: dict[str, Any] = {
+            name: _parse(row.get(name, ""), hints[name]) for name in cls.columns()
+        }
+        if "properties" in hints:
+            values["properties"] = {
+                key: value for key, value in row.items() if key not in hints and value
+            }
+        return cls(**values)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, tuple):
+        return LIST_SEPARATOR.join(value)
+    if value is None or isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
+def _parse(text: str, hint: str) -> Any:
+    if hint.startswith("tuple"):
+        return tuple(part.strip() for part in text.split(LIST_SEPARATOR) if part.strip())
+    if hint == "float":
+        return float(text) if text else math.nan  # a derived figure's range: its formula's
+    if hint == "float | None":
+        return float(text) if text else None
+    if hint == "int":
+        return int(float(text))
+    if hint == "str | None":
+        return text or None
+    return text
+
+
 @dataclass(frozen=True)
-class Source:
+class Source(Record):
     """A publication that evidences claims."""
+
+    FILE: ClassVar[str] = "sources.csv"
 
     id: str
     publisher: str
@@ -58,8 +131,10 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Assumption:
+class Assumption(Record):
     """Something the analysis needs that no source gives, with the reasoning behind it."""
+
+    FILE: ClassVar[str] = "assumptions.csv"
 
     id: str
     statement: str
@@ -68,8 +143,10 @@ class Assumption:
 
 
 @dataclass(frozen=True)
-class Entity:
+class Entity(Record):
     """A node: a country, sector, organisation, person, measure or event."""
+
+    FILE: ClassVar[str] = "entities.csv"
 
     id: str
     kind: str
@@ -81,8 +158,10 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class Relation:
+class Relation(Record):
     """A directed, sourced link between two entities."""
+
+    FILE: ClassVar[str] = "relations.csv"
 
     id: str
     kind: str
@@ -95,8 +174,10 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Record):
     """A number about an entity or a relation, as a range with a unit, a year and its evidence."""
+
+    FILE: ClassVar[str] = "figures.csv"
 
     id: str
     subject: str
@@ -122,6 +203,20 @@ class Figure:
         """True when this figure rests on at least one assumption."""
         return bool(self.assumptions)
 
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """The fields, with the best estimate between low and high, as a range reads."""
+        names = [name for name in super().columns() if name != "best"]
+        names.insert(names.index("high"), "best")
+        return tuple(names)
+
+    def to_row(self) -> dict[str, str]:
+        """A derived figure's range comes from its formula, so its row leaves it empty."""
+        row = super().to_row()
+        if self.formula:
+            row.update(low="", best="", high="")
+        return row
+
 
 def figures_as_of(figures: Iterable[Figure], year: int) -> tuple[Figure, ...]:
     """The snapshot rule: for each subject and measure, the figure of the latest year up to
@@ -141,16 +236,10 @@ def figures_as_of(figures: Iterable[Figure], year: int) -> tuple[Figure, ...]:
     return tuple(figure for figure in figures if id(figure) in kept)
 
 
-FILES: Mapping[str, tuple[str, ...]] = {
-    "sources.csv": ("id", "publisher", "title", "date", "url", "note"),
-    "assumptions.csv": ("id", "statement", "reasoning", "sources"),
-    "entities.csv": ("id", "kind", "name", "description", "sources", "assumptions"),
-    "relations.csv": ("id", "kind", "source", "target", "claim", "sources", "assumptions"),
-    "figures.csv": (
-        "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by", "formula",
-    ),
-}  # fmt: skip
+RECORDS: tuple[type[Record], ...] = (Source, Assumption, Entity, Relation, Figure)
+"""The record types, in the order of a dataset's files."""
+
+FILES: Mapping[str, tuple[str, ...]] = {record.FILE: record.columns() for record in RECORDS}
 """The base columns of each file; entity and relation files add the schema's property columns."""
 
 

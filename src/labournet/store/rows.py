@@ -16,7 +16,7 @@ parses much faster.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,13 +24,23 @@ import yaml
 
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
-from labournet.model.dataset import LIST_SEPARATOR, Dataset, Figure, Source
+from labournet.model.dataset import (
+    LIST_SEPARATOR,
+    Assumption,
+    Dataset,
+    Entity,
+    Figure,
+    Record,
+    Relation,
+    Source,
+)
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
 __all__ = [
     "CORE_LABELS",
     "ROWS",
+    "ROW_EXTRAS",
     "Step",
     "LoadPlan",
     "plan_load",
@@ -52,26 +62,22 @@ RESERVED = frozenset(
 """Property names the load writes itself; a schema property may not reuse one."""
 
 ROWS: Mapping[str, tuple[str, ...]] = {
-    "load/sources.cypher": ("id", "publisher", "title", "date", "url", "note", "load_order"),
-    "load/assumptions.cypher": ("id", "statement", "reasoning", "sources", "load_order"),
-    "load/entities.cypher": (
-        "id", "kind", "name", "description", "sources", "assumptions", "load_order",
-        "properties",
-    ),
-    "load/relations.cypher": (
-        "id", "kind", "source", "target", "claim", "sources", "assumptions", "load_order",
-        "properties",
-    ),
-    "load/figures.cypher": (
-        "id", "subject", "measure", "low", "best", "high", "unit", "year",
-        "claim", "sources", "assumptions", "stated_by", "formula", "load_order", "exact",
-    ),
-    "load/figure_links.cypher": ("figure", "entity"),
     "admin/delete_relations.cypher": ("id", "source"),
+    "load/figure_links.cypher": ("figure", "entity"),
     "scores/entities.cypher": ("id", "scores"),
     "scores/relations.cypher": ("id", "source", "scores"),
-}  # fmt: skip
-"""The layout of the rows the code builds for each load file (the files declare the same)."""
+}
+"""The layout of the rows the code builds by hand for these files (the files declare the same).
+The rows of the record loads follow each file's own ``// row:`` line (`_row_maker`)."""
+
+ROW_EXTRAS: Mapping[str, tuple[str, ...]] = {
+    "sources": ("load_order",),
+    "assumptions": ("load_order",),
+    "entities": ("load_order", "properties"),
+    "relations": ("load_order", "properties"),
+    "figures": ("load_order", "exact"),
+}
+"""What a record load's row holds besides the record's columns."""
 
 
 def load_file(*parts: str) -> CypherFile:
@@ -124,24 +130,18 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     entity_nulls = {k: dict.fromkeys(kind.properties) for k, kind in schema.entities.items()}
     relation_nulls = {k: dict.fromkeys(kind.properties) for k, kind in schema.relations.items()}
 
+    entity_row = _row_maker("entities")
     entity_labels: dict[str, str] = {}
     entities_by_label: dict[str, list[list[Any]]] = {}
     for order, entity in enumerate(dataset.entities):
         label = _lookup(labels, entity.kind, f"entity {entity.id!r}: unknown kind")
         entity_labels[entity.id] = label
+        props = _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id)
         entities_by_label.setdefault(label, []).append(
-            [
-                entity.id,
-                entity.kind,
-                entity.name,
-                entity.description,
-                _list(entity.sources),
-                _list(entity.assumptions),
-                order,
-                _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id),
-            ]
+            entity_row(entity, load_order=order, properties=props)
         )
 
+    relation_row = _row_maker("relations")
     relation_shapes: dict[str, tuple[str, str, str]] = {}
     relations_by_type: dict[str, list[list[Any]]] = {}
     for order, relation in enumerate(dataset.relations):
@@ -150,61 +150,37 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
             if end not in entity_labels:
                 raise QueryError(f"relation {relation.id!r}: {end!r} is not an entity")
         relation_shapes[relation.id] = (rel_type, relation.source, relation.target)
+        props = _properties(
+            relation.properties, relation_nulls[relation.kind], relation_props, relation.id
+        )
         relations_by_type.setdefault(rel_type, []).append(
-            [
-                relation.id,
-                relation.kind,
-                relation.source,
-                relation.target,
-                relation.claim,
-                _list(relation.sources),
-                _list(relation.assumptions),
-                order,
-                _properties(
-                    relation.properties, relation_nulls[relation.kind], relation_props, relation.id
-                ),
-            ]
+            relation_row(relation, load_order=order, properties=props)
         )
 
+    figure_row = _row_maker("figures")
     figure_rows, link_rows = [], []
     for order, figure in enumerate(dataset.figures):
         if figure.subject not in entity_labels and figure.subject not in relation_shapes:
             raise QueryError(f"figure {figure.id!r}: subject {figure.subject!r} is not in the data")
-        figure_rows.append(
-            [
-                figure.id,
-                figure.subject,
-                figure.measure,
-                _number(figure.low, figure.id, "low"),
-                None if figure.best is None else _number(figure.best, figure.id, "best"),
-                _number(figure.high, figure.id, "high"),
-                figure.unit,
-                int(figure.year),
-                figure.claim,
-                _list(figure.sources),
-                _list(figure.assumptions),
-                figure.stated_by,
-                figure.formula,
-                order,
-                _exact(figure),
-            ]
-        )
+        for name in ("low", "best", "high"):
+            value = getattr(figure, name)
+            if value is not None:
+                _number(value, figure.id, name)
+        figure_rows.append(figure_row(figure, load_order=order, exact=_exact(figure)))
         if figure.subject in entity_labels:
             link_rows.append([figure.id, figure.subject])
 
+    source_row, assumption_row = _row_maker("sources"), _row_maker("assumptions")
     steps = [
         _step(
             "sources",
             ("load", "sources.cypher"),
-            [[*_source_row(s), order] for order, s in enumerate(dataset.sources)],
+            [source_row(s, load_order=order) for order, s in enumerate(dataset.sources)],
         ),
         _step(
             "assumptions",
             ("load", "assumptions.cypher"),
-            [
-                [a.id, a.statement, a.reasoning, _list(a.sources), order]
-                for order, a in enumerate(dataset.assumptions)
-            ],
+            [assumption_row(a, load_order=order) for order, a in enumerate(dataset.assumptions)],
         ),
     ]
     for label, rows in entities_by_label.items():
@@ -293,40 +269,25 @@ def record_rows(
     """
     entity_props = schema.entity_properties
     relation_props = schema.relation_properties
-    out: dict[str, list[dict[str, str]]] = {}
-    out["sources.csv"] = [
-        {key: _text(r.get(key)) for key in ("id", "publisher", "title", "date", "url", "note")}
-        for r in _sorted(records.get("sources", ()))
-    ]
-    out["assumptions.csv"] = [
-        {key: _text(r.get(key)) for key in ("id", "statement", "reasoning", "sources")}
-        for r in _sorted(records.get("assumptions", ()))
-    ]
-    out["entities.csv"] = [
-        {key: _text(r.get(key)) for key in ("id", "kind", "name", "description")}
-        | {"sources": _text(r.get("sources")), "assumptions": _text(r.get("assumptions"))}
-        | _pick(r.get("properties"), entity_props)
-        for r in _sorted(records.get("entities", ()))
-    ]
-    out["relations.csv"] = [
-        {key: _text(r.get(key)) for key in ("id", "kind", "source", "target", "claim")}
-        | {"sources": _text(r.get("sources")), "assumptions": _text(r.get("assumptions"))}
-        | _pick(r.get("properties"), relation_props)
-        for r in _sorted(records.get("relations", ()))
-    ]
-    figure_rows = []
-    for r in _sorted(records.get("figures", ())):
-        row = {
-            key: _text(r.get(key))
-            for key in (
-                "id", "subject", "measure", "unit", "year", "claim", "sources", "assumptions",
-                "stated_by", "formula",
-            )
-        }  # fmt: skip
+
+    def texts(record: type[Record], part: str) -> list[dict[str, str]]:
+        return [
+            {key: _text(r.get(key)) for key in record.columns()}
+            | (_pick(r.get("properties"), declared[part]) if part in declared else {})
+            for r in _sorted(records.get(part, ()))
+        ]
+
+    declared = {"entities": entity_props, "relations": relation_props}
+    out = {
+        Source.FILE: texts(Source, "sources"),
+        Assumption.FILE: texts(Assumption, "assumptions"),
+        Entity.FILE: texts(Entity, "entities"),
+        Relation.FILE: texts(Relation, "relations"),
+        Figure.FILE: texts(Figure, "figures"),
+    }
+    for row, r in zip(out[Figure.FILE], _sorted(records.get("figures", ())), strict=True):
         for key in ("low", "best", "high"):
             row[key] = "" if row["formula"] else _text(r.get(f"{key}_exact") or r.get(key))
-        figure_rows.append(row)
-    out["figures.csv"] = figure_rows
     return out
 
 
@@ -452,8 +413,21 @@ def _exact(figure: Figure) -> dict[str, str | None]:
     return exact
 
 
-def _source_row(source: Source) -> list[Any]:
-    return [source.id, source.publisher, source.title, source.date, source.url, source.note]
+def _row_maker(kind: str) -> Callable[..., list[Any]]:
+    """The row builder of ``cypher/load/<kind>.cypher``: the file's ``// row:`` line names the
+    values, in order; each is one of the record's columns (`Record.values`: lists go as lists,
+    empty ones as null) or one of the extras the call gives (``load_order``, ...)."""
+    layout = load_file("load", f"{kind}.cypher").row
+
+    def make(record: Record, **extras: Any) -> list[Any]:
+        values = record.values()
+        row = []
+        for name in layout:
+            value = extras[name] if name in extras else values[name]
+            row.append(_list(value) if isinstance(value, tuple) else value)
+        return row
+
+    return make
 
 
 def _step(stage: str, parts: tuple[str, str], rows: list[list[Any]], **names: str) -> Step:

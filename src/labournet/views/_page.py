@@ -31,6 +31,7 @@ import networkx as nx
 
 from labournet._number import format_quantity
 from labournet.errors import ExportError
+from labournet.io.networkx import EDGE_FIELDS, NODE_FIELDS
 from labournet.palette import KIND_STYLES
 from labournet.views.select import CutMarks, NodeValues, View
 
@@ -60,8 +61,8 @@ FADED = "rgba(160,160,160,0.35)"
 _NODE_SIZE = (10.0, 42.0)
 _EDGE_WIDTH = (1.0, 12.0)
 _LABEL_MAX = 40
-_NODE_FIELDS = frozenset({"kind", "name", "description", "sources", "assumptions", "figures"})
-_EDGE_FIELDS = frozenset({"id", "kind", "claim", "sources", "assumptions", "figures"})
+_NODE_FIELDS = frozenset(NODE_FIELDS)
+_EDGE_FIELDS = frozenset(EDGE_FIELDS)
 _MAX_SCORE_COLUMNS = 6
 
 
