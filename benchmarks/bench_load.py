@@ -37,7 +37,8 @@ from generate import generate  # noqa: E402
 from labournet.io.folder import load_dataset  # noqa: E402
 from labournet.model.dataset import Dataset  # noqa: E402
 from labournet.store import Store, connect  # noqa: E402
-from labournet.store.server import FalkorDBServer, free_port  # noqa: E402
+from labournet.store.process import free_port  # noqa: E402
+from labournet.store.server import FalkorDBServer  # noqa: E402
 
 
 def subset(dataset: Dataset, relations: int) -> Dataset:

@@ -17,11 +17,11 @@ from export_samples import JS_URL, PAYLOADS
 import labournet
 from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
+from labournet.views._page import figure_text
 from labournet.views.html import (
     build_html,
     export_html,
     export_views,
-    figure_text,
     safe_json,
     scores_from_pressure,
 )

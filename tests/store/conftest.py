@@ -22,7 +22,8 @@ import pytest
 from labournet.io.folder import load_dataset
 from labournet.model.dataset import Dataset
 from labournet.store import Store, connect
-from labournet.store.server import FalkorDBServer, free_port
+from labournet.store.process import free_port
+from labournet.store.server import FalkorDBServer
 
 NEO4J_URI = os.environ.get("LABOURNET_NEO4J_URI")
 QUERY_TIMEOUT = 120.0

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from labournet.io.folder import load_dataset
 from labournet.model.dataset import Dataset
 from labournet.store import Store
-from labournet.store.server import free_port
+from labournet.store.process import free_port
 
 runner = CliRunner()
 

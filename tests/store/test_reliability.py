@@ -11,7 +11,8 @@ from test_store import expected_counts
 from labournet.errors import IncompleteGraphError, StoreError
 from labournet.model.dataset import Dataset
 from labournet.store import Store, connect
-from labournet.store.server import FalkorDBServer, free_port
+from labournet.store.process import free_port
+from labournet.store.server import FalkorDBServer
 
 
 class Interrupted(Exception):

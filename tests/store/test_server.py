@@ -9,7 +9,8 @@ import pytest
 
 from labournet.errors import StoreError
 from labournet.store import connect
-from labournet.store.server import FalkorDBServer, default_home, free_port
+from labournet.store.process import free_port
+from labournet.store.server import FalkorDBServer, default_home
 
 pytestmark = pytest.mark.falkordb
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import labournet
 from labournet.errors import LabournetError, QueryError
-from labournet.store.server import free_port
+from labournet.store.process import free_port
 from labournet.store.uri import parse_uri
 
 # each with its password and the pieces of it an old parser showed

@@ -69,14 +69,12 @@ import numpy as np
 from scipy import sparse
 
 from labournet.analysis.flowbuild import (
-    FLOW_RELATIONS,
     FigureRef,
     Routes,
     Slots,
     Splits,
     Trace,
     build_parts,
-    find_regime,
 )
 from labournet.errors import AnalysisError
 from labournet.io.networkx import to_networkx
@@ -91,9 +89,7 @@ __all__ = [
     "Totals",
     "build_flow_model",
     "as_flow_model",
-    "find_regime",
     "CANDIDATE_TYPES",
-    "FLOW_RELATIONS",
     "LEVELS",
     "RESIDUAL_ROLE",
 ]

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from labournet.analysis.flows import FLOW_RELATIONS, FlowModel, Range, as_flow_model
+from labournet.analysis.flowbuild import FLOW_RELATIONS
+from labournet.analysis.flows import FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset

@@ -21,6 +21,7 @@ from labournet.store.base import (
     StoreConflict,
 )
 from labournet.store.connection import DEFAULT_URI, connect
+from labournet.store.process import ServerStatus
 from labournet.store.queries import (
     CypherFile,
     Parameter,
@@ -29,7 +30,7 @@ from labournet.store.queries import (
     read_cypher,
     resolve_query,
 )
-from labournet.store.server import FalkorDBServer, ServerStatus
+from labournet.store.server import FalkorDBServer
 
 __all__ = [
     "connect",

@@ -38,7 +38,6 @@ from labournet.store.process import (
     alive,
     command_line,
     cpu_seconds,
-    free_port,
     kill_process,
     labournet_home,
     log_tail,
@@ -48,10 +47,8 @@ from labournet.store.process import (
 
 __all__ = [
     "FalkorDBServer",
-    "ServerStatus",
     "default_home",
     "binaries",
-    "free_port",
     "running_local_uri",
 ]
 

@@ -42,7 +42,7 @@ from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.io.networkx import Network, as_graph
-from labournet.views._page import PageData, build_page_data, figure_text
+from labournet.views._page import PageData, build_page_data
 from labournet.views.select import (
     LARGE_GRAPH_NODES,
     PHYSICS_MAX_NODES,
@@ -67,7 +67,6 @@ __all__ = [
     "export_html",
     "export_views",
     "scores_from_pressure",
-    "figure_text",
     "DEFAULT_WIDTH_BY",
     "SCORE_COLUMNS",
 ]

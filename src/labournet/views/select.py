@@ -163,7 +163,7 @@ def node_values(
 def find_regime(G: nx.MultiDiGraph, regime: Hashable | None = None) -> Hashable:
     """The regime node, found as every analysis finds it (`labournet.analysis.flows.find_regime`:
     the one given, ``G.graph["regime"]``, or the one node whose role is regime)."""
-    from labournet.analysis.flows import find_regime as find_flow_regime
+    from labournet.analysis.flowbuild import find_regime as find_flow_regime
 
     try:
         return find_flow_regime(G, None if regime is None else str(regime))
