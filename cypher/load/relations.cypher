@@ -1,14 +1,14 @@
 // name: load_relations
 // purpose: Create or update the relations of one kind between entities already loaded.
 // param: rows (list, required): one list per relation, laid out as in `row`
-// row: [id, kind, source, target, claim, sources, assumptions, load_order, properties]
+// row: [id, source, target, load_order, properties, {{columns}}]
 // mode: write
+// note: {{columns}} in `row` and {{columns n}} in the body stand for the record's columns that the file does not name itself, filled by labournet from its record type (labournet.model.dataset), so a new field needs no edit here.
 // note: load_order is the record's place in its file, so that a pull writes the rows back in the same order.
 // note: {{type}} is the kind's relationship type from the schema (SENDS_WORKERS, ...).
 UNWIND $rows AS row
-MATCH (a:Entity {id: row[2]})
-MATCH (b:Entity {id: row[3]})
+MATCH (a:Entity {id: row[1]})
+MATCH (b:Entity {id: row[2]})
 MERGE (a)-[r:{{type}} {id: row[0]}]->(b)
-SET r.kind = row[1], r.claim = row[4], r.sources = row[5], r.assumptions = row[6],
-    r.load_order = row[7]
-SET r += row[8]
+SET r.load_order = row[3], {{columns r}}
+SET r += row[4]

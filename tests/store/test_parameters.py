@@ -19,9 +19,10 @@ from labournet.model.dataset import Dataset
 from labournet.resources import cypher_path
 from labournet.store import Result, Store, connect
 from labournet.store.queries import CypherFile, find_query, read_cypher
+from labournet.store.rows import load_file
 
 FILES = [
-    read_cypher(path)
+    load_file(folder, path.name)  # the record files with their columns filled, as the store sends
     for folder in ("load", "pull", "admin", "scores")
     for path in sorted(cypher_path(folder).glob("*.cypher"))
 ]

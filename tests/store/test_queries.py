@@ -173,20 +173,38 @@ def test_load_files_declare_the_rows_the_code_builds() -> None:
         assert query.row == columns, relative
 
 
-def test_record_loads_take_their_rows_from_the_records() -> None:
-    """Each record load's ``// row:`` line names the record's columns and known extras only,
-    and every column: a new field on a record is missed by no load file."""
-    from labournet.model.dataset import Assumption, Entity, Figure, Relation, Source
+def test_record_loads_and_pulls_take_their_columns_from_the_records() -> None:
+    """Each record load's row is the record's columns and known extras, each set from its place
+    in the row, and each pull returns every column: a new field needs no Cypher edit."""
+    from labournet.store.rows import RECORD_FILES, load_file
 
-    for part, record in (
-        ("sources", Source), ("assumptions", Assumption), ("entities", Entity),
-        ("relations", Relation), ("figures", Figure),
-    ):  # fmt: skip
-        row = read_cypher(cypher_path("load", f"{part}.cypher")).row
-        assert set(row) == set(record.columns()) | set(ROW_EXTRAS[part]), part
-        pulled = read_cypher(cypher_path("pull", f"{part}.cypher")).body
-        for column in record.columns():  # and the pull reads every column back
+    for part, record in RECORD_FILES.items():
+        load = load_file("load", f"{part}.cypher")
+        assert set(load.row) == set(record.columns()) | set(ROW_EXTRAS[part]), part
+        for column in record.columns():
+            if column not in ("id", "source", "target"):  # those are the MERGE's and MATCH's
+                assert f".{column} = row[{load.row.index(column)}]" in load.body, (part, column)
+        pulled = load_file("pull", f"{part}.cypher").body
+        for column in record.columns():
             assert f" AS {column}" in pulled, (part, column)
+        assert "{{" not in load.body.replace("{{label}}", "").replace("{{type}}", "")
+
+
+def test_a_new_field_of_a_record_reaches_its_load_and_pull() -> None:
+    import dataclasses
+
+    from labournet.model.dataset import Figure
+    from labournet.resources import cypher_path
+    from labournet.store.rows import with_columns
+
+    @dataclasses.dataclass(frozen=True)
+    class Observed(Figure):
+        observed: str = ""
+
+    load = with_columns(read_cypher(cypher_path("load", "figures.cypher")), Observed)
+    assert load.row[-1] == "observed" and f"f.observed = row[{len(load.row) - 1}]" in load.body
+    pull = with_columns(read_cypher(cypher_path("pull", "figures.cypher")), Observed)
+    assert "f.observed AS observed" in pull.body
 
 
 def test_the_library_has_the_queries_the_issue_asks_for() -> None:

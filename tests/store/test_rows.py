@@ -218,11 +218,12 @@ def test_entities_carry_their_kinds_properties_so_emptied_ones_are_removed(
     bundled: Dataset,
 ) -> None:
     plan = plan_load(bundled, "falkordb")
-    rows = next(step.rows for step in plan.steps if step.stage == "entities Country")
-    kp = next(row for row in rows if row[0] == "kp")
-    assert kp[-1] == {"iso_code": "KP", "role": "regime"}
-    other = next(row for row in rows if row[0] == "other-hosts")
-    assert other[-1] == {"iso_code": None, "role": "aggregate"}
+    step = next(step for step in plan.steps if step.stage == "entities Country")
+    at = step.file.row.index("properties")
+    kp = next(row for row in step.rows if row[0] == "kp")
+    assert kp[at] == {"iso_code": "KP", "role": "regime"}
+    other = next(row for row in step.rows if row[0] == "other-hosts")
+    assert other[at] == {"iso_code": None, "role": "aggregate"}
 
 
 def test_entity_kinds_cannot_take_labournet_labels(bundled: Dataset) -> None:

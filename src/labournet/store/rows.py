@@ -15,9 +15,12 @@ parses much faster.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -50,6 +53,8 @@ __all__ = [
     "schema_to_yaml",
     "schema_from_yaml",
     "load_file",
+    "with_columns",
+    "RECORD_FILES",
 ]
 
 CORE_LABELS = ("Entity", "Source", "Assumption", "Figure", "Dataset", "AnalysisRun")
@@ -80,11 +85,59 @@ ROW_EXTRAS: Mapping[str, tuple[str, ...]] = {
 """What a record load's row holds besides the record's columns."""
 
 
+RECORD_FILES: Mapping[str, type[Record]] = {
+    "sources": Source,
+    "assumptions": Assumption,
+    "entities": Entity,
+    "relations": Relation,
+    "figures": Figure,
+}
+"""The record type each ``load/`` and ``pull/`` file of that name stores or reads."""
+
+_COLUMNS = re.compile(r"\{\{columns ([a-z])\}\}")
+
+
 def load_file(*parts: str) -> CypherFile:
-    """A file of the packaged Cypher library, parsed (``load_file("load", "sources.cypher")``)."""
+    """A file of the packaged Cypher library, parsed (``load_file("load", "sources.cypher")``).
+
+    A record's load and pull files name its columns once, as ``{{columns n}}`` (``n`` the
+    variable), filled here from the record type (`Record.columns`): a load sets them from the
+    row (``n.kind = row[1], ...``; the file's ``// row:`` line says where, as ``{{columns}}``),
+    a pull returns them (``n.kind AS kind, ...``). So a new field of a record is stored and read
+    back with no edit to the Cypher.
+    """
     from labournet.resources import cypher_path
 
-    return read_cypher(cypher_path(*parts))
+    file = read_cypher(cypher_path(*parts))
+    record = RECORD_FILES.get(Path(parts[-1]).stem) if parts[0] in ("load", "pull") else None
+    return with_columns(file, record) if record and _COLUMNS.search(file.body) else file
+
+
+def with_columns(file: CypherFile, record: type[Record]) -> CypherFile:
+    """`file` with ``{{columns n}}`` filled with `record`'s columns that the file does not
+    name itself (each checked as an identifier)."""
+    if file.mode == "write":
+        at = file.row.index("{{columns}}")
+        named = set(file.row)
+        columns = [c for c in record.columns() if c not in named]
+        row = (*file.row[:at], *columns, *file.row[at + 1 :])
+
+        def fill(match: re.Match[str]) -> str:
+            node = match.group(1)
+            return ", ".join(
+                f"{node}.{check_identifier(c, 'column')} = row[{at + i}]"
+                for i, c in enumerate(columns)
+            )
+    else:
+        named = set(re.findall(r"\bAS (\w+)", file.body))
+        columns = [c for c in record.columns() if c not in named]
+        row = file.row
+
+        def fill(match: re.Match[str]) -> str:
+            node = match.group(1)
+            return ", ".join(f"{node}.{check_identifier(c, 'column')} AS {c}" for c in columns)
+
+    return dataclasses.replace(file, body=_COLUMNS.sub(fill, file.body), row=row)
 
 
 @dataclass(frozen=True)
