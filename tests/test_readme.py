@@ -42,3 +42,11 @@ def test_readme_centrality_example_prints_the_top_three(
     closeness = nx.closeness_centrality(nx.les_miserables_graph(), distance="weight")
     assert printed == sorted(closeness, key=closeness.__getitem__, reverse=True)[:3]
     assert printed == ["Gavroche", "Valjean", "Montparnasse"]
+
+
+def test_the_readme_names_every_public_name() -> None:
+    """The top level is the public API, and the README says what it holds."""
+    import labournet
+
+    text = README.read_text(encoding="utf-8")
+    assert [name for name in labournet.__all__ if f"`{name}`" not in text] == ["__version__"]
