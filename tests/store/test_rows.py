@@ -176,25 +176,9 @@ def test_schema_statements_are_expanded_for_every_label_and_type() -> None:
     assert len([s for s in falkordb if "]-()" in s]) == len(schema.relations)
 
 
-def test_rows_rebuild_the_dataset(bundled: Dataset) -> None:
+def test_rows_rebuild_the_dataset(bundled: Dataset, graph_records: Any) -> None:
     """build_dataset(records shaped like the pull queries' rows) == the planned dataset."""
-    plan = plan_load(bundled, "falkordb")
-    records: dict[str, list[dict[str, Any]]] = {
-        "sources": [], "assumptions": [], "entities": [], "relations": [], "figures": [],
-    }  # fmt: skip
-    for step in plan.steps:
-        name = step.file.name.removeprefix("load_")
-        if name not in records:
-            continue
-        for row in step.rows:
-            record = dict(zip(step.file.row, row, strict=True))
-            if name in ("entities", "relations"):
-                declared = {
-                    "entities": bundled.schema.entity_properties,
-                    "relations": bundled.schema.relation_properties,
-                }[name]
-                record["properties"] = [record["properties"].get(k) for k in declared]
-            records[name].append(record)
+    records = graph_records(bundled)
     rebuilt = build_dataset("x", bundled.schema, records)
     assert rebuilt == bundled
     for part in ("entities", "relations", "figures", "sources", "assumptions"):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from labournet.errors import ExportError
 from labournet.io.validation import read_dataset
-from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
+from labournet.model.dataset import RECORDS, Dataset, Entity, Relation
 from labournet.model.schema import default_schema_path
 from labournet.resources import bundled_dataset_path
 
@@ -57,14 +57,9 @@ def _write(dataset: Dataset, out: Path) -> Path:
         Entity: _used_properties(dataset.entities, schema.entity_properties),
         Relation: _used_properties(dataset.relations, schema.relation_properties),
     }
-    for record, items in (
-        (Source, dataset.sources),
-        (Assumption, dataset.assumptions),
-        (Entity, dataset.entities),
-        (Relation, dataset.relations),
-        (Figure, dataset.figures),
-    ):
+    for record in RECORDS:
         columns = record.columns() + extra.get(record, ())
+        items = getattr(dataset, record.part())
         _write_csv(out / record.FILE, columns, (item.to_row() for item in items))
     own_schema = Path(schema.path) if schema.path else None
     if own_schema and own_schema != default_schema_path() and own_schema.exists():

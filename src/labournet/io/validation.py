@@ -26,12 +26,9 @@ from labournet.errors import DatasetError, Problem
 from labournet.model.dataset import (
     FILES,
     LIST_SEPARATOR,
-    Assumption,
+    RECORDS,
     Dataset,
-    Entity,
     Figure,
-    Relation,
-    Source,
 )
 from labournet.model.formulas import (
     Formula,
@@ -766,9 +763,8 @@ def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
 
 
 def _build(name: str, folder: Path | None, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
-    def records(record: type[Any]) -> tuple[Any, ...]:
-        return tuple(record.from_row(row) for row in tables[record.FILE].records)
-
-    sources, assumptions = records(Source), records(Assumption)
-    entities, relations, figures = records(Entity), records(Relation), records(Figure)
-    return Dataset(name, entities, relations, figures, sources, assumptions, schema, folder)
+    parts: dict[str, Any] = {
+        record.part(): tuple(record.from_row(row) for row in tables[record.FILE].records)
+        for record in RECORDS
+    }
+    return Dataset(name, schema=schema, path=folder, **parts)

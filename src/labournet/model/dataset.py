@@ -65,6 +65,12 @@ class Record:
     FILE: ClassVar[str]
 
     @classmethod
+    def part(cls) -> str:
+        """The name of the records' file without ``.csv``, and of the Dataset field holding
+        them (``sources``)."""
+        return cls.FILE.removesuffix(".csv")
+
+    @classmethod
     def columns(cls) -> tuple[str, ...]:
         """The file's base columns, in order."""
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]

@@ -40,6 +40,7 @@ from labournet.store.queries import (
     resolve_query,
 )
 from labournet.store.rows import (
+    RECORD_FILES,
     LoadPlan,
     Step,
     build_dataset,
@@ -65,10 +66,9 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 5000
-PULLED = ("sources", "assumptions", "entities", "relations", "figures")
+PULLED = tuple(RECORD_FILES)
 """The record kinds a pull reads (``cypher/pull/<kind>.cypher``), in the order a load writes and
 counts them (``load_expected``)."""
-_NOUNS = dict(zip(PULLED, ("source", "assumption", "entity", "relation", "figure"), strict=True))
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, rows_done, rows_total)`` after every batch of a load."""
@@ -445,7 +445,7 @@ class Store:
         short, extra = [], []
         for part, wrote in zip(PULLED, expected, strict=True):
             held = found[part]
-            noun = _NOUNS[part]
+            noun = RECORD_FILES[part].__name__.lower()
             if held < wrote:
                 short.append(f"{held:,} of the {plural(wrote, noun, grouped=True)}")
             elif held > wrote:

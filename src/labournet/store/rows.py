@@ -27,16 +27,7 @@ import yaml
 
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
-from labournet.model.dataset import (
-    LIST_SEPARATOR,
-    Assumption,
-    Dataset,
-    Entity,
-    Figure,
-    Record,
-    Relation,
-    Source,
-)
+from labournet.model.dataset import LIST_SEPARATOR, RECORDS, Dataset, Figure, Record
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
@@ -85,13 +76,7 @@ ROW_EXTRAS: Mapping[str, tuple[str, ...]] = {
 """What a record load's row holds besides the record's columns."""
 
 
-RECORD_FILES: Mapping[str, type[Record]] = {
-    "sources": Source,
-    "assumptions": Assumption,
-    "entities": Entity,
-    "relations": Relation,
-    "figures": Figure,
-}
+RECORD_FILES: Mapping[str, type[Record]] = {record.part(): record for record in RECORDS}
 """The record type each ``load/`` and ``pull/`` file of that name stores or reads."""
 
 _COLUMNS = re.compile(r"\{\{columns ([a-z])\}\}")
@@ -250,16 +235,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         dataset_parameters={
             "name": dataset.name,
             "schema": schema_to_yaml(schema),
-            "expected": [
-                len(items)
-                for items in (
-                    dataset.sources,
-                    dataset.assumptions,
-                    dataset.entities,
-                    dataset.relations,
-                    dataset.figures,
-                )
-            ],
+            "expected": [len(getattr(dataset, record.part())) for record in RECORDS],
         },
         steps=steps,
         entity_labels=entity_labels,
@@ -320,27 +296,21 @@ def record_rows(
     load kept one; a derived figure's range is left empty, as in a written figures.csv (its
     formula gives it).
     """
-    entity_props = schema.entity_properties
-    relation_props = schema.relation_properties
-
-    def texts(record: type[Record], part: str) -> list[dict[str, str]]:
-        return [
+    declared = {"entities": schema.entity_properties, "relations": schema.relation_properties}
+    out = {}
+    for record in RECORDS:
+        part = record.part()
+        found = _sorted(records.get(part, ()))
+        rows = [
             {key: _text(r.get(key)) for key in record.columns()}
             | (_pick(r.get("properties"), declared[part]) if part in declared else {})
-            for r in _sorted(records.get(part, ()))
+            for r in found
         ]
-
-    declared = {"entities": entity_props, "relations": relation_props}
-    out = {
-        Source.FILE: texts(Source, "sources"),
-        Assumption.FILE: texts(Assumption, "assumptions"),
-        Entity.FILE: texts(Entity, "entities"),
-        Relation.FILE: texts(Relation, "relations"),
-        Figure.FILE: texts(Figure, "figures"),
-    }
-    for row, r in zip(out[Figure.FILE], _sorted(records.get("figures", ())), strict=True):
-        for key in ("low", "best", "high"):
-            row[key] = "" if row["formula"] else _text(r.get(f"{key}_exact") or r.get(key))
+        if record is Figure:
+            for row, r in zip(rows, found, strict=True):
+                for key in ("low", "best", "high"):
+                    row[key] = "" if row["formula"] else _text(r.get(f"{key}_exact") or r.get(key))
+        out[record.FILE] = rows
     return out
 
 
