@@ -73,8 +73,7 @@ class Record:
     @classmethod
     def columns(cls) -> tuple[str, ...]:
         """The file's base columns, in order."""
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        return tuple(f.name for f in fields if f.name != "properties")
+        return tuple(name for name in _types(cls) if name != "properties")
 
     def values(self) -> dict[str, Any]:
         """The columns' values as Python values (tuples of ids, numbers, None)."""
@@ -89,7 +88,7 @@ class Record:
     def from_row(cls, row: Mapping[str, str]) -> Self:
         """The record of a row that validation has accepted (`labournet.io.validation`); the
         columns the record does not have are its properties."""
-        hints = {f.name: str(f.type) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        hints = _types(cls)
         values: dict[str, Any] = {
             name: _parse(row.get(name, ""), hints[name]) for name in cls.columns()
         }
@@ -98,6 +97,18 @@ class Record:
                 key: value for key, value in row.items() if key not in hints and value
             }
         return cls(**values)
+
+
+_TYPES: dict[type, dict[str, str]] = {}
+
+
+def _types(record: type) -> dict[str, str]:
+    """Each field of a record type with its type as written (``tuple[str, ...]``), worked out
+    once per type: reading a file converts every row."""
+    found = _TYPES.get(record)
+    if found is None:
+        found = _TYPES[record] = {f.name: str(f.type) for f in dataclasses.fields(record)}
+    return found
 
 
 def _cell(value: Any) -> str:

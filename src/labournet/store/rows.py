@@ -16,6 +16,7 @@ parses much faster.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -82,6 +83,7 @@ RECORD_FILES: Mapping[str, type[Record]] = {record.part(): record for record in 
 _COLUMNS = re.compile(r"\{\{columns ([a-z])\}\}")
 
 
+@functools.cache
 def load_file(*parts: str) -> CypherFile:
     """A file of the packaged Cypher library, parsed (``load_file("load", "sources.cypher")``).
 
