@@ -3,7 +3,8 @@ the figure each part is evaluated from (`labournet.analysis.flows` documents the
 
 `build_parts` runs the stages in order, each a function with one job:
 
-1. `find_regime`, `snapshot_year`: whose network, as of which year;
+1. `find_regime`, `snapshot_date`: whose network, as of which date (and `snapshot_graph`: the
+   nodes and relations in force then);
 2. `_flow_edges`, `_find_hosts`: the ``sends_workers``, ``works_in`` and ``remits_to`` relations,
    and the hosts they reach;
 3. `_host_figures`: each host's workers and compliance, the regime's substitution;
@@ -20,6 +21,7 @@ in for it (`FigureRef.take`'s default), instead of a sentinel row.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +33,9 @@ import numpy as np
 from scipy import sparse
 
 from labournet.errors import AnalysisError
+from labournet.io.networkx import snapshot_graph
 from labournet.model.dataset import Figure, figures_as_of
+from labournet.model.dates import DateLike, PartialDate, as_date
 from labournet.model.formulas import FigureSystem, FormulaError, parse_formula
 from labournet.names import did_you_mean
 
@@ -45,7 +49,7 @@ __all__ = [
     "FlowParts",
     "build_parts",
     "find_regime",
-    "snapshot_year",
+    "snapshot_date",
     "MAX_ROUTE_LENGTH",
     "MAX_ROUTES_PER_HOST",
     "MAX_ROUTE_STEPS",
@@ -150,7 +154,9 @@ class FlowParts:
     """Everything `build_parts` finds; `labournet.analysis.flows.FlowModel` holds it."""
 
     regime: str
-    as_of: int
+    as_of: PartialDate
+    graph: nx.MultiDiGraph
+    """The snapshot of the graph as of `as_of`: what the flows were found in."""
     hosts: tuple[str, ...]
     figures: tuple[Figure, ...]
     system: FigureSystem
@@ -175,7 +181,7 @@ class FlowParts:
 class _FigureRows:
     """The figures the model uses, each given a row the first time it is asked for."""
 
-    def __init__(self, as_of: int) -> None:
+    def __init__(self, as_of: PartialDate) -> None:
         self.as_of = as_of
         self.figures: list[Figure] = []
         self.index: dict[str, int] = {}
@@ -199,11 +205,14 @@ class _FlowEdges:
     ends: Mapping[str, tuple[str, str]]
 
 
-def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -> FlowParts:
-    """Run every stage of the build on a graph made by `labournet.to_networkx`."""
+def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: DateLike | None) -> FlowParts:
+    """Run every stage of the build on a graph made by `labournet.to_networkx`, as of a date."""
     _check_figures(graph)
     regime = find_regime(graph, regime)
-    year = snapshot_year(graph, as_of)
+    year = snapshot_date(graph, as_of)
+    whole, graph = graph, snapshot_graph(graph, year)
+    if regime not in graph:
+        raise AnalysisError(f"the regime '{regime}' is not in the network as of {year}")
     notes: list[str] = []
     edges = _flow_edges(graph, regime)
     hosts = _find_hosts(graph, regime, edges)
@@ -220,7 +229,7 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -
         raise AnalysisError(
             f"as of {year} no workers or revenue figure applies to the flows; choose a later "
             "--as-of (the figures' years: "
-            f"{', '.join(str(y) for y in sorted(_years(graph)))})"
+            f"{', '.join(str(y) for y in sorted({p.year for p in _periods(whole)}))})"
         )
     assumption_ids = tuple(sorted(graph.graph.get("assumptions", {})))
     trace = _traceability(
@@ -235,6 +244,7 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: int | None) -
     return FlowParts(
         regime=regime,
         as_of=year,
+        graph=graph,
         hosts=tuple(hosts),
         figures=tuple(rows.figures),
         system=_figure_system(graph, rows.figures),
@@ -283,18 +293,22 @@ def find_regime(graph: nx.MultiDiGraph, regime: str | None = None) -> str:
     raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}): {how}")
 
 
-def snapshot_year(graph: nx.MultiDiGraph, as_of: int | None) -> int:
-    """`as_of`, checked against the years the figures cover; by default the latest of them."""
-    years = _years(graph)
-    if not years:
-        return int(as_of) if as_of is not None else 0
+def snapshot_date(graph: nx.MultiDiGraph, as_of: DateLike | None) -> PartialDate:
+    """`as_of` as a date (a year, ``YYYY-MM`` or a day), checked against the periods the
+    figures cover; by default the latest of them."""
+    periods = _periods(graph)
     if as_of is None:
-        return max(years)
-    if as_of < min(years):
+        return max(periods) if periods else as_date(datetime.date.today())
+    try:
+        date = as_date(as_of)
+    except ValueError as error:
+        raise AnalysisError(f"--as-of: {error}") from None
+    if periods and date.last_day < min(periods).last_day:
+        first, last = min(periods), max(periods)
         raise AnalysisError(
-            f"no figure is dated {as_of} or earlier: the figures cover {min(years)}-{max(years)}"
+            f"no figure is dated {date} or earlier: the figures cover {first}-{last}"
         )
-    return int(as_of)
+    return date
 
 
 def _flow_edges(graph: nx.MultiDiGraph, regime: str) -> _FlowEdges:
@@ -705,13 +719,13 @@ def _check_figures(graph: nx.MultiDiGraph) -> None:
             )
 
 
-def _years(graph: nx.MultiDiGraph) -> set[int]:
-    """The years of every figure on the graph's nodes and edges."""
+def _periods(graph: nx.MultiDiGraph) -> set[PartialDate]:
+    """The periods of every figure on the graph's nodes and edges."""
     attrs = [a for _, a in graph.nodes(data=True)] + [a for *_, a in graph.edges(data=True)]
-    return {figure.year for a in attrs for figure in a.get("figures", ())}
+    return {figure.period for a in attrs for figure in a.get("figures", ())}
 
 
-def _pick_figure(figures: Iterable[Figure], measure: str, as_of: int) -> Figure | None:
+def _pick_figure(figures: Iterable[Figure], measure: str, as_of: PartialDate) -> Figure | None:
     """The snapshot rule of `labournet.model.dataset.figures_as_of`, for one item and measure."""
     return next(iter(figures_as_of([f for f in figures if f.measure == measure], as_of)), None)
 

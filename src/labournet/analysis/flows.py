@@ -43,10 +43,12 @@ The model
   in every draw and a total keeps its sourced range, instead of every figure sitting at its end
   at once. `labournet.analysis.uncertainty` uses the same draws for rank stability.
 
-Every model is built *as of a year* (``as_of``, by default the latest year any figure has): for
-each subject and measure the figure of the latest year up to ``as_of`` counts, later ones are left
-out (`labournet.model.dataset.figures_as_of`, the same rule as `Dataset.as_of`). Validation makes
-sure a host's workers and revenue figures cover the same years, so one host never combines two.
+Every model is built *as of a date* (``as_of``: a year, a month or a day; by default the latest
+period any figure describes): the nodes and relations in force then
+(`labournet.io.networkx.snapshot_graph`) and, for each subject and measure, the latest figure up to
+``as_of``; later ones are left out (`labournet.model.dataset.figures_as_of`, the same rule as
+`Dataset.as_of`, written in `labournet.model.dates`). Validation makes sure a host's workers and
+revenue figures cover the same years, so one host never combines two.
 
 Example:
     >>> import labournet
@@ -79,6 +81,7 @@ from labournet.analysis.flowbuild import (
 from labournet.errors import AnalysisError
 from labournet.io.networkx import to_networkx
 from labournet.model.dataset import Dataset, Figure
+from labournet.model.dates import DateLike, PartialDate, as_date
 from labournet.model.formulas import FigureSystem
 from labournet.names import did_you_mean
 
@@ -152,9 +155,10 @@ class FlowModel:
     workers, vectorised over any number of columns (draws).
     """
 
-    graph: nx.MultiDiGraph = field(repr=False)
     regime: str
-    as_of: int
+    as_of: PartialDate
+    graph: nx.MultiDiGraph = field(repr=False)
+    """The network as of `as_of` (`labournet.io.networkx.snapshot_graph`)."""
     hosts: tuple[str, ...]
     figures: tuple[Figure, ...] = field(repr=False)
     """The figures the flows are evaluated from, as of the year; rows of every value array."""
@@ -459,7 +463,7 @@ def as_flow_model(
     data: Dataset | nx.MultiDiGraph | FlowModel,
     *,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
 ) -> FlowModel:
     """`data` as a `FlowModel`, building it unless it is one already."""
     if isinstance(data, FlowModel):
@@ -467,27 +471,35 @@ def as_flow_model(
             raise AnalysisError(
                 f"the flow model was built for regime '{data.regime}', not '{regime}'"
             )
-        if as_of is not None and as_of != data.as_of:
+        if as_of is not None and _same_date(as_of) != data.as_of:
             raise AnalysisError(f"the flow model was built as of {data.as_of}, not {as_of}")
         return data
     return build_flow_model(data, regime=regime, as_of=as_of)
 
 
 def build_flow_model(
-    data: Dataset | nx.MultiDiGraph, *, regime: str | None = None, as_of: int | None = None
+    data: Dataset | nx.MultiDiGraph, *, regime: str | None = None, as_of: DateLike | None = None
 ) -> FlowModel:
     """Build the placements of a dataset or of a graph made by `labournet.to_networkx`.
 
     ``regime`` names the regime's node; by default the one entity whose ``role`` is ``regime``
-    (`find_regime`). ``as_of`` is the year of the snapshot; by default the latest year of any
-    figure. Raises `AnalysisError` when there is no regime, no placement, or no figure up to
+    (`find_regime`). ``as_of`` is the date of the snapshot (a year, ``YYYY-MM`` or a day;
+    `labournet.model.dates` gives the rule); by default the latest period of any figure.
+    Raises `AnalysisError` when there is no regime, no placement, or no figure up to
     ``as_of``. The stages of the build are in `labournet.analysis.flowbuild`.
     """
     graph = to_networkx(data) if isinstance(data, Dataset) else data
     if not isinstance(graph, nx.MultiDiGraph):
         raise AnalysisError("pressure-point analysis needs a dataset or its MultiDiGraph")
     parts = build_parts(graph, regime, as_of)
-    return FlowModel(graph=graph, **{f.name: getattr(parts, f.name) for f in fields(parts)})
+    return FlowModel(**{f.name: getattr(parts, f.name) for f in fields(parts)})
+
+
+def _same_date(as_of: DateLike) -> PartialDate | None:
+    try:
+        return as_date(as_of)
+    except ValueError as error:
+        raise AnalysisError(f"as_of: {error}") from None
 
 
 def unfunded_host_warnings(model: FlowModel) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from labournet.analysis.flows import FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
+from labournet.model.dates import DateLike
 
 __all__ = [
     "key_players",
@@ -122,7 +123,7 @@ def key_players(
     exact_limit: int = 200_000,
     structural: bool = True,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
     seed: int | None = 0,
     residual: bool = False,
 ) -> KeyPlayersResult:

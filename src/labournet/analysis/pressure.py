@@ -76,6 +76,7 @@ from labournet.analysis.flows import (
 )
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
+from labournet.model.dates import DateLike, PartialDate
 
 __all__ = [
     "pressure_points",
@@ -164,7 +165,7 @@ class PressureResult:
 
     regime: str
     regime_name: str
-    as_of: int
+    as_of: PartialDate
     totals: Totals
     notes: tuple[str, ...]
     points: tuple[PressurePoint, ...]
@@ -266,7 +267,7 @@ class PressureResult:
         """The analysis's metadata as plain values (for JSON and write-back)."""
         return {
             "regime": self.regime,
-            "as_of": self.as_of,
+            "as_of": str(self.as_of),
             "formula": self.formula,
             "projection": self.projection,
             "totals": {
@@ -337,7 +338,7 @@ def pressure_points(
     cuts: Iterable[str] = (),
     weight: np.ndarray | None = None,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
     trace_limit: int | None = 25,
 ) -> PressureResult:
     """Rank the candidate pressure points of a network, level by level, best first.
@@ -348,7 +349,7 @@ def pressure_points(
     cuts : candidates already cut; the table then ranks what remains (see `scenario`).
     weight : per placement, the part of it that remains (see `components`).
     regime : id of the regime; by default the entity whose role is ``regime``.
-    as_of : the year of the snapshot (`labournet.Dataset.as_of`); by default the latest year of
+    as_of : the date of the snapshot (`labournet.Dataset.as_of`); by default the latest period of
         any figure.
     trace_limit : list at most this many figure ids per row (``None``: all); ``n_figures``
         always gives the full count.

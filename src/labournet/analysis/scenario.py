@@ -43,6 +43,7 @@ from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
+from labournet.model.dates import DateLike, PartialDate
 from labournet.names import resolve_graph_id
 
 __all__ = ["scenario", "scenarios", "ScenarioResult", "Cut", "parse_cut", "REROUTE_RULE"]
@@ -93,7 +94,7 @@ class ScenarioResult:
     """What cutting `cuts` does, gross and net of the regime's re-routing. USD per year."""
 
     cuts: tuple[Cut, ...]
-    as_of: int
+    as_of: PartialDate
     before: Totals
     gross: Totals
     rerouted: Totals
@@ -152,7 +153,7 @@ class ScenarioResult:
         stages = ("before", "gross", "rerouted", "net", "remaining")
         return {
             "cuts": [{"id": c.item, "fraction": c.fraction} for c in self.cuts],
-            "as_of": self.as_of,
+            "as_of": str(self.as_of),
             "rule": REROUTE_RULE,
             "substitution": self.substitution,
             "placements": self.placements,
@@ -171,7 +172,7 @@ def scenario(
     cuts: Iterable[str | Cut | tuple[str, float]],
     *,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
 ) -> ScenarioResult:
     """Cut the candidates `cuts` (ids, ``id=fraction``, or `Cut`), with re-routing.
 
@@ -259,7 +260,7 @@ def scenarios(
     cut_sets: Sequence[Iterable[str | Cut | tuple[str, float]]],
     *,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
 ) -> list[ScenarioResult]:
     """`scenario` for each cut set, on one flow model (for a side-by-side comparison)."""
     if not cut_sets:

@@ -43,6 +43,7 @@ from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import PressureResult, components, pressure_points
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
+from labournet.model.dates import DateLike
 
 __all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "DISTRIBUTIONS"]
 
@@ -88,7 +89,7 @@ def monte_carlo(
     track: int = 500,
     chunk: int | None = None,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
     result: PressureResult | None = None,
 ) -> UncertaintyResult:
     """Draw every figure within its range `draws` times; the rank stability of each candidate.

@@ -91,7 +91,7 @@ def read_scores(path: Path) -> Any:
 
 
 def _scores(
-    source: Any, path: Path | None, skip: bool, regime: str | None, as_of: int | None
+    source: Any, path: Path | None, skip: bool, regime: str | None, as_of: str | None
 ) -> Any:
     """Scores from a CSV file, else the pressure-point analysis; None when there are none."""
     if path is not None:
@@ -181,11 +181,11 @@ def html_command(
         int, typer.Option(help="Above this many entities: precomputed layout and the top view.")
     ] = 2000,
     as_of: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--as-of",
-            help="Year of the snapshot the pressure scores use: each item's latest figure up "
-            "to it [default: the latest year of any figure].",
+            help="Date of the snapshot the pressure scores use (YYYY, YYYY-MM or YYYY-MM-DD): "
+            "each item's latest figure up to it [default: the latest figure's date].",
             show_default=False,
         ),
     ] = None,

@@ -27,6 +27,7 @@ from labournet.cli._common import (
     warn_about_model,
 )
 from labournet.errors import AnalysisError
+from labournet.model.dates import PartialDate
 from labournet.report.tables import TextTable, level_tables
 
 __all__ = [
@@ -42,8 +43,8 @@ OutOption = typer.Option(
 AsOfOption = typer.Option(
     None,
     "--as-of",
-    help="Year of the snapshot: each item's latest figure up to it [default: the latest year "
-    "of any figure].",
+    help="Date of the snapshot (YYYY, YYYY-MM or YYYY-MM-DD): the entities and relations in "
+    "force then, and each item's latest figure up to it [default: the latest figure's date].",
     show_default=False,
 )
 CutOption = typer.Option(
@@ -73,7 +74,7 @@ def report_command(
         "triangular", "--distribution", help="How figures are drawn: triangular or uniform."
     ),
     top: int = typer.Option(15, "--top", help="Rows of the terminal table."),
-    as_of: int | None = AsOfOption,
+    as_of: str | None = AsOfOption,
     regime: str | None = RegimeOption,
 ) -> None:
     """Rank pressure points and write CSV, JSON, Markdown, PNG charts and HTML views to a folder.
@@ -124,7 +125,7 @@ def scenario_command(
     output_format: str = typer.Option(
         "table", "--format", "-f", help="table (terminal), csv or json (to standard output)."
     ),
-    as_of: int | None = AsOfOption,
+    as_of: str | None = AsOfOption,
     regime: str | None = RegimeOption,
 ) -> None:
     """Cut candidates (all or part) and show what the regime loses, gross and net of re-routing.
@@ -142,7 +143,7 @@ def scenario_command(
     results = scenarios(model, cut_sets)
     if output_format == OutputFormat.json:
         payload = {
-            "as_of": model.as_of,
+            "as_of": str(model.as_of),
             "rule": REROUTE_RULE,
             "scenarios": [r.to_dict() for r in results],
         }
@@ -187,7 +188,7 @@ def scenario_command(
             console.print("Nothing remains: every placement is cut.")
 
 
-def _scenario_table(results: list[ScenarioResult], as_of: int) -> Table:
+def _scenario_table(results: list[ScenarioResult], as_of: PartialDate) -> Table:
     table = TextTable(
         title=f"Scenarios as of {as_of} (revenue in USD a year)", title_justify="left"
     )
@@ -215,7 +216,7 @@ def key_players_command(
     k: int = typer.Option(3, "--k", "-k", help="How many cuts to choose."),
     method: str = typer.Option("auto", "--method", help="auto, exact or greedy."),
     seed: int = typer.Option(0, "--seed", help="Seed of sampled betweenness on large graphs."),
-    as_of: int | None = AsOfOption,
+    as_of: str | None = AsOfOption,
     regime: str | None = RegimeOption,
 ) -> None:
     """Find the k cuts that remove the most revenue, against naive picks by centrality.

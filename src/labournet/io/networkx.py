@@ -27,8 +27,9 @@ from typing import Any, TypeAlias
 
 import networkx as nx
 
-from labournet.errors import ExportError, GraphFormatError, Problem
-from labournet.model.dataset import Dataset, Entity, Relation
+from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
+from labournet.model.dataset import Dataset, Entity, Relation, in_snapshot
+from labournet.model.dates import DateLike
 from labournet.model.schema import load_schema
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "as_graph",
     "Network",
     "fill_file_defaults",
+    "snapshot_graph",
     "NODE_FIELDS",
     "EDGE_FIELDS",
 ]
@@ -89,6 +91,36 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
         attrs["figures"] = dataset.figures_for(relation.id)
         add_edge(graph, source, target, attrs, key=relation.id)
     return graph
+
+
+def snapshot_graph(graph: nx.MultiDiGraph, as_of: DateLike) -> nx.MultiDiGraph:
+    """The graph as of a date: the nodes and edges that `Dataset.as_of` keeps (by their
+    ``date``, ``valid_from`` and ``valid_until``), the graph itself when every one of them is
+    kept. Figures stay on their items; analyses pick each item's figure as of the date.
+
+    `AnalysisError` names the node or edge whose date is not a date (a graph from elsewhere).
+    """
+    nodes = [node for node, attrs in graph.nodes(data=True) if _kept(attrs, as_of, node)]
+    kept = set(nodes)
+    edges = [
+        (u, v, key)
+        for u, v, key, attrs in graph.edges(keys=True, data=True)
+        if u in kept and v in kept and _kept(attrs, as_of, key)
+    ]
+    if len(nodes) == graph.number_of_nodes() and len(edges) == graph.number_of_edges():
+        return graph
+    snapshot = graph.__class__()
+    snapshot.graph.update(graph.graph)
+    snapshot.add_nodes_from((node, graph.nodes[node]) for node in nodes)
+    snapshot.add_edges_from((u, v, key, graph.edges[u, v, key]) for u, v, key in edges)
+    return snapshot
+
+
+def _kept(attrs: Mapping[str, Any], as_of: DateLike, where: Any) -> bool:
+    try:
+        return in_snapshot(attrs, as_of)
+    except ValueError as error:
+        raise AnalysisError(f"{where}: {error}") from None
 
 
 def from_networkx(graph: nx.MultiDiGraph) -> Dataset:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import datetime
 import io
 import math
 import re
@@ -30,6 +29,7 @@ from labournet.model.dataset import (
     Dataset,
     Figure,
 )
+from labournet.model.dates import END, POINT, START, PartialDate, parse_date
 from labournet.model.formulas import (
     Formula,
     FormulaError,
@@ -37,7 +37,7 @@ from labournet.model.formulas import (
     derive_figures,
     parse_formula,
 )
-from labournet.model.schema import Schema, load_schema
+from labournet.model.schema import EntityKind, RelationKind, Schema, load_schema
 from labournet.names import close_matches
 
 __all__ = ["read_dataset", "check_rows"]
@@ -57,7 +57,6 @@ DERIVED_COLUMNS = ("low", "high")
 FLOW_KINDS = ("sends_workers", "remits_to")
 """Relations whose analysis needs to know the regime."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-DATE_PATTERN = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 @dataclass
@@ -362,6 +361,54 @@ class _Checker:
                     f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits, a "
                     "real month and day)",
                 )
+
+    def check_record_dates(
+        self, table: _Table, kinds: Mapping[str, EntityKind | RelationKind]
+    ) -> None:
+        """The kind's date properties are dates, and a validity interval does not end before it
+        starts."""
+        for line, row in table.rows():
+            spec = kinds.get(row["kind"])
+            if spec is None:
+                continue
+            parsed: dict[str, PartialDate] = {}
+            for column in spec.dates:
+                value = row.get(column, "")
+                if not value:
+                    continue
+                try:
+                    parsed[column] = parse_date(value)
+                except ValueError as error:
+                    self.problem(table.name, line, column, f"{error} (a real month and day)")
+            start = parsed.get(START) or parsed.get(POINT)
+            end = parsed.get(END)
+            if start is not None and end is not None and end.last_day < start.first_day:
+                begins = START if START in parsed else POINT
+                self.problem(
+                    table.name, line, END,
+                    f"{row[END]} is before {begins} {row[begins]}: a record cannot end before "
+                    "it starts",
+                )  # fmt: skip
+
+    def check_figure_dates(self, table: _Table) -> None:
+        """A figure's ``date`` is a day or month within its ``year``."""
+        if table.records and "date" not in table.records[0]:
+            return
+        for line, row in table.rows():
+            value = row.get("date", "")
+            if not value:
+                continue
+            try:
+                date = parse_date(value)
+            except ValueError as error:
+                self.problem(table.name, line, "date", f"{error} (a real month and day)")
+                continue
+            if row["year"] and row["year"] != str(date.year):
+                self.problem(
+                    table.name, line, "date",
+                    f"{value} is not in the figure's year {row['year']}: the date says when "
+                    "within the year the figure holds",
+                )  # fmt: skip
 
     def check_entities(self, table: _Table) -> None:
         kinds = self.schema.entities
@@ -701,8 +748,9 @@ def _checked_dataset(
             table, taken if file in ("entities.csv", "relations.csv", "figures.csv") else {}
         )
     checker.check_dates(tables["sources.csv"], "date")
-    checker.check_dates(tables["entities.csv"], "date")
-    checker.check_dates(tables["relations.csv"], "date")
+    checker.check_record_dates(tables["entities.csv"], checker.schema.entities)
+    checker.check_record_dates(tables["relations.csv"], checker.schema.relations)
+    checker.check_figure_dates(tables["figures.csv"])
 
     sources = _first_by_id(tables["sources.csv"])
     assumptions = _first_by_id(tables["assumptions.csv"])
@@ -743,13 +791,8 @@ def _is_control(char: str) -> bool:
 
 def _is_date(text: str) -> bool:
     """A year, a year and month, or a calendar day, in ASCII digits (``2016-02-30`` is not)."""
-    if not DATE_PATTERN.match(text):
-        return False
-    parts = [int(part) for part in text.split("-")]
     try:
-        datetime.date(
-            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
-        )
+        parse_date(text)
     except ValueError:
         return False
     return True

@@ -8,8 +8,8 @@ folder of UTF-8 CSV files (see ``data/dprk-labour-2016/README.md``)::
     assumptions.csv  id,statement,reasoning,sources
     entities.csv     id,kind,name,description,sources,assumptions,<entity properties>
     relations.csv    id,kind,source,target,claim,sources,assumptions,<relation properties>
-    figures.csv      id,subject,measure,low,best,high,unit,year,claim,sources,assumptions,stated_by,
-                     formula
+    figures.csv      id,subject,measure,low,best,high,unit,year,date,claim,sources,assumptions,
+                     stated_by,formula
 
 and optionally its own ``schema.yaml``. List fields hold ids separated by ``;``.
 
@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from labournet._number import format_number
+from labournet.model.dates import END, POINT, START, DateLike, PartialDate, as_date, in_period
+from labournet.model.formulas import parse_formula
 from labournet.model.schema import Schema
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "Figure",
     "Dataset",
     "figures_as_of",
+    "in_snapshot",
     "Record",
     "RECORDS",
     "FILES",
@@ -209,11 +212,19 @@ class Figure(Record):
     assumptions: tuple[str, ...] = ()
     stated_by: str | None = None
     formula: str | None = None
+    date: str | None = None
+    """The day or month within `year` the figure describes, where the source gives it."""
 
     @property
     def estimate(self) -> float:
         """The best estimate if given, else the middle of the range."""
         return self.best if self.best is not None else (self.low + self.high) / 2
+
+    @property
+    def period(self) -> PartialDate:
+        """What the figure describes: its ``date`` (a day or month within its year), else its
+        year."""
+        return as_date(self.date or self.year)
 
     @property
     def assumed(self) -> bool:
@@ -222,9 +233,11 @@ class Figure(Record):
 
     @classmethod
     def columns(cls) -> tuple[str, ...]:
-        """The fields, with the best estimate between low and high, as a range reads."""
-        names = [name for name in super().columns() if name != "best"]
+        """The fields, with the best estimate between low and high, as a range reads, and the
+        date beside the year."""
+        names = [name for name in super().columns() if name not in ("best", "date")]
         names.insert(names.index("high"), "best")
+        names.insert(names.index("year") + 1, "date")
         return tuple(names)
 
     def to_row(self) -> dict[str, str]:
@@ -235,22 +248,62 @@ class Figure(Record):
         return row
 
 
-def figures_as_of(figures: Iterable[Figure], year: int) -> tuple[Figure, ...]:
-    """The snapshot rule: for each subject and measure, the figure of the latest year up to
-    `year` (the first listed if an item has two for that year); later figures are left out.
+def figures_as_of(figures: Iterable[Figure], as_of: DateLike) -> tuple[Figure, ...]:
+    """The snapshot rule for figures: for each subject and measure, the latest figure whose
+    period (`Figure.period`) ends by the last day of `as_of` (the first listed if two end on the
+    same day); later figures are left out.
 
-    Every analysis as of a year (``as_of=``, ``--as-of``) applies this rule.
+    Every analysis as of a date (``as_of=``, ``--as-of``) applies this rule.
+
+    >>> old = Figure("a", "cn", "workers", 1, 2, None, "persons", 2016, "c", ())
+    >>> new = Figure("b", "cn", "workers", 3, 4, None, "persons", 2019, "c", (), date="2019-12")
+    >>> [f.id for f in figures_as_of([old, new], "2019-06")]
+    ['a']
+    >>> [f.id for f in figures_as_of([old, new], 2019)]
+    ['b']
     """
+    cutoff = as_date(as_of).last_day
     chosen: dict[tuple[str, str], Figure] = {}
     for figure in figures:
-        if figure.year > year:
+        end = figure.period.last_day
+        if end > cutoff:
             continue
         key = (figure.subject, figure.measure)
         held = chosen.get(key)
-        if held is None or figure.year > held.year:
+        if held is None or end > held.period.last_day:
             chosen[key] = figure
     kept = {id(figure) for figure in chosen.values()}
     return tuple(figure for figure in figures if id(figure) in kept)
+
+
+def in_snapshot(properties: Mapping[str, Any], as_of: DateLike) -> bool:
+    """True when a record with these properties (or graph attributes) belongs to the snapshot
+    as of `as_of`: it has started by then (``valid_from``, else ``date``) and not ended before
+    (``valid_until``); undated records always do (`labournet.model.dates`).
+
+    >>> in_snapshot({"date": "2017-08-05"}, 2016), in_snapshot({"date": "2017-08-05"}, 2017)
+    (False, True)
+    """
+    start = properties.get(START) or properties.get(POINT)
+    end = properties.get(END)
+    return in_period(
+        as_date(start) if start else None, as_date(end) if end else None, as_date(as_of)
+    )
+
+
+def _with_inputs(chosen: tuple[Figure, ...], present: list[Figure]) -> tuple[Figure, ...]:
+    """The chosen figures and every figure their formulas need (a derived figure of 2016 keeps
+    its 2016 inputs in a later snapshot), in the dataset's order."""
+    by_id = {figure.id: figure for figure in present}
+    needed = {figure.id for figure in chosen}
+    pending = [figure for figure in chosen if figure.formula]
+    while pending:
+        for ref in parse_formula(pending.pop().formula or "").references:
+            if ref in by_id and ref not in needed:
+                needed.add(ref)
+                if by_id[ref].formula:
+                    pending.append(by_id[ref])
+    return tuple(figure for figure in present if figure.id in needed)
 
 
 RECORDS: tuple[type[Record], ...] = (Source, Assumption, Entity, Relation, Figure)
@@ -309,15 +362,28 @@ class Dataset:
         """The years the figures cover, in order."""
         return tuple(sorted({figure.year for figure in self.figures}))
 
-    def as_of(self, year: int) -> Dataset:
-        """The snapshot as of `year`: each item's latest figure up to `year` (`figures_as_of`).
+    def as_of(self, as_of: DateLike) -> Dataset:
+        """The snapshot as of a day, month or year (an int is a year): the entities and
+        relations that have started by then and not ended (`in_snapshot`), the relations whose
+        ends are both in it, and for each of their items the latest figure up to then
+        (`figures_as_of`). Sources and assumptions stay whole.
 
         >>> import labournet
         >>> snapshot = labournet.load_dataset().as_of(2015)
         >>> sorted({figure.year for figure in snapshot.figures})
         [2015]
         """
-        return dataclasses.replace(self, figures=figures_as_of(self.figures, year))
+        entities = tuple(e for e in self.entities if in_snapshot(e.properties, as_of))
+        kept = {entity.id for entity in entities}
+        relations = tuple(
+            r
+            for r in self.relations
+            if r.source in kept and r.target in kept and in_snapshot(r.properties, as_of)
+        )
+        kept.update(relation.id for relation in relations)
+        present = [f for f in self.figures if f.subject in kept]
+        figures = _with_inputs(figures_as_of(present, as_of), present)
+        return dataclasses.replace(self, entities=entities, relations=relations, figures=figures)
 
     def figures_for(self, subject: str, measure: str | None = None) -> tuple[Figure, ...]:
         """Figures about an entity or relation, optionally of one measure."""

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from labournet.errors import Problem, SchemaError
+from labournet.model.dates import END, POINT, START
 
 __all__ = [
     "Schema",
@@ -51,6 +52,8 @@ class EntityKind:
     description: str = ""
     properties: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    """The properties that hold dates (`labournet.model.dates`); they are among `properties`."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class RelationKind:
     description: str = ""
     properties: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    """The properties that hold dates (`labournet.model.dates`); they are among `properties`."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,10 @@ RESERVED_PROPERTIES = frozenset(
 )  # fmt: skip
 """Names a kind may not give an extra property: the files' own columns, the graph model's
 attributes and the arguments networkx takes when a node or edge is added."""
+
+DATE_PROPERTIES = (POINT, START, END)
+"""Properties that are dates wherever a kind lists them: they place a record in time
+(`labournet.model.dates`, the snapshot rule)."""
 
 MAX_SCHEMA_BYTES = 1_000_000
 MAX_SCHEMA_DEPTH = 20
@@ -248,12 +257,14 @@ class _SchemaReader:
             if not isinstance(label, str) or not LABEL_PATTERN.match(label):
                 self.problem((*path, "label"), f"label must match {LABEL_PATTERN.pattern}")
                 continue
+            properties, dates = self.property_names(path, spec)
             kinds[name] = EntityKind(
                 name,
                 label,
                 str(spec.get("description", "")),
-                self.property_names(path, spec),
+                properties,
                 self.measure_names(path, spec, measures),
+                dates,
             )
         return kinds
 
@@ -280,14 +291,16 @@ class _SchemaReader:
                 for kind in ends[end]:
                     if kind not in entity_kinds:
                         self.problem((*path, end), f"unknown entity kind '{kind}'")
+            properties, dates = self.property_names(path, spec)
             kinds[name] = RelationKind(
                 name,
                 rel_type,
                 ends["source"],
                 ends["target"],
                 str(spec.get("description", "")),
-                self.property_names(path, spec),
+                properties,
                 self.measure_names(path, spec, measures),
+                dates,
             )
         return kinds
 
@@ -318,9 +331,16 @@ class _SchemaReader:
                 self.problem((*path, key), f"'{item}' must match {pattern.pattern}")
         return tuple(good)
 
-    def property_names(self, path: tuple[str, ...], spec: dict[str, Any]) -> tuple[str, ...]:
-        """The kind's extra properties; a name the model or the files use themselves is refused."""
-        names = self.names(path, spec, "properties", PROPERTY_PATTERN)
+    def property_names(
+        self, path: tuple[str, ...], spec: dict[str, Any]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The kind's extra properties and, among them, those that hold dates: its ``dates``
+        (properties too, without being listed twice) and any of ``date``, ``valid_from`` and
+        ``valid_until`` it lists as properties. A name the model or the files use themselves
+        is refused."""
+        dates = self.names(path, spec, "dates", PROPERTY_PATTERN)
+        names = _union([self.names(path, spec, "properties", PROPERTY_PATTERN), dates])
+        dates = _union([dates, [name for name in names if name in DATE_PROPERTIES]])
         for name in names:
             if name in RESERVED_PROPERTIES:
                 self.problem(
@@ -328,7 +348,8 @@ class _SchemaReader:
                     f"'{name}' is a name labournet uses itself (reserved: "
                     f"{', '.join(sorted(RESERVED_PROPERTIES))}); choose another",
                 )
-        return tuple(name for name in names if name not in RESERVED_PROPERTIES)
+        kept = tuple(name for name in names if name not in RESERVED_PROPERTIES)
+        return kept, tuple(name for name in dates if name in kept)
 
     def measure_names(
         self, path: tuple[str, ...], spec: dict[str, Any], measures: Mapping[str, Measure]

@@ -33,6 +33,7 @@ from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import ExportError
 from labournet.model.dataset import Dataset
+from labournet.model.dates import DateLike
 from labournet.report.markdown import write_markdown
 from labournet.report.tables import write_csv, write_json
 from labournet.views.html import export_views, scores_from_pressure
@@ -68,7 +69,7 @@ class Report:
     sources: Mapping[str, object] = field(repr=False, default_factory=dict)
     assumptions: Mapping[str, object] = field(repr=False, default_factory=dict)
     analysed_on: str = field(default_factory=lambda: date.today().isoformat())
-    """The day the analysis ran (the figures' year is ``model.as_of``)."""
+    """The day the analysis ran (the snapshot's date is ``model.as_of``)."""
     tensions: tuple[Tension, ...] = ()
     """Derived numbers that contradict sourced ones (`labournet.analysis.tensions`)."""
     doubts: str = ""
@@ -84,7 +85,7 @@ class Report:
         return {
             "dataset": self.name,
             "regime": self.model.regime,
-            "as_of": self.model.as_of,
+            "as_of": str(self.model.as_of),
             "analysed_on": self.analysed_on,
             "formula": summary["formula"],
             "projection": summary["projection"],
@@ -113,7 +114,7 @@ def build_report(
     measures: Sequence[str] = ("degree", "betweenness", "pagerank"),
     trace_limit: int | None = 25,
     regime: str | None = None,
-    as_of: int | None = None,
+    as_of: DateLike | None = None,
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
     model = as_flow_model(data, regime=regime, as_of=as_of)
