@@ -303,7 +303,7 @@ def snapshot_date(graph: nx.MultiDiGraph, as_of: DateLike | None) -> PartialDate
         date = as_date(as_of)
     except ValueError as error:
         raise AnalysisError(f"--as-of: {error}") from None
-    if periods and date.last_day < min(periods).last_day:
+    if periods and date.last_day < min(periods).first_day:
         first, last = min(periods), max(periods)
         raise AnalysisError(
             f"no figure is dated {date} or earlier: the figures cover {first}-{last}"

@@ -249,9 +249,9 @@ class Figure(Record):
 
 
 def figures_as_of(figures: Iterable[Figure], as_of: DateLike) -> tuple[Figure, ...]:
-    """The snapshot rule for figures: for each subject and measure, the latest figure whose
-    period (`Figure.period`) ends by the last day of `as_of` (the first listed if two end on the
-    same day); later figures are left out.
+    """The snapshot rule for figures: for each subject and measure, the figure of the latest
+    period (`Figure.period`) that has begun by the last day of `as_of` (the first listed if two
+    begin and end on the same days); later figures are left out.
 
     Every analysis as of a date (``as_of=``, ``--as-of``) applies this rule.
 
@@ -259,18 +259,18 @@ def figures_as_of(figures: Iterable[Figure], as_of: DateLike) -> tuple[Figure, .
     >>> new = Figure("b", "cn", "workers", 3, 4, None, "persons", 2019, "c", (), date="2019-12")
     >>> [f.id for f in figures_as_of([old, new], "2019-06")]
     ['a']
-    >>> [f.id for f in figures_as_of([old, new], 2019)]
+    >>> [f.id for f in figures_as_of([old, new], "2019-12-01")]
     ['b']
     """
     cutoff = as_date(as_of).last_day
     chosen: dict[tuple[str, str], Figure] = {}
     for figure in figures:
-        end = figure.period.last_day
-        if end > cutoff:
+        period = figure.period
+        if period.first_day > cutoff:
             continue
         key = (figure.subject, figure.measure)
         held = chosen.get(key)
-        if held is None or end > held.period.last_day:
+        if held is None or period > held.period:
             chosen[key] = figure
     kept = {id(figure) for figure in chosen.values()}
     return tuple(figure for figure in figures if id(figure) in kept)

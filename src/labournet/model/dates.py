@@ -4,22 +4,26 @@ A source often dates a fact only to its month or year ("in July 2016", "in 2019"
 `PartialDate` keeps that precision: it names a period (a day, a month or a year) with a first
 and a last day, and is written in ISO form (``2016``, ``2016-07``, ``2016-07-15``).
 
-The snapshot rule (`Dataset.as_of`, every ``as_of=`` and ``--as-of``) compares last days:
+The snapshot rule (`Dataset.as_of`, every ``as_of=`` and ``--as-of``), in days:
 
 * the cutoff of a snapshot as of a date is the last day of the period it names (``2016`` is
-  31 December 2016);
-* a dated record starts on the last day of its start (``valid_from``, else ``date``) and ends on
+  31 December 2016, ``2019-06`` is 30 June 2019);
+* a dated record starts on the first day of its start (``valid_from``, else ``date``) and ends on
   the last day of its ``valid_until``; it belongs to the snapshot when it has started by the
-  cutoff and has not ended before it. A record dated only by a month or a year therefore counts
-  from the end of that period: a snapshot never holds what may have happened after its cutoff;
-* an undated record belongs to every snapshot.
+  cutoff and has not ended before it. A record dated only by a month or a year counts for the
+  whole of that period: the 2016 article's campaign "in 2016" is in force as of 2016-09-13;
+* an undated record belongs to every snapshot;
+* a figure holds from the first day of the period it describes (its ``date``, else its ``year``),
+  and the snapshot takes, for each item and measure, the figure of the latest such period.
 
 Example:
     >>> july = parse_date("2016-07")
     >>> july.first_day, july.last_day
     (datetime.date(2016, 7, 1), datetime.date(2016, 7, 31))
-    >>> in_period(start=parse_date("2016-07"), end=None, cutoff=parse_date("2016"))
+    >>> in_period(start=parse_date("2016-07"), end=None, cutoff=parse_date("2016-07-15"))
     True
+    >>> in_period(start=parse_date("2016"), end=parse_date("2016-06"), cutoff=parse_date("2016"))
+    False
 """
 
 from __future__ import annotations
@@ -53,14 +57,14 @@ _PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A day, a month or a year; ordered by its last day, then its first.
+    """A day, a month or a year; ordered by its first day, then its last.
 
     >>> parse_date("2019-12-16"), parse_date("2019").precision
     (PartialDate('2019-12-16'), 'year')
     """
 
-    last_day: datetime.date
     first_day: datetime.date
+    last_day: datetime.date
 
     @property
     def precision(self) -> str:
@@ -99,10 +103,10 @@ def parse_date(text: str) -> PartialDate:
         raise ValueError(f"'{text}' is not a date: year 0 does not exist")
     try:
         if month is None:
-            return PartialDate(datetime.date(year, 12, 31), datetime.date(year, 1, 1))
+            return PartialDate(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         if day is None:
             last = calendar.monthrange(year, month)[1]
-            return PartialDate(datetime.date(year, month, last), datetime.date(year, month, 1))
+            return PartialDate(datetime.date(year, month, 1), datetime.date(year, month, last))
         exact = datetime.date(year, month, day)
     except ValueError as error:
         raise ValueError(f"'{text}' is not a date: {error}") from None
@@ -125,6 +129,6 @@ def as_date(value: DateLike) -> PartialDate:
 def in_period(start: PartialDate | None, end: PartialDate | None, cutoff: PartialDate) -> bool:
     """True when a record valid from `start` until `end` belongs to the snapshot at `cutoff`
     (the rule in the module docstring; None is an open end)."""
-    if start is not None and start.last_day > cutoff.last_day:
+    if start is not None and start.first_day > cutoff.last_day:
         return False
     return end is None or end.last_day >= cutoff.last_day
