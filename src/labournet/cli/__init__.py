@@ -10,6 +10,7 @@ import typer
 
 from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup
 from labournet.cli.centrality import centrality_command
+from labournet.cli.compare import compare_command
 from labournet.cli.dataset import info_command, validate_command
 from labournet.cli.db import db_app
 from labournet.cli.export import export_app
@@ -55,6 +56,7 @@ app.command("report")(report_command)
 app.command("scenario")(scenario_command)
 app.command("key-players")(key_players_command)
 app.command("centrality")(centrality_command)
+app.command("compare")(compare_command)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 

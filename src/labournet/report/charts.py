@@ -12,14 +12,15 @@ Example:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -28,7 +29,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from labournet._number import format_money  # noqa: E402
 from labournet.errors import ExportError  # noqa: E402
 
-__all__ = ["revenue_chart", "rank_chart"]
+__all__ = ["revenue_chart", "rank_chart", "workers_over_time_chart"]
 
 P = ParamSpec("P")
 
@@ -165,3 +166,37 @@ def _save(fig: plt.Figure, path: str | Path) -> Path:
     finally:
         plt.close(fig)
     return file
+
+
+@_plain_text
+def workers_over_time_chart(
+    over_time: pd.DataFrame, measures: Sequence[Any], path: str | Path, *, top: int = 8
+) -> Path:
+    """Workers per host over time: the best estimate as a line, low to high shaded, for the
+    `top` hosts by their largest best estimate; each measure a dotted vertical line at its date.
+
+    `over_time` has the columns of `labournet.analysis.compare.workers_over_time`."""
+    fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
+    frame = over_time.assign(when=pd.to_datetime(over_time["date"].map(_period_start)))
+    largest = frame.groupby("id")["best"].max().sort_values(ascending=False).index[:top]
+    for host in largest:
+        rows = frame[frame["id"] == host].sort_values("when")
+        (line,) = ax.plot(rows["when"], rows["best"], marker="o", label=str(rows["name"].iloc[0]))
+        ax.fill_between(rows["when"], rows["low"], rows["high"], alpha=0.15, color=line.get_color())
+    for measure in measures:
+        when = mdates.date2num(pd.Timestamp(_period_start(measure.date)))
+        ax.axvline(when, color="#999999", linestyle=":", linewidth=1)
+        ax.annotate(str(measure.name)[:40], (when, 1), xycoords=("data", "axes fraction"),
+                    rotation=90, va="top", ha="right", fontsize=7, color="#555555")  # fmt: skip
+    ax.set_ylabel("workers (best; shaded: low to high)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_title("Workers per host over time, with the measures that came into force")
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _period_start(text: str) -> str:
+    """The first day of ``YYYY``, ``YYYY-MM`` or a day, as ISO text."""
+    parts = str(text).split("-")
+    return "-".join([*parts, *["01"] * (3 - len(parts))])
