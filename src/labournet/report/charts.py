@@ -28,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from labournet._number import format_money  # noqa: E402
 from labournet.errors import ExportError  # noqa: E402
+from labournet.model.dates import as_date  # noqa: E402
 
 __all__ = ["revenue_chart", "rank_chart", "workers_over_time_chart"]
 
@@ -173,18 +174,19 @@ def workers_over_time_chart(
     over_time: pd.DataFrame, measures: Sequence[Any], path: str | Path, *, top: int = 8
 ) -> Path:
     """Workers per host over time: the best estimate as a line, low to high shaded, for the
-    `top` hosts by their largest best estimate; each measure a dotted vertical line at its date.
+    `top` hosts by their largest best estimate, each snapshot at its cutoff (the last day of
+    its date); each measure a dotted vertical line at the day it came into force.
 
     `over_time` has the columns of `labournet.analysis.compare.workers_over_time`."""
     fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
-    frame = over_time.assign(when=pd.to_datetime(over_time["date"].map(_period_start)))
+    frame = over_time.assign(when=pd.to_datetime(over_time["date"].map(_last_day)))
     largest = frame.groupby("id")["best"].max().sort_values(ascending=False).index[:top]
     for host in largest:
         rows = frame[frame["id"] == host].sort_values("when")
         (line,) = ax.plot(rows["when"], rows["best"], marker="o", label=str(rows["name"].iloc[0]))
         ax.fill_between(rows["when"], rows["low"], rows["high"], alpha=0.15, color=line.get_color())
     for measure in measures:
-        when = mdates.date2num(pd.Timestamp(_period_start(measure.date)))
+        when = mdates.date2num(pd.Timestamp(as_date(measure.date).first_day))
         ax.axvline(when, color="#999999", linestyle=":", linewidth=1)
         ax.annotate(str(measure.name)[:40], (when, 1), xycoords=("data", "axes fraction"),
                     rotation=90, va="top", ha="right", fontsize=7, color="#555555")  # fmt: skip
@@ -196,7 +198,6 @@ def workers_over_time_chart(
     return _save(fig, path)
 
 
-def _period_start(text: str) -> str:
-    """The first day of ``YYYY``, ``YYYY-MM`` or a day, as ISO text."""
-    parts = str(text).split("-")
-    return "-".join([*parts, *["01"] * (3 - len(parts))])
+def _last_day(text: str) -> str:
+    """A snapshot is as of the last day of the period its date names."""
+    return as_date(text).last_day.isoformat()
