@@ -1,0 +1,31 @@
+"""What the sanctions-list tests share: the hand-made lists (``fixtures/``, invented parties
+only), the real UN list's path, and a helper to find a line in a file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOSITORY = Path(__file__).resolve().parents[2]
+REAL_LIST = REPOSITORY.parent / "shared/data/sanctions-lists/un-sc-consolidated-2025-04-19.xml"
+
+
+def real_list_path() -> Path:
+    """The real list's path; skips without it, except under CI, where that is a failure."""
+    path = Path(os.environ.get("LABOURNET_UN_LIST") or REAL_LIST)
+    if not path.is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but the real UN list is missing: {path}")
+        pytest.skip(f"the real UN list is not here: {path}")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based number of the first line of `path` that holds `text`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} is not in {path}")
