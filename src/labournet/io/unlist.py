@@ -41,6 +41,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import xml.parsers.expat
@@ -157,6 +158,26 @@ class UnList:
             if designation.reference.casefold() == wanted:
                 return designation
         raise KeyError(reference)
+
+    def select(self, regime: str | None) -> UnList:
+        """The designations of one regime (``UN_LIST_TYPE``, ignoring case); None keeps all.
+
+        A regime the list does not hold is a `SanctionsListError` that names those it holds.
+        """
+        if regime is None:
+            return self
+        asked = regime.strip()
+        spelled = {r.casefold(): r for r in self.regimes or {d.regime for d in self.designations}}
+        if asked.casefold() not in spelled:
+            held = ", ".join(sorted(spelled.values(), key=str.casefold)) or "none"
+            hint = did_you_mean(asked, spelled.values())
+            reason = f"no designations of regime '{asked}'{hint}; the list has: {held}"
+            raise SanctionsListError(
+                [Problem(self.path, None, "regime", reason)], f"unknown regime '{asked}'"
+            )
+        chosen = spelled[asked.casefold()]
+        kept = tuple(d for d in self.designations if d.regime.casefold() == asked.casefold())
+        return dataclasses.replace(self, designations=kept, regime=chosen)
 
     @property
     def summary(self) -> str:
@@ -309,8 +330,8 @@ class _ListReader:
 
     def __init__(self, file: str, regime: str | None) -> None:
         self.file = file
-        self.asked = regime.strip() if regime is not None else None
-        self.wanted = self.asked.casefold() if self.asked is not None else None
+        self.asked = regime
+        self.wanted = regime.strip().casefold() if regime is not None else None
         self.line: Callable[[], int] = lambda: 0
         self.depth = 0
         self.generated: str | None = None
@@ -434,24 +455,13 @@ class _ListReader:
     def result(self) -> UnList:
         if self.problems:
             raise SanctionsListError(self.problems, _summary(self.file, len(self.problems)))
-        regime = self.asked
-        if self.wanted is not None:
-            spelled = {r.casefold(): r for r in sorted(self.regimes)}
-            if self.wanted not in spelled:
-                held = ", ".join(sorted(self.regimes, key=str.casefold)) or "none"
-                hint = did_you_mean(self.wanted, self.regimes)
-                reason = f"no designations of regime '{self.asked}'{hint}; the list has: {held}"
-                raise SanctionsListError(
-                    [Problem(self.file, None, "regime", reason)], f"unknown regime '{self.asked}'"
-                )
-            regime = spelled[self.wanted]
-        return UnList(
+        read = UnList(
             generated=self.generated,
             designations=tuple(self.designations),
             path=self.file,
-            regime=regime,
             regimes=tuple(sorted(self.regimes, key=str.casefold)),
         )
+        return read if self.asked is None else read.select(self.asked)
 
 
 def _local(tag: str) -> str:

@@ -13,7 +13,9 @@ labournet's own validation accepts: one source (the list), one actor (the Securi
 * ``takes_measure`` from ``unsc`` to the listing (dated) and ``targets`` from the listing to
   the party, each with a paraphrased claim and the list as its source.
 
-`import_un_list` reads a list and writes that dataset as a folder, whole or not at all.
+`import_un_list` reads a list and writes that dataset as a folder, whole or not at all;
+`dataset_to_designations` reads the designations back from such a dataset, and
+`load_designations` reads them from either a list file or a folder.
 
 Example:
     >>> import tempfile
@@ -40,16 +42,19 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 from labournet.errors import ExportError, Problem, SanctionsListError
 from labournet.io.folder import load_dataset, write_dataset, write_error_message
-from labournet.io.unlist import UN_LIST_URL, Designation, UnList, read_un_list
+from labournet.io.unlist import UN_LIST_URL, Alias, Designation, UnList, read_un_list
 from labournet.model.dataset import LIST_SEPARATOR, Dataset, Entity, Relation, Source
 from labournet.model.schema import Schema, load_schema
 
 __all__ = [
     "designations_to_dataset",
+    "dataset_to_designations",
     "import_un_list",
+    "load_designations",
     "party_id",
     "listing_id",
     "SOURCE_ID",
@@ -66,6 +71,11 @@ TITLE = "Consolidated United Nations Security Council Sanctions List"
 INSTRUMENT = "UN Security Council designation"
 KINDS = {"entity": "organisation", "individual": "person"}
 """The labournet kind of each kind of designation."""
+DESIGNATED: dict[str, Literal["entity", "individual"]] = {
+    "organisation": "entity",
+    "person": "individual",
+}
+"""The kind of designation of each labournet kind that can be designated."""
 
 
 def party_id(reference: str) -> str:
@@ -138,6 +148,70 @@ def import_un_list(
         shutil.rmtree(built, ignore_errors=True)
         raise
     return un_list
+
+
+def dataset_to_designations(dataset: Dataset) -> UnList:
+    """The designations a dataset holds: each organisation or person with a ``un_reference``,
+    its aliases, countries and addresses, and the date, regime and narrative of the measure
+    whose ``reference`` is the same (its listing). The list's date is that of the dataset's
+    UN list source, if it has one.
+
+    >>> from labournet.io.unlist import read_un_list
+    >>> un_list = read_un_list("tests/sanctions/fixtures/small.xml")
+    >>> back = dataset_to_designations(designations_to_dataset(un_list))
+    >>> back.designation("KPe.901").alias_names == un_list.designation("KPe.901").alias_names
+    True
+    """
+    listings = {
+        entity.properties["reference"].casefold(): entity
+        for entity in dataset.entities
+        if entity.kind == "measure" and entity.properties.get("reference")
+    }
+    designations = []
+    for entity in dataset.entities:
+        reference = entity.properties.get("un_reference", "")
+        kind = DESIGNATED.get(entity.kind)
+        if not reference or kind is None:
+            continue
+        listing = listings.get(reference.casefold())
+        about = listing.properties if listing is not None else {}
+        designations.append(
+            Designation(
+                reference=reference,
+                kind=kind,
+                name=entity.name,
+                regime=about.get("regime", ""),
+                aliases=tuple(Alias(name) for name in _split(entity, "aliases")),
+                listed_on=about.get("date") or None,
+                narrative=listing.description if listing is not None else "",
+                addresses=_split(entity, "addresses"),
+                countries=_split(entity, "countries"),
+            )
+        )
+    source = next((s for s in dataset.sources if s.id == SOURCE_ID), None)
+    return UnList(
+        generated=source.date if source is not None else None,
+        designations=tuple(designations),
+        path=str(dataset.path or dataset.name),
+        regimes=tuple(sorted({d.regime for d in designations if d.regime}, key=str.casefold)),
+    )
+
+
+def load_designations(path: str | Path, regime: str | None = None) -> UnList:
+    """The designations of a UN list XML file (`read_un_list`) or of a dataset folder that
+    holds them (`dataset_to_designations`, after `load_dataset` has checked it), of one
+    regime or all. A folder that holds none is a `SanctionsListError`."""
+    source = Path(path)
+    if not source.is_dir():
+        return read_un_list(source, regime=regime)
+    held = dataset_to_designations(load_dataset(source))
+    if not held.designations:
+        reason = (
+            "holds no designations (no organisation or person has a un_reference): give a UN "
+            "list XML file, or a folder that labournet import un-list wrote"
+        )
+        raise SanctionsListError([Problem(str(source), None, "un_reference", reason)])
+    return held.select(regime)
 
 
 # ---- the records ---------------------------------------------------------------------------
@@ -217,6 +291,11 @@ def _relations(designation: Designation) -> list[Relation]:
         sources=(SOURCE_ID,),
     )
     return [takes, targets]
+
+
+def _split(entity: Entity, name: str) -> tuple[str, ...]:
+    value = entity.properties.get(name, "")
+    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
 
 
 def _joined(items: Iterable[str]) -> str:
