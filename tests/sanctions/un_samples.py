@@ -1,9 +1,12 @@
 """What the sanctions-list tests share: the hand-made lists (``fixtures/``, invented parties
-only), the real UN list's path, and a helper to find a line in a file."""
+only), the real UN list's path, a helper to find a line in a file, and one to run the
+command line."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +32,22 @@ def line_of(path: Path, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} is not in {path}")
+
+
+def run_labournet(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``labournet ARGS`` as a person runs it, in `cwd`, on this tree's sources (stdout a pipe,
+    no terminal width), with its output as text."""
+    import labournet
+
+    sources = Path(labournet.__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(sources), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "labournet", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -182,10 +182,10 @@ class UnList:
     @property
     def summary(self) -> str:
         """``75 entities, 80 individuals, regime DPRK, list generated 2025-04-19``."""
-        if self.regime is not None:
-            which = f"regime {self.regime}"
+        held = sorted({d.regime for d in self.designations if d.regime})
+        if self.regime is not None or len(held) == 1:
+            which = f"regime {self.regime or held[0]}"
         else:
-            held = sorted({d.regime for d in self.designations if d.regime})
             which = f"all {plural(len(held), 'regime')}"
         date = f"list generated {self.generated}" if self.generated else "list date unknown"
         entities = plural(len(self.entities), "entity")
