@@ -19,7 +19,7 @@ def test_default_schema_declares_the_required_kinds() -> None:
         "sends_workers", "works_in", "remits_to", "pressures", "takes_measure", "targets",
         "exports_to", "estimates", "affiliated_with",
     } <= set(schema.relations)  # fmt: skip
-    assert schema.relations["targets"].target == ("country", "sector", "organisation")
+    assert schema.relations["targets"].target == ("country", "sector", "organisation", "person")
     assert schema.label("country") == "Country"
     assert schema.relationship_type("sends_workers") == "SENDS_WORKERS"
 

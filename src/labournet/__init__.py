@@ -13,6 +13,7 @@ Example:
 
 from labournet.analysis.centrality import centrality, rank_nodes
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
+from labournet.analysis.matching import Match, match_designations
 from labournet.analysis.pressure import PressurePoint, PressureResult, pressure_points
 from labournet.analysis.scenario import ScenarioResult, scenario
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
@@ -24,12 +25,15 @@ from labournet.errors import (
     LabournetError,
     Problem,
     QueryError,
+    SanctionsListError,
     SchemaError,
     StoreError,
 )
 from labournet.io.folder import load_dataset, write_dataset
 from labournet.io.graphfile import read_graph
 from labournet.io.networkx import from_networkx, to_networkx
+from labournet.io.unlist import Designation, UnList, read_un_list
+from labournet.io.unlist_dataset import designations_to_dataset, import_un_list
 from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
 from labournet.model.schema import Schema, load_schema
 from labournet.report.build import Report, build_report, write_report
@@ -46,6 +50,9 @@ __all__ = [
     "from_networkx",
     "read_graph",
     "load_schema",
+    "read_un_list",
+    "import_un_list",
+    "designations_to_dataset",
     "centrality",
     "rank_nodes",
     "pressure_points",
@@ -60,6 +67,8 @@ __all__ = [
     "ScenarioResult",
     "key_players",
     "KeyPlayersResult",
+    "match_designations",
+    "Match",
     "export_html",
     "export_views",
     "connect",
@@ -71,10 +80,13 @@ __all__ = [
     "Source",
     "Assumption",
     "Schema",
+    "UnList",
+    "Designation",
     "LabournetError",
     "SchemaError",
     "DatasetError",
     "GraphFormatError",
+    "SanctionsListError",
     "AnalysisError",
     "StoreError",
     "QueryError",

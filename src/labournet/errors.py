@@ -20,6 +20,7 @@ __all__ = [
     "SchemaError",
     "DatasetError",
     "GraphFormatError",
+    "SanctionsListError",
     "AnalysisError",
     "StoreError",
     "QueryError",
@@ -74,6 +75,12 @@ class DatasetError(ProblemsError):
 
 class GraphFormatError(ProblemsError):
     """A GraphML, GEXF or edge-list file cannot be read."""
+
+
+class SanctionsListError(ProblemsError):
+    """A sanctions list file (the UN Security Council Consolidated List) cannot be read:
+    malformed or refused XML, a record without its reference or name, a value that is not a
+    date, an unknown regime."""
 
 
 class AnalysisError(LabournetError):

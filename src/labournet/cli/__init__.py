@@ -15,6 +15,7 @@ from labournet.cli.dataset import info_command, validate_command
 from labournet.cli.db import db_app
 from labournet.cli.export import export_app
 from labournet.cli.report import key_players_command, report_command, scenario_command
+from labournet.cli.sanctions import import_app, match_command
 
 __all__ = ["app", "main"]
 
@@ -57,8 +58,10 @@ app.command("scenario")(scenario_command)
 app.command("key-players")(key_players_command)
 app.command("centrality")(centrality_command)
 app.command("compare")(compare_command)
+app.command("match")(match_command)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 
 
 def main(argv: list[str] | None = None) -> None:
