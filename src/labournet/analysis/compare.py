@@ -21,8 +21,9 @@ Example:
     >>> import labournet
     >>> from labournet.analysis.compare import compare
     >>> result = compare(labournet.load_dataset("data/dprk-labour-2016-2024"), 2016, 2019)
-    >>> result.change("ru", "workers").now.high < result.change("ru", "workers").then.low
-    True
+    >>> qatar = result.change("qa", "workers")
+    >>> qatar.then.best, qatar.now.best, qatar.observed
+    (2500.0, 0.0, True)
 """
 
 from __future__ import annotations

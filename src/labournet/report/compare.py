@@ -15,7 +15,7 @@ import pandas as pd
 from labournet._number import format_count, format_money
 from labournet.analysis.compare import Change, Comparison
 from labournet.analysis.flows import Range
-from labournet.report.markdown import _cell, _text
+from labournet.report.markdown import md_cell, md_text
 from labournet.report.tables import write_csv, write_json
 
 __all__ = ["comparison_markdown", "write_comparison", "range_text"]
@@ -31,7 +31,7 @@ def range_text(value: Range | None, measure: str) -> str:
 
 def comparison_markdown(result: Comparison) -> str:
     """The comparison as a Markdown document."""
-    title = f"# {_text(result.name)}: {result.date_from} to {result.date_to}"
+    title = f"# {md_text(result.name)}: {result.date_from} to {result.date_to}"
     out = [title, "", "## Workers and revenue at stake, then and now", ""]
     out += ["| id | name | level | measure | then | now | change | later evidence | sources |"]
     out += ["|---|---|---|---|---|---|---|---|---|"]
@@ -40,19 +40,19 @@ def comparison_markdown(result: Comparison) -> str:
     out += ["", f"## Measures in force from after {result.date_from} to {result.date_to}", ""]
     out += ["| date | measure | taken by | targets | sources |", "|---|---|---|---|---|"]
     for m in result.measures:
-        cells = [m.date, f"{_text(m.name)} (`{m.id}`)", ", ".join(m.takers)]
+        cells = [m.date, f"{md_text(m.name)} (`{m.id}`)", ", ".join(m.takers)]
         cells += [", ".join(m.targets), ", ".join(m.sources)]
-        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     out += ["", f"## Backtest: the {result.date_from} ranking's top hosts", ""]
     out += [
         f"| rank then | host | denied then | workers then | workers {result.date_to} | verdict |"
     ]
     out += ["|---|---|---|---|---|---|"]
     for row in result.backtest:
-        cells = [str(row.rank_then), f"{_text(row.name)} (`{row.id}`)"]
+        cells = [str(row.rank_then), f"{md_text(row.name)} (`{row.id}`)"]
         cells += [range_text(row.denied_then, "revenue"), range_text(row.workers_then, "workers")]
         cells += [range_text(row.workers_now, "workers"), row.verdict]
-        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     rho = result.rank_correlation
     out += ["", (
         f"Rank correlation (Spearman, positive when the hosts ranked higher fell more): "
@@ -68,10 +68,10 @@ def _change_row(c: Change) -> str:
     difference = c.difference
     change = "–" if difference is None else range_text(difference, c.measure)
     sources = sorted(set(c.then_sources) | set(c.now_sources))
-    cells = [f"`{c.id}`", _text(c.name), c.level, c.measure, range_text(c.then, c.measure)]
+    cells = [f"`{c.id}`", md_text(c.name), c.level, c.measure, range_text(c.then, c.measure)]
     cells += [range_text(c.now, c.measure), change, "yes" if c.observed else "no (carried)"]
     cells += [", ".join(sources)]
-    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
+    return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
 
 
 def write_comparison(result: Comparison, over_time: pd.DataFrame, folder: str | Path) -> list[Path]:

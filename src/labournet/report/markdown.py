@@ -31,7 +31,7 @@ from labournet.errors import ExportError
 if TYPE_CHECKING:
     from labournet.report.build import Report
 
-__all__ = ["render_markdown", "write_markdown"]
+__all__ = ["md_text", "md_cell", "render_markdown", "write_markdown"]
 
 METHOD = """\
 ### How the numbers are made
@@ -70,7 +70,7 @@ _MARKUP = re.compile(r"([\\`*_\[\]<>!~&#])")
 _SAFE_URL = re.compile(r"https?://[^\s<>`\\]+", re.IGNORECASE)
 
 
-def _text(value: object) -> str:
+def md_text(value: object) -> str:
     """Data as Markdown text that renders as itself: no HTML, no links, no emphasis, no line
     breaks (pipes are left to `_cell`)."""
     return _MARKUP.sub(r"\\\1", " ".join(str(value).splitlines()))
@@ -88,7 +88,7 @@ def _code(value: object) -> str:
 
 def _link(url: str) -> str:
     """An autolink for a plain http(s) address; anything else is shown as text."""
-    return f"<{url}>" if _SAFE_URL.fullmatch(url) else _text(url)
+    return f"<{url}>" if _SAFE_URL.fullmatch(url) else md_text(url)
 
 
 def _markdown(value: str) -> str:
@@ -97,7 +97,7 @@ def _markdown(value: str) -> str:
     return re.sub(r"([<>&\[\]!])", r"\\\1", value)
 
 
-def _cell(value: object) -> str:
+def md_cell(value: object) -> str:
     """A table cell: pipes escaped (GFM unescapes them inside code spans too), one line."""
     return " ".join(str(value).splitlines()).replace("|", "\\|")
 
@@ -109,7 +109,7 @@ def _range_money(row: pd.Series, prefix: str = "revenue") -> str:
 def _table(header: list[str], rows: Sequence[Sequence[object]], align: str = "") -> list[str]:
     marks = [("---:" if a == "r" else "---") for a in (align or "l" * len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(marks) + " |"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return lines
 
 
@@ -125,14 +125,14 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     mc = report.uncertainty
     has_mc = "p_top_k" in table.columns
     k = report.k
-    out: list[str] = [f"# Pressure points: {_text(report.name)}, as of {model.as_of}", ""]
+    out: list[str] = [f"# Pressure points: {md_text(report.name)}, as of {model.as_of}", ""]
     unfunded = unfunded_host_warnings(model)
     if unfunded:
         out += ["> **Warning: hosts without a revenue figure.**", ">"]
-        out += [f"> - {_text(text)}." for _, text in unfunded]
+        out += [f"> - {md_text(text)}." for _, text in unfunded]
         out += [""]
     out += [
-        f"Where pressure on **{_text(regime_name)}** ({_code(regime)}) works best: each "
+        f"Where pressure on **{md_text(regime_name)}** ({_code(regime)}) works best: each "
         "candidate host, sector, intermediary or relation with the revenue (USD per year) and "
         "workers that depend on it, who can reach it, and how sure we are.",
         "",
@@ -195,7 +195,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
     players = report.key_players
     out += [f"## Key players: the best {plural(players.k, 'cut')}", ""]
     if players.fewer:
-        out += [_text(f"{players.fewer[0].upper()}{players.fewer[1:]}."), ""]
+        out += [md_text(f"{players.fewer[0].upper()}{players.fewer[1:]}."), ""]
     method_text = (
         "exact search over every set (after dropping candidates whose placements are a "
         "subset of another's)"
@@ -214,8 +214,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
     naive_rows = [
-        [_text(measure), ", ".join(_code(p) for p in str(row["picks"]).split(";") if p),
-         _text(row["cut_candidates"]),
+        [md_text(measure), ", ".join(_code(p) for p in str(row["picks"]).split(";") if p),
+         md_text(row["cut_candidates"]),
          format_money(row["revenue_best"]), format_money(row["shortfall_best"])]
         for measure, row in players.naive.iterrows()
     ]  # fmt: skip
@@ -231,7 +231,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
     ]
     for note in players.notes:
-        out.append(f"- Note: {_text(note)}")
+        out.append(f"- Note: {md_text(note)}")
     structural = players.structural
     if structural is not None:
         out += [
@@ -285,12 +285,12 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         reasoning = getattr(assumption, "reasoning", "")
         out.append(
             f"- {_code(assumption_id)} ({plural(uses.get(assumption_id, 0), 'candidate')}): "
-            f"{_text(statement)} *Why:* {_text(reasoning)}"
+            f"{md_text(statement)} *Why:* {md_text(reasoning)}"
         )
     notes = list(pressure.notes)
     if notes:
         out += ["", "Model notes (where the data lacked a figure the model needs):", ""]
-        out += [f"- {_text(note)}" for note in notes[:50]]
+        out += [f"- {md_text(note)}" for note in notes[:50]]
         if len(notes) > 50:
             out.append(f"- … and {len(notes) - 50} more (see `notes` in the JSON)")
     out += ["", "## Sources", ""]
@@ -300,9 +300,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         date = getattr(source, "date", "")
         url = getattr(source, "url", "")
         link = f" {_link(url)}" if url else ""
-        out.append(
-            f"- {_code(source_id)}: {_text(publisher)}, *{_text(title)}*, {_text(date)}.{link}"
-        )
+        title = md_text(title)
+        out.append(f"- {_code(source_id)}: {md_text(publisher)}, *{title}*, {md_text(date)}.{link}")
     out.append("")
     return "\n".join(out)
 
@@ -335,21 +334,21 @@ def _level_section(level: str, table: pd.DataFrame, top: int, has_mc: bool, k: i
         mark = " †" if row.get("residual", False) else ""
         cells: list[object] = [
             row["rank"],
-            f"{_code(candidate)} {_text(row['name'])}{mark}",
-            _text(row["type"]),
+            f"{_code(candidate)} {md_text(row['name'])}{mark}",
+            md_text(row["type"]),
             format_money(row["denied_best"]),
             f"{format_money(row['denied_low'])}–{format_money(row['denied_high'])}",
             format_money(row["revenue_best"]),
             format_count(row["workers_best"]),
-            _text(", ".join(row["actors"])) or "–",
-            _text(", ".join(row["measures"])) or "–",
+            md_text(", ".join(row["actors"])) or "–",
+            md_text(", ".join(row["measures"])) or "–",
         ]
         if has_mc:
             interval = (
                 "–" if pd.isna(row["rank_p05"]) else f"{row['rank_p05']:.0f}–{row['rank_p95']:.0f}"
             )
             cells += [f"{row['p_top_k']:.0%}", interval]
-        cells.append(_text(", ".join(row["assumptions"])) if row["assumed"] else "sources only")
+        cells.append(md_text(", ".join(row["assumptions"])) if row["assumed"] else "sources only")
         rows.append(cells)
     return out + _table(header, rows, align) + [""]
 
@@ -361,7 +360,8 @@ def _tensions(report: Report) -> list[str]:
     out = ["", "### Tensions between the model and its sources", ""]
     for tension in report.tensions:
         out.append(
-            f"- **{_text(tension.kind)}** ({_code(tension.subject)}): {_text(tension.message)}. "
+            f"- **{md_text(tension.kind)}** ({_code(tension.subject)}): "
+            f"{md_text(tension.message)}. "
             f"Derived from {plural(len(tension.derived_from), 'figure')}; stated in "
             + ", ".join(_code(item) for item in tension.sourced_from)
             + " (sources: "
@@ -381,7 +381,7 @@ def _breakdown(table: pd.DataFrame, top: int) -> list[str]:
         for candidate, row in rows_of_level.head(top).iterrows():
             compliance = "–" if pd.isna(row["compliance"]) else f"{row['compliance']:.0%}"
             rows.append([
-                _code(candidate), _text(row["level"]), format_money(row["revenue_best"]),
+                _code(candidate), md_text(row["level"]), format_money(row["revenue_best"]),
                 f"{row['reached_share']:.0%}", compliance, f"{1 - row['substitution']:.0%}",
                 format_money(row["denied_best"]),
             ])  # fmt: skip
