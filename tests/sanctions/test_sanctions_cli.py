@@ -109,12 +109,11 @@ def test_import_refuses_a_folder_that_holds_something(fixtures: Path, tmp_path: 
 def test_import_errors_are_one_located_line_and_exit_two(
     fixtures: Path, tmp_path: Path, file: str, marker: str, located: str | None
 ) -> None:
-    path = fixtures / file
-    done = run_labournet("import", "un-list", path, "-o", "out", cwd=tmp_path)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stdout + done.stderr
-    assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []
-    errors = done.stderr.splitlines()
+    path, out = fixtures / file, tmp_path / "out"
+    result = runner.invoke(app, ["import", "un-list", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    errors = result.stderr.splitlines()
     assert errors[0] == f"list: {path}"
     assert errors[-1].startswith("error: ") and "nothing was read" in errors[-1]
     if located is None:  # the problem is on the record's first line, not on the marker's
@@ -123,6 +122,20 @@ def test_import_errors_are_one_located_line_and_exit_two(
     else:
         line = line_of(path, marker)
     assert errors[1].startswith(f"{path}:{line}: {located}"), errors
+
+
+def test_an_import_error_through_the_real_command_has_no_traceback(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    path = fixtures / "malformed.xml"
+    done = run_labournet("import", "un-list", path, "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.splitlines()[1:] == [
+        f"{path}:5: XML: malformed XML: not well-formed (invalid token) (column 30)",
+        f"error: 1 problem in the UN list {path}; nothing was read",
+    ]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_import_an_unknown_regime_or_a_missing_file(fixtures: Path, tmp_path: Path) -> None:

@@ -218,6 +218,16 @@ def test_a_listing_date_that_is_not_a_date(fixtures: Path) -> None:
     ]  # fmt: skip
 
 
+def test_a_control_character_is_located(tmp_path: Path, fixtures: Path) -> None:
+    path = tmp_path / "list.xml"
+    text = (fixtures / "small.xml").read_text(encoding="utf-8")
+    path.write_text(text.replace("Northwind Art Works", "Northwind&#x80;Art"), encoding="utf-8")
+    assert problems(path) == [
+        (line_of(path, "Northwind&#x80;Art"), "ENTITY/ENTITY_ALIAS/ALIAS_NAME",
+         "control character U+0080 in the text"),
+    ]  # fmt: skip
+
+
 def test_a_generation_date_that_is_not_a_date(tmp_path: Path, fixtures: Path) -> None:
     path = tmp_path / "list.xml"
     text = (fixtures / "small.xml").read_text(encoding="utf-8")

@@ -174,6 +174,46 @@ def test_the_import_leaves_a_folder_that_holds_something_alone(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_the_import_keeps_the_folder_it_writes_into(
+    fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Importing into the working folder (``-o .``) leaves it in place, not a deleted one."""
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    monkeypatch.chdir(here)
+    import_un_list(fixtures / "small.xml", ".")
+    import_un_list(fixtures / "small.xml", ".", regime="Taliban", force=True)
+    assert Path.cwd().exists() and here.stat().st_ino == inode
+    assert [e.id for e in load_dataset(here).entities] == [
+        "unsc",
+        "un-tai-901",
+        "un-listing-tai-901",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
+def test_a_failed_move_puts_the_old_files_back(
+    fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    import_un_list(fixtures / "small.xml", out, regime="Taliban")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        moving_in = Path(target).parent == out and self.parent.name.endswith(".tmp")
+        if self.name == "relations.csv" and moving_in:  # the new relations.csv, moving in
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(ExportError, match="No space left on device"):
+        import_un_list(fixtures / "small.xml", out, force=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_a_failed_import_writes_nothing(fixtures: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(SanctionsListError):

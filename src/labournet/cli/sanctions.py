@@ -45,7 +45,7 @@ ListRegimeOption = typer.Option(
     None,
     "--regime",
     help="Only the designations of this UN sanctions regime (the list's UN_LIST_TYPE, any case, "
-    "e.g. DPRK) [default: all].",
+    "e.g. DPRK; default: all regimes).",
     show_default=False,
 )
 ListFileArgument = typer.Argument(

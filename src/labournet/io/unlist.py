@@ -200,8 +200,8 @@ def read_un_list(path: str | Path, regime: str | None = None) -> UnList:
     every problem found, each as ``FILE:LINE: ELEMENT: reason``: a missing or oversized file,
     malformed XML (with the parser's line and column), a DTD or entity declaration (refused), a
     root other than ``CONSOLIDATED_LIST``, a record without reference number or name, a
-    ``LISTED_ON`` that is not a date, a reference given twice, or a regime the list lacks (the
-    message names those it has).
+    ``LISTED_ON`` that is not a date, a control character in a record, a reference given
+    twice, or a regime the list lacks (the message names those it has).
     """
     file = Path(path)
     _check_file(file)
@@ -387,6 +387,8 @@ class _ListReader:
             self.regimes.add(regime)
         if self.wanted is not None and regime.casefold() != self.wanted:
             return
+        if not self.readable(node, node.tag):
+            return
         designation = self.designation(node, regime)
         if designation is None:
             return
@@ -400,6 +402,18 @@ class _ListReader:
             return
         self.first_line[key] = node.line
         self.designations.append(designation)
+
+    def readable(self, node: _Node, path: str) -> bool:
+        """False, after noting where, if the record holds a control character (XML allows
+        C1 controls such as U+0080; no name holds one, and a dataset refuses them)."""
+        ok = True
+        bad = next((c for c in "".join(node.parts) if _is_control(c)), None)
+        if bad is not None:
+            self.problem(node.line, path, f"control character U+{ord(bad):04X} in the text")
+            ok = False
+        for child in node.children:
+            ok = self.readable(child, f"{path}/{child.tag}") and ok
+        return ok
 
     def designation(self, node: _Node, regime: str) -> Designation | None:
         """The designation of one record, or None after noting its problems."""
@@ -462,6 +476,12 @@ class _ListReader:
             regimes=tuple(sorted(self.regimes, key=str.casefold)),
         )
         return read if self.asked is None else read.select(self.asked)
+
+
+def _is_control(char: str) -> bool:
+    """A C0 or C1 control character other than tab and line breaks, or DEL."""
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\n\r") or 0x7F <= code <= 0x9F
 
 
 def _local(tag: str) -> str:

@@ -37,7 +37,6 @@ Example:
 from __future__ import annotations
 
 import re
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -128,9 +127,9 @@ def import_un_list(
     """Read a UN list (`read_un_list`) and write its designations as a dataset folder.
 
     The folder is built beside `folder`, checked by `load_dataset`, and only then put in its
-    place, so an error leaves nothing half-written. A `folder` that holds anything is left
-    alone (an `ExportError`) unless `force` is true, when it is replaced whole. Returns what
-    was read, for its counts.
+    place (see `_put_in_place`), so an error leaves nothing half-written. A `folder` that
+    holds anything is left alone (an `ExportError`) unless `force` is true, when what it
+    holds is replaced whole. Returns what was read, for its counts.
     """
     out = Path(folder).absolute()
     _check_target(out, force)
@@ -344,18 +343,34 @@ def _check_target(out: Path, force: bool) -> None:
 
 
 def _put_in_place(built: Path, out: Path) -> None:
-    """Move the finished folder `built` to `out`, replacing what is there."""
+    """Move the finished folder `built` to `out`. A new folder is one rename. Into one that
+    exists (empty, or replaced by force) the new files move only after its own have moved
+    aside, and those are deleted last (put back if a move fails); the folder itself stays,
+    so a shell working in it keeps working."""
     try:
         if not out.exists():
             built.rename(out)
             return
-        old = out.with_name(f".{out.name}.{secrets.token_hex(4)}.old")
-        out.rename(old)
+        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+        old: list[str] = []
+        new: list[str] = []
         try:
-            built.rename(out)
+            _move_entries(out, aside, sorted(entry.name for entry in out.iterdir()), old)
+            _move_entries(built, out, sorted(entry.name for entry in built.iterdir()), new)
         except OSError:
-            old.rename(out)
+            _move_entries(out, built, new, [])
+            _move_entries(aside, out, old, [])
+            aside.rmdir()  # only once empty: it never deletes what it moved aside
             raise
-        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
+        built.rmdir()
     except OSError as error:
         raise ExportError(write_error_message(out, error)) from error
+
+
+def _move_entries(source: Path, target: Path, names: list[str], moved: list[str]) -> None:
+    """Move the entries `names` of folder `source` into `target`, adding each to `moved` as
+    it goes (so a failure half-way knows what to put back)."""
+    for name in names:
+        (source / name).rename(target / name)
+        moved.append(name)
