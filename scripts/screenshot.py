@@ -29,9 +29,10 @@ def screenshot(
     focus: str | None = None,
 ) -> Path:
     """Export the bundled dataset's view (sized by pressure score) and picture it."""
+    from chromium import Chromium
+
     import labournet
     from labournet.views.html import export_html, pressure_scores
-    from chromium import Chromium
 
     dataset = labournet.load_dataset()
     with tempfile.TemporaryDirectory() as folder:

@@ -79,7 +79,12 @@ QueryArgument = typer.Argument(
     show_default=False,
 )
 ParamOption = typer.Option(
-    None, "--param", "-p", help="A parameter as NAME=VALUE; repeatable.", show_default=False
+    None,
+    "--param",
+    "-p",
+    help="A parameter as NAME=VALUE; repeatable. A date parameter may name a year or a month "
+    "(date=2019 is its last day, 2019-12-31).",
+    show_default=False,
 )
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 
@@ -246,6 +251,8 @@ def query_command(
 ) -> None:
     """Run a Cypher file, a shipped query or Cypher text; read-only unless --write is given.
 
+    A date parameter takes a day, a month or a year (--param date=2019 is 31 December 2019).
+
     Example: labournet db query neighbourhood --param id=cn --format csv
     """
     from labournet.store import library, resolve_query
@@ -260,6 +267,8 @@ def query_command(
         )
     file = resolve_query(query)
     parameters = _parse_params(param)
+    if "param" in file.header:
+        file.bind(parameters)  # a mistake in them (a date that is not one) needs no server
     with _connect(uri) as store:
         result = store.run(file, parameters, write=write)
     if fmt is OutputFormat.csv:

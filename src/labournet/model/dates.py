@@ -31,13 +31,16 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "PartialDate",
     "parse_date",
     "as_date",
     "in_period",
+    "record_period",
     "DateLike",
     "START",
     "POINT",
@@ -87,6 +90,19 @@ class PartialDate:
 
 DateLike = PartialDate | datetime.date | str | int
 """What an ``as_of`` argument may be: a `PartialDate`, a `datetime.date`, ISO text or a year."""
+
+
+def record_period(properties: Mapping[str, Any]) -> tuple[PartialDate | None, PartialDate | None]:
+    """The start (``valid_from``, else ``date``) and end (``valid_until``) of a record with these
+    properties or graph attributes; None where it has none. `ValueError` for a value that is not
+    a date.
+
+    >>> record_period({"date": "2017-08-05", "valid_until": "2019-12"})
+    (PartialDate('2017-08-05'), PartialDate('2019-12'))
+    """
+    start = properties.get(START) or properties.get(POINT)
+    end = properties.get(END)
+    return (as_date(start) if start else None, as_date(end) if end else None)
 
 
 def parse_date(text: str) -> PartialDate:

@@ -146,10 +146,12 @@ RESERVED_PROPERTIES = frozenset(
     {
         "id", "key", "kind", "name", "description", "sources", "assumptions", "figures", "claim",
         "source", "target", "subject", "u_of_edge", "v_of_edge", "node_for_adding",
+        "starts_on", "ends_on",
     }
 )  # fmt: skip
 """Names a kind may not give an extra property: the files' own columns, the graph model's
-attributes and the arguments networkx takes when a node or edge is added."""
+attributes, the arguments networkx takes when a node or edge is added, and the days a graph
+database stores a dated record's period under (`labournet.store.rows.PERIOD`)."""
 
 DATE_PROPERTIES = (POINT, START, END)
 """Properties that are dates wherever a kind lists them: they place a record in time

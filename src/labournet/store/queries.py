@@ -7,6 +7,7 @@ Every file in ``cypher/`` starts with a header of ``//`` comment lines::
     // purpose: Host countries ranked by the workers the regime places there ...
     // param: regime (string, default "kp"): id of the regime's country node
     // param: id (string, required, example "cn"): the entity to look at
+    // param: date (date, required, example "2016"): the day to look at
     // mode: read
     // servers: neo4j, falkordb
     // scores: score
@@ -18,6 +19,12 @@ refuses to run the query until an analysis run has written them. A file is a tem
 body names ``{{label}}`` or ``{{type}}``: those are filled with graph-database names only after
 `check_identifier` has accepted them, so nothing from a data file reaches a query as text.
 
+A ``date`` parameter takes a day, a month or a year (``2019-06-30``, ``2019-06``, ``2019``; in
+Python also an int year, a `datetime.date` or a `PartialDate`) and is sent as the ISO text of its
+last day (``2019-12-31``), the cutoff of the snapshot rule (`labournet.model.dates`), so a query
+compares it with the ``starts_on`` and ``ends_on`` days a load stores
+(`labournet.store.rows.PERIOD`).
+
 Example:
     >>> q = parse_cypher("// name: n\\n// param: limit (integer, default 5): rows\\n"
     ...                  "MATCH (n) RETURN n LIMIT $limit", "n.cypher")
@@ -25,6 +32,9 @@ Example:
     {'limit': 3}
     >>> q.used_parameters
     ('limit',)
+    >>> parse_cypher("// param: date (date, required): day\\nRETURN $date", "d.cypher").bind(
+    ...     {"date": "2019-02"})
+    {'date': '2019-02-28'}
 """
 
 from __future__ import annotations
@@ -63,7 +73,10 @@ TYPES = {
     "boolean": bool,
     "list": list,
     "map": dict,
+    "date": str,
 }
+"""The parameter types a header may declare, with the Python type of the value sent (a
+``date`` goes as ISO text, see the module docstring)."""
 WRITE_KEYWORDS = ("CREATE", "MERGE", "SET", "DELETE", "REMOVE", "DROP", "DETACH", "LOAD", "FOREACH")
 
 _HEADER = re.compile(r"^//\s*([a-z]+)\s*:\s*(.*)$")
@@ -95,6 +108,8 @@ class Parameter:
 
     def coerce(self, value: Any, where: str) -> Any:
         """`value` as this parameter's type; strings (from a command line) are parsed."""
+        if self.type == "date":
+            return self._day(value, where)
         if value is None:
             return None
         wanted = TYPES[self.type]
@@ -119,6 +134,24 @@ class Parameter:
                 f"({INT64[0]} to {INT64[1]})"
             )
         return value
+
+    def _day(self, value: Any, where: str) -> str | None:
+        """The ISO last day of the day, month or year `value` names; null only when optional."""
+        from labournet.model.dates import as_date
+
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "null":
+            if self.required:
+                raise QueryError(
+                    f"{where}: parameter {self.name}: a date is required (YYYY, YYYY-MM or "
+                    "YYYY-MM-DD)"
+                )
+            return None
+        try:
+            return as_date(value).last_day.isoformat()
+        except ValueError as error:
+            raise QueryError(f"{where}: parameter {self.name}: {error}") from None
 
 
 INT64 = (-(2**63), 2**63 - 1)
@@ -173,7 +206,7 @@ class CypherFile:
             if name in given:
                 bound[name] = param.coerce(given[name], self.path)
             elif param.required and examples and param.example is not None:
-                bound[name] = param.example
+                bound[name] = param.coerce(param.example, self.path)
             elif param.required:
                 raise QueryError(
                     f"{self.path}: missing parameter {name} ({param.type}"
@@ -181,7 +214,7 @@ class CypherFile:
                     + ")"
                 )
             else:
-                bound[name] = param.default
+                bound[name] = param.coerce(param.default, self.path)
         undeclared = sorted(set(self.used_parameters) - set(declared))
         if undeclared:
             raise QueryError(

@@ -29,6 +29,7 @@ import yaml
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
 from labournet.model.dataset import LIST_SEPARATOR, RECORDS, Dataset, Figure, Record
+from labournet.model.dates import record_period
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
@@ -36,6 +37,7 @@ __all__ = [
     "CORE_LABELS",
     "ROWS",
     "ROW_EXTRAS",
+    "PERIOD",
     "Step",
     "LoadPlan",
     "plan_load",
@@ -52,9 +54,17 @@ __all__ = [
 CORE_LABELS = ("Entity", "Source", "Assumption", "Figure", "Dataset", "AnalysisRun")
 """Labels labournet itself gives nodes; an entity kind may not take one (except Source)."""
 
+PERIOD = ("starts_on", "ends_on")
+"""The properties a load gives every dated entity and relation: the ISO day (``YYYY-MM-DD``) it
+starts on (the last day of its ``valid_from``, else of its ``date``) and the one it ends on (the
+last day of its ``valid_until``), null where it has none. ISO days compare as text in both
+databases, so Cypher applies the snapshot rule of `Dataset.as_of` (`labournet.model.dates`) with
+``n.starts_on <= $date`` (see ``cypher/queries/network_as_of.cypher``). They are derived, not
+part of the record: a pull does not read them."""
+
 RESERVED = frozenset(
     {"id", "kind", "name", "description", "sources", "assumptions", "claim", "subject",
-     "load_order"}
+     "load_order", *PERIOD}
 )  # fmt: skip
 """Property names the load writes itself; a schema property may not reuse one."""
 
@@ -70,8 +80,8 @@ The rows of the record loads follow each file's own ``// row:`` line (`_row_make
 ROW_EXTRAS: Mapping[str, tuple[str, ...]] = {
     "sources": ("load_order",),
     "assumptions": ("load_order",),
-    "entities": ("load_order", "properties"),
-    "relations": ("load_order", "properties"),
+    "entities": ("load_order", "properties", *PERIOD),
+    "relations": ("load_order", "properties", *PERIOD),
     "figures": ("load_order", "exact"),
 }
 """What a record load's row holds besides the record's columns."""
@@ -178,7 +188,12 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         entity_labels[entity.id] = label
         props = _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id)
         entities_by_label.setdefault(label, []).append(
-            entity_row(entity, load_order=order, properties=props)
+            entity_row(
+                entity,
+                load_order=order,
+                properties=props,
+                **_period(props, f"entity {entity.id!r}"),
+            )
         )
 
     relation_row = _row_maker("relations")
@@ -194,7 +209,12 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
             relation.properties, relation_nulls[relation.kind], relation_props, relation.id
         )
         relations_by_type.setdefault(rel_type, []).append(
-            relation_row(relation, load_order=order, properties=props)
+            relation_row(
+                relation,
+                load_order=order,
+                properties=props,
+                **_period(props, f"relation {relation.id!r}"),
+            )
         )
 
     figure_row = _row_maker("figures")
@@ -418,6 +438,18 @@ def _properties(
             raise QueryError(f"{item!r}: property {key!r} is not in the schema")
         props[key] = value if value != "" else None
     return props
+
+
+def _period(properties: Mapping[str, str | None], item: str) -> dict[str, str | None]:
+    """The `PERIOD` days of a record with these properties; `QueryError` naming it for a date
+    that is not one (a dataset built in Python, not read from a checked folder)."""
+    try:
+        start, end = record_period(properties)
+    except ValueError as error:
+        raise QueryError(f"{item}: {error}") from None
+    return dict(
+        zip(PERIOD, (d.last_day.isoformat() if d else None for d in (start, end)), strict=True)
+    )
 
 
 def _number(value: float, figure_id: str, field_name: str) -> float:
