@@ -2,7 +2,7 @@
 // title: Measures in force on a date
 // purpose: The measures (sanctions, visa stops, campaigns) in force on a day, by the snapshot rule of Dataset.as_of, with their dates, who takes them (TAKES_MEASURE) and what they target (TARGETS) on that day.
 // param: date (date, required, example "2016"): the day; a year or a month (2016, 2016-07) stands for its last day
-// note: A measure is in force when it has started by the day (the last day of its valid_from, else of its date) and not ended before it (the last day of its valid_until): the days the load stores as starts_on and ends_on. An undated measure is always in force.
+// note: A measure is in force when it has started by the day (the first day of its valid_from, else of its date) and not ended before it (the last day of its valid_until): the days the load stores as starts_on and ends_on. An undated measure is always in force.
 // note: taken_by and targets hold the entities at the other end of the measure's TAKES_MEASURE and TARGETS relations that are in the snapshot too (the relation and its other end both in force); relations lists those relations' ids. The lists are in no particular order.
 // note: The WITH after each OPTIONAL MATCH is there for FalkorDB, which otherwise fails when the previous OPTIONAL MATCH found nothing.
 MATCH (m:Measure)

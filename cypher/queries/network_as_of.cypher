@@ -2,7 +2,7 @@
 // title: The network as of a date
 // purpose: The entities and relations of the network as it stood on a day, by the snapshot rule of Dataset.as_of and every --as-of: what has started by then and not ended before it, and each relation only when both its ends are in too. One row per entity, then one per relation, with the days each starts and ends on.
 // param: date (date, required, example "2016"): the day; a year or a month (2016, 2016-07) stands for its last day
-// note: The rule (labournet.model.dates) compares last days: a record starts on the last day of its valid_from, else of its date, and ends on the last day of its valid_until; the load stores those days as starts_on and ends_on (ISO text, null when absent), so an undated record is in every snapshot.
+// note: The rule (labournet.model.dates) compares days: a record starts on the first day of its valid_from, else of its date, and ends on the last day of its valid_until; the load stores those days as starts_on and ends_on (ISO text, null when absent), so an undated record is in every snapshot.
 // note: For a relation, name is "source name -> target name" and source and target are the ids of its ends; for an entity they are null.
 // note: Entities and relations are gathered into lists and unwound, as in top_pressure_points, so that one ORDER BY sorts both.
 MATCH (n:Entity)

@@ -59,7 +59,11 @@ def _ids(items: Iterable[Entity | Relation]) -> list[str]:
     return sorted(item.id for item in items)
 
 
-def _day(value: str | None) -> str | None:
+def _first(value: str | None) -> str | None:
+    return parse_date(value).first_day.isoformat() if value else None
+
+
+def _last(value: str | None) -> str | None:
     return parse_date(value).last_day.isoformat() if value else None
 
 
@@ -73,10 +77,10 @@ def test_the_fixture_meets_every_case_of_the_rule(dated: Dataset) -> None:
     assert not has("2017-08-04", "m-visa") and has("2017-08-05", "m-visa")  # dated by a day
     assert has("2019-12", "m-visa") and has("2019-12-31", "m-visa")  # ends with its month
     assert not has("2020-01-01", "m-visa") and not has("2020", "m-visa")
-    assert not has("2016-06", "m-permit") and has("2016-07", "m-permit")  # from a month's end
+    assert not has("2016-06", "m-permit") and has("2016-07-01", "m-permit")  # from a month
     assert has("2015", "m-old") and has("2016-03-15", "m-old") and not has("2016-03", "m-old")
-    assert not has("2017-08-05", "r-mt-takes-visa") and has("2017-08", "r-mt-takes-visa")
-    assert not has("2018-06", "r-send-cn") and has("2018", "r-send-cn")  # from a year's end
+    assert not has("2017-07", "r-mt-takes-visa") and has("2017-08-01", "r-mt-takes-visa")
+    assert not has("2017-12-31", "r-send-cn") and has("2018-01-01", "r-send-cn")  # a year
     assert has("2018-06", "r-dbc-estimates") and not has("2018", "r-dbc-estimates")  # its end
     assert all(has(date, "m-ban") and has(date, "r-ban-targets-cn") for date in DATES)
     assert len({tuple(_ids(dated.as_of(date).relations)) for date in DATES}) >= 8
@@ -91,14 +95,14 @@ def test_the_load_stores_the_days_each_record_starts_and_ends_on(
         "RETURN r.id AS id, r.starts_on AS starts_on, r.ends_on AS ends_on"
     ).rows
     expected = [
-        [item.id, _day(item.properties.get("valid_from") or item.properties.get("date")),
-         _day(item.properties.get("valid_until"))]
+        [item.id, _first(item.properties.get("valid_from") or item.properties.get("date")),
+         _last(item.properties.get("valid_until"))]
         for item in (*dated.entities, *dated.relations)
     ]  # fmt: skip
     assert sorted(stored) == sorted(expected)
     by_id = {row[0]: row[1:] for row in stored}
     assert by_id["m-visa"] == ["2017-08-05", "2019-12-31"]
-    assert by_id["r-send-cn"] == ["2018-12-31", None]
+    assert by_id["r-send-cn"] == ["2018-01-01", None]
     assert by_id["m-ban"] == [None, None]
 
 
@@ -143,8 +147,8 @@ def test_measures_in_force_are_the_snapshots_measures(loaded: Store, dated: Data
             for name in ("date", "valid_from", "valid_until", "instrument"):
                 assert row[name] == (measure.properties.get(name) or None), (date, name)
             start = measure.properties.get("valid_from") or measure.properties.get("date")
-            assert row["starts_on"] == _day(start)
-            assert row["ends_on"] == _day(measure.properties.get("valid_until"))
+            assert row["starts_on"] == _first(start)
+            assert row["ends_on"] == _last(measure.properties.get("valid_until"))
 
 
 def test_a_date_may_be_a_year_a_month_or_a_day_in_python(loaded: Store) -> None:

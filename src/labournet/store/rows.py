@@ -29,7 +29,7 @@ import yaml
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
 from labournet.model.dataset import LIST_SEPARATOR, RECORDS, Dataset, Figure, Record
-from labournet.model.dates import record_period
+from labournet.model.dates import PartialDate, record_period
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
@@ -56,7 +56,7 @@ CORE_LABELS = ("Entity", "Source", "Assumption", "Figure", "Dataset", "AnalysisR
 
 PERIOD = ("starts_on", "ends_on")
 """The properties a load gives every dated entity and relation: the ISO day (``YYYY-MM-DD``) it
-starts on (the last day of its ``valid_from``, else of its ``date``) and the one it ends on (the
+starts on (the first day of its ``valid_from``, else of its ``date``) and the one it ends on (the
 last day of its ``valid_until``), null where it has none. ISO days compare as text in both
 databases, so Cypher applies the snapshot rule of `Dataset.as_of` (`labournet.model.dates`) with
 ``n.starts_on <= $date`` (see ``cypher/queries/network_as_of.cypher``). They are derived, not
@@ -447,9 +447,13 @@ def _period(properties: Mapping[str, str | None], item: str) -> dict[str, str | 
         start, end = record_period(properties)
     except ValueError as error:
         raise QueryError(f"{item}: {error}") from None
-    return dict(
-        zip(PERIOD, (d.last_day.isoformat() if d else None for d in (start, end)), strict=True)
-    )
+    return dict(zip(PERIOD, (_day(start, first=True), _day(end, first=False)), strict=True))
+
+
+def _day(date: PartialDate | None, *, first: bool) -> str | None:
+    if date is None:
+        return None
+    return (date.first_day if first else date.last_day).isoformat()
 
 
 def _number(value: float, figure_id: str, field_name: str) -> float:
