@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from labournet._number import format_number
-from labournet.model.dates import END, POINT, START, DateLike, PartialDate, as_date, in_period
+from labournet.model.dates import DateLike, PartialDate, as_date, in_period, validity
 from labournet.model.formulas import parse_formula
 from labournet.model.schema import Schema
 
@@ -284,11 +284,8 @@ def in_snapshot(properties: Mapping[str, Any], as_of: DateLike) -> bool:
     >>> in_snapshot({"date": "2017-08-05"}, 2016), in_snapshot({"date": "2017-08-05"}, 2017)
     (False, True)
     """
-    start = properties.get(START) or properties.get(POINT)
-    end = properties.get(END)
-    return in_period(
-        as_date(start) if start else None, as_date(end) if end else None, as_date(as_of)
-    )
+    start, end = validity(properties)
+    return in_period(start, end, as_date(as_of))
 
 
 def _with_inputs(chosen: tuple[Figure, ...], present: list[Figure]) -> tuple[Figure, ...]:

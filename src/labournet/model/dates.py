@@ -27,13 +27,17 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "PartialDate",
     "parse_date",
     "as_date",
     "in_period",
+    "validity",
+    "change_days",
     "DateLike",
     "START",
     "POINT",
@@ -128,3 +132,36 @@ def in_period(start: PartialDate | None, end: PartialDate | None, cutoff: Partia
     if start is not None and start.last_day > cutoff.last_day:
         return False
     return end is None or end.last_day >= cutoff.last_day
+
+
+def validity(properties: Mapping[str, Any]) -> tuple[PartialDate | None, PartialDate | None]:
+    """The start (`START`, else `POINT`) and end (`END`) of a record with these properties or
+    graph attributes, None where it has none; `ValueError` when one is not a date.
+
+    >>> validity({"date": "2017-08-05", "valid_until": "2019-12"})
+    (PartialDate('2017-08-05'), PartialDate('2019-12'))
+    >>> validity({"name": "undated"})
+    (None, None)
+    """
+    start = properties.get(START) or properties.get(POINT)
+    end = properties.get(END)
+    return (as_date(start) if start else None, as_date(end) if end else None)
+
+
+def change_days(
+    periods: Iterable[tuple[PartialDate | None, PartialDate | None]],
+) -> list[datetime.date]:
+    """The days on which the snapshot of records valid over these periods changes, in order:
+    each start's last day (the record comes in) and the day after each end's last day (it
+    goes out). Every snapshot from one of these days to the day before the next is the same.
+
+    >>> change_days([(parse_date("2017-08-05"), parse_date("2019-12")), (parse_date("2018"), None)])
+    [datetime.date(2017, 8, 5), datetime.date(2018, 12, 31), datetime.date(2020, 1, 1)]
+    """
+    days: set[datetime.date] = set()
+    for start, end in periods:
+        if start is not None:
+            days.add(start.last_day)
+        if end is not None and end.last_day < datetime.date.max:  # else it never ends
+            days.add(end.last_day + datetime.timedelta(days=1))
+    return sorted(days)
