@@ -121,6 +121,8 @@ def as_date(value: DateLike) -> PartialDate:
         raise ValueError(f"{value!r} is not a date")
     if isinstance(value, int):
         return parse_date(f"{value:04d}")
+    if isinstance(value, datetime.datetime):  # a moment: its day
+        value = value.date()
     if isinstance(value, datetime.date):
         return PartialDate(value, value)
     return parse_date(str(value))
