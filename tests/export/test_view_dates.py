@@ -142,11 +142,13 @@ def test_an_undated_network_has_no_dates_block(toy: nx.MultiDiGraph) -> None:
         attrs.pop("date", None)
     page = build_html(toy, as_of="2016")
     assert page_data(page)["dates"] is None
+    assert "choose a date" not in page
 
 
 def test_the_toy_networks_dates_are_carried(toy: nx.MultiDiGraph) -> None:
     data = page_data(build_html(toy))
     assert data["dates"]["changes"] == ["2016-01-31", "2016-12-31"]  # m1 2016-01, r-us-cn 2016
+    assert "choose a date to see the network then" in build_html(toy)
 
 
 def test_an_unreadable_date_counts_as_undated_with_a_note(toy: nx.MultiDiGraph) -> None:

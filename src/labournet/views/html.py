@@ -547,6 +547,7 @@ def _render(data: dict[str, Any]) -> str:
     )
     escape = html.escape
     note = data["note"]
+    when = "; choose a date to see the network then" if data.get("dates") else ""
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n',
@@ -558,7 +559,7 @@ def _render(data: dict[str, Any]) -> str:
         f'<h1 id="ln-title">{escape(data["title"])}</h1>\n',
         f'<p id="ln-subtitle">{escape(data["subtitle"])}'
         '<span id="ln-help"> · hover or click an entity or relation for its figures and '
-        "sources; untick a kind to hide it</span></p>\n",
+        f"sources; untick a kind to hide it{when}</span></p>\n",
         f'<p id="ln-note" role="note">{escape(note)}</p>\n' if note else "",
         "</header>\n",
         '<main id="ln-main">\n<aside id="ln-side" aria-label="Legend and filters"></aside>\n',
