@@ -11,6 +11,7 @@ import datetime
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -214,6 +215,21 @@ def test_the_page_opens_at_its_as_of_date(
     assert len(positions) == len(dataset.entities)
     assert len({(round(p["x"]), round(p["y"])) for p in positions.values()}) == len(positions)
     assert page.exceptions == []
+
+
+def test_the_command_opens_the_view_at_as_of(
+    labournet_cli: Callable[..., Any],
+    tmp_path: Path,
+    open_view: Callable[..., Page],
+    dataset: labournet.Dataset,
+) -> None:
+    done = labournet_cli("export", "html", DATED, "--as-of", "2017", "-o", "at.html")
+    assert done.returncode == 0, done.stderr
+    page = open_view(tmp_path / "at.html")
+    now = shown(page)
+    assert now["label"] == "As of 2017-12-31"
+    assert now["nodes"] == expected(dataset, "2017")["nodes"]
+    assert now["measures"] == expected(dataset, "2017")["measures"]
 
 
 def test_a_network_without_dates_has_no_date_control(

@@ -9,8 +9,10 @@ import networkx as nx
 import pytest
 from export_samples import PAYLOADS
 from test_html import page_data
+from typer.testing import CliRunner
 
 import labournet
+from labournet.cli.export import export_app
 from labournet.errors import ExportError
 from labournet.views.html import build_html
 
@@ -164,3 +166,20 @@ def test_an_unreadable_date_counts_as_undated_with_a_note(toy: nx.MultiDiGraph) 
     assert "relation r-kp-cn: '<script>" in data["note"]
     body = page.split("<body>", 1)[1]
     assert PAYLOADS[0] not in body  # escaped in the note and in the data block
+
+
+def test_the_command_opens_the_view_at_as_of(tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    result = CliRunner().invoke(
+        export_app, ["html", str(DATED), "--as-of", "2018-07", "--no-scores", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert page_data(out.read_text(encoding="utf-8"))["dates"]["initial"] == "2018-07-31"
+
+
+def test_the_command_refuses_an_as_of_that_is_not_a_date(tmp_path: Path) -> None:
+    out = tmp_path / "view.html"
+    result = CliRunner().invoke(export_app, ["html", "--as-of", "2018-13", "-o", str(out)])
+    assert result.exit_code != 0
+    assert "--as-of: '2018-13' is not a date" in result.output
+    assert not out.exists()
