@@ -135,7 +135,8 @@ def test_dataset_as_of_applies_the_same_rule():
     }
     rebuilt = build_flow_model(snapshot)
     assert (
-        str(rebuilt.as_of) == "2020" and rebuilt.totals() == build_flow_model(dataset, as_of=2020).totals()
+        str(rebuilt.as_of) == "2020"
+        and rebuilt.totals() == build_flow_model(dataset, as_of=2020).totals()
     )
 
 
