@@ -29,17 +29,19 @@ def screenshot(
     focus: str | None = None,
 ) -> Path:
     """Export the bundled dataset's view (sized by pressure score) and picture it."""
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the tests' Chromium driver
     from chromium import Chromium
 
     import labournet
-    from labournet.views.html import export_html, pressure_scores
+    from labournet.analysis.pressure import pressure_points
+    from labournet.views.html import export_html, scores_from_pressure
 
     dataset = labournet.load_dataset()
     with tempfile.TemporaryDirectory() as folder:
         page_path = export_html(
             dataset,
             Path(folder) / "view.html",
-            scores=pressure_scores(dataset),
+            scores=scores_from_pressure(pressure_points(dataset)),
             cut=cut,
             focus=focus,
         )

@@ -184,8 +184,9 @@ def html_command(
         str | None,
         typer.Option(
             "--as-of",
-            help="Date of the snapshot the pressure scores use (YYYY, YYYY-MM or YYYY-MM-DD): "
-            "each item's latest figure up to it [default: the latest figure's date].",
+            help="Date (YYYY, YYYY-MM or YYYY-MM-DD) the view opens at: its date control shows "
+            "the network as of the date's last day, and the pressure scores use each item's "
+            "latest figure up to it [default: all dates; the latest figure's date].",
             show_default=False,
         ),
     ] = None,
@@ -194,9 +195,15 @@ def html_command(
 
     Example: labournet export html --cut cn,ru=0.5 -o scenario.html
     """
+    from labournet.model.dates import as_date
     from labournet.views.html import DEFAULT_WIDTH_BY, build_html, export_html
 
     check_writable_file(output)
+    if as_of is not None:
+        try:
+            as_date(as_of)
+        except ValueError as error:
+            raise ExportError(f"--as-of: {error}") from None
     source = load_network(path, regime)
     options: dict[str, Any] = {
         "view": view.value,
@@ -213,6 +220,7 @@ def html_command(
         "title": title,
         "layout": layout.value,
         "max_nodes": max_nodes,
+        "as_of": as_of,
     }
     if str(output) == "-":
         sys.stdout.write(build_html(source, **options))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "as_date",
     "in_period",
     "record_period",
+    "change_days",
     "DateLike",
     "START",
     "POINT",
@@ -137,6 +138,8 @@ def as_date(value: DateLike) -> PartialDate:
         raise ValueError(f"{value!r} is not a date")
     if isinstance(value, int):
         return parse_date(f"{value:04d}")
+    if isinstance(value, datetime.datetime):  # a moment: its day
+        value = value.date()
     if isinstance(value, datetime.date):
         return PartialDate(value, value)
     return parse_date(str(value))
@@ -148,3 +151,22 @@ def in_period(start: PartialDate | None, end: PartialDate | None, cutoff: Partia
     if start is not None and start.first_day > cutoff.last_day:
         return False
     return end is None or end.last_day >= cutoff.last_day
+
+
+def change_days(
+    periods: Iterable[tuple[PartialDate | None, PartialDate | None]],
+) -> list[datetime.date]:
+    """The days on which the snapshot of records valid over these periods changes, in order:
+    each start's first day (the record comes in) and the day after each end's last day (it
+    goes out). Every snapshot from one of these days to the day before the next is the same.
+
+    >>> change_days([(parse_date("2017-08-05"), parse_date("2019-12")), (parse_date("2018"), None)])
+    [datetime.date(2017, 8, 5), datetime.date(2018, 1, 1), datetime.date(2020, 1, 1)]
+    """
+    days: set[datetime.date] = set()
+    for start, end in periods:
+        if start is not None:
+            days.add(start.first_day)
+        if end is not None and end.last_day < datetime.date.max:  # else it never ends
+            days.add(end.last_day + datetime.timedelta(days=1))
+    return sorted(days)

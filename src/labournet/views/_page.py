@@ -14,6 +14,11 @@ The page (``templates/view.js``) receives one JSON object:
                cut), ``style`` (vis-network overrides) and ``properties``.
 ``scores``     ``columns`` with ``values`` and ``ranks`` aligned with ``nodes``.
 ``sources`` / ``assumptions``  the records the drawn items cite, by id.
+``dates``      when the drawn items are valid, for the date control (`view_dates`), or null
+               when none is dated: ``nodes`` and ``edges`` with columns ``start`` and ``end``
+               (ISO days, null for none), ``changes`` (the days the snapshot changes),
+               ``measures`` (indexes of the measure nodes) and ``initial`` (the day the page
+               opens at, null for all dates).
 
 A list per attribute costs one comprehension over the items instead of one dictionary per
 item; JSON-encoding flat lists is several times faster as well.
@@ -32,13 +37,14 @@ import networkx as nx
 from labournet._number import format_quantity
 from labournet.errors import ExportError
 from labournet.io.networkx import EDGE_FIELDS, NODE_FIELDS
+from labournet.model.dates import DateLike, PartialDate, as_date, change_days, record_period
 from labournet.palette import KIND_STYLES
 from labournet.views.select import CutMarks, NodeValues, View
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PageData", "figure_text", "build_page_data"]
+__all__ = ["PageData", "ViewDates", "figure_text", "build_page_data", "view_dates"]
 
 _EXTRA_STYLES = (
     ("#7F7F7F", "hexagon"),
@@ -212,6 +218,95 @@ def build_page_data(
         data["nodes"]["x"] = [positions[node][0] for node in node_ids]
         data["nodes"]["y"] = [positions[node][1] for node in node_ids]
     return data
+
+
+MEASURE_KIND = "measure"
+"""The entity kind the date control lists as the measures in force."""
+_PROBLEMS_LISTED = 3
+
+
+@dataclass(frozen=True)
+class ViewDates:
+    """The ``dates`` block of a view's data, and the items whose dates could not be read."""
+
+    data: dict[str, Any] | None
+    """None when no drawn item is dated: the page then shows no date control."""
+    problems: tuple[str, ...] = ()
+    """``node ID: reason`` or ``relation ID: reason`` for each item counted as undated because
+    a date of it is not a date (a graph from elsewhere; a dataset's dates are validated)."""
+
+    @property
+    def note(self) -> str:
+        """A line for the page's note about the `problems`, or ``""``."""
+        if not self.problems:
+            return ""
+        listed = "; ".join(self.problems[:_PROBLEMS_LISTED])
+        more = len(self.problems) - _PROBLEMS_LISTED
+        if more > 0:
+            listed += f"; and {more:,} more"
+        return f"The date control counts as undated what has a date it cannot read: {listed}."
+
+
+def view_dates(part: PageData, as_of: DateLike | None = None) -> ViewDates:
+    """Each drawn node's and edge's validity as ISO days, by the snapshot rule of
+    `labournet.model.dates`: its start is the first day of ``valid_from`` (else ``date``), its
+    end the last day of ``valid_until``. The page keeps an item as of a day when it has started
+    by then and not ended before, and an edge only when both its ends are kept, as
+    `labournet.Dataset.as_of` does.
+
+    ``as_of`` is the date the page opens at (its last day); `ExportError` if it is not a date.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m", kind="measure", date="2017-08-05", valid_until="2019-12")
+    >>> G.add_node("cn", kind="country")
+    >>> _ = G.add_edge("m", "cn", key="r", valid_from="2018")
+    >>> dates = view_dates(PageData.of(G, set(G))).data
+    >>> dates["nodes"], dates["edges"]
+    ({'start': ['2017-08-05', None], 'end': ['2019-12-31', None]}, {'start': ['2018-01-01'], 'end': [None]})
+    >>> dates["changes"], dates["measures"]
+    (['2017-08-05', '2018-01-01', '2020-01-01'], [0])
+    """  # noqa: E501
+    initial = None
+    if as_of is not None:
+        try:
+            initial = as_date(as_of).last_day.isoformat()
+        except ValueError as error:
+            raise ExportError(f"as_of: {error}") from None
+    problems: list[str] = []
+    periods: list[tuple[PartialDate | None, PartialDate | None]] = []
+
+    def columns(items: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, list[str | None]]:
+        starts: list[str | None] = []
+        ends: list[str | None] = []
+        for where, attrs in items:
+            try:
+                start, end = record_period(attrs)
+            except ValueError as error:
+                problems.append(f"{where}: {error}")
+                start = end = None
+            if start is not None or end is not None:
+                periods.append((start, end))
+            starts.append(start.first_day.isoformat() if start else None)
+            ends.append(end.last_day.isoformat() if end else None)
+        return {"start": starts, "end": ends}
+
+    nodes = columns((f"node {node}", attrs) for node, attrs in part.nodes)
+    edges = columns((f"relation {attrs.get('id', k)}", attrs) for _, _, k, attrs in part.edges)
+    if not periods:
+        return ViewDates(None, tuple(problems))
+    measures = sorted(
+        (i for i, (_, attrs) in enumerate(part.nodes) if attrs.get("kind") == MEASURE_KIND),
+        key=lambda i: (nodes["start"][i] or "", str(part.nodes[i][1].get("name", ""))),
+    )
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "changes": [day.isoformat() for day in change_days(periods)],
+        "measures": measures,
+        "initial": initial,
+    }
+    return ViewDates(data, tuple(problems))
 
 
 def _id_lists(items: list[dict[str, Any]], field: str, used: set[str]) -> list[Any]:

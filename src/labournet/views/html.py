@@ -42,7 +42,8 @@ from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.io.networkx import Network, as_graph
-from labournet.views._page import PageData, build_page_data
+from labournet.model.dates import DateLike
+from labournet.views._page import PageData, build_page_data, view_dates
 from labournet.views.select import (
     LARGE_GRAPH_NODES,
     PHYSICS_MAX_NODES,
@@ -121,6 +122,7 @@ def build_html(
     seed: int = 0,
     vis_options: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
+    as_of: DateLike | None = None,
 ) -> str:
     """The HTML page of one view of ``source`` (a Dataset or a networkx graph).
 
@@ -149,6 +151,10 @@ def build_html(
         vis-network options merged over the defaults (e.g. ``{"physics": {"solver": ...}}``).
     notes:
         Lines shown in the page's note (escaped), e.g. the tensions a report found.
+    as_of:
+        The date (a day, month or year) the page's date control opens at: the snapshot as of
+        its last day, by the rule of `labournet.Dataset.as_of`. By default the page shows all
+        dates. The control appears when anything drawn is dated (`view_dates`).
     """
     G = as_graph(source)
     if G.number_of_nodes() == 0:
@@ -186,6 +192,8 @@ def build_html(
         measures=measures,
         positions=_layout(part, seed) if precompute else None,
     )
+    dates = view_dates(part, as_of)
+    data["dates"] = dates.data
     name = str(G.graph.get("name") or "network")
     data.update(
         title=title if title is not None else f"{name}: {_view_phrase(G, chosen, values, marks)}",
@@ -193,7 +201,7 @@ def build_html(
             f"{len(part.nodes):,} of {plural(G.number_of_nodes(), 'entity', grouped=True)}, "
             f"{len(part.edges):,} of {plural(G.number_of_edges(), 'relation', grouped=True)}"
         ),
-        note=" ".join(filter(None, (chosen.note, *notes))),
+        note=" ".join(filter(None, (chosen.note, *notes, dates.note))),
         view=chosen.kind,
         layout="precomputed" if precompute else "physics",
         options=_vis_options(large=precompute, directed=G.is_directed()),
@@ -539,6 +547,7 @@ def _render(data: dict[str, Any]) -> str:
     )
     escape = html.escape
     note = data["note"]
+    when = "; choose a date to see the network then" if data.get("dates") else ""
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n',
@@ -550,7 +559,7 @@ def _render(data: dict[str, Any]) -> str:
         f'<h1 id="ln-title">{escape(data["title"])}</h1>\n',
         f'<p id="ln-subtitle">{escape(data["subtitle"])}'
         '<span id="ln-help"> · hover or click an entity or relation for its figures and '
-        "sources; untick a kind to hide it</span></p>\n",
+        f"sources; untick a kind to hide it{when}</span></p>\n",
         f'<p id="ln-note" role="note">{escape(note)}</p>\n' if note else "",
         "</header>\n",
         '<main id="ln-main">\n<aside id="ln-side" aria-label="Legend and filters"></aside>\n',

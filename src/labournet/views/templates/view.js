@@ -3,7 +3,8 @@
  * Reads the view's data from the JSON block #ln-data (never executed; its columns are
  * described in labournet/views/_page.py), draws it with vis-network and builds the legend,
  * filters and tooltips from DOM nodes whose text is set with textContent: data never reaches
- * innerHTML, so names and claims always show as text.
+ * innerHTML, so names and claims always show as text. When anything drawn is dated, a date
+ * control shows the network as of a chosen day (the snapshot rule, in inSnapshot below).
  * window.labournet exposes the network and a few helpers for tests and curious readers.
  */
 (function () {
@@ -162,6 +163,36 @@
     return svg;
   }
 
+  /* ---- time: the snapshot as of a day -------------------------------------------------- */
+
+  /* The snapshot rule of labournet.model.dates, and the page's only copy of it: an item valid
+     from `start` until `end` (ISO days: the first day of its valid_from or date, the last day of its
+     valid_until; null for none) is in the snapshot as of the day `cutoff` when it has started
+     by then and not ended before it. An undated item always is. ISO days compare as text. */
+  function inSnapshot(start, end, cutoff) {
+    return (start === null || start <= cutoff) && (end === null || end >= cutoff);
+  }
+
+  var D = data.dates;
+  var asOf = null; /* the day shown, or null for all dates */
+  var nodeIn = null; /* per node (edge) index, 1 when in the snapshot; null for all dates */
+  var edgeIn = null;
+
+  /* which nodes and edges are in the snapshot as of `cutoff`: an edge only when both its ends
+     are, as Dataset.as_of keeps relations */
+  function snapshot(cutoff) {
+    var inNodes = new Uint8Array(N.id.length);
+    for (var i = 0; i < inNodes.length; i++) {
+      inNodes[i] = inSnapshot(D.nodes.start[i], D.nodes.end[i], cutoff) ? 1 : 0;
+    }
+    var inEdges = new Uint8Array(E.from.length);
+    for (var j = 0; j < inEdges.length; j++) {
+      inEdges[j] = inNodes[E.from[j]] && inNodes[E.to[j]] &&
+        inSnapshot(D.edges.start[j], D.edges.end[j], cutoff) ? 1 : 0;
+    }
+    return { nodes: inNodes, edges: inEdges };
+  }
+
   /* ---- filters ---------------------------------------------------------------------------- */
 
   var hiddenNodeKinds = new Set();
@@ -169,19 +200,58 @@
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
   var nodeView = new vis.DataView(nodes, {
-    filter: function (item) { return !hiddenNodeKinds.has(item.kind); }
+    filter: function (item) {
+      return !hiddenNodeKinds.has(item.kind) && (nodeIn === null || nodeIn[item.id] === 1);
+    }
   });
   var edgeView = new vis.DataView(edges, {
-    filter: function (item) { return !hiddenEdgeKinds.has(item.kind); }
+    filter: function (item) {
+      return !hiddenEdgeKinds.has(item.kind) && (edgeIn === null || edgeIn[item.id] === 1);
+    }
   });
   var checkboxes = { node: new Map(), edge: new Map() };
+
+  /* vis-network forgets where a node was when a filter takes it out: noting each drawn node's
+     place in the data first brings it back there */
+  function keepPositions() {
+    if (!network) return;
+    var positions = network.getPositions();
+    var moved = [];
+    Object.keys(positions).forEach(function (key) {
+      var index = Number(key);
+      var item = nodes.get(index);
+      var x = Math.round(positions[key].x);
+      var y = Math.round(positions[key].y);
+      if (item && (item.x !== x || item.y !== y)) moved.push({ id: index, x: x, y: y });
+    });
+    if (moved.length) nodes.update(moved);
+  }
 
   function setKindVisible(which, kind, visible) {
     var hidden = which === "edge" ? hiddenEdgeKinds : hiddenNodeKinds;
     if (visible) hidden.delete(kind); else hidden.add(kind);
+    keepPositions();
     (which === "edge" ? edgeView : nodeView).refresh();
     var box = checkboxes[which].get(kind);
     if (box) box.checked = visible;
+  }
+
+  var dateControl = null;
+
+  /* show the snapshot as of `day` (YYYY-MM-DD), or everything for null; false when the view
+     has no dates or `day` is not a day */
+  function setDate(day) {
+    if (!D) return false;
+    if (day !== null && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(String(day))) return false;
+    asOf = day === null ? null : String(day);
+    var kept = asOf === null ? null : snapshot(asOf);
+    keepPositions();
+    nodeIn = kept && kept.nodes;
+    edgeIn = kept && kept.edges;
+    nodeView.refresh();
+    edgeView.refresh();
+    if (dateControl) dateControl.show();
+    return true;
   }
 
   function kindRow(which, kind, count, icon) {
@@ -208,8 +278,127 @@
     return box;
   }
 
+  function dayBefore(day) {
+    var moment = new Date(day + "T00:00:00Z");
+    moment.setUTCDate(moment.getUTCDate() - 1);
+    return moment.toISOString().slice(0, 10);
+  }
+
+  function count(flags, total) {
+    if (flags === null) return total;
+    var sum = 0;
+    for (var i = 0; i < flags.length; i++) sum += flags[i];
+    return sum;
+  }
+
+  /* the date control: a slider over the days the snapshot changes (and the days before them),
+     its last step all dates; a day field for any day; the measures in force on that day */
+  function buildDates() {
+    var box = section("Date", "ln-dates");
+    /* step 0 is the day before the first change; the steps after it are the changes */
+    var steps = [dayBefore(D.changes[0])].concat(D.changes);
+    var shown = el("output", "ln-date-shown");
+    shown.id = "ln-date-shown";
+    shown.setAttribute("aria-live", "polite");
+    box.appendChild(shown);
+
+    var sliderLabel = el("label", "ln-date-label", "Snapshot date");
+    sliderLabel.htmlFor = "ln-date-range";
+    box.appendChild(sliderLabel);
+    var slider = el("input");
+    slider.type = "range";
+    slider.id = "ln-date-range";
+    slider.min = "0";
+    slider.max = String(steps.length);
+    slider.step = "1";
+    slider.setAttribute("aria-describedby", "ln-date-hint");
+    slider.addEventListener("input", function () {
+      var step = Number(slider.value);
+      setDate(step >= steps.length ? null : steps[step]);
+    });
+    box.appendChild(slider);
+
+    var row = el("div", "ln-date-row");
+    var dayLabel = el("label", "ln-date-label", "Day");
+    dayLabel.htmlFor = "ln-date-day";
+    var day = el("input");
+    day.type = "date";
+    day.id = "ln-date-day";
+    day.addEventListener("change", function () { setDate(day.value || null); });
+    var all = el("button", "ln-date-all", "All dates");
+    all.type = "button";
+    all.addEventListener("click", function () { setDate(null); });
+    row.appendChild(dayLabel);
+    row.appendChild(day);
+    row.appendChild(all);
+    box.appendChild(row);
+    var hint = el("p", "ln-hint", "Steps: the days on which something starts or ends; " +
+      "the last step shows all dates. Arrow keys move the slider.");
+    hint.id = "ln-date-hint";
+    box.appendChild(hint);
+    var counts = el("p", "ln-hint");
+    counts.id = "ln-date-counts";
+    box.appendChild(counts);
+
+    var heading = el("h3", "ln-date-measures");
+    box.appendChild(heading);
+    var list = el("ul", "ln-list");
+    list.id = "ln-measures";
+    box.appendChild(list);
+    var none = el("p", "ln-hint");
+    box.appendChild(none);
+
+    function position(cutoff) {
+      if (cutoff === null) return steps.length;
+      var at = 0;
+      for (var s = 1; s < steps.length; s++) if (steps[s] <= cutoff) at = s;
+      return at;
+    }
+
+    function validFor(index) {
+      var start = D.nodes.start[index];
+      var end = D.nodes.end[index];
+      if (start && end) return start + " to " + end;
+      if (start) return "from " + start;
+      if (end) return "until " + end;
+      return "undated";
+    }
+
+    dateControl = {
+      show: function () {
+        var label = asOf === null ? "All dates" : "As of " + asOf;
+        shown.textContent = label;
+        slider.value = String(position(asOf));
+        slider.setAttribute("aria-valuetext", label);
+        if (day.value !== (asOf || "")) day.value = asOf || "";
+        counts.textContent = count(nodeIn, N.id.length).toLocaleString("en") + " of " +
+          N.id.length.toLocaleString("en") + " entities and " +
+          count(edgeIn, E.from.length).toLocaleString("en") + " of " +
+          E.from.length.toLocaleString("en") + " relations";
+        heading.textContent = asOf === null ? "Measures, all dates" : "Measures in force on ";
+        if (asOf !== null) heading.appendChild(el("span", "ln-nowrap", asOf));
+        var rows = D.measures.filter(function (i) { return nodeIn === null || nodeIn[i]; });
+        list.replaceChildren();
+        rows.forEach(function (index) {
+          var item = el("li");
+          var button = el("button", "ln-link", data.nodeInfo.name[index]);
+          button.type = "button";
+          button.addEventListener("click", function () { focusNode(index); });
+          item.appendChild(button);
+          item.appendChild(el("span", "ln-muted ln-valid", " " + validFor(index)));
+          list.appendChild(item);
+        });
+        none.textContent = rows.length ? "" : D.measures.length ?
+          "No measure in force on this day." : "No measures in this view.";
+        none.hidden = rows.length > 0;
+      }
+    };
+    dateControl.show();
+  }
+
   function buildSide() {
     var legend = data.legend;
+    if (D) buildDates();
     var entities = section("Entities", "ln-legend-nodes");
     legend.nodeKinds.forEach(function (entry) {
       var style = data.styles.node[entry[0]];
@@ -478,6 +667,11 @@
 
   /* ---- the network ------------------------------------------------------------------------ */
 
+  /* the date the page opens at (export html --as-of); a precomputed layout is drawn there at
+     once, a physics layout once laid out whole */
+  var openAt = D && D.initial ? D.initial : null;
+  if (openAt !== null && data.layout !== "physics") setDate(openAt);
+
   var options = data.options;
   options.groups = {};
   nodeKinds.forEach(function (kind, k) {
@@ -496,6 +690,11 @@
   function focusNode(id) {
     var index = nodeIndex(id);
     if (index === undefined) return;
+    pinned = true;
+    if (nodeView.get(index) === null) { /* hidden by a filter: its tooltip, where it would be */
+      showTooltip(nodeTooltip(index), { x: 20, y: 20 });
+      return;
+    }
     network.selectNodes([index]);
     network.focus(index, { scale: Math.max(network.getScale(), 1.2), animation: false });
     pinned = true;
@@ -541,6 +740,8 @@
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
+      /* laid out whole, so that every node has its place when a later date shows it */
+      if (openAt !== null) setDate(openAt);
       network.once("afterDrawing", markReady);
       network.redraw();
     });
@@ -563,7 +764,13 @@
     domPoint: domPoint,
     hideTooltip: hideTooltip,
     setKindVisible: setKindVisible,
+    setDate: setDate,
+    date: function () { return asOf; },
+    inSnapshot: inSnapshot,
     visibleNodeIds: function () { return nodeView.getIds().map(function (i) { return N.id[i]; }); },
-    visibleEdgeIds: function () { return edgeView.getIds(); }
+    visibleEdgeIds: function () { return edgeView.getIds(); },
+    visibleRelationIds: function () {
+      return edgeView.getIds().map(function (j) { return E.rid[j]; });
+    }
   };
 })();
