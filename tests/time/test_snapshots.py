@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from tests.cli.conftest import run
 
 DATA = Path(__file__).parents[2] / "data"
 ORIGINAL, EXTENDED = DATA / "dprk-labour-2016", DATA / "dprk-labour-2016-2024"
+VIEW_DATA = re.compile(r'<script type="application/json" id="ln-data">(.*?)</script>', re.S)
 NUMBERS = [
     "level", "revenue_low", "revenue_best", "revenue_high", "workers_low", "workers_best",
     "workers_high", "dependent_hosts", "denied_low", "denied_best", "denied_high", "rank",
@@ -109,5 +111,8 @@ def test_the_report_command_takes_a_day_as_its_date(tmp_path):
     done = run("report", str(EXTENDED), "--as-of", "2016-09-13", "-n", "0", "-o", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "as of 2016-09-13" in done.stdout
+    page = (tmp_path / "network.html").read_text(encoding="utf-8")
+    view = json.loads(VIEW_DATA.search(page).group(1))
+    assert view["dates"]["initial"] == "2016-09-13"  # the view opens at the report's date
     bad = run("report", str(EXTENDED), "--as-of", "2016-13", "-o", str(tmp_path))
     assert bad.returncode == 2 and "is not a date" in bad.stderr

@@ -189,12 +189,15 @@ def _write_markdown(report: Report, folder: Path) -> list[Path]:
 def write_html_views(report: Report, folder: Path) -> list[Path]:
     """A writer for `labournet.report.build.write_report`: the report's HTML views.
 
-    Uses the report's graph (``report.model.graph``) and its pressure table for sizes and
-    tooltips; writes ``network.html`` and ``pressure-points.html`` (see `export_views`).
+    Uses the report's graph (``report.model.graph``, the snapshot as of the report's date) and
+    its pressure table for sizes and tooltips; writes ``network.html`` and
+    ``pressure-points.html`` (see `export_views`), their date control set at the report's date.
     """
     scores = scores_from_pressure(report.pressure)
     notes = [f"Tension: {tension.message}." for tension in report.tensions]
-    views = export_views(report.model.graph, folder, scores=scores, notes=notes)
+    views = export_views(
+        report.model.graph, folder, scores=scores, notes=notes, as_of=report.model.as_of
+    )
     return list(views.values())
 
 
