@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,11 +10,9 @@ import pytest
 import labournet
 from labournet.analysis.compare import compare
 from labournet.errors import AnalysisError
-from tests.cli.conftest import run
 
 DATA = Path(__file__).parents[2] / "data"
 ORIGINAL, EXTENDED = DATA / "dprk-labour-2016", DATA / "dprk-labour-2016-2024"
-VIEW_DATA = re.compile(r'<script type="application/json" id="ln-data">(.*?)</script>', re.S)
 NUMBERS = [
     "level", "revenue_low", "revenue_best", "revenue_high", "workers_low", "workers_best",
     "workers_high", "dependent_hosts", "denied_low", "denied_best", "denied_high", "rank",
@@ -92,27 +88,3 @@ def test_the_backtest_says_where_the_whole_range_fell_and_what_it_cannot_show(ex
 def test_compare_refuses_dates_in_the_wrong_order(extended):
     with pytest.raises(AnalysisError, match="must be later than"):
         compare(extended, 2019, 2016)
-
-
-def test_the_compare_command_prints_the_change_and_writes_its_files(tmp_path):
-    done = run("compare", str(EXTENDED), "--from", "2016", "--to", "2019", "-o", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert "Backtest" in done.stdout and "not proof of effect" in done.stdout
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["compare.csv", "compare.json", "compare.md", "workers-over-time.png"]
-    document = json.loads((tmp_path / "compare.json").read_text())
-    assert (document["from"], document["to"]) == ("2016", "2019")
-    assert (tmp_path / "workers-over-time.png").stat().st_size > 10_000
-    table = pd.read_csv(tmp_path / "compare.csv")
-    assert {"then_low", "now_high", "observed", "now_sources"} <= set(table.columns)
-
-
-def test_the_report_command_takes_a_day_as_its_date(tmp_path):
-    done = run("report", str(EXTENDED), "--as-of", "2016-09-13", "-n", "0", "-o", str(tmp_path))
-    assert done.returncode == 0, done.stderr
-    assert "as of 2016-09-13" in done.stdout
-    page = (tmp_path / "network.html").read_text(encoding="utf-8")
-    view = json.loads(VIEW_DATA.search(page).group(1))
-    assert view["dates"]["initial"] == "2016-09-13"  # the view opens at the report's date
-    bad = run("report", str(EXTENDED), "--as-of", "2016-13", "-o", str(tmp_path))
-    assert bad.returncode == 2 and "is not a date" in bad.stderr
