@@ -60,6 +60,13 @@ OutOption = typer.Option(
     help="Folder to write the dataset to (made if missing).",
     show_default=False,
 )
+IntoOption = typer.Option(
+    None,
+    "--into",
+    help="A dataset folder to write out (to -o) with the UN listings of its own organisations "
+    "and persons added: those whose un_reference is on the list.",
+    show_default=False,
+)
 ListOption = typer.Option(
     ...,
     "--list",
@@ -78,6 +85,7 @@ def un_list_command(
     out: Path = OutOption,
     regime: str | None = ListRegimeOption,
     force: bool = typer.Option(False, "--force", help="Replace a folder that holds anything."),
+    into: Path | None = IntoOption,
 ) -> None:
     """Import the UN Security Council Consolidated List (XML) as a dataset folder.
 
@@ -87,14 +95,30 @@ def un_list_command(
     that holds anything is replaced only with --force. Get the list from
     https://scsanctions.un.org/resources/xml/en/consolidated.xml.
 
+    With --into DATASET it writes that dataset instead, with the listings of its own parties
+    added: each organisation or person whose un_reference is on the list gets the listing
+    measure and the Security Council's takes_measure and targets relations (only an exact
+    reference counts; labournet match finds candidates to check).
+
     Example: labournet import un-list consolidated.xml --regime DPRK -o un-dprk
     """
-    from labournet.io.unlist_dataset import import_un_list
+    from labournet.io.unlist_dataset import import_un_list, include_designations
 
+    base = load_dataset(into) if into is not None else None
     _announce_list(file)
-    un_list = import_un_list(file, out, regime=regime, force=force)
+    un_list = import_un_list(file, out, regime=regime, force=force, into=base)
+    if base is None:
+        console.print(
+            f"[green]wrote[/] {as_text(out)}: {as_text(un_list.summary)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    _, added = include_designations(base, un_list)
+    which = f": {', '.join(added)}" if added else " (every listed party already had its listing)"
     console.print(
-        f"[green]wrote[/] {as_text(out)}: {as_text(un_list.summary)}",
+        f"[green]wrote[/] {as_text(out)}: {as_text(base.name)} with "
+        f"{plural(len(added), 'UN listing')} added{as_text(which)}",
         highlight=False,
         soft_wrap=True,
     )

@@ -13,7 +13,9 @@ labournet's own validation accepts: one source (the list), one actor (the Securi
 * ``takes_measure`` from ``unsc`` to the listing (dated) and ``targets`` from the listing to
   the party, each with a paraphrased claim and the list as its source.
 
-`import_un_list` reads a list and writes that dataset as a folder, whole or not at all;
+`import_un_list` reads a list and writes that dataset as a folder, whole or not at all (or,
+with ``into``, a dataset of one's own with the listings of its parties added:
+`include_designations`);
 `dataset_to_designations` reads the designations back from such a dataset, and
 `load_designations` reads them from either a list file or a folder.
 
@@ -36,6 +38,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import tempfile
@@ -53,6 +56,7 @@ __all__ = [
     "designations_to_dataset",
     "dataset_to_designations",
     "import_un_list",
+    "include_designations",
     "load_designations",
     "party_id",
     "listing_id",
@@ -122,9 +126,16 @@ def designations_to_dataset(
 
 
 def import_un_list(
-    path: str | Path, folder: str | Path, *, regime: str | None = None, force: bool = False
+    path: str | Path,
+    folder: str | Path,
+    *,
+    regime: str | None = None,
+    force: bool = False,
+    into: Dataset | None = None,
 ) -> UnList:
-    """Read a UN list (`read_un_list`) and write its designations as a dataset folder.
+    """Read a UN list (`read_un_list`) and write its designations as a dataset folder; with
+    `into`, write that dataset instead, with the listings of its own parties added
+    (`include_designations`).
 
     The folder is built beside `folder`, checked by `load_dataset`, and only then put in its
     place (see `_put_in_place`), so an error leaves nothing half-written. A `folder` that
@@ -134,7 +145,10 @@ def import_un_list(
     out = Path(folder).absolute()
     _check_target(out, force)
     un_list = read_un_list(path, regime=regime)
-    dataset = designations_to_dataset(un_list, name=out.name)
+    if into is None:
+        dataset = designations_to_dataset(un_list, name=out.name)
+    else:
+        dataset, _ = include_designations(into, un_list)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         built = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -147,6 +161,64 @@ def import_un_list(
         shutil.rmtree(built, ignore_errors=True)
         raise
     return un_list
+
+
+def include_designations(dataset: Dataset, un_list: UnList) -> tuple[Dataset, tuple[str, ...]]:
+    """`dataset` with the UN listings of its own organisations and persons added, and the
+    references added.
+
+    A party is one of the dataset's entities whose ``un_reference`` property is a reference on
+    the list: only an exact reference counts, never a similar name (`labournet match` finds
+    candidates; set ``un_reference`` on the ones you have checked). For each, the listing
+    measure (``un-listing-kpe-050``), the Security Council's ``takes_measure`` and the
+    ``targets`` relation to the dataset's own entity are added, with the list as their source
+    and the ``unsc`` actor where the dataset lacks them; a listing the dataset already holds
+    (a measure with that ``reference``, or that id) is left as it is.
+
+    >>> import labournet
+    >>> from labournet.io.unlist import read_un_list
+    >>> un_list = read_un_list("tests/sanctions/fixtures/small.xml", regime="DPRK")
+    >>> mini = labournet.load_dataset("tests/fixtures/mini")
+    >>> tagged = dataclasses.replace(mini, entities=tuple(
+    ...     dataclasses.replace(e, properties={**e.properties, "un_reference": "KPe.901"})
+    ...     if e.kind == "organisation" else e for e in mini.entities))
+    >>> with_listings, added = include_designations(tagged, un_list)
+    >>> added, with_listings.relation("un-targets-kpe-901").target in {e.id for e in mini.entities}
+    (('KPe.901',), True)
+    """
+    by_reference = {d.reference: d for d in un_list.designations}
+    held = {e.properties.get("reference") for e in dataset.entities if e.kind == "measure"} | {
+        e.id for e in dataset.entities
+    }
+    entities, relations, added = list(dataset.entities), list(dataset.relations), []
+    for entity in dataset.entities:
+        designation = by_reference.get(entity.properties.get("un_reference", ""))
+        if designation is None or entity.kind not in KINDS.values():
+            continue
+        reference = designation.reference
+        if reference in held or listing_id(reference) in held:
+            continue
+        takes, targets = _relations(designation)
+        entities.append(_listing(designation))
+        relations += [takes, dataclasses.replace(targets, target=entity.id)]
+        held.add(reference)
+        added.append(reference)
+    if not added:
+        return dataset, ()
+    ids = {e.id for e in entities}
+    if ACTOR_ID not in ids:
+        actor = Entity(ACTOR_ID, "organisation", ACTOR_NAME, sources=(SOURCE_ID,),
+                       properties={"role": "actor"})  # fmt: skip
+        entities.append(actor)
+    sources = list(dataset.sources)
+    if SOURCE_ID not in {s.id for s in sources}:
+        sources.append(_source(un_list))
+    return (
+        dataclasses.replace(
+            dataset, entities=tuple(entities), relations=tuple(relations), sources=tuple(sources)
+        ),
+        tuple(added),
+    )
 
 
 def dataset_to_designations(dataset: Dataset) -> UnList:
