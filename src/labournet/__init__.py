@@ -11,6 +11,7 @@ Example:
     True
 """
 
+from labournet._version import __version__
 from labournet.analysis.centrality import centrality, rank_nodes
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.matching import Match, match_designations
@@ -39,8 +40,6 @@ from labournet.model.schema import Schema, load_schema
 from labournet.report.build import Report, build_report, write_report
 from labournet.store import Store, connect
 from labournet.views.html import export_html, export_views
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",

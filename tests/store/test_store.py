@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import labournet
 from labournet.errors import DatasetError, QueryError, StoreError
+from labournet.io.stamp import dataset_hash, make_stamp
 from labournet.model.dataset import Dataset
 from labournet.model.schema import EntityKind, Schema
 from labournet.store import Store, connect
@@ -178,6 +180,21 @@ def test_scores_are_written_as_properties_with_a_run_record(store: Store, bundle
         id=summary.run_id,
     )
     assert run.iloc[0].tolist() == [0.5, 3, list(summary.properties), 1]
+    stamped = make_stamp(bundled, as_of=2016, seed=7, call="test()")
+    later = store.write_scores(frame.iloc[:1], stamp=stamped)
+    record = store.query(
+        "MATCH (run:AnalysisRun {id: $id}) RETURN run.stamp_version AS v, "
+        "run.stamp_dataset_hash AS h, run.stamp_as_of AS a, run.stamp_seed AS s, "
+        "run.stamp_command AS c",
+        id=later.run_id,
+    )
+    assert record.iloc[0].tolist() == [
+        labournet.__version__,
+        dataset_hash(bundled),
+        "2016",
+        7,
+        "python: labournet.test()",
+    ]
     # NaN removes a property; scores never leak into a pull
     store.write_scores(pd.DataFrame({"pagerank": [np.nan]}, index=["cn"]))
     again = store.query("MATCH (n:Entity {id: 'cn'}) RETURN n.score_pagerank AS p")

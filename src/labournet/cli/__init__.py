@@ -6,6 +6,8 @@ labournet errors into a message and exit code 2 (bad input) or 1 (a server faile
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from labournet.cli._common import CONTEXT_SETTINGS, LabournetGroup
@@ -16,6 +18,7 @@ from labournet.cli.db import db_app
 from labournet.cli.export import export_app
 from labournet.cli.report import key_players_command, report_command, scenario_command
 from labournet.cli.sanctions import import_app, match_command
+from labournet.io.stamp import command_line
 
 __all__ = ["app", "main"]
 
@@ -65,5 +68,8 @@ app.add_typer(import_app, name="import")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
-    app(args=argv, prog_name="labournet")
+    """Entry point of the console script; what it writes names this command line as its maker
+    (`labournet.io.stamp`)."""
+    args = sys.argv[1:] if argv is None else argv
+    with command_line(args):
+        app(args=args, prog_name="labournet")

@@ -22,6 +22,7 @@ from labournet.cli._common import (
     load_dataset,
     print_table,
 )
+from labournet.io.stamp import make_stamp
 from labournet.report.compare import range_text, write_comparison
 from labournet.report.tables import json_ready
 
@@ -60,7 +61,10 @@ def compare_command(
     if out is not None:
         dates = sorted({str(f.period) for f in dataset.figures if f.measure == "workers"})
         dates = [d for d in dates if d[:4] >= str(result.date_from.year)]
-        files = write_comparison(result, workers_over_time(dataset, dates, regime=regime), out)
+        call = f"compare(date_from={date_from!r}, date_to={date_to!r}, top={top})"
+        stamp = make_stamp(dataset, call=call)  # both dates are in the command
+        over_time = workers_over_time(dataset, dates, regime=regime)
+        files = write_comparison(result, over_time, out, stamp)
         err_console.print(
             f"[green]wrote[/] {plural(len(files), 'file')} to {as_text(out)}", highlight=False
         )

@@ -35,6 +35,7 @@ from labournet.cli._common import (
     print_table,
 )
 from labournet.errors import ExportError, QueryError
+from labournet.io.stamp import make_stamp
 from labournet.report.tables import TextTable
 
 __all__ = ["db_app", "query_table"]
@@ -355,11 +356,12 @@ def analyse_command(
             console.print("Scores not written (pass --write to store them).", style="dim")
             return
         written = []
+        stamp = make_stamp(dataset, as_of=result.as_of, call="db analyse")
         if engine is Engine.gds:
             from labournet.store.gds import write_gds_centrality
 
             with console.status("computing centralities with GDS in the database ..."):
-                run = write_gds_centrality(store)
+                run = write_gds_centrality(store, stamp=stamp)
             for measure, why in run.failed.items():
                 console.print(f"[yellow]not computed[/] {measure}: {why}", highlight=False)
             written.append(run.summary)
@@ -377,6 +379,7 @@ def analyse_command(
                         "engine": "labournet",
                         "measures": list(numeric.columns),
                     },
+                    stamp=stamp,
                 )
             )
         numeric = table.select_dtypes(include=["number", "bool"])
@@ -389,6 +392,7 @@ def analyse_command(
                     "regime": result.regime,
                     "formula": SCORE_FORMULA,
                 },
+                stamp=stamp,
             )
         )
     for summary in written:

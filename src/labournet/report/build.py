@@ -32,6 +32,7 @@ from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import ExportError
+from labournet.io.stamp import Stamp, make_stamp
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
 from labournet.report.markdown import write_markdown
@@ -74,6 +75,8 @@ class Report:
     """Derived numbers that contradict sourced ones (`labournet.analysis.tensions`)."""
     doubts: str = ""
     """The dataset README's "Doubts" section, if it has one (Markdown)."""
+    stamp: Stamp | None = None
+    """What made the report (`labournet.io.stamp`); every file of it states it."""
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -84,6 +87,7 @@ class Report:
         summary = self.pressure.summary()
         return {
             "dataset": self.name,
+            "stamp": self.stamp.to_dict() if self.stamp else None,
             "regime": self.model.regime,
             "as_of": str(self.model.as_of),
             "analysed_on": self.analysed_on,
@@ -147,6 +151,13 @@ def build_report(
         assumptions=dict(graph.graph.get("assumptions", {})),
         tensions=find_tensions(model),
         doubts=dataset_doubts(data.path) if isinstance(data, Dataset) and data.path else "",
+        stamp=make_stamp(
+            data if isinstance(data, Dataset) else graph,
+            as_of=model.as_of,
+            seed=seed,
+            call=f"build_report(k={k}, draws={draws}, seed={seed}, distribution="
+            f"{distribution!r}, as_of={str(model.as_of)!r})",
+        ),
     )
 
 
@@ -196,7 +207,12 @@ def write_html_views(report: Report, folder: Path) -> list[Path]:
     scores = scores_from_pressure(report.pressure)
     notes = [f"Tension: {tension.message}." for tension in report.tensions]
     views = export_views(
-        report.model.graph, folder, scores=scores, notes=notes, as_of=report.model.as_of
+        report.model.graph,
+        folder,
+        scores=scores,
+        notes=notes,
+        as_of=report.model.as_of,
+        stamp=report.stamp,
     )
     return list(views.values())
 

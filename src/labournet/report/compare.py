@@ -15,6 +15,7 @@ import pandas as pd
 from labournet._number import format_count, format_money
 from labournet.analysis.compare import Change, Comparison
 from labournet.analysis.flows import Range
+from labournet.io.stamp import Stamp
 from labournet.report.markdown import md_cell, md_text
 from labournet.report.tables import write_csv, write_json
 
@@ -29,10 +30,11 @@ def range_text(value: Range | None, measure: str) -> str:
     return f"{show(value.best)} ({show(value.low)}–{show(value.high)})"
 
 
-def comparison_markdown(result: Comparison) -> str:
+def comparison_markdown(result: Comparison, stamp: Stamp | None = None) -> str:
     """The comparison as a Markdown document."""
     title = f"# {md_text(result.name)}: {result.date_from} to {result.date_to}"
-    out = [title, "", "## Workers and revenue at stake, then and now", ""]
+    made = [f"Made by: {md_text(stamp.line())}.", ""] if stamp else []
+    out = [title, "", *made, "## Workers and revenue at stake, then and now", ""]
     out += ["| id | name | level | measure | then | now | change | later evidence | sources |"]
     out += ["|---|---|---|---|---|---|---|---|---|"]
     for c in result.changes:
@@ -74,18 +76,23 @@ def _change_row(c: Change) -> str:
     return "| " + " | ".join(md_cell(cell) for cell in cells) + " |"
 
 
-def write_comparison(result: Comparison, over_time: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """Write the four files into `folder` (created if needed); returns their paths."""
+def write_comparison(
+    result: Comparison, over_time: pd.DataFrame, folder: str | Path, stamp: Stamp | None = None
+) -> list[Path]:
+    """Write the four files into `folder` (created if needed); returns their paths. The
+    Markdown and the JSON state `stamp` (what made them)."""
     from labournet.report.charts import workers_over_time_chart  # matplotlib, when drawing
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     markdown = out / "compare.md"
-    markdown.write_text(comparison_markdown(result), encoding="utf-8")
+    markdown.write_text(comparison_markdown(result, stamp), encoding="utf-8")
     table = result.to_frame().set_index("id")
     return [
         markdown,
         write_csv(table, out / "compare.csv"),
-        write_json(result.to_dict(), out / "compare.json"),
+        write_json(
+            {"stamp": stamp.to_dict() if stamp else None, **result.to_dict()}, out / "compare.json"
+        ),  # fmt: skip
         workers_over_time_chart(over_time, result.measures, out / "workers-over-time.png"),
     ]

@@ -138,6 +138,7 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
         "",
         f"- As of **{model.as_of}**: each figure is the latest one up to {model.as_of} for its "
         f"item and measure (later ones are left out); analysed on {report.analysed_on}.",
+        *([f"- Made by: {md_text(report.stamp.line())}."] if report.stamp else []),
         f"- Revenue reaching the regime through the network: **{format_money(revenue[1])}** "
         f"a year (90 % interval {format_money(revenue[0])}–{format_money(revenue[2])}).",
         f"- Workers placed: **{format_count(workers[1])}** "

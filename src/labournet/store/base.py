@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from labournet._text import plural
 from labournet.errors import IncompleteGraphError, QueryError, StoreError
+from labournet.io.stamp import Stamp, make_stamp
 from labournet.store.queries import (
     CypherFile,
     check_identifier,
@@ -295,6 +296,7 @@ class Store:
         settings: Mapping[str, Any] | None = None,
         run_id: str | None = None,
         batch_size: int | None = None,
+        stamp: Stamp | None = None,
     ) -> ScoreSummary:
         """Write a score table back as properties, and record the run as an AnalysisRun node.
 
@@ -302,7 +304,8 @@ class Store:
         column ``pagerank`` becomes property ``score_pagerank`` (with the default `prefix`), so
         Cypher can sort by it. NaN removes the property. Ids found neither as entities nor as
         relations are returned in ``unmatched``. `settings` (scalars, or lists of scalars) are
-        stored on the run node as ``setting_<name>``. A table that is not like that (a column
+        stored on the run node as ``setting_<name>``, and `stamp` (what made the scores:
+        `labournet.io.stamp`) as ``stamp_<field>``. A table that is not like that (a column
         that is not numeric, an infinite value, an id or a name given twice) is refused with
         `QueryError` before anything is written.
         """
@@ -353,13 +356,20 @@ class Store:
         summary = ScoreSummary(
             run_id or new_run_id(), tuple(names), len(entity_ids), len(relation_types), unmatched
         )
-        self.record_run(summary, prefix=prefix, settings=settings)
+        self.record_run(summary, prefix=prefix, settings=settings, stamp=stamp)
         return summary
 
     def record_run(
-        self, summary: ScoreSummary, *, prefix: str, settings: Mapping[str, Any] | None = None
+        self,
+        summary: ScoreSummary,
+        *,
+        prefix: str,
+        settings: Mapping[str, Any] | None = None,
+        stamp: Stamp | None = None,
     ) -> None:
-        """Store the AnalysisRun node of a score write-back: when, which properties, settings."""
+        """Store the AnalysisRun node of a score write-back: when, which properties, settings,
+        and the stamp of what made it (``stamp_version``, ``stamp_dataset_hash``,
+        ``stamp_as_of``, ``stamp_seed``, ``stamp_command``, ...; by default this call's)."""
         properties: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "prefix": prefix,
@@ -370,6 +380,8 @@ class Store:
             "unmatched": len(summary.unmatched),
         }
         properties |= _flatten_settings(settings or {})
+        made = stamp or make_stamp(None, call="Store.write_scores()")
+        properties |= {f"stamp_{k}": v for k, v in made.to_dict().items() if v is not None}
         run_file = load_file("scores", "run.cypher")
         self.runner.run(run_file.body, {"id": summary.run_id, "properties": properties}, write=True)
 

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from labournet.analysis.centrality import MEASURES
 from labournet.errors import AnalysisError, QueryError, StoreError
+from labournet.io.stamp import Stamp
 from labournet.store.base import ScoreSummary, new_run_id
 from labournet.store.queries import check_identifier, fill_template
 from labournet.store.rows import load_file
@@ -102,6 +103,7 @@ def write_gds_centrality(
     concurrency: int = 4,
     tolerance: float = 1e-10,
     iterations: int = 1000,
+    stamp: Stamp | None = None,
 ) -> GdsRun:
     """Compute centralities with GDS inside the database and write them as ``<prefix><measure>``.
 
@@ -152,7 +154,7 @@ def write_gds_centrality(
         "iterations": dict(converged),
         "concurrency": concurrency,
     }
-    store.record_run(summary, prefix=prefix, settings=settings)
+    store.record_run(summary, prefix=prefix, settings=settings, stamp=stamp)
     return GdsRun(
         summary,
         int(nodes),

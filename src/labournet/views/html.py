@@ -42,6 +42,7 @@ from labournet._number import format_quantity
 from labournet._text import plural
 from labournet.errors import ExportError
 from labournet.io.networkx import Network, as_graph
+from labournet.io.stamp import Stamp, make_stamp
 from labournet.model.dates import DateLike
 from labournet.views._page import PageData, build_page_data, view_dates
 from labournet.views.select import (
@@ -123,6 +124,7 @@ def build_html(
     vis_options: Mapping[str, Any] | None = None,
     notes: Sequence[str] = (),
     as_of: DateLike | None = None,
+    stamp: Stamp | None = None,
 ) -> str:
     """The HTML page of one view of ``source`` (a Dataset or a networkx graph).
 
@@ -155,6 +157,9 @@ def build_html(
         The date (a day, month or year) the page's date control opens at: the snapshot as of
         its last day, by the rule of `labournet.Dataset.as_of`. By default the page shows all
         dates. The control appears when anything drawn is dated (`view_dates`).
+    stamp:
+        What made the page (`labournet.io.stamp`): shown at its foot and in a ``labournet-stamp``
+        meta element; by default the stamp of ``source`` and this call.
     """
     G = as_graph(source)
     if G.number_of_nodes() == 0:
@@ -210,6 +215,7 @@ def build_html(
         data["cut"]["flows"] = flows
     if vis_options:
         _merge(data["options"], vis_options)
+    data["stamp"] = (stamp or make_stamp(source, as_of=as_of, call="export_html()")).to_dict()
     return _render(data)
 
 
@@ -547,12 +553,14 @@ def _render(data: dict[str, Any]) -> str:
     )
     escape = html.escape
     note = data["note"]
+    stamp = data["stamp"]
     when = "; choose a date to see the network then" if data.get("dates") else ""
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         '<meta name="generator" content="labournet">\n',
+        f'<meta name="labournet-stamp" content="{escape(json.dumps(stamp))}">\n',
         f"<title>{escape(data['title'])}</title>\n",
         f"<style>\n{vis_css}\n</style>\n<style>\n{app_css}\n</style>\n</head>\n<body>\n",
         '<header id="ln-header">\n',
@@ -570,6 +578,7 @@ def _render(data: dict[str, Any]) -> str:
         "</script>\n",
         f"<script>{vis_js}</script>\n",
         f"<script>{app_js}</script>\n",
+        f'<footer id="ln-stamp">{escape(Stamp(**stamp).line())}</footer>\n',
         "</body>\n</html>\n",
     ]
     return "".join(parts)

@@ -1,0 +1,71 @@
+"""Every output says what made it: version, dataset hash, as-of date, seed, command."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import labournet
+from labournet.io.stamp import dataset_hash, make_stamp
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_version_is_the_packages():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert labournet.__version__ == project["project"]["version"]
+
+
+def test_the_content_hash_ignores_order_and_name_and_follows_content():
+    dataset = labournet.load_dataset()
+    shuffled = dataclasses.replace(
+        dataset, name="other", entities=tuple(reversed(dataset.entities))
+    )
+    assert dataset_hash(shuffled) == dataset_hash(dataset)
+    first = dataset.figures[0]
+    changed = dataclasses.replace(
+        dataset, figures=(dataclasses.replace(first, high=first.high + 1), *dataset.figures[1:])
+    )
+    assert dataset_hash(changed) != dataset_hash(dataset)
+
+
+def test_a_python_call_names_itself():
+    report = labournet.build_report(labournet.load_dataset(), draws=0, seed=3, as_of=2016)
+    stamp = report.stamp
+    assert stamp is not None
+    assert (stamp.version, stamp.as_of, stamp.seed) == (labournet.__version__, "2016", 3)
+    assert stamp.command.startswith("python: labournet.build_report(")
+    assert stamp.dataset_hash == dataset_hash(labournet.load_dataset())
+    assert report.to_dict()["stamp"] == stamp.to_dict()
+
+
+def test_every_report_file_that_can_say_so_states_the_command(labournet_cli, tmp_path):
+    out = tmp_path / "out"
+    done = labournet_cli("report", "-o", str(out), "-n", "0", "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    stamp = json.loads((out / "pressure-points.json").read_text())["stamp"]
+    assert stamp["command"] == f"labournet report -o {out} -n 0 --seed 5"
+    assert stamp["seed"] == 5 and stamp["as_of"] == "2016"
+    assert stamp["dataset_hash"] == dataset_hash(labournet.load_dataset())
+    assert "Made by: labournet" in (out / "report.md").read_text()
+    for view in ("network.html", "pressure-points.html"):
+        page = (out / view).read_text()
+        meta = re.search(r'<meta name="labournet-stamp" content="([^"]*)">', page)
+        assert meta and "labournet report" in meta.group(1).replace("&quot;", '"'), view
+        assert '<footer id="ln-stamp">labournet ' in page
+
+
+def test_an_html_export_from_python_is_stamped(tmp_path):
+    path = labournet.export_html(labournet.load_dataset(), tmp_path / "v.html")
+    assert "python: labournet.export_html()" in path.read_text()
+
+
+def test_a_stamp_line_escapes_nothing_itself_and_the_page_escapes_it(tmp_path):
+    dataset = dataclasses.replace(labournet.load_dataset(), name="<b>x</b>")
+    stamp = make_stamp(dataset, call="x()")
+    assert "<b>x</b>" in stamp.line()
+    page = labournet.export_html(dataset, tmp_path / "v.html", stamp=stamp).read_text()
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
