@@ -32,6 +32,8 @@ Per edge, on a network whose relations carry figures (a dataset, or labournet's 
 * relation candidates (host-sector placements, routes) get the ``pressure_*`` columns too.
 
 Items outside the snapshot (not started by the date, or ended before it) get none of these.
+An item that already has an attribute of one of these names (a file labournet exported
+before) keeps its own value, and a note says so.
 
 Example:
     >>> import labournet
@@ -136,7 +138,29 @@ def annotate(
             _add_pressure(nodes, edges, G, date, regime, notes)
         else:
             notes.append("no pressure scores: the network has no figures (centralities only)")
+    _keep_own(G, nodes, edges, notes)
     return Annotations(nodes, edges, date, weight, measures, tuple(notes))
+
+
+def _keep_own(
+    G: nx.MultiGraph,
+    nodes: dict[Hashable, dict[str, Scalar]],
+    edges: dict[EdgeId, dict[str, Scalar]],
+    notes: list[str],
+) -> None:
+    """Drop computed values whose name the item already has (a file labournet exported
+    before): the network's own values are kept, never overwritten, and a note says so."""
+    kept: set[str] = set()
+    tables: list[tuple[dict[str, Scalar], Mapping[str, Any]]] = [
+        (values, G.nodes[node]) for node, values in nodes.items()
+    ]
+    tables += [(values, G.edges[edge]) for edge, values in edges.items()]
+    for values, own in tables:
+        for name in [name for name in values if name in own]:
+            kept.add(name)
+            del values[name]
+    if kept:
+        notes.append(f"kept the network's own {', '.join(sorted(kept))} (not recomputed)")
 
 
 def _has_figures(G: nx.Graph) -> bool:
