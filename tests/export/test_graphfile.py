@@ -159,3 +159,40 @@ def test_a_broken_input_file_is_a_format_error_that_names_it(
     with pytest.raises(GraphFormatError, match="cannot be read back") as caught:
         read_graph(cut)
     assert _problem(caught).startswith(f"{cut}: graph: ")
+
+
+def test_gexf_spells_run_from_the_first_to_the_last_day(
+    toy: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    toy.nodes["m1"].update(valid_from="2018", valid_until="2019-12")
+    toy.edges["us", "cn", "r-us-cn"]["valid_until"] = "2017"
+    toy.nodes["kp"]["date"] = "not a date"  # from elsewhere: stays static
+    root = ET.parse(export_gexf(toy, tmp_path / "toy.gexf")).getroot()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    nodes = {e.get("id"): e.attrib for e in root.iterfind(".//g:node", ns)}
+    edges = {e.get("id"): e.attrib for e in root.iterfind(".//g:edge", ns)}
+    assert (nodes["m1"]["start"], nodes["m1"]["end"]) == ("2018-01-01", "2019-12-31")
+    assert (edges["r-us-cn"]["start"], edges["r-us-cn"]["end"]) == ("2016-01-01", "2017-12-31")
+    assert "start" not in nodes["kp"] and "start" not in nodes["cn"]
+    static = export_gexf(toy, tmp_path / "static.gexf", dynamic=False)
+    assert ET.parse(static).getroot().find("g:graph", ns).get("mode") == "static"  # type: ignore[union-attr]
+
+
+def test_extra_attributes_are_typed_derived_and_never_overwrite(
+    toy: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    nodes = {"cn": {"pressure_rank": 1, "pressure_score": 2.5}}
+    edges = {("kp", "cn", "r-kp-cn"): {"weight": 33000.0}}
+    path = export_graphml(
+        toy, tmp_path / "toy.graphml", node_attributes=nodes, edge_attributes=edges
+    )
+    H = nx.read_graphml(path, force_multigraph=True, edge_key_type=str)
+    assert H.nodes["cn"]["pressure_rank"] == 1 and H.nodes["cn"]["pressure_score"] == 2.5
+    assert H.edges["kp", "cn", "r-kp-cn"]["weight"] == 33000.0
+    assert_same_graph(read_graph(path), toy)  # derived: dropped when read back
+    with pytest.raises(ExportError, match="node cn already has an attribute 'name'"):
+        export_graphml(toy, tmp_path / "x.graphml", node_attributes={"cn": {"name": "x"}})
+    with pytest.raises(ExportError, match="not in the graph: nowhere"):
+        export_gexf(toy, tmp_path / "x.gexf", node_attributes={"nowhere": {"a": 1}})
+    with pytest.raises(ExportError, match="not a finite number"):
+        export_gexf(toy, tmp_path / "x.gexf", node_attributes={"cn": {"a": float("nan")}})

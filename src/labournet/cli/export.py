@@ -121,6 +121,17 @@ def _write(out: Path, write: Any, suffix: str) -> Path | None:
     return None
 
 
+def _check_as_of(as_of: str | None) -> None:
+    """A mistyped --as-of is an error before any data is read."""
+    from labournet.model.dates import as_date
+
+    if as_of is not None:
+        try:
+            as_date(as_of)
+        except ValueError as error:
+            raise ExportError(f"--as-of: {error}") from None
+
+
 def _done(path: Path | None, what: str) -> None:
     if path is not None:
         console.print(f"[green]wrote[/] {what} {path}", highlight=False)
@@ -195,15 +206,10 @@ def html_command(
 
     Example: labournet export html --cut cn,ru=0.5 -o scenario.html
     """
-    from labournet.model.dates import as_date
     from labournet.views.html import DEFAULT_WIDTH_BY, build_html, export_html
 
     check_writable_file(output)
-    if as_of is not None:
-        try:
-            as_date(as_of)
-        except ValueError as error:
-            raise ExportError(f"--as-of: {error}") from None
+    _check_as_of(as_of)
     source = load_network(path, regime)
     options: dict[str, Any] = {
         "view": view.value,
@@ -229,30 +235,96 @@ def html_command(
     _done(export_html(source, output, **options), "HTML view")
 
 
-@export_app.command("graphml")
-def graphml_command(path: NetworkPathArg = None, output: Output = Path("network.graphml")) -> None:
-    """Write GraphML with every attribute (figures flattened; reads back losslessly).
+class WeightChoice(StrEnum):
+    workers = "workers"
+    revenue = "revenue"
 
-    Example: labournet export graphml data/dprk-labour-2016 -o network.graphml
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date (YYYY, YYYY-MM or YYYY-MM-DD) the scores, weights and figures are as of "
+        "(default: the latest figure's date).",
+        show_default=False,
+    ),
+]
+WeightOption = Annotated[
+    WeightChoice,
+    typer.Option(
+        help="Edge weight: the relation's workers or revenue figure as of --as-of; relations "
+        "without it, or where it is 0, get no weight (Gephi reads 1, and drops weight 0)."
+    ),
+]
+NoScoresOption = Annotated[
+    bool,
+    typer.Option("--no-scores", help="Leave out pressure scores and centralities (weights stay)."),
+]
+
+
+def _annotations(source: Any, as_of: str | None, weight: WeightChoice, no_scores: bool) -> Any:
+    """The per-node and per-edge attributes of `labournet.analysis.annotate`, its notes on
+    standard error."""
+    from labournet.analysis.annotate import annotate
+
+    found = annotate(source, as_of=as_of, weight=weight.value, scores=not no_scores)
+    for note in found.notes:
+        err_console.print(f"note: {note}", highlight=False)
+    return found
+
+
+@export_app.command("graphml")
+def graphml_command(
+    path: NetworkPathArg = None,
+    output: Output = Path("network.graphml"),
+    as_of: AsOfOption = None,
+    weight: WeightOption = WeightChoice.workers,
+    no_scores: NoScoresOption = False,
+) -> None:
+    """Write GraphML with every attribute (figures flattened; reads back losslessly), plus
+    pressure scores, centralities, edge weights and figures as typed attributes.
+
+    Example: labournet export graphml data/dprk-labour-2016 --weight revenue -o network.graphml
     """
     from labournet.io.graphfile import export_graphml
 
     check_writable_file(output)
+    _check_as_of(as_of)
     source = load_network(path)
-    _done(_write(output, lambda p: export_graphml(source, p), ".graphml"), "GraphML")
+    found = _annotations(source, as_of, weight, no_scores)
+
+    def write(target: Path) -> Path:
+        return export_graphml(
+            source, target, node_attributes=found.nodes, edge_attributes=found.edges
+        )
+
+    _done(_write(output, write, ".graphml"), "GraphML")
 
 
 @export_app.command("gexf")
-def gexf_command(path: NetworkPathArg = None, output: Output = Path("network.gexf")) -> None:
-    """Write GEXF 1.2 for Gephi: labels, colours by kind, flattened figures and estimates.
+def gexf_command(
+    path: NetworkPathArg = None,
+    output: Output = Path("network.gexf"),
+    as_of: AsOfOption = None,
+    weight: WeightOption = WeightChoice.workers,
+    no_scores: NoScoresOption = False,
+) -> None:
+    """Write GEXF 1.2 for Gephi: labels, colours by kind, flattened figures and estimates,
+    pressure scores, centralities, edge weights and, when dated, start and end for the timeline.
 
-    Example: labournet export gexf -o network.gexf
+    Example: labournet export gexf data/dprk-labour-2016-2024 --as-of 2019 -o network.gexf
     """
     from labournet.io.graphfile import export_gexf
 
     check_writable_file(output)
+    _check_as_of(as_of)
     source = load_network(path)
-    _done(_write(output, lambda p: export_gexf(source, p), ".gexf"), "GEXF")
+    found = _annotations(source, as_of, weight, no_scores)
+
+    def write(target: Path) -> Path:
+        return export_gexf(source, target, node_attributes=found.nodes, edge_attributes=found.edges)
+
+    _done(_write(output, write, ".gexf"), "GEXF")
 
 
 @export_app.command("json")

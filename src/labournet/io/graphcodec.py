@@ -24,6 +24,9 @@ Flattening (``flatten_graph``; GraphML and GEXF)
     * For Gephi, every node and edge also gets ``est.<measure>``: the estimate (best, else
       the middle of the range) of its latest figure of that measure, so Gephi can size or
       filter by workers or revenue. These are derived and dropped when read back.
+    * ``node_attributes`` and ``edge_attributes`` add scalar values computed elsewhere (the
+      scores and weights of `labournet.analysis.annotate`); they are derived too, and a name
+      the network already uses is an `ExportError`.
     * The graph attribute ``labournet.encoding`` (JSON) records how each attribute was
       encoded; a file without it is read as it is.
 
@@ -64,6 +67,8 @@ __all__ = [
     "ENCODING_KEY",
     "flatten_graph",
     "unflatten_graph",
+    "NodeAttributes",
+    "EdgeAttributes",
     "encode_graph_json",
     "decode_graph_json",
 ]
@@ -316,9 +321,50 @@ def _empty_like(G: nx.Graph) -> nx.MultiGraph:
     return nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
 
 
-def flatten_graph(source: Network, *, estimates: bool = True) -> nx.MultiGraph:
+Scalar = str | int | float | bool
+"""A value a graph file holds as it is."""
+NodeAttributes = Mapping[Hashable, Mapping[str, Scalar]]
+"""Extra attributes by node."""
+EdgeAttributes = Mapping[tuple[Hashable, Hashable, Hashable], Mapping[str, Scalar]]
+"""Extra attributes by edge ``(u, v, key)`` (the key of a dataset's edge is the relation id)."""
+
+
+def _extra(
+    table: Mapping[Any, Mapping[str, Scalar]] | None,
+    item: Any,
+    data: Mapping[str, Any],
+    where: str,
+) -> dict[str, Scalar]:
+    """The extra attributes of one node or edge, checked against its own."""
+    extra = dict((table or {}).get(item, {}))
+    for name, value in extra.items():
+        if name in data:
+            raise ExportError(f"{where} already has an attribute '{name}'")
+        if not isinstance(value, _SCALARS):
+            raise ExportError(f"{where} {name}: a {type(value).__name__} is not a scalar")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ExportError(f"{where} {name}: {value} is not a finite number")
+    return extra
+
+
+def _unknown(table: Mapping[Any, Any] | None, known: Iterable[Any], what: str) -> None:
+    missing = set(table or {}) - set(known)
+    if missing:
+        shown = ", ".join(sorted(map(str, missing))[:5])
+        raise ExportError(f"attributes given for {what} not in the graph: {shown}")
+
+
+def flatten_graph(
+    source: Network,
+    *,
+    estimates: bool = True,
+    node_attributes: NodeAttributes | None = None,
+    edge_attributes: EdgeAttributes | None = None,
+) -> nx.MultiGraph:
     """A copy of the graph with only scalar attributes (see the module docstring)."""
     G = as_graph(source)
+    _unknown(node_attributes, G.nodes, "nodes")
+    _unknown(edge_attributes, G.edges(keys=True), "edges")
     if "node_default" in G.graph or "edge_default" in G.graph:
         G = fill_file_defaults(G.copy())
     node_types = _types(data for _, data in G.nodes(data=True))
@@ -336,10 +382,10 @@ def flatten_graph(source: Network, *, estimates: bool = True) -> nx.MultiGraph:
             attrs.update(
                 _flatten_value(key, node_types.get(key, "scalar"), value, f"node {node} {key}")
             )
-        if estimates:
-            extra = _estimates(data.get("figures"))
-            derived["node"].extend(k for k in extra if k not in derived["node"])
-            attrs.update(extra)
+        extra: dict[str, Scalar] = {**_estimates(data.get("figures"))} if estimates else {}
+        extra |= _extra(node_attributes, node, data, f"node {node}")
+        derived["node"].extend(k for k in extra if k not in derived["node"])
+        attrs.update(extra)
         add_node(flat, node, attrs)
     for u, v, k, data in G.edges(keys=True, data=True):
         attrs = {}
@@ -347,10 +393,10 @@ def flatten_graph(source: Network, *, estimates: bool = True) -> nx.MultiGraph:
             attrs.update(
                 _flatten_value(key, edge_types.get(key, "scalar"), value, f"edge {k} {key}")
             )
-        if estimates:
-            extra = _estimates(data.get("figures"))
-            derived["edge"].extend(k2 for k2 in extra if k2 not in derived["edge"])
-            attrs.update(extra)
+        extra = {**_estimates(data.get("figures"))} if estimates else {}
+        extra |= _extra(edge_attributes, (u, v, k), data, f"edge {k}")
+        derived["edge"].extend(k2 for k2 in extra if k2 not in derived["edge"])
+        attrs.update(extra)
         add_edge(flat, u, v, attrs, key=k)
     flat.graph[ENCODING_KEY] = _json_text(
         {

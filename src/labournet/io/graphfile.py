@@ -9,7 +9,15 @@ The graph model's tuples and figures are encoded as `labournet.io.graphcodec` de
 GEXF files are for looking at (Gephi): nodes get a ``label`` (the name) and a colour by kind,
 and every node and edge its ``est.<measure>`` estimates; they keep nodes, edges and their
 flattened attributes but not the graph-level sources. Use GraphML or JSON for a file that reads
-back losslessly.
+back losslessly. When anything is dated, a GEXF file is dynamic (``mode="dynamic"``,
+``timeformat="date"``) and each dated node and edge has ``start`` and ``end``, the first and
+last day of its period by the snapshot rule (`labournet.model.dates.record_period`), so
+Gephi's timeline shows the network as `labournet.Dataset.as_of` would; undated items (and
+items whose dates are not dates, in a file from elsewhere) carry neither.
+
+Both writers take ``node_attributes`` and ``edge_attributes``: numbers computed elsewhere
+(pressure scores, centralities, weights: `labournet.analysis.annotate`) written as typed
+attributes beside the network's own, and dropped again when `read_graph` reads the GraphML.
 
 Example:
     >>> import labournet, tempfile, pathlib
@@ -23,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +42,8 @@ from labournet.io.edgelist import EDGE_LIST_SUFFIXES, read_edge_list
 from labournet.io.folder import load_dataset
 from labournet.io.graphcodec import (
     ENCODING_KEY,
+    EdgeAttributes,
+    NodeAttributes,
     UndecodableError,
     decode_graph_json,
     encode_graph_json,
@@ -47,6 +58,7 @@ from labournet.io.networkx import (
     fill_file_defaults,
     to_networkx,
 )
+from labournet.model.dates import record_period
 from labournet.palette import KIND_STYLES
 
 __all__ = ["read_graph", "export_graphml", "export_gexf", "export_json"]
@@ -69,10 +81,17 @@ def _target(path: str | Path) -> Path:
     return target
 
 
-def export_graphml(source: Network, path: str | Path) -> Path:
-    """Write a GraphML file that `read_graph` (or ``nx.read_graphml``) reads back."""
+def export_graphml(
+    source: Network,
+    path: str | Path,
+    *,
+    node_attributes: NodeAttributes | None = None,
+    edge_attributes: EdgeAttributes | None = None,
+) -> Path:
+    """Write a GraphML file that `read_graph` (or ``nx.read_graphml``) reads back, with the
+    extra attributes as typed keys (``double``, ``long``, ``string``)."""
     target = _target(path)
-    flat = flatten_graph(source)
+    flat = flatten_graph(source, node_attributes=node_attributes, edge_attributes=edge_attributes)
     try:
         nx.write_graphml(flat, target, encoding="utf-8", prettyprint=True)
     except (OSError, nx.NetworkXError, ValueError) as error:
@@ -80,41 +99,36 @@ def export_graphml(source: Network, path: str | Path) -> Path:
     return target
 
 
-def export_gexf(source: Network, path: str | Path) -> Path:
-    """Write a GEXF 1.2 file for Gephi: labels, colours by kind, flattened attributes."""
+def export_gexf(
+    source: Network,
+    path: str | Path,
+    *,
+    node_attributes: NodeAttributes | None = None,
+    edge_attributes: EdgeAttributes | None = None,
+    dynamic: bool = True,
+) -> Path:
+    """Write a GEXF 1.2 file for Gephi: labels, colours by kind, flattened attributes, the
+    extra attributes (an edge's ``weight`` becomes the GEXF edge weight) and, with
+    ``dynamic``, the ``start`` and ``end`` days of dated items."""
     target = _target(path)
     G = as_graph(source)
-    flat = flatten_graph(G)
+    flat = flatten_graph(G, node_attributes=node_attributes, edge_attributes=edge_attributes)
     gexf = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
-    extra_colours = ["#7F7F7F", "#BCBD22", "#8C564B", "#17BECF", "#9467BD"]
-    kinds = sorted({str(k) for _, k in G.nodes(data="kind", default="entity")})
-    colours = {}
-    for kind in kinds:
-        colours[kind] = (
-            KIND_STYLES[kind][0]
-            if kind in KIND_STYLES
-            else extra_colours.pop(0)
-            if extra_colours
-            else "#999999"
-        )
+    colours = _kind_colours(G)
     for node, data in flat.nodes(data=True):
         attrs = {_gexf_name("node", k): v for k, v in data.items()}
         attrs["label"] = str(data.get("name", node))
         colour = colours.get(str(data.get("kind", "entity")), "#999999")
-        attrs["viz"] = {
-            "color": {
-                "r": int(colour[1:3], 16),
-                "g": int(colour[3:5], 16),
-                "b": int(colour[5:7], 16),
-                "a": 1.0,
-            },
-            "size": 6.0 + 2.0 * G.degree(node) ** 0.5,
-        }
+        attrs["viz"] = {"color": _rgba(colour), "size": 6.0 + 2.0 * G.degree(node) ** 0.5}
+        if dynamic:
+            attrs.update(_spell(G.nodes[node]))
         add_node(gexf, node, attrs)
     for u, v, k, data in flat.edges(keys=True, data=True):
         attrs = {_gexf_name("edge", a): x for a, x in data.items() if a != "id"}
         attrs["id"] = str(data.get("id", k))  # the GEXF edge id
         attrs["label"] = str(data.get("kind", ""))
+        if dynamic:
+            attrs.update(_spell(G.edges[u, v, k]))
         add_edge(gexf, u, v, attrs, key=k)
     _one_type_per_attribute([data for _, data in gexf.nodes(data=True)])
     _one_type_per_attribute([data for _, _, data in gexf.edges(data=True)])
@@ -126,6 +140,43 @@ def export_gexf(source: Network, path: str | Path) -> Path:
     except (OSError, nx.NetworkXError, ValueError, TypeError) as error:
         raise ExportError(f"cannot write GEXF {target}: {error}") from error
     return target
+
+
+_EXTRA_COLOURS = ("#7F7F7F", "#BCBD22", "#8C564B", "#17BECF", "#9467BD")
+"""Colours for kinds the palette does not know, in order; then grey."""
+
+
+def _kind_colours(G: nx.Graph) -> dict[str, str]:
+    """A colour per node kind: the palette's, else the next extra colour."""
+    extra = list(_EXTRA_COLOURS)
+    colours = {}
+    for kind in sorted({str(k) for _, k in G.nodes(data="kind", default="entity")}):
+        if kind in KIND_STYLES:
+            colours[kind] = KIND_STYLES[kind][0]
+        else:
+            colours[kind] = extra.pop(0) if extra else "#999999"
+    return colours
+
+
+def _rgba(colour: str) -> dict[str, float]:
+    """``#RRGGBB`` as GEXF's viz colour."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return dict(zip("rgb", channels, strict=True)) | {"a": 1.0}
+
+
+def _spell(data: Mapping[str, Any]) -> dict[str, str]:
+    """GEXF ``start`` and ``end`` (ISO days) of a dated item: the first day of its start and
+    the last day of its end; nothing for an undated item or one whose dates are not dates."""
+    try:
+        start, end = record_period(data)
+    except (ValueError, TypeError):
+        return {}
+    spell = {}
+    if start is not None:
+        spell["start"] = start.first_day.isoformat()
+    if end is not None:
+        spell["end"] = end.last_day.isoformat()
+    return spell
 
 
 def _one_type_per_attribute(items: list[dict[str, Any]]) -> None:
