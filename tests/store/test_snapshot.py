@@ -79,7 +79,7 @@ def test_the_fixture_meets_every_case_of_the_rule(dated: Dataset) -> None:
     assert not has("2020-01-01", "m-visa") and not has("2020", "m-visa")
     assert not has("2016-06", "m-permit") and has("2016-07-01", "m-permit")  # from a month
     assert has("2015", "m-old") and has("2016-03-15", "m-old") and not has("2016-03", "m-old")
-    assert not has("2017-07", "r-mt-takes-visa") and has("2017-08-01", "r-mt-takes-visa")
+    assert not has("2017-07", "r-mt-takes-visa") and has("2017-08-05", "r-mt-takes-visa")
     assert not has("2017-12-31", "r-send-cn") and has("2018-01-01", "r-send-cn")  # a year
     assert has("2018-06", "r-dbc-estimates") and not has("2018", "r-dbc-estimates")  # its end
     assert all(has(date, "m-ban") and has(date, "r-ban-targets-cn") for date in DATES)
