@@ -66,6 +66,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from labournet._display import table_html
+from labournet._text import plural
 from labournet.analysis.flows import (
     CANDIDATE_TYPES,
     LEVELS,
@@ -144,6 +146,14 @@ class PressurePoint:
         """True when the row rests on at least one assumption."""
         return bool(self.assumptions)
 
+
+DISPLAY_COLUMNS = (
+    "name", "level", "rank", "denied_best", "revenue_best", "workers_best", "n_actors", "assumed",
+)  # fmt: skip
+"""The columns a notebook shows (`PressureResult._repr_html_`)."""
+
+DISPLAY_PER_LEVEL = 3
+"""How many candidates of each level a notebook shows."""
 
 FRAME_COLUMNS = (
     "name", "type", "kind", "level", "residual", "revenue_low", "revenue_best", "revenue_high",
@@ -278,8 +288,18 @@ class PressureResult:
         }
 
     def _repr_html_(self) -> str:
-        columns = ["name", "level", "rank", "denied_best", "revenue_best", "workers_best"]
-        return self.to_frame()[columns].to_html(max_rows=30)
+        """The first `DISPLAY_PER_LEVEL` of each level, their main columns, escaped."""
+        frame = self.to_frame()
+        shown = frame.groupby("level", sort=False).head(DISPLAY_PER_LEVEL)
+        levels = frame["level"].nunique()
+        title = (
+            f"Pressure points on {self.regime_name} as of {self.as_of}: "
+            f"{plural(len(frame), 'candidate')} in {plural(levels, 'level')}, "
+            "by expected revenue denied (denied_best, USD a year)"
+        )
+        return table_html(
+            shown[list(DISPLAY_COLUMNS)], title=title, total=len(frame), more="candidates"
+        )
 
 
 @dataclass(frozen=True, eq=False)
