@@ -58,7 +58,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -181,6 +181,8 @@ class PressureResult:
     points: tuple[PressurePoint, ...]
     formula: str = SCORE_FORMULA
     projection: str = PROJECTION
+    network: nx.MultiDiGraph | None = field(default=None, repr=False)
+    """The network analysed (the snapshot as of `as_of`), for views of the result."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -634,6 +636,7 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
         totals=model.totals(parts.weight),
         notes=model.notes,
         points=tuple(ranked),
+        network=graph,
     )
 
 
