@@ -40,6 +40,7 @@ from labournet.model.schema import Schema, load_schema
 from labournet.report.build import Report, build_report, write_report
 from labournet.store import Store, connect
 from labournet.views.html import export_html, export_views
+from labournet.views.notebook import show
 
 __all__ = [
     "__version__",
@@ -70,6 +71,7 @@ __all__ = [
     "Match",
     "export_html",
     "export_views",
+    "show",
     "connect",
     "Store",
     "Dataset",

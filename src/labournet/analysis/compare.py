@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from labournet._display import DISPLAY_ROWS, table_html
+from labournet._text import plural
 from labournet.analysis.flows import Range
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.errors import AnalysisError
@@ -50,6 +52,11 @@ __all__ = [
     "workers_over_time",
     "COMPARED_LEVELS",
 ]
+
+DISPLAY_COLUMNS = (
+    "name", "level", "measure", "then_best", "now_best", "change_best", "observed",
+)  # fmt: skip
+"""The columns of `Comparison.to_frame` a notebook shows."""
 
 COMPARED_LEVELS = ("host", "sector", "organisation")
 """The levels whose workers and revenue are compared (placements and routes are left out)."""
@@ -144,6 +151,26 @@ class Comparison:
             row["now_sources"] = c.now_sources
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        """The first `DISPLAY_ROWS` changes (best estimates), escaped, with the backtest's
+        correlation and its limits."""
+        frame = self.to_frame()
+        title = (
+            f"{self.name}: from {self.date_from} to {self.date_to}, "
+            f"{plural(len(self.measures), 'measure')} came into force"
+        )
+        if frame.empty:
+            return table_html(frame, title=title, notes=self.limits)
+        shown = frame.set_index("id").head(DISPLAY_ROWS)[list(DISPLAY_COLUMNS)]
+        notes = []
+        if self.rank_correlation is not None:
+            notes.append(
+                f"rank correlation of the first ranking with the fall in workers: "
+                f"{self.rank_correlation:.2f} over {plural(self.correlated_hosts, 'host')}"
+            )
+        notes.extend(self.limits)
+        return table_html(shown, title=title, total=len(frame), more="changes", notes=notes)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON."""

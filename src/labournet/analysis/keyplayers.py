@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from labournet._display import table_html
+from labournet._number import format_quantity
 from labournet.analysis.flowbuild import FLOW_RELATIONS
 from labournet.analysis.flows import FlowModel, Range, as_flow_model
 from labournet.analysis.pressure import components
@@ -55,6 +57,9 @@ __all__ = [
 
 NAIVE_MEASURES = ("degree", "betweenness", "pagerank")
 """Centralities compared by default; any column of `labournet.analysis.centrality` works."""
+
+DISPLAY_COLUMNS = ("picks", "revenue_best", "workers_best", "shortfall_best")
+"""The columns of ``naive`` a notebook shows (`KeyPlayersResult._repr_html_`)."""
 
 LARGE_GRAPH = 5_000
 """Above this many nodes, betweenness for the naive picks is estimated from k-sampled sources."""
@@ -90,6 +95,23 @@ class KeyPlayersResult:
     notes: tuple[str, ...] = ()
     requested: int | None = None
     fewer: str | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The best set against the naive picks, one row per method (``naive``, a copy)."""
+        return self.naive.copy()
+
+    def _repr_html_(self) -> str:
+        """The best set and the naive picks as a table, escaped, with the notes."""
+        title = (
+            f"Key players: the best {self.k} cuts ({self.method}) are {', '.join(self.cuts)}, "
+            f"{format_quantity(self.revenue.best)} USD a year ({self.revenue_share:.0%} of the "
+            "revenue), against the top picks by centrality"
+        )
+        columns = [c for c in DISPLAY_COLUMNS if c in self.naive.columns]
+        notes = list(self.notes)
+        if self.structural is not None and self.structural.min_node_cut:
+            notes.append(f"minimum node cut: {', '.join(self.structural.min_node_cut)}")
+        return table_html(self.naive[columns], title=title, notes=notes)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-friendly summary."""

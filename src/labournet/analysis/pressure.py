@@ -58,7 +58,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -66,6 +66,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from labournet._display import table_html
+from labournet._text import plural
 from labournet.analysis.flows import (
     CANDIDATE_TYPES,
     LEVELS,
@@ -145,6 +147,14 @@ class PressurePoint:
         return bool(self.assumptions)
 
 
+DISPLAY_COLUMNS = (
+    "name", "level", "rank", "denied_best", "revenue_best", "workers_best", "n_actors", "assumed",
+)  # fmt: skip
+"""The columns a notebook shows (`PressureResult._repr_html_`)."""
+
+DISPLAY_PER_LEVEL = 3
+"""How many candidates of each level a notebook shows."""
+
 FRAME_COLUMNS = (
     "name", "type", "kind", "level", "residual", "revenue_low", "revenue_best", "revenue_high",
     "revenue_share", "workers_low", "workers_best", "workers_high", "actors", "n_actors",
@@ -171,6 +181,8 @@ class PressureResult:
     points: tuple[PressurePoint, ...]
     formula: str = SCORE_FORMULA
     projection: str = PROJECTION
+    network: nx.MultiDiGraph | None = field(default=None, repr=False)
+    """The network analysed (the snapshot as of `as_of`), for views of the result."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -278,8 +290,18 @@ class PressureResult:
         }
 
     def _repr_html_(self) -> str:
-        columns = ["name", "level", "rank", "denied_best", "revenue_best", "workers_best"]
-        return self.to_frame()[columns].to_html(max_rows=30)
+        """The first `DISPLAY_PER_LEVEL` of each level, their main columns, escaped."""
+        frame = self.to_frame()
+        shown = frame.groupby("level", sort=False).head(DISPLAY_PER_LEVEL)
+        levels = frame["level"].nunique()
+        title = (
+            f"Pressure points on {self.regime_name} as of {self.as_of}: "
+            f"{plural(len(frame), 'candidate')} in {plural(levels, 'level')}, "
+            "by expected revenue denied (denied_best, USD a year)"
+        )
+        return table_html(
+            shown[list(DISPLAY_COLUMNS)], title=title, total=len(frame), more="candidates"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -614,6 +636,7 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
         totals=model.totals(parts.weight),
         notes=model.notes,
         points=tuple(ranked),
+        network=graph,
     )
 
 

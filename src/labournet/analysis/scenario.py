@@ -38,7 +38,10 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
+from labournet._display import table_html
+from labournet._number import format_quantity
 from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.errors import AnalysisError
@@ -46,7 +49,19 @@ from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike, PartialDate
 from labournet.names import resolve_graph_id
 
-__all__ = ["scenario", "scenarios", "ScenarioResult", "Cut", "parse_cut", "REROUTE_RULE"]
+__all__ = [
+    "scenario",
+    "scenarios",
+    "ScenarioResult",
+    "Cut",
+    "parse_cut",
+    "REROUTE_RULE",
+    "STAGES",
+]
+
+STAGES = ("before", "gross", "rerouted", "net", "remaining")
+"""What a scenario reports, in order: the totals before the cuts, what they remove (gross), what
+the regime re-routes, the net loss and what remains."""
 
 REROUTE_RULE = (
     "the regime places its substitution share of what the cuts remove again, in the placements "
@@ -130,7 +145,7 @@ class ScenarioResult:
         """One row per quantity (revenue/workers x before/gross/rerouted/net/remaining)."""
         out = []
         for measure in ("revenue", "workers"):
-            for stage in ("before", "gross", "rerouted", "net", "remaining"):
+            for stage in STAGES:
                 value: Range = getattr(getattr(self, stage), measure)
                 out.append(
                     {
@@ -144,13 +159,37 @@ class ScenarioResult:
                 )
         return out
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per stage (`STAGES`: before, gross, rerouted, net, remaining), indexed by
+        stage, with revenue (USD per year) and workers as low, best and high."""
+        rows = {
+            stage: {
+                f"{measure}_{part}": getattr(getattr(getattr(self, stage), measure), part)
+                for measure in ("revenue", "workers")
+                for part in ("low", "best", "high")
+            }
+            for stage in STAGES
+        }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stage")
+
+    def _repr_html_(self) -> str:
+        """The stages as a table, escaped, under the net loss in a line."""
+        title = (
+            f"Cut {self.label} as of {self.as_of}: net revenue lost "
+            f"{format_quantity(self.net.revenue.best)} USD a year "
+            f"({self.revenue_lost_share:.0%} of the regime's), after re-routing "
+            f"{self.substitution:.0%} of the loss"
+        )
+        notes = [f"rests on assumptions: {', '.join(self.assumptions)}"] if self.assumptions else []
+        return table_html(self.to_frame(), title=title, notes=notes)
+
     def to_dict(self) -> dict[str, object]:
         """A JSON-friendly summary (without the ranking)."""
 
         def rng(r: Range) -> dict[str, float]:
             return {"low": r.low, "best": r.best, "high": r.high}
 
-        stages = ("before", "gross", "rerouted", "net", "remaining")
+        stages = STAGES
         return {
             "cuts": [{"id": c.item, "fraction": c.fraction} for c in self.cuts],
             "as_of": str(self.as_of),

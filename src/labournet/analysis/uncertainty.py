@@ -39,8 +39,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from labournet._display import table_html
 from labournet.analysis.flows import FlowModel, as_flow_model
-from labournet.analysis.pressure import PressureResult, components, pressure_points
+from labournet.analysis.pressure import (
+    DISPLAY_PER_LEVEL,
+    PressureResult,
+    components,
+    pressure_points,
+)
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
@@ -48,6 +54,12 @@ from labournet.model.dates import DateLike
 __all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "DISTRIBUTIONS"]
 
 DISTRIBUTIONS = ("triangular", "uniform")
+
+DISPLAY_COLUMNS = (
+    "name", "level", "rank", "p_top_k", "rank_p05", "rank_p50", "rank_p95", "revenue_p50",
+    "assumed",
+)  # fmt: skip
+"""The columns of ``table`` a notebook shows (`UncertaintyResult._repr_html_`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +73,22 @@ class UncertaintyResult:
     tracked: int
     """Candidates whose rank and revenue percentiles are kept (the best ranked)."""
     table: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ``table``: one row per candidate, indexed by id (a copy)."""
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:
+        """The first `DISPLAY_PER_LEVEL` of each level: their rank interval and chance of the
+        top k, escaped."""
+        table = self.table
+        shown = table.groupby("level", sort=False).head(DISPLAY_PER_LEVEL)
+        title = (
+            f"Monte Carlo over {self.draws:,} {self.distribution} draws (seed {self.seed}): "
+            f"rank interval (5th-95th percentile) and chance of the top {self.k} of each level"
+        )
+        columns = [c for c in DISPLAY_COLUMNS if c in table.columns]
+        return table_html(shown[columns], title=title, total=len(table), more="candidates")
 
     def to_dict(self) -> dict[str, object]:
         return {

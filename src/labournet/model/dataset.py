@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping
@@ -29,9 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+from labournet._display import table_html
 from labournet._number import format_number
+from labournet._text import plural
 from labournet.model.dates import DateLike, PartialDate, as_date, in_period, record_period
 from labournet.model.formulas import parse_formula
+from labournet.model.frames import DatasetFrames
 from labournet.model.schema import Schema
 
 __all__ = [
@@ -309,11 +313,26 @@ FILES: Mapping[str, tuple[str, ...]] = {record.FILE: record.columns() for record
 """The base columns of each file; entity and relation files add the schema's property columns."""
 
 
-@dataclass(frozen=True, eq=False)
+_PARTS = {
+    "entities": "entity",
+    "relations": "relation",
+    "figures": "figure",
+    "sources": "source",
+    "assumptions": "assumption",
+}
+"""The record types in the order a summary counts them: the network, then its evidence."""
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Dataset:
     """A whole network with its evidence.
 
-    Equality compares content: it ignores row order, the folder and the dataset's name.
+    Equality compares content: it ignores row order, the folder and the dataset's name. Its
+    repr is a summary (`summary`), never the records; ``frames`` gives them as DataFrames.
+
+    >>> import labournet
+    >>> labournet.load_dataset()
+    <Dataset 'dprk-labour-2016': 39 entities, 89 relations, 68 figures, ...>
     """
 
     name: str
@@ -345,6 +364,42 @@ class Dataset:
             self.schema,
         )
 
+    def __repr__(self) -> str:
+        return f"<Dataset {self.name!r}: {self.summary()}>"
+
+    def summary(self) -> str:
+        """The counts by record type and the years and dates the dataset covers, in a line.
+
+        >>> import labournet
+        >>> print(labournet.load_dataset("tests/fixtures/dated").summary())
+        11 entities, 13 relations, 1 figure, 1 source, 0 assumptions; figures 2018; dated ...
+        """
+        counts = ", ".join(
+            plural(len(getattr(self, part)), word, grouped=True) for part, word in _PARTS.items()
+        )
+        return "; ".join([counts, *self._coverage()])
+
+    def _coverage(self) -> list[str]:
+        covered = []
+        if years := self.years:
+            covered.append(f"figures {years[0]}" + (f"-{years[-1]}" if len(years) > 1 else ""))
+        if dates := self.dates:
+            covered.append(f"dated {dates[0]} to {dates[1]}")
+        return covered
+
+    def _repr_html_(self) -> str:
+        import pandas as pd
+
+        counts = pd.DataFrame({part: [len(getattr(self, part))] for part in _PARTS}, ["records"])
+        title = "; ".join([f"Dataset {self.name}", *self._coverage()])
+        return table_html(counts, title=title, notes=["dataset.frames has every record"])
+
+    @property
+    def frames(self) -> DatasetFrames:
+        """The records as pandas DataFrames: ``frames.entities``, ``.relations``,
+        ``.figures``, ``.sources``, ``.assumptions`` (`labournet.model.frames`)."""
+        return DatasetFrames(self, {record.part(): record for record in RECORDS})
+
     def entity(self, entity_id: str) -> Entity:
         """The entity with this id; `KeyError` if there is none."""
         return self._index()[0][entity_id]
@@ -357,6 +412,26 @@ class Dataset:
     def years(self) -> tuple[int, ...]:
         """The years the figures cover, in order."""
         return tuple(sorted({figure.year for figure in self.figures}))
+
+    @property
+    def dates(self) -> tuple[PartialDate, PartialDate] | None:
+        """The date that begins first and the one that ends last among the dates of the
+        entities, relations (``date``, ``valid_from``, ``valid_until``) and figures (``date``);
+        None when nothing is dated."""
+        found: list[PartialDate] = []
+        records: tuple[Entity | Relation, ...] = (*self.entities, *self.relations)
+        for record in records:
+            try:
+                found.extend(d for d in record_period(record.properties) if d is not None)
+            except ValueError:  # not validated: a summary never fails on it
+                continue
+        for figure in self.figures:
+            if figure.date:
+                with contextlib.suppress(ValueError):
+                    found.append(as_date(figure.date))
+        if not found:
+            return None
+        return min(found, key=lambda d: d.first_day), max(found, key=lambda d: d.last_day)
 
     def as_of(self, as_of: DateLike) -> Dataset:
         """The snapshot as of a day, month or year (an int is a year): the entities and
