@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labournet.errors import GraphFormatError, Problem
+from labournet.errors import GraphFormatError, Problem, did_you_mean
 from labournet.io.folder import write_whole
 from labournet.io.ftm import NOTE_PREFIX, NOTE_VERSION, ftm_model
 from labournet.io.validation import check_rows
@@ -76,6 +76,11 @@ LINK_KINDS = {
     "Directorship": ("leads", "director", "organization"),
 }
 FLOWS = {"sends_workers", "remits_to"}
+REASONS = {
+    "Payment": "one transaction, not the yearly flow towards a regime that remits_to is",
+    "Ownership": "labournet has no ownership relation (a dataset's schema.yaml can add one)",
+}
+"""Why some schemata that look close are not imported."""
 _NAMES = ("alias", "weakAlias", "previousName")
 _COUNTRIES = ("country", "nationality", "citizenship")
 _READ = {
@@ -187,6 +192,10 @@ def _parse(lines: list[str], where: str) -> list[_Line]:
             if not errors:
                 problems.append(Problem(where, number, "properties", str(error)))
             continue
+        missing = [p for p in sorted(schema.required) if not data.get("properties", {}).get(p)]
+        if missing:
+            problems += [Problem(where, number, p, f"required by {schema.name}") for p in missing]
+            continue
         found.append(_Line(number, data, model.get_proxy(data, cleaned=False)))
     seen: dict[str, int] = {}
     for item in found:
@@ -211,7 +220,8 @@ def _shape_problem(data: Any, model: Any) -> tuple[str, str] | None:
         return "schema", "missing: every FtM entity has a schema"
     schema = model.get(data["schema"])
     if schema is None:
-        return "schema", f"unknown FtM schema '{data['schema']}'"
+        hint = did_you_mean(data["schema"], [s.name for s in model.schemata.values()])
+        return "schema", f"unknown FtM schema '{data['schema']}'{hint}"
     if schema.abstract:
         return "schema", f"'{schema.name}' is abstract: no entity has it"
     properties = data.get("properties", {})
@@ -405,31 +415,20 @@ class _Mapper:
             self.skipped[(name, f"{kind} does not join {which}")] += 1
             return
         properties = {}
+        read = {source_prop, target_prop, "description", "publisher"}
         if "role" in spec.properties and proxy.first("role") and name != "UnknownLink":
             properties["role"] = proxy.first("role")
-        for prop, key in (
-            ("date", "date"),
-            ("startDate", "valid_from"),
-            ("endDate", "valid_until"),
-        ):
+        if "role" in properties or name == "UnknownLink":
+            read.add("role")
+        dates = (("date", "date"), ("startDate", "valid_from"), ("endDate", "valid_until"))
+        for prop, key in dates:
             value = proxy.first(prop, quiet=True)
             if value and key in spec.dates:
                 properties[key] = value[:10]
-        self.count_unread(
-            proxy,
-            {
-                source_prop,
-                target_prop,
-                "role",
-                "date",
-                "startDate",
-                "endDate",
-                "description",
-                "publisher",
-            },
-        )
+                read.add(prop)
+        self.count_unread(proxy, read)
         claim = " ".join(proxy.get("description", quiet=True)) or (
-            f"The FtM file records a {name} between {self.entities[source].name} and "
+            f"The FtM file records a link ({name}) between {self.entities[source].name} and "
             f"{self.entities[target].name}."
         )
         self.relations.append(
@@ -543,7 +542,7 @@ def _note_or_problem(item: _Line, where: str) -> dict[str, Any] | None:
 
 
 def _no_kind(schema: str) -> str:
-    return f"labournet has no kind for an FtM {schema}"
+    return REASONS.get(schema, f"labournet has no kind for an FtM {schema}")
 
 
 def _country_name(code: str) -> str:
