@@ -19,6 +19,7 @@ from labournet.cli._common import (
     OutputFormat,
     as_text,
     console,
+    dataset_counts,
     err_console,
     load_dataset,
     print_table,
@@ -26,14 +27,15 @@ from labournet.cli._common import (
 from labournet.io.unlist import UnList
 from labournet.model.dataset import Dataset
 
-__all__ = ["import_app", "un_list_command", "match_command"]
+__all__ = ["import_app", "un_list_command", "ftm_command", "match_command"]
 
 import_app = typer.Typer(
     cls=LabournetGroup,
     name="import",
     help=(
-        "Import a sanctions list as a dataset folder that labournet validates, analyses and "
-        "matches.\n\nExample: labournet import un-list consolidated.xml --regime DPRK -o un-dprk"
+        "Import a sanctions list, or FollowTheMoney entities, as a dataset folder that labournet "
+        "validates, analyses and matches."
+        "\n\nExample: labournet import un-list consolidated.xml --regime DPRK -o un-dprk"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -51,6 +53,12 @@ ListRegimeOption = typer.Option(
 ListFileArgument = typer.Argument(
     ...,
     help="The UN Security Council Consolidated List as XML (consolidated.xml).",
+    show_default=False,
+)
+FtmFileArgument = typer.Argument(
+    ...,
+    help="FollowTheMoney entities as JSON lines ('-' for standard input), from labournet "
+    "export ftm, OpenSanctions or Aleph.",
     show_default=False,
 )
 OutOption = typer.Option(
@@ -119,6 +127,41 @@ def un_list_command(
     console.print(
         f"[green]wrote[/] {as_text(out)}: {as_text(base.name)} with "
         f"{plural(len(added), 'UN listing')} added{as_text(which)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@import_app.command("ftm")
+def ftm_command(
+    file: Path = FtmFileArgument,
+    out: Path = OutOption,
+    force: bool = typer.Option(False, "--force", help="Replace a folder that holds anything."),
+) -> None:
+    """Import FollowTheMoney entities (JSON lines) as a dataset folder.
+
+    What labournet export ftm wrote comes back as it was. From elsewhere, Person becomes a
+    person, LegalEntity, Organization, Company and PublicBody an organisation, Territory a
+    country, Sanction a measure that targets its entity; Employment, Membership, Directorship
+    and UnknownLink whose role is a labournet kind become relations. Every entity or property
+    not imported is listed with its count and the reason. A line that is not a valid FtM
+    entity is FILE:LINE: FIELD: reason (exit 2), and the folder is written whole or not at all.
+
+    Example: labournet import ftm network.ftm.json -o network
+    """
+    from labournet.io.ftm_import import import_ftm
+
+    where = "standard input" if str(file) == "-" else as_text(file.resolve())
+    err_console.print(f"FollowTheMoney: {where}", highlight=False, soft_wrap=True)
+    result = import_ftm(file, out, force=force)
+    table = Table(title="FollowTheMoney entities", title_justify="left")
+    for column, justify in (("schema", "left"), ("imported as", "left"), ("count", "right")):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for schema, what, count in result.rows():
+        table.add_row(as_text(schema), as_text(what), str(count))
+    print_table(table)
+    console.print(
+        f"[green]wrote[/] {as_text(out)}: {as_text(dataset_counts(result.dataset))}",
         highlight=False,
         soft_wrap=True,
     )

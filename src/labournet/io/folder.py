@@ -10,6 +10,8 @@ Example:
 from __future__ import annotations
 
 import csv
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -19,7 +21,13 @@ from labournet.model.dataset import RECORDS, Dataset, Entity, Relation
 from labournet.model.schema import default_schema_path
 from labournet.resources import bundled_dataset_path
 
-__all__ = ["load_dataset", "write_dataset", "write_error_message"]
+__all__ = [
+    "load_dataset",
+    "write_dataset",
+    "write_whole",
+    "check_target_folder",
+    "write_error_message",
+]
 
 
 def load_dataset(path: str | Path | None = None, *, regime: str | None = None) -> Dataset:
@@ -48,6 +56,25 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         return _write(dataset, out)
     except OSError as error:
         raise ExportError(write_error_message(out, error)) from error
+
+
+def write_whole(dataset: Dataset, folder: str | Path) -> Path:
+    """Write `dataset` as `folder` whole or not at all, as the imports do: it is built beside
+    `folder`, checked by `load_dataset` (a `DatasetError` leaves nothing behind), and only then
+    put in its place (`_put_in_place`). Check the folder first with `check_target_folder`."""
+    out = Path(folder).absolute()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        built = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as error:
+        raise ExportError(write_error_message(out, error)) from error
+    try:
+        load_dataset(write_dataset(dataset, built))
+        _put_in_place(built, out)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    return out
 
 
 def _write(dataset: Dataset, out: Path) -> Path:
@@ -89,3 +116,49 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str,
         writer.writeheader()
         for row in rows:
             writer.writerow({column: row.get(column, "") for column in columns})
+
+
+def check_target_folder(out: Path, force: bool) -> None:
+    """`ExportError` unless an import may write the folder `out`: it is missing or empty, or
+    `force` replaces what it holds."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"cannot write {out}: it is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ExportError(
+            f"{out} is not empty: the import would replace what it holds (--force, or "
+            "force=True, replaces it)"
+        )
+
+
+def _put_in_place(built: Path, out: Path) -> None:
+    """Move the finished folder `built` to `out`. A new folder is one rename. Into one that
+    exists (empty, or replaced by force) the new files move only after its own have moved
+    aside, and those are deleted last (put back if a move fails); the folder itself stays,
+    so a shell working in it keeps working."""
+    try:
+        if not out.exists():
+            built.rename(out)
+            return
+        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+        old: list[str] = []
+        new: list[str] = []
+        try:
+            _move_entries(out, aside, sorted(entry.name for entry in out.iterdir()), old)
+            _move_entries(built, out, sorted(entry.name for entry in built.iterdir()), new)
+        except OSError:
+            _move_entries(out, built, new, [])
+            _move_entries(aside, out, old, [])
+            aside.rmdir()  # only once empty: it never deletes what it moved aside
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+        built.rmdir()
+    except OSError as error:
+        raise ExportError(write_error_message(out, error)) from error
+
+
+def _move_entries(source: Path, target: Path, names: list[str], moved: list[str]) -> None:
+    """Move the entries `names` of folder `source` into `target`, adding each to `moved` as
+    it goes (so a failure half-way knows what to put back)."""
+    for name in names:
+        (source / name).rename(target / name)
+        moved.append(name)

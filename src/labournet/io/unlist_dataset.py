@@ -40,14 +40,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from labournet.errors import ExportError, Problem, SanctionsListError
-from labournet.io.folder import load_dataset, write_dataset, write_error_message
+from labournet.errors import Problem, SanctionsListError
+from labournet.io.folder import check_target_folder, load_dataset, write_whole
 from labournet.io.unlist import UN_LIST_URL, Alias, Designation, UnList, read_un_list
 from labournet.model.dataset import LIST_SEPARATOR, Dataset, Entity, Relation, Source
 from labournet.model.schema import Schema, load_schema
@@ -138,28 +136,18 @@ def import_un_list(
     (`include_designations`).
 
     The folder is built beside `folder`, checked by `load_dataset`, and only then put in its
-    place (see `_put_in_place`), so an error leaves nothing half-written. A `folder` that
-    holds anything is left alone (an `ExportError`) unless `force` is true, when what it
-    holds is replaced whole. Returns what was read, for its counts.
+    place (`labournet.io.folder.write_whole`), so an error leaves nothing half-written. A
+    `folder` that holds anything is left alone (an `ExportError`) unless `force` is true, when
+    what it holds is replaced whole. Returns what was read, for its counts.
     """
     out = Path(folder).absolute()
-    _check_target(out, force)
+    check_target_folder(out, force)
     un_list = read_un_list(path, regime=regime)
     if into is None:
         dataset = designations_to_dataset(un_list, name=out.name)
     else:
         dataset, _ = include_designations(into, un_list)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        built = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    except OSError as error:
-        raise ExportError(write_error_message(out, error)) from error
-    try:
-        load_dataset(write_dataset(dataset, built))
-        _put_in_place(built, out)
-    except BaseException:
-        shutil.rmtree(built, ignore_errors=True)
-        raise
+    write_whole(dataset, out)
     return un_list
 
 
@@ -399,50 +387,3 @@ def _check_ids(un_list: UnList) -> None:
         problems.append(Problem(un_list.path, designation.line, "REFERENCE_NUMBER", reason))
     if problems:
         raise SanctionsListError(problems)
-
-
-# ---- the folder ----------------------------------------------------------------------------
-
-
-def _check_target(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"cannot write {out}: it is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise ExportError(
-            f"{out} is not empty: the import would replace what it holds (--force, or "
-            "force=True, replaces it)"
-        )
-
-
-def _put_in_place(built: Path, out: Path) -> None:
-    """Move the finished folder `built` to `out`. A new folder is one rename. Into one that
-    exists (empty, or replaced by force) the new files move only after its own have moved
-    aside, and those are deleted last (put back if a move fails); the folder itself stays,
-    so a shell working in it keeps working."""
-    try:
-        if not out.exists():
-            built.rename(out)
-            return
-        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-        old: list[str] = []
-        new: list[str] = []
-        try:
-            _move_entries(out, aside, sorted(entry.name for entry in out.iterdir()), old)
-            _move_entries(built, out, sorted(entry.name for entry in built.iterdir()), new)
-        except OSError:
-            _move_entries(out, built, new, [])
-            _move_entries(aside, out, old, [])
-            aside.rmdir()  # only once empty: it never deletes what it moved aside
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
-        built.rmdir()
-    except OSError as error:
-        raise ExportError(write_error_message(out, error)) from error
-
-
-def _move_entries(source: Path, target: Path, names: list[str], moved: list[str]) -> None:
-    """Move the entries `names` of folder `source` into `target`, adding each to `moved` as
-    it goes (so a failure half-way knows what to put back)."""
-    for name in names:
-        (source / name).rename(target / name)
-        moved.append(name)
