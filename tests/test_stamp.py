@@ -8,6 +8,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import labournet
 from labournet.io.stamp import dataset_hash, make_stamp
 
@@ -69,3 +71,31 @@ def test_a_stamp_line_escapes_nothing_itself_and_the_page_escapes_it(tmp_path):
     assert "<b>x</b>" in stamp.line()
     page = labournet.export_html(dataset, tmp_path / "v.html", stamp=stamp).read_text()
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_graph_files_say_what_made_them_and_read_back_without_it(tmp_path):
+    from labournet.io.graphfile import export_gexf, export_graphml, export_json, read_graph
+
+    dataset = labournet.load_dataset()
+    graphml = export_graphml(dataset, tmp_path / "g.graphml").read_text()
+    assert "labournet_stamp" in graphml and "export_graphml()" in graphml
+    assert "labournet_stamp" not in read_graph(tmp_path / "g.graphml").graph
+    gexf = export_gexf(dataset, tmp_path / "g.gexf").read_text()
+    meta = re.search(r"<creator>(.*?)</creator><description>(.*?)</description>", gexf)
+    assert meta and meta.group(1) == f"labournet {labournet.__version__}"
+    assert "python: labournet.export_gexf()" in meta.group(2)
+    document = json.loads(export_json(dataset, tmp_path / "g.json").read_text())
+    assert document["labournet_stamp"]["dataset_hash"] == dataset_hash(dataset)
+
+
+def test_an_ftm_export_starts_with_its_stamp_and_imports_without_it(tmp_path):
+    pytest.importorskip("followthemoney")
+    from labournet.io.ftm import export_ftm
+    from labournet.io.ftm_import import read_ftm
+
+    dataset = labournet.load_dataset()
+    path = export_ftm(dataset, tmp_path / "x.ftm.json")
+    first = json.loads(path.read_text().splitlines()[0])
+    assert first["id"] == "labournet-stamp" and first["schema"] == "Note"
+    assert "python: labournet.export_ftm()" in first["properties"]["description"][0]
+    assert read_ftm(path).dataset == dataset

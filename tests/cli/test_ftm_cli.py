@@ -27,7 +27,7 @@ def test_export_then_import_gives_the_dataset_back(entry: Any, tmp_path: Path) -
     exported = entry("export", "ftm", str(DATED), "-o", str(out))
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.startswith("wrote FollowTheMoney JSON lines")
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 301
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 302  # the stamp, then 301
     imported = entry("import", "ftm", str(out), "-o", str(tmp_path / "back"))
     assert imported.returncode == 0, imported.stderr
     assert "Sanction" in imported.stdout and "targets (labournet's own)" in imported.stdout
@@ -38,7 +38,8 @@ def test_export_then_import_gives_the_dataset_back(entry: Any, tmp_path: Path) -
 def test_export_to_standard_output(entry: Any) -> None:
     result = entry("export", "ftm", "-o", "-")
     assert result.returncode == 0, result.stderr
-    first = json.loads(result.stdout.splitlines()[0])
+    stamp, first = (json.loads(line) for line in result.stdout.splitlines()[:2])
+    assert stamp["id"] == "labournet-stamp" and "labournet export ftm" in json.dumps(stamp)
     assert first["schema"] == "Article"
 
 

@@ -53,7 +53,8 @@ def exported(dated: labournet.Dataset, tmp_path_factory: pytest.TempPathFactory)
 def test_every_line_is_an_entity_the_followthemoney_model_accepts(exported: Path) -> None:
     lines = exported.read_text(encoding="utf-8").splitlines()
     entities = [json.loads(line) for line in lines]
-    assert len(entities) == len({e["id"] for e in entities}) == 301
+    assert len(entities) == len({e["id"] for e in entities}) == 302  # 301 records, 1 stamp
+    assert entities[0]["id"] == "labournet-stamp"
     check_with_the_model(entities)
 
 

@@ -92,6 +92,7 @@ from typing import Any
 
 from labournet._number import format_number
 from labournet.errors import ExportError
+from labournet.io.stamp import Stamp, make_stamp
 from labournet.model.dataset import Assumption, Dataset, Entity, Figure, Relation, Source
 
 __all__ = [
@@ -100,6 +101,7 @@ __all__ = [
     "ftm_id",
     "ftm_model",
     "NOTE_PREFIX",
+    "STAMP_ID",
     "ENTITY_SCHEMATA",
     "RELATION_SCHEMATA",
 ]
@@ -107,6 +109,8 @@ __all__ = [
 NOTE_PREFIX = "labournet:"
 """The start of the structured note that carries what FtM cannot hold."""
 NOTE_VERSION = 1
+STAMP_ID = "labournet-stamp"
+"""The id of the ``Note`` an export starts with: what made it (`labournet.io.stamp`)."""
 
 ENTITY_SCHEMATA = {
     "country": "PublicBody",
@@ -159,17 +163,23 @@ def ftm_id(record: str, labournet_id: str) -> str:
     return f"labournet-{record}-{slug + '-' if slug else ''}{digest}"
 
 
-def dataset_to_ftm(dataset: Dataset) -> list[dict[str, Any]]:
+def dataset_to_ftm(dataset: Dataset, stamp: Stamp | None = None) -> list[dict[str, Any]]:
     """The FtM entities of a dataset as dicts (``id``, ``schema``, ``properties``), sources
-    first, then assumptions, entities and relations, each in the dataset's order."""
-    return [proxy.to_dict() for proxy in _Writer(dataset).proxies()]
+    first, then assumptions, entities and relations, each in the dataset's order; with
+    `stamp`, a first ``Note`` (id ``labournet-stamp``) that says what made the export."""
+    writer = _Writer(dataset)
+    head = [writer.stamp(stamp).to_dict()] if stamp is not None else []
+    return head + [proxy.to_dict() for proxy in writer.proxies()]
 
 
-def export_ftm(dataset: Dataset, path: str | Path) -> Path | None:
+def export_ftm(dataset: Dataset, path: str | Path, stamp: Stamp | None = None) -> Path | None:
     """Write the dataset's FtM entities as JSON lines (UTF-8, one entity per line) to `path`,
-    or to standard output for ``-`` (then None is returned)."""
+    or to standard output for ``-`` (then None is returned); the first line is the stamp of
+    what made it (`labournet.io.stamp`; by default this call's)."""
+    made = stamp or make_stamp(dataset, call="export_ftm()")
     lines = (
-        json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in dataset_to_ftm(dataset)
+        json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n"
+        for e in dataset_to_ftm(dataset, made)
     )
     if str(path) == "-":
         sys.stdout.writelines(lines)
@@ -250,6 +260,15 @@ class _Writer:
         proxy.add("sourceUrl", source.url or None)
         proxy.add("description", source.note or None)
         proxy.add("notes", note("source", source.to_row()))
+        return proxy
+
+    def stamp(self, stamp: Stamp) -> Any:
+        proxy = self.model.make_entity("Note")
+        proxy.id = STAMP_ID
+        proxy.add("name", "What made this export")
+        proxy.add("description", stamp.line())
+        data = {"v": NOTE_VERSION, "record": "stamp", "row": stamp.to_dict()}
+        proxy.add("notes", NOTE_PREFIX + json.dumps(data, ensure_ascii=False, sort_keys=True))
         return proxy
 
     def assumption(self, assumption: Assumption) -> Any:

@@ -325,6 +325,9 @@ class _Mapper:
     def own(self, item: _Line, data: dict[str, Any]) -> None:
         record, row = data["record"], data["row"]
         schema = item.proxy.schema.name
+        if record == "stamp":
+            self.mapped[(schema, "what made the export (its stamp; not a record)")] += 1
+            return
         if record == "source":
             self.sources.append(Source.from_row(row))
         elif record == "assumption":

@@ -31,9 +31,11 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
@@ -58,6 +60,7 @@ from labournet.io.networkx import (
     fill_file_defaults,
     to_networkx,
 )
+from labournet.io.stamp import Stamp, make_stamp
 from labournet.model.dates import record_period
 from labournet.palette import KIND_STYLES
 
@@ -87,11 +90,15 @@ def export_graphml(
     *,
     node_attributes: NodeAttributes | None = None,
     edge_attributes: EdgeAttributes | None = None,
+    stamp: Stamp | None = None,
 ) -> Path:
     """Write a GraphML file that `read_graph` (or ``nx.read_graphml``) reads back, with the
-    extra attributes as typed keys (``double``, ``long``, ``string``)."""
+    extra attributes as typed keys (``double``, ``long``, ``string``) and, as the graph's
+    ``labournet_stamp`` (JSON text), what made it (`labournet.io.stamp`)."""
     target = _target(path)
     flat = flatten_graph(source, node_attributes=node_attributes, edge_attributes=edge_attributes)
+    made = stamp or make_stamp(source, call="export_graphml()")
+    flat.graph["labournet_stamp"] = json.dumps(made.to_dict(), ensure_ascii=False)
     try:
         nx.write_graphml(flat, target, encoding="utf-8", prettyprint=True)
     except (OSError, nx.NetworkXError, ValueError) as error:
@@ -106,10 +113,12 @@ def export_gexf(
     node_attributes: NodeAttributes | None = None,
     edge_attributes: EdgeAttributes | None = None,
     dynamic: bool = True,
+    stamp: Stamp | None = None,
 ) -> Path:
     """Write a GEXF 1.2 file for Gephi: labels, colours by kind, flattened attributes, the
     extra attributes (an edge's ``weight`` becomes the GEXF edge weight) and, with
-    ``dynamic``, the ``start`` and ``end`` days of dated items."""
+    ``dynamic``, the ``start`` and ``end`` days of dated items; its ``<meta>`` says what made
+    it (`labournet.io.stamp`) in ``<description>`` and names labournet as ``<creator>``."""
     target = _target(path)
     G = as_graph(source)
     flat = flatten_graph(G, node_attributes=node_attributes, edge_attributes=edge_attributes)
@@ -137,9 +146,23 @@ def export_gexf(
     )
     try:
         nx.write_gexf(gexf, target, encoding="utf-8", prettyprint=True, version="1.2draft")
+        _stamp_gexf(target, stamp or make_stamp(source, call="export_gexf()"))
     except (OSError, nx.NetworkXError, ValueError, TypeError) as error:
         raise ExportError(f"cannot write GEXF {target}: {error}") from error
     return target
+
+
+def _stamp_gexf(target: Path, stamp: Stamp) -> None:
+    """Name labournet as the file's creator and the stamp as its description."""
+    text = target.read_text(encoding="utf-8")
+    creator = re.search(r"<creator>[^<]*</creator>", text)
+    if creator is None:
+        return
+    made = (
+        f"<creator>labournet {xml_escape(stamp.version)}</creator>"
+        f"<description>{xml_escape(stamp.line())}</description>"
+    )
+    target.write_text(text[: creator.start()] + made + text[creator.end() :], encoding="utf-8")
 
 
 _EXTRA_COLOURS = ("#7F7F7F", "#BCBD22", "#8C564B", "#17BECF", "#9467BD")
@@ -200,10 +223,14 @@ def _gexf_name(scope: str, name: str) -> str:
     return f"data.{name}" if name in _GEXF_RESERVED[scope] else name
 
 
-def export_json(source: Network, path: str | Path, *, indent: int | None = 1) -> Path:
-    """Write node-link JSON that `read_graph` (or ``nx.node_link_graph``) reads back."""
+def export_json(
+    source: Network, path: str | Path, *, indent: int | None = 1, stamp: Stamp | None = None
+) -> Path:
+    """Write node-link JSON that `read_graph` (or ``nx.node_link_graph``) reads back; its
+    top-level ``labournet_stamp`` says what made it (`labournet.io.stamp`)."""
     target = _target(path)
     data = encode_graph_json(source)
+    data["labournet_stamp"] = (stamp or make_stamp(source, call="export_json()")).to_dict()
     try:
         text = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
     except (TypeError, ValueError) as error:
@@ -250,7 +277,7 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
             ]
         )
     try:
-        return _read_graph_file(file, suffix)
+        graph = _read_graph_file(file, suffix)
     except UndecodableError as error:
         raise GraphFormatError(
             [Problem(str(file), None, error.where, error.reason)],
@@ -277,6 +304,8 @@ def read_graph(path: str | Path, *, directed: bool = True, multigraph: bool = Fa
             line = getattr(error, "position", (None,))[0]
             raise GraphFormatError([Problem(str(file), line, "xml", str(error))]) from error
         raise
+    graph.graph.pop("labournet_stamp", None)  # what made the file, not part of the network
+    return graph
 
 
 def _read_graph_file(file: Path, suffix: str) -> nx.Graph:
