@@ -406,3 +406,21 @@ def test_two_blank_column_names_are_not_a_repeated_column(mini_folder: Path) -> 
         (1, "column 9", "the column has no name"),
         (1, "column 10", "the column has no name"),
     ]
+
+
+def test_a_huge_field_is_a_located_problem_whatever_the_global_csv_limit(tmp_path):
+    import csv
+
+    folder = tmp_path / "mini"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", folder)
+    entities = folder / "entities.csv"
+    lines = entities.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("A host", "x" * 200_000, 1)
+    entities.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    old = csv.field_size_limit(10**8)  # as followthemoney does on import
+    try:
+        with pytest.raises(DatasetError) as caught:
+            load_dataset(folder)
+    finally:
+        csv.field_size_limit(old)
+    assert "entities.csv:3:" in str(caught.value) and "field larger than" in str(caught.value)

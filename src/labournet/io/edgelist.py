@@ -16,6 +16,7 @@ import networkx as nx
 
 from labournet._text import plural
 from labournet.errors import GraphFormatError, Problem
+from labournet.io.csvlimit import field_limit
 from labournet.io.networkx import add_edge
 
 __all__ = ["read_edge_list", "EDGE_LIST_SUFFIXES"]
@@ -26,6 +27,11 @@ EDGE_LIST_SUFFIXES = (".csv", ".tsv", ".txt")
 def read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph:
     """The graph of an edge list (``.tsv``: tab-separated); without `multigraph` a repeated
     edge is an error."""
+    with field_limit():
+        return _read_edge_list(file, directed=directed, multigraph=multigraph)
+
+
+def _read_edge_list(file: Path, *, directed: bool, multigraph: bool) -> nx.Graph:
     name = str(file)
     raw = file.read_bytes()
     try:

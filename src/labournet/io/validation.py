@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from labournet.errors import DatasetError, Problem
+from labournet.io.csvlimit import field_limit
 from labournet.model.dataset import (
     FILES,
     LIST_SEPARATOR,
@@ -111,6 +112,10 @@ class _Checker:
     # -- reading -------------------------------------------------------------------------------
 
     def read_table(self, name: str, extra_columns: tuple[str, ...]) -> _Table:
+        with field_limit():
+            return self._read_table(name, extra_columns)
+
+    def _read_table(self, name: str, extra_columns: tuple[str, ...]) -> _Table:
         allowed = FILES[name] + extra_columns
         empty = _Table(name, [], [])
         path = self.folder / name
