@@ -34,3 +34,16 @@ def test_the_report_command_takes_a_day_as_its_date(entry, tmp_path):
     assert view["dates"]["initial"] == "2016-09-13"  # the view opens at the report's date
     bad = entry("report", str(EXTENDED), "--as-of", "2016-13", "-o", str(tmp_path))
     assert bad.returncode == 2 and "is not a date" in bad.stderr
+
+
+def test_help_shows_the_defaults_written_in_brackets(entry):
+    expected = {
+        ("report",): "[default: the latest figure's date]",
+        ("export", "html"): "[default: all dates; the latest figure's date]",
+        ("scenario",): "[default: the one entity whose role is regime]",
+    }
+    for command, default in expected.items():
+        done = entry(*command, "--help")
+        assert done.returncode == 0, done.stderr
+        text = " ".join(done.stdout.replace("│", " ").split())
+        assert default in text, command  # rich markup once swallowed "[default: ...]"

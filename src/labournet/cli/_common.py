@@ -92,7 +92,7 @@ class OutputFormat(StrEnum):
 RegimeOption = typer.Option(
     None,
     "--regime",
-    help="Id of the regime whose revenue is analysed [default: the one entity whose role is "
+    help="Id of the regime whose revenue is analysed \\[default: the one entity whose role is "
     "regime].",
     show_default=False,
 )

@@ -152,14 +152,14 @@ def centrality_command(
         None,
         "--max-iter",
         min=1,
-        help="Iterations allowed to eigenvector, pagerank and katz [default: 100, 100, 1000]. "
+        help="Iterations allowed to eigenvector, pagerank and katz \\[default: 100, 100, 1000]. "
         "Example: --max-iter 1000",
         show_default=False,
     ),
     katz_alpha: float | None = typer.Option(
         None,
         "--katz-alpha",
-        help="Katz attenuation; below 1 / the largest eigenvalue it converges [default: 0.1]. "
+        help="Katz attenuation; below 1 / the largest eigenvalue it converges \\[default: 0.1]. "
         "Example: --katz-alpha 0.01",
         show_default=False,
     ),

@@ -11,6 +11,7 @@ from labournet._number import format_number
 from labournet.cli._common import (
     DatasetPath,
     RegimeOption,
+    as_text,
     console,
     dataset_counts,
     load_dataset,
@@ -60,6 +61,7 @@ def info_command(path: Path | None = DatasetPath) -> None:
     """
     dataset = load_dataset(path)
     console.print(f"[bold]{dataset.name}[/] ({dataset.path})", highlight=False)
+    console.print(as_text(dataset.summary()), highlight=False)
     print_table(_counts("Entities", Counter(e.kind for e in dataset.entities)))
     print_table(_counts("Relations", Counter(r.kind for r in dataset.relations)))
     console.print(_sources(dataset))
@@ -101,15 +103,15 @@ def _assumptions(dataset: Dataset) -> Table:
 
 def _figures(dataset: Dataset) -> Table:
     table = TextTable(title=f"Figures ({len(dataset.figures)})", title_justify="left")
-    for column in ("subject", "measure", "range", "unit", "year", "basis"):
-        table.add_column(column, no_wrap=column in ("range", "year"))
+    for column in ("subject", "measure", "range", "unit", "when", "basis"):
+        table.add_column(column, no_wrap=column in ("range", "when"))
     for figure in dataset.figures:
         table.add_row(
             figure.subject,
             figure.measure,
             _range(figure),
             figure.unit,
-            str(figure.year),
+            str(figure.period),
             "assumed" if figure.assumed else "sourced",
         )
     return table

@@ -60,14 +60,14 @@ UriOption = typer.Option(
     "-u",
     envvar="LABOURNET_URI",
     help="Database URI: falkordb://host:port/graph, bolt://host:7687, neo4j+s://host ... "
-    "[default: the local server `labournet db start` runs, else "
+    "\\[default: the local server `labournet db start` runs, else "
     "falkordb://localhost:6379/labournet]",
     show_default=False,
 )
 HomeOption = typer.Option(
     None,
     "--home",
-    help="Folder of the local server [default: $LABOURNET_HOME/<backend> or "
+    help="Folder of the local server \\[default: $LABOURNET_HOME/<backend> or "
     "~/.labournet/<backend>]",
     show_default=False,
 )
@@ -468,7 +468,7 @@ def start_command(
     port: int | None = typer.Option(
         None,
         "--port",
-        help="Port to listen on, localhost only [default: 6379 for FalkorDB, 7687 (Bolt) for "
+        help="Port to listen on, localhost only \\[default: 6379 for FalkorDB, 7687 (Bolt) for "
         "Neo4j].",
         show_default=False,
     ),
@@ -487,7 +487,7 @@ def start_command(
         "--timeout",
         min=0.1,
         help="FalkorDB only: seconds without progress before giving up; a server reloading "
-        "its data is waited for as long as it progresses [default: $LABOURNET_START_TIMEOUT, "
+        "its data is waited for as long as it progresses \\[default: $LABOURNET_START_TIMEOUT, "
         "else 20].",
         show_default=False,
     ),

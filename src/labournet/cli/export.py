@@ -197,7 +197,7 @@ def html_command(
             "--as-of",
             help="Date (YYYY, YYYY-MM or YYYY-MM-DD) the view opens at: its date control shows "
             "the network as of the date's last day, and the pressure scores use each item's "
-            "latest figure up to it [default: all dates; the latest figure's date].",
+            "latest figure up to it \\[default: all dates; the latest figure's date].",
             show_default=False,
         ),
     ] = None,

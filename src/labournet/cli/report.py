@@ -44,7 +44,7 @@ AsOfOption = typer.Option(
     None,
     "--as-of",
     help="Date of the snapshot (YYYY, YYYY-MM or YYYY-MM-DD): the entities and relations in "
-    "force then, and each item's latest figure up to it [default: the latest figure's date].",
+    "force then, and each item's latest figure up to it \\[default: the latest figure's date].",
     show_default=False,
 )
 CutOption = typer.Option(
