@@ -185,10 +185,14 @@ def workers_over_time_chart(
         rows = frame[frame["id"] == host].sort_values("when")
         (line,) = ax.plot(rows["when"], rows["best"], marker="o", label=str(rows["name"].iloc[0]))
         ax.fill_between(rows["when"], rows["low"], rows["high"], alpha=0.15, color=line.get_color())
-    for measure in measures:
-        when = mdates.date2num(pd.Timestamp(as_date(measure.date).first_day))
+    on_day: dict[Any, list[str]] = {}
+    for measure in measures:  # one line and one label per day, however many measures
+        on_day.setdefault(as_date(measure.date).first_day, []).append(str(measure.name))
+    for day, names in on_day.items():
+        when = mdates.date2num(pd.Timestamp(day))
+        label = names[0][:40] + (f" (+{len(names) - 1})" if len(names) > 1 else "")
         ax.axvline(when, color="#999999", linestyle=":", linewidth=1)
-        ax.annotate(str(measure.name)[:40], (when, 1), xycoords=("data", "axes fraction"),
+        ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"),
                     rotation=90, va="top", ha="right", fontsize=7, color="#555555")  # fmt: skip
     ax.set_ylabel("workers (best; shaded: low to high)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
