@@ -88,3 +88,8 @@ def test_the_backtest_says_where_the_whole_range_fell_and_what_it_cannot_show(ex
 def test_compare_refuses_dates_in_the_wrong_order(extended):
     with pytest.raises(AnalysisError, match="must be later than"):
         compare(extended, 2019, 2016)
+
+
+def test_compare_names_the_date_that_has_no_figures(extended):
+    with pytest.raises(AnalysisError, match=r"compare --from 2010: no figure is dated 2010"):
+        compare(extended, 2010, 2019)

@@ -205,8 +205,8 @@ def compare(
 ) -> Comparison:
     """Compare the snapshots of `dataset` as of `date_from` and `date_to` (module docstring)."""
     then_date, now_date = _dates(date_from, date_to)
-    then = pressure_points(dataset, regime=regime, as_of=then_date, trace_limit=None)
-    now = pressure_points(dataset, regime=regime, as_of=now_date, trace_limit=None)
+    then = _analysed(dataset, regime, then_date, "--from")
+    now = _analysed(dataset, regime, now_date, "--to")
     observed = _observed(now, _later_figures(dataset, then_date, now_date))
     changes = tuple(_changes(then, now, observed))
     backtest = tuple(_backtest(then, now, observed, top))
@@ -238,6 +238,16 @@ def workers_over_time(
                     row | dict(zip(("low", "best", "high"), point.workers.values(), strict=True))
                 )
     return pd.DataFrame(rows, columns=["date", "id", "name", "low", "best", "high"])
+
+
+def _analysed(
+    dataset: Dataset, regime: str | None, date: PartialDate, which: str
+) -> PressureResult:
+    try:
+        return pressure_points(dataset, regime=regime, as_of=date, trace_limit=None)
+    except AnalysisError as error:
+        reason = str(error).replace("a later --as-of", f"a later {which}")
+        raise AnalysisError(f"compare {which} {date}: {reason}") from None
 
 
 def _dates(date_from: DateLike, date_to: DateLike) -> tuple[PartialDate, PartialDate]:
