@@ -275,8 +275,7 @@ def _changes(then: PressureResult, now: PressureResult, observed: set[str]) -> I
     later = {p.id: p for p in now if p.level in COMPARED_LEVELS}
     for candidate in [*earlier, *(c for c in later if c not in earlier)]:
         a, b = earlier.get(candidate), later.get(candidate)
-        point = b or a
-        assert point is not None
+        point = b if b is not None else earlier[candidate]
         backed = bool(b) and candidate in observed
         for measure in ("workers", "revenue"):
             yield Change(

@@ -114,8 +114,8 @@ def parse_date(text: str) -> PartialDate:
     match = _PATTERN.match(text)
     if match is None:
         raise ValueError(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD, ASCII digits)")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    assert year is not None
+    year = int(match[1])
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     if year < 1:
         raise ValueError(f"'{text}' is not a date: year 0 does not exist")
     try:
