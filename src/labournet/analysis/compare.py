@@ -28,7 +28,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,7 @@ from labournet.analysis.flows import Range
 from labournet.analysis.pressure import PressureResult, pressure_points
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset, in_snapshot
-from labournet.model.dates import POINT, START, DateLike, PartialDate, as_date
+from labournet.model.dates import DateLike, PartialDate, as_date, record_period
 
 __all__ = [
     "compare",
@@ -367,7 +367,7 @@ def _measures_between(
     for entity in dataset.entities:
         if entity.kind != "measure":
             continue
-        start = _start(entity.properties)
+        start, _ = record_period(entity.properties)
         if start is None or not then.last_day < start.first_day <= now.last_day:
             continue
         if not in_snapshot(entity.properties, now):
@@ -382,8 +382,3 @@ def _measures_between(
             targets=tuple(targets.get(entity.id, ())),
             sources=entity.sources,
         )
-
-
-def _start(properties: Mapping[str, str]) -> PartialDate | None:
-    text = properties.get(START) or properties.get(POINT)
-    return as_date(text) if text else None
