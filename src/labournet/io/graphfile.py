@@ -145,24 +145,24 @@ def export_gexf(
         {k: v for k, v in flat.graph.items() if isinstance(v, str | int | float | bool)}
     )
     try:
-        nx.write_gexf(gexf, target, encoding="utf-8", prettyprint=True, version="1.2draft")
-        _stamp_gexf(target, stamp or make_stamp(source, call="export_gexf()"))
+        lines = nx.generate_gexf(gexf, encoding="utf-8", prettyprint=True, version="1.2draft")
+        text = _stamped_gexf("\n".join(lines), stamp or make_stamp(source, call="export_gexf()"))
+        target.write_text(text + "\n", encoding="utf-8")
     except (OSError, nx.NetworkXError, ValueError, TypeError) as error:
         raise ExportError(f"cannot write GEXF {target}: {error}") from error
     return target
 
 
-def _stamp_gexf(target: Path, stamp: Stamp) -> None:
-    """Name labournet as the file's creator and the stamp as its description."""
-    text = target.read_text(encoding="utf-8")
+def _stamped_gexf(text: str, stamp: Stamp) -> str:
+    """The GEXF text with labournet as its creator and the stamp as its description."""
     creator = re.search(r"<creator>[^<]*</creator>", text)
     if creator is None:
-        return
+        return text
     made = (
         f"<creator>labournet {xml_escape(stamp.version)}</creator>"
         f"<description>{xml_escape(stamp.line())}</description>"
     )
-    target.write_text(text[: creator.start()] + made + text[creator.end() :], encoding="utf-8")
+    return text[: creator.start()] + made + text[creator.end() :]
 
 
 _EXTRA_COLOURS = ("#7F7F7F", "#BCBD22", "#8C564B", "#17BECF", "#9467BD")
