@@ -110,19 +110,19 @@ def un_list_command(
 
     Example: labournet import un-list consolidated.xml --regime DPRK -o un-dprk
     """
-    from labournet.io.unlist_dataset import import_un_list, include_designations
+    from labournet.io.unlist_dataset import import_un_list, include_un_list
 
     base = load_dataset(into) if into is not None else None
     _announce_list(file)
-    un_list = import_un_list(file, out, regime=regime, force=force, into=base)
     if base is None:
+        un_list = import_un_list(file, out, regime=regime, force=force)
         console.print(
             f"[green]wrote[/] {as_text(out)}: {as_text(un_list.summary)}",
             highlight=False,
             soft_wrap=True,
         )
         return
-    _, added = include_designations(base, un_list)
+    _, added = include_un_list(file, base, out, regime=regime, force=force)
     which = f": {', '.join(added)}" if added else " (every listed party already had its listing)"
     console.print(
         f"[green]wrote[/] {as_text(out)}: {as_text(base.name)} with "

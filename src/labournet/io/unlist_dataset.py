@@ -13,8 +13,8 @@ labournet's own validation accepts: one source (the list), one actor (the Securi
 * ``takes_measure`` from ``unsc`` to the listing (dated) and ``targets`` from the listing to
   the party, each with a paraphrased claim and the list as its source.
 
-`import_un_list` reads a list and writes that dataset as a folder, whole or not at all (or,
-with ``into``, a dataset of one's own with the listings of its parties added:
+`import_un_list` reads a list and writes that dataset as a folder, whole or not at all
+(`include_un_list` writes a dataset of one's own with the listings of its parties added:
 `include_designations`);
 `dataset_to_designations` reads the designations back from such a dataset, and
 `load_designations` reads them from either a list file or a folder.
@@ -55,6 +55,7 @@ __all__ = [
     "dataset_to_designations",
     "import_un_list",
     "include_designations",
+    "include_un_list",
     "load_designations",
     "party_id",
     "listing_id",
@@ -124,16 +125,9 @@ def designations_to_dataset(
 
 
 def import_un_list(
-    path: str | Path,
-    folder: str | Path,
-    *,
-    regime: str | None = None,
-    force: bool = False,
-    into: Dataset | None = None,
+    path: str | Path, folder: str | Path, *, regime: str | None = None, force: bool = False
 ) -> UnList:
-    """Read a UN list (`read_un_list`) and write its designations as a dataset folder; with
-    `into`, write that dataset instead, with the listings of its own parties added
-    (`include_designations`).
+    """Read a UN list (`read_un_list`) and write its designations as a dataset folder.
 
     The folder is built beside `folder`, checked by `load_dataset`, and only then put in its
     place (`labournet.io.folder.write_whole`), so an error leaves nothing half-written. A
@@ -143,12 +137,27 @@ def import_un_list(
     out = Path(folder).absolute()
     check_target_folder(out, force)
     un_list = read_un_list(path, regime=regime)
-    if into is None:
-        dataset = designations_to_dataset(un_list, name=out.name)
-    else:
-        dataset, _ = include_designations(into, un_list)
-    write_whole(dataset, out)
+    write_whole(designations_to_dataset(un_list, name=out.name), out)
     return un_list
+
+
+def include_un_list(
+    path: str | Path,
+    dataset: Dataset,
+    folder: str | Path,
+    *,
+    regime: str | None = None,
+    force: bool = False,
+) -> tuple[UnList, tuple[str, ...]]:
+    """Read a UN list and write `dataset` to `folder` with the listings of its own parties
+    added (`include_designations`), as `import_un_list` writes; returns the list and the
+    references added."""
+    out = Path(folder).absolute()
+    check_target_folder(out, force)
+    un_list = read_un_list(path, regime=regime)
+    included, added = include_designations(dataset, un_list)
+    write_whole(included, out)
+    return un_list, added
 
 
 def include_designations(dataset: Dataset, un_list: UnList) -> tuple[Dataset, tuple[str, ...]]:
