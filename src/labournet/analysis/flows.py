@@ -290,32 +290,6 @@ class FlowModel:
             alive[self.placements_of(item)] = False
         return alive
 
-    def trace(self, rows: np.ndarray | None = None) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """Figures and assumptions behind candidates: two 0/1 matrices.
-
-        ``(n_rows, n_figures)`` and ``(n_rows, n_assumptions)`` for the candidate rows `rows`
-        (all by default): every figure the candidate's at-stake numbers are computed from, and
-        every assumption those figures, the relations and the entities on its placements rest on.
-        """
-        incidence = self.incidence if rows is None else self.incidence[rows]
-        t = self.traced
-        parts = (
-            (self.placement_host, t.host_figures, t.host_assumptions),
-            (self.placement_slot, t.slot_figures, t.slot_assumptions),
-            (self.placement_route, t.route_figures, t.route_assumptions),
-        )
-        figures: Any = 0
-        assumptions: Any = 0
-        for index, part_figures, part_assumptions in parts:
-            onehot = sparse.csr_matrix(
-                (np.ones(len(index)), (np.arange(len(index)), index)),
-                shape=(len(index), part_figures.shape[0]),
-            )
-            reach = ((incidence @ onehot) > 0).astype(np.float64)
-            figures = figures + reach @ part_figures
-            assumptions = assumptions + reach @ part_assumptions
-        return (figures > 0).tocsr(), (assumptions > 0).tocsr()
-
     # -- evaluation --------------------------------------------------------------------------
 
     def evaluate(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -76,6 +76,7 @@ from labournet.analysis.flows import (
     Totals,
     as_flow_model,
 )
+from labournet.analysis.provenance import provenance
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike, PartialDate
@@ -583,7 +584,7 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
     with np.errstate(divide="ignore", invalid="ignore"):
         reached_share = np.where(on_stake > 0, on_reached / on_stake, 0.0)
         mean_compliance = np.where(on_reached > 0, weighted_compliance / on_reached, np.nan)
-    traced = _trace(model, parts.rows, trace_limit)
+    traced = provenance(model, parts.rows, trace_limit)
     graph = model.graph
     substitution = 1.0 - float(kept[0])
     points = []
@@ -594,7 +595,6 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
         else:
             u, v, kind = model.relations()[candidate]
             name = f"{_name(graph, u)} -> {_name(graph, v)}"
-        figures, n_figures, sources, assumed = traced[i]
         points.append(
             PressurePoint(
                 id=candidate,
@@ -614,10 +614,10 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
                 actors=parts.actors[i],
                 measures=parts.measures[i],
                 dependent_hosts=int(parts.structure[i]),
-                assumptions=tuple(sorted({*assumed, *parts.reach_assumptions[i]})),
-                figures=figures,
-                n_figures=n_figures,
-                sources=sources,
+                assumptions=tuple(sorted({*traced.assumptions[i], *parts.reach_assumptions[i]})),
+                figures=traced.figures[i],
+                n_figures=int(traced.n_figures[i]),
+                sources=traced.sources[i],
                 equivalent=parts.groups[i][1:],
             )
         )
@@ -638,46 +638,6 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
         points=tuple(ranked),
         network=graph,
     )
-
-
-def _trace(
-    model: FlowModel, rows: np.ndarray, limit: int | None
-) -> list[tuple[tuple[str, ...], int, tuple[str, ...], tuple[str, ...]]]:
-    """Per row: the figures listed (at most `limit`), their count, the sources, assumptions."""
-    if len(rows) == 0:
-        return []
-    figures, assumptions = model.trace(rows)
-    graph = model.graph
-    source_ids = sorted({source for figure in model.figures for source in figure.sources})
-    source_index = {source: i for i, source in enumerate(source_ids)}
-    pairs = [(f, source_index[s]) for f, fig in enumerate(model.figures) for s in fig.sources]
-    by_figure = sparse.csr_matrix(
-        (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
-        shape=(len(model.figures), len(source_ids)),
-    )
-    row_sources = sparse.csr_matrix(figures.astype(np.float64) @ by_figure)
-    out = []
-    for i, row in enumerate(rows):
-        start, end = figures.indptr[i], figures.indptr[i + 1]
-        stop = end if limit is None else min(end, start + limit)
-        listed = tuple(model.figures[f].id for f in figures.indices[start:stop])
-        sources = {
-            source_ids[j]
-            for j in row_sources.indices[row_sources.indptr[i] : row_sources.indptr[i + 1]]
-        }
-        candidate = model.candidates[row]
-        if candidate in graph:
-            sources.update(graph.nodes[candidate].get("sources", ()))
-        found = assumptions.indices[assumptions.indptr[i] : assumptions.indptr[i + 1]]
-        out.append(
-            (
-                listed,
-                int(end - start),
-                tuple(sorted(sources)),
-                tuple(model.assumption_ids[a] for a in found),
-            )
-        )
-    return out
 
 
 def _name(graph: nx.MultiDiGraph, node: Any) -> str:

@@ -44,6 +44,7 @@ from labournet._display import table_html
 from labournet._number import format_quantity
 from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
 from labournet.analysis.pressure import PressureResult, pressure_points
+from labournet.analysis.provenance import assumptions_behind
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike, PartialDate
@@ -270,8 +271,7 @@ def scenario(
         c for c, g in zip(model.candidates, gone, strict=True) if g and c not in cut_ids
     )
     rows = np.array([model.candidate_index()[c.item] for c in parsed])
-    _, assumed = model.trace(rows)
-    found = {model.assumption_ids[a] for a in assumed.indices}
+    found = assumptions_behind(model, rows)
     for row in model.substitution.rows():
         if row is not None:
             found.update(model.figures[row].assumptions)
