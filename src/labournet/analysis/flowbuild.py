@@ -563,11 +563,9 @@ def _dependencies(
     rows_i: list[int] = []
     cols_i: list[int] = []
     for p in range(len(p_host)):
-        used = {
-            *host_elements[p_host[p]],
-            *slot_elements[p_slot[p]],
-            *route_elements[p_route[p]],
-        }
+        used = dict.fromkeys(  # first seen first: the candidates' order is the same every run
+            [*host_elements[p_host[p]], *slot_elements[p_slot[p]], *route_elements[p_route[p]]]
+        )
         for item in used:
             if item == regime:
                 continue
@@ -707,15 +705,16 @@ def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
 def _check_figures(graph: nx.MultiDiGraph) -> None:
     """Every ``figures`` attribute is a tuple of `Figure`: a network file that was not written by
     labournet (or lost its encoding record) can carry anything under that name."""
-    items = [(f"node {n}", a) for n, a in graph.nodes(data=True)] + [
-        (f"edge {k}", a) for *_, k, a in graph.edges(keys=True, data=True)
-    ]
-    for where, attrs in items:
+    items = itertools.chain(
+        (("node", n, a) for n, a in graph.nodes(data=True)),
+        (("edge", k, a) for *_, k, a in graph.edges(keys=True, data=True)),
+    )
+    for what, where, attrs in items:
         figures = attrs.get("figures", ())
         if not isinstance(figures, tuple | list) or not all(isinstance(f, Figure) for f in figures):
             raise AnalysisError(
-                f"{where}: its figures are not labournet figures; analyse a dataset folder or a "
-                "graph file labournet wrote"
+                f"{what} {where}: its figures are not labournet figures; analyse a dataset folder "
+                "or a graph file labournet wrote"
             )
 
 
