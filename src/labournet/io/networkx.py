@@ -28,8 +28,17 @@ from typing import Any, TypeAlias
 import networkx as nx
 
 from labournet.errors import AnalysisError, ExportError, GraphFormatError, Problem
-from labournet.model.dataset import Dataset, Entity, Relation, in_snapshot
-from labournet.model.dates import DateLike
+from labournet.model.dataset import Dataset, Entity, Relation
+from labournet.model.dates import (
+    END,
+    POINT,
+    START,
+    DateLike,
+    PartialDate,
+    as_date,
+    in_period,
+    record_period,
+)
 from labournet.model.schema import load_schema
 
 __all__ = [
@@ -100,12 +109,17 @@ def snapshot_graph(graph: nx.MultiDiGraph, as_of: DateLike) -> nx.MultiDiGraph:
 
     `AnalysisError` names the node or edge whose date is not a date (a graph from elsewhere).
     """
-    nodes = [node for node, attrs in graph.nodes(data=True) if _kept(attrs, as_of, node)]
+    cutoff = _cutoff(as_of)
+    nodes = [node for node, attrs in graph.nodes(data=True) if _kept(attrs, cutoff, node)]
     kept = set(nodes)
     edges = [
         (u, v, key)
-        for u, v, key, attrs in graph.edges(keys=True, data=True)
-        if u in kept and v in kept and _kept(attrs, as_of, key)
+        for u, targets in graph.adjacency()
+        if u in kept
+        for v, keyed in targets.items()
+        if v in kept
+        for key, attrs in keyed.items()
+        if _kept(attrs, cutoff, key)
     ]
     if len(nodes) == graph.number_of_nodes() and len(edges) == graph.number_of_edges():
         return graph
@@ -116,9 +130,18 @@ def snapshot_graph(graph: nx.MultiDiGraph, as_of: DateLike) -> nx.MultiDiGraph:
     return snapshot
 
 
-def _kept(attrs: Mapping[str, Any], as_of: DateLike, where: Any) -> bool:
+def _cutoff(as_of: DateLike) -> PartialDate:
     try:
-        return in_snapshot(attrs, as_of)
+        return as_date(as_of)
+    except ValueError as error:
+        raise AnalysisError(f"as of: {error}") from None
+
+
+def _kept(attrs: Mapping[str, Any], cutoff: PartialDate, where: Any) -> bool:
+    if not (attrs.get(START) or attrs.get(POINT) or attrs.get(END)):
+        return True  # undated: in every snapshot, and nothing to parse
+    try:
+        return in_period(*record_period(attrs), cutoff)
     except ValueError as error:
         raise AnalysisError(f"{where}: {error}") from None
 
