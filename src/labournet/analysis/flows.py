@@ -240,7 +240,12 @@ class FlowModel:
         """Relation id -> (source, target, kind) for every edge of the graph."""
         cached = self.__dict__.get("_relations")
         if cached is None:
-            cached = {k: (u, v, kind) for u, v, k, kind in self.graph.edges(keys=True, data="kind")}
+            cached = {
+                key: (u, v, attrs.get("kind"))
+                for u, targets in self.graph.adjacency()
+                for v, keyed in targets.items()
+                for key, attrs in keyed.items()
+            }
             object.__setattr__(self, "_relations", cached)
         return cached
 

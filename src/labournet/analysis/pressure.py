@@ -486,54 +486,103 @@ def _reach(
             takers[v].add(u)
             measure_assumed[v] |= assumed
     touch = _measure_placements(model, targets)
-    names = list(touch)
-    if names:
-        lists = [touch[m] for m in names]
-        matrix = sparse.csr_matrix(
-            (
-                np.ones(sum(len(x) for x in lists)),
-                np.concatenate(lists).astype(np.int64),
-                np.cumsum([0, *(len(x) for x in lists)]),
-            ),
-            shape=(len(names), model.n_placements),
+    names = sorted(touch)
+    hits = _structure(incidence @ _lists_matrix([touch[m] for m in names], model.n_placements).T)
+    hosts = _structure(per_host)
+    actor_ids = sorted(
+        (
+            {a for m in names for a in takers.get(m, ())}
+            | {a for h in model.hosts for a in pressurers.get(h, ())}
         )
-        hits = sparse.csr_matrix(incidence @ matrix.T)
-    else:
-        hits = sparse.csr_matrix((len(rows), 0))
-    actors: list[tuple[str, ...]] = []
-    measures: list[tuple[str, ...]] = []
-    reach_assumed: list[tuple[str, ...]] = []
-    for i in range(len(rows)):
-        found_measures = {names[j] for j in hits.indices[hits.indptr[i] : hits.indptr[i + 1]]}
-        found_actors = {a for m in found_measures for a in takers.get(m, ())}
-        assumed = {a for m in found_measures for a in measure_assumed.get(m, ())}
-        for h in per_host.indices[per_host.indptr[i] : per_host.indptr[i + 1]]:
-            found_actors |= pressurers.get(model.hosts[h], set())
-            assumed |= pressure_assumed.get(model.hosts[h], set())
-        found_actors.discard(model.regime)
-        actors.append(tuple(sorted(found_actors)))
-        measures.append(tuple(sorted(found_measures)))
-        reach_assumed.append(tuple(sorted(assumed)))
-    pressed = np.array(
-        [bool(pressurers.get(host, set()) - {model.regime}) for host in model.hosts], dtype=bool
+        - {model.regime}
     )
+    assumption_ids = sorted(
+        {a for m in names for a in measure_assumed.get(m, ())}
+        | {a for h in model.hosts for a in pressure_assumed.get(h, ())}
+    )
+    by_measure = [takers.get(m, set()) for m in names]
+    by_host = [pressurers.get(h, set()) for h in model.hosts]
+    actors = _structure(
+        hits @ _names_matrix(by_measure, actor_ids) + hosts @ _names_matrix(by_host, actor_ids)
+    )
+    assumed = _structure(
+        hits @ _names_matrix([measure_assumed.get(m, set()) for m in names], assumption_ids)
+        + hosts
+        @ _names_matrix([pressure_assumed.get(h, set()) for h in model.hosts], assumption_ids)
+    )
+    pressed = np.array([bool(found - {model.regime}) for found in by_host], dtype=bool)
     reached = pressed[model.placement_host] if len(model.hosts) else np.zeros(0, dtype=bool)
     for measure, placements in touch.items():
         if takers.get(measure, set()) - {model.regime}:
             reached[placements] = True
-    return tuple(actors), tuple(measures), tuple(reach_assumed), reached
+    return (
+        _row_names(actors, actor_ids),
+        _row_names(hits, names),
+        _row_names(assumed, assumption_ids),
+        reached,
+    )
+
+
+def _lists_matrix(lists: list[np.ndarray], n_cols: int) -> sparse.csr_matrix:
+    """A 0/1 matrix with a one at (i, j) for every j in lists[i]."""
+    return sparse.csr_matrix(
+        (
+            np.ones(sum(len(x) for x in lists)),
+            np.concatenate([np.zeros(0, dtype=np.int64), *lists]).astype(np.int64),
+            np.cumsum([0, *(len(x) for x in lists)]),
+        ),
+        shape=(len(lists), n_cols),
+    )
+
+
+def _names_matrix(sets: list[set[str]], names: list[str]) -> sparse.csr_matrix:
+    """A 0/1 matrix with a one at (i, j) where names[j] is in sets[i] (others ignored)."""
+    index = {name: j for j, name in enumerate(names)}
+    return _lists_matrix(
+        [np.array(sorted(index[x] for x in found if x in index), dtype=np.int64) for found in sets],
+        len(names),
+    )
+
+
+def _structure(matrix: Any) -> sparse.csr_matrix:
+    """The 0/1 pattern of a sparse matrix, as csr with sorted indices."""
+    out = sparse.csr_matrix(matrix, dtype=np.float64)
+    out.eliminate_zeros()
+    out.sort_indices()
+    return out
+
+
+def _row_names(matrix: sparse.csr_matrix, names: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Per row, the names of its nonzero columns in column order; equal rows share one tuple."""
+    picked = np.array(names, dtype=object)[matrix.indices]
+    seen: dict[bytes, tuple[str, ...]] = {}
+    out = []
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        key = matrix.indices[start:end].tobytes()
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = tuple(picked[start:end])
+        out.append(found)
+    return tuple(out)
 
 
 def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> dict[str, np.ndarray]:
-    """Placements each measure touches.
+    """Placements each measure touches, sorted.
 
     A measure touches a placement when the placement matches every kind of target it names: one
     of its target hosts (if it names any), one of its target sectors (if any) and a route through
     one of its target organisations (if any). A measure that targets Malta, construction and
     garments touches Malta's construction and garment placements, not China's garment ones.
+    Each measure costs the placements of what it targets, not all placements.
     """
     host_index = {h: i for i, h in enumerate(model.hosts)}
-    sector_of = np.array([s or "" for s in model.slot_sector], dtype=object)[model.placement_slot]
+    by_host = _groups(model.placement_host, len(model.hosts))
+    sector_names = sorted({s for s in model.slot_sector if s})
+    sector_index = {s: i for i, s in enumerate(sector_names)}
+    slot_code = np.array([sector_index.get(s or "", -1) for s in model.slot_sector], dtype=np.int64)
+    placement_sector = slot_code[model.placement_slot] if len(slot_code) else slot_code
+    by_sector = _groups(placement_sector, len(sector_names))
     index = model.candidate_index()
     out: dict[str, np.ndarray] = {}
     for measure, aimed in targets.items():
@@ -544,20 +593,27 @@ def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> di
         others = [x for x in aimed if x not in host_index and x not in sectors and x in index]
         if not (hosts or sectors or others):
             continue
-        mask = np.ones(model.n_placements, dtype=bool)
+        sets = []
         if hosts:
-            mask &= np.isin(model.placement_host, hosts)
+            sets.append(np.sort(np.concatenate([by_host[h] for h in hosts])))
         if sectors:
-            mask &= np.isin(sector_of, sectors)
+            held = [by_sector[sector_index[x]] for x in sectors if x in sector_index]
+            sets.append(np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *held])))
         if others:
-            through = np.zeros(model.n_placements, dtype=bool)
-            for item in others:
-                through[model.placements_of(item)] = True
-            mask &= through
-        found = np.flatnonzero(mask)
+            sets.append(np.unique(np.concatenate([model.placements_of(x) for x in others])))
+        found = sets[0]
+        for other in sets[1:]:
+            found = np.intersect1d(found, other, assume_unique=True)
         if len(found):
-            out[measure] = found
+            out[measure] = found.astype(np.int64)
     return out
+
+
+def _groups(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """For each code 0..n_groups-1, the sorted positions that hold it (negative codes: none)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
 def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
