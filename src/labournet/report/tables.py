@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -196,10 +196,59 @@ def json_ready(value: Any) -> Any:
 
 
 def write_json(document: Mapping[str, Any], path: str | Path) -> Path:
-    """Write a JSON document (UTF-8, indented, NaN as null)."""
+    """Write a JSON document (UTF-8, indented, NaN as null).
+
+    A table (DataFrame) inside it is a list with one record per line: the records of a large
+    network then go through the C encoder as whole lines instead of one value per line.
+    """
     file = Path(path)
     try:
-        file.write_text(json.dumps(json_ready(document), indent=2, ensure_ascii=False), "utf-8")
+        file.write_text(json_text(document), "utf-8")
     except OSError as error:
         raise ExportError(f"cannot write {file}: {error}") from error
     return file
+
+
+def json_text(value: Any, indent: str = "") -> str:
+    """`value` as JSON text: mappings indented by two spaces a level, tables a record a line.
+
+    >>> print(json_text({"a": 1, "t": pd.DataFrame({"x": [1.5, float("nan")]})}))
+    {
+      "a": 1,
+      "t": [
+        {"index": 0, "x": 1.5},
+        {"index": 1, "x": null}
+      ]
+    }
+    """
+    inner = indent + "  "
+    if isinstance(value, Mapping) and value:
+        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, inner)}"
+                 for k, v in value.items())  # fmt: skip
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(value, pd.DataFrame) and len(value):
+        lines = (inner + _line(record) for record in _records(value))
+        return "[\n" + ",\n".join(lines) + f"\n{indent}]"
+    text = json.dumps(json_ready(value), indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("\n", "\n" + indent)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    """The rows of a table as dicts, NaN as None."""
+    flat = frame.reset_index()
+    for column in flat.columns:
+        if flat[column].dtype.kind == "f" and flat[column].isna().any():
+            flat[column] = flat[column].astype(object).where(flat[column].notna(), None)
+    return flat.to_dict(orient="records")
+
+
+def _line(record: Mapping[Hashable, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """What the encoder cannot write itself: numpy scalars and other values of a table cell."""
+    ready = json_ready(value)
+    if ready is value:
+        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    return ready
