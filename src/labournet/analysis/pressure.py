@@ -88,6 +88,8 @@ __all__ = [
     "SCORE_FORMULA",
     "FRAME_COLUMNS",
     "Components",
+    "components",
+    "rank_components",
 ]
 
 SCORE_FORMULA = (
@@ -399,7 +401,7 @@ def pressure_points(
     """
     model = as_flow_model(data, regime=regime, as_of=as_of)
     parts = components(model, cuts=cuts, weight=weight)
-    return _result(parts, trace_limit=trace_limit)
+    return rank_components(parts, trace_limit=trace_limit)
 
 
 def components(
@@ -616,7 +618,9 @@ def _groups(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
     return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
-def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
+def rank_components(parts: Components, *, trace_limit: int | None = 25) -> PressureResult:
+    """The pressure table of computed `components` (`pressure_points` without recomputing
+    them, for a caller that shares them with the Monte Carlo and the key players)."""
     model = parts.model
     weight = parts.weight[:, None]
     ids = [model.candidates[r] for r in parts.rows]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
-from labournet.analysis.pressure import PressureResult, pressure_points
+from labournet.analysis.pressure import PressureResult, components, rank_components
 from labournet.analysis.tensions import Tension, find_tensions
 from labournet.analysis.uncertainty import UncertaintyResult, monte_carlo
 from labournet.errors import ExportError
@@ -122,7 +122,8 @@ def build_report(
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    pressure = pressure_points(model, trace_limit=trace_limit)
+    parts = components(model)  # shared by the table, the Monte Carlo and the key players
+    pressure = rank_components(parts, trace_limit=trace_limit)
     table = pressure.to_frame()
     uncertainty = None
     if draws:
