@@ -15,8 +15,10 @@ from typer.core import TyperGroup, TyperOption
 
 from labournet._text import plural
 from labournet.analysis.flows import FlowModel, unfunded_host_warnings
+from labournet.cli._bars import progress_bars
 from labournet.errors import ExportError, LabournetError, ProblemsError
 from labournet.model.dataset import Dataset
+from labournet.progress import stage
 
 __all__ = [
     "console",
@@ -161,7 +163,9 @@ def load_dataset(path: str | Path | None, *, regime: str | None = None) -> Datas
     """`labournet.load_dataset`, after `announce_input` has said which folder it reads."""
     from labournet.io.folder import load_dataset as load
 
-    return load(announce_input(path), regime=regime)
+    folder = announce_input(path)
+    with stage("reading and checking the dataset"):
+        return load(folder, regime=regime)
 
 
 def print_table(table: RenderableType, out: Console | None = None) -> None:
@@ -264,7 +268,8 @@ class LabournetGroup(TyperGroup):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("default")
                 try:
-                    result = super().invoke(ctx)
+                    with progress_bars(err_console):
+                        result = super().invoke(ctx)
                 finally:
                     _show_warnings(caught)
             sys.stdout.flush()  # a closed pipe shows here, while it can still be handled

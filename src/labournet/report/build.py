@@ -35,6 +35,7 @@ from labournet.errors import ExportError
 from labournet.io.stamp import Stamp, make_stamp
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
+from labournet.progress import stage
 from labournet.report.markdown import write_markdown
 from labournet.report.tables import write_csv, write_json
 from labournet.views.html import export_views, scores_from_pressure
@@ -121,10 +122,12 @@ def build_report(
     as_of: DateLike | None = None,
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
-    model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model)  # shared by the table, the Monte Carlo and the key players
-    pressure = rank_components(parts, trace_limit=trace_limit)
-    table = pressure.to_frame()
+    with stage("building the flow model"):
+        model = as_flow_model(data, regime=regime, as_of=as_of)
+    with stage("ranking the pressure points"):
+        parts = components(model)  # shared by the table, the Monte Carlo and the key players
+        pressure = rank_components(parts, trace_limit=trace_limit)
+        table = pressure.to_frame()
     uncertainty = None
     if draws:
         uncertainty = monte_carlo(
@@ -137,7 +140,8 @@ def build_report(
         )
         for column in MC_COLUMNS:
             table[column] = uncertainty.table[column]
-    players = key_players(model, k, measures=measures, seed=seed)
+    with stage("finding the key players"):
+        players = key_players(model, k, measures=measures, seed=seed)
     graph = model.graph
     name = str(graph.graph.get("name", "")) or "dataset"
     return Report(
@@ -232,6 +236,8 @@ def write_report(
     except OSError as error:
         raise ExportError(f"cannot create {out}: {error}") from error
     files: list[Path] = []
-    for writer in writers:
-        files.extend(writer(report, out))
+    with stage("writing the report", total=len(writers)) as task:
+        for writer in writers:
+            files.extend(writer(report, out))
+            task.advance()
     return files
