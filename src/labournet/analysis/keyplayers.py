@@ -17,10 +17,11 @@ It also reports structural cuts of the flow graph (``sends_workers``, ``works_in
 ``remits_to`` relations): the articulation points of its undirected version (other than the
 regime) and a minimum node cut between the hosts and the regime in the ``remits_to`` graph (the
 fewest entities whose removal disconnects every host's remittances; hosts themselves count when
-they remit directly). Where several minimum cuts exist, the one reported is the cut closest to
-the regime: the entities just outside the set of nodes from which the regime can still be
-reached once a maximum flow is routed (that set is the same for every maximum flow, so the cut
-does not depend on the flow algorithm; it is the cut ``networkx.minimum_node_cut`` returns).
+they remit directly). Where several minimum cuts exist, the one reported is the one nearest the
+regime: of all minimum cuts, the one that leaves the fewest entities on the regime's side. It is
+read off the residual graph of a maximum flow (what can still reach the regime), which is the
+same for every maximum flow, so the cut does not depend on the flow algorithm; it is the cut
+``networkx.minimum_node_cut`` returns.
 
 Example:
     >>> import labournet
@@ -540,13 +541,14 @@ def _min_node_cut(
     n: int, edges: Sequence[tuple[int, int]], sources: Sequence[int], target: int
 ) -> list[int]:
     """A minimum set of nodes whose removal cuts every directed path from `sources` to `target`
-    (sources may be cut, the target not), the one closest to the target (module docstring).
+    (sources may be cut, the target not), the one nearest the target (module docstring).
 
     Each node ``i`` is split into ``2i -> 2i + 1`` (capacity 1: cutting it); an edge ``u -> v``
     becomes ``2u + 1 -> 2v``, and a super-source ``n`` feeds every source, as networkx's
     auxiliary graph does. After a maximum flow (scipy's Dinic), the split nodes that can still
-    reach the target in the residual graph form the target's side; the nodes with an arc into
-    that side from outside it are the cut.
+    reach the target in the residual graph form the target's side; the nodes at either end of
+    an arc into that side from outside it, other than the target and the super-source, are the
+    cut.
     """
     pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
     split = np.arange(n + 1)
