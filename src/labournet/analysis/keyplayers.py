@@ -17,7 +17,11 @@ It also reports structural cuts of the flow graph (``sends_workers``, ``works_in
 ``remits_to`` relations): the articulation points of its undirected version (other than the
 regime) and a minimum node cut between the hosts and the regime in the ``remits_to`` graph (the
 fewest entities whose removal disconnects every host's remittances; hosts themselves count when
-they remit directly).
+they remit directly). Where several minimum cuts exist, the one reported is the one nearest the
+regime: of all minimum cuts, the one that leaves the fewest entities on the regime's side. It is
+read off the residual graph of a maximum flow (what can still reach the regime), which is the
+same for every maximum flow, so the cut does not depend on the flow algorithm; it is the cut
+``networkx.minimum_node_cut`` returns.
 
 Example:
     >>> import labournet
@@ -37,12 +41,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse import csgraph
 
 from labournet._display import table_html
 from labournet._number import format_quantity
 from labournet.analysis.flowbuild import FLOW_RELATIONS
-from labournet.analysis.flows import FlowModel, Range, as_flow_model
-from labournet.analysis.pressure import components
+from labournet.analysis.flows import FlowModel, Range, Totals, as_flow_model
+from labournet.analysis.pressure import Components, components
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
@@ -148,6 +153,7 @@ def key_players(
     as_of: DateLike | None = None,
     seed: int | None = 0,
     residual: bool = False,
+    parts: Components | None = None,
 ) -> KeyPlayersResult:
     """The `k` cuts that remove the most best-estimate revenue, with naive and structural cuts.
 
@@ -157,7 +163,8 @@ def key_players(
     ``sends_workers``, ``works_in`` and ``remits_to``), not on the pressuring actors. ``seed``
     seeds sampled betweenness on large graphs. Residual buckets (`FlowModel.residual`: the
     unnamed hosts, unspecified work) are no lever and are left out of both the best set and the
-    naive picks unless ``residual=True``.
+    naive picks unless ``residual=True``. ``parts`` are the model's uncut `components`, when
+    already computed (the pressure table computes them): they are reused, not computed again.
 
     Examples
     --------
@@ -171,7 +178,7 @@ def key_players(
     if method not in ("auto", "exact", "greedy"):
         raise AnalysisError(f"unknown method '{method}' (use auto, exact or greedy)")
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model)
+    parts = _uncut_components(model, parts)
     revenue, workers = (x[:, 0] for x in model.evaluate(model.estimates()))
     best = revenue
     ids = [model.candidates[r] for r in parts.rows]
@@ -208,8 +215,14 @@ def key_players(
         notes.append(fewer)
     covered = _covered(matrix, picked)
     total = revenue.sum()
-    naive = _naive(model, measures, cuts, covered, workers, k, seed, notes, residual)
-    removed = model.totals(covered)
+    rows, masks = _naive_picks(model, measures, cuts, covered, k, seed, notes, residual)
+    shape = _structure(model) if structural else None
+    if shape is not None:
+        masks.append(_cut_mask(model, shape[1]))
+    # one pass over the interval draws for every set: each row's totals are its own
+    totals = model.totals_of(np.vstack(masks).astype(float))
+    removed = totals[0]
+    naive = _naive_frame(rows, masks[: len(rows)], totals[: len(rows)], workers)
     return KeyPlayersResult(
         k=len(cuts),
         requested=int(k),
@@ -220,9 +233,20 @@ def key_players(
         workers=removed.workers,
         revenue_share=float(best[covered].sum() / total) if total else 0.0,
         naive=naive,
-        structural=structural_cuts(model) if structural else None,
+        structural=None if shape is None else StructuralCuts(*shape, totals[-1].revenue),
         notes=tuple(notes),
     )
+
+
+def _uncut_components(model: FlowModel, parts: Components | None) -> Components:
+    """`parts` when they are the uncut components of `model`, else `components(model)`."""
+    if parts is None:
+        return components(model)
+    if parts.model is not model:
+        raise AnalysisError("parts were computed on another flow model than the one analysed")
+    if not (parts.weight == 1.0).all():
+        raise AnalysisError("parts must be the uncut components (components(model), no cuts)")
+    return parts
 
 
 def _why_fewer(k: int, found: int, pool: int, useful: int, with_residual: bool) -> str:
@@ -305,39 +329,66 @@ def _greedy(matrix: sparse.csr_matrix, pool: np.ndarray, best: np.ndarray, k: in
     return picked
 
 
-def _naive(
+def _naive_picks(
     model: FlowModel,
     measures: Sequence[str],
     cuts: tuple[str, ...],
     covered: np.ndarray,
-    workers: np.ndarray,
     k: int,
     seed: int | None,
     notes: list[str],
     residual: bool,
-) -> pd.DataFrame:
+) -> tuple[list[dict[str, object]], list[np.ndarray]]:
+    """The rows of the comparison (the best set, then each measure's top `k` nodes) and the
+    placements each row's cuts remove."""
     rows: list[dict[str, object]] = [
-        {"measure": "key players (this analysis)", "picks": ";".join(cuts)}
+        {
+            "measure": "key players (this analysis)",
+            "picks": ";".join(cuts),
+            "cut_candidates": len(cuts),
+        }
     ]
     masks = [covered]
-    counts = [len(cuts)]
-    if measures:
-        scores = _centralities(flow_network(model), list(measures), seed, notes)
-        index = model.candidate_index()
-        for measure in measures:
-            ranked = scores[measure].drop(index=model.regime, errors="ignore")
-            if not residual:
-                ranked = ranked[[not model.residual(n) for n in ranked.index]]
-            order = sorted(ranked.index, key=lambda n: (-ranked[n], str(n)))[:k]
-            hit = [n for n in order if n in index]
-            masks.append(_covered(model.incidence, [index[n] for n in hit]))
-            counts.append(len(hit))
-            rows.append({"measure": measure, "picks": ";".join(map(str, order))})
-    totals = model.totals_of(np.vstack(masks).astype(float))
+    if not measures:
+        return rows, masks
+    scores = _centralities(_flow_graph(model), list(measures), seed, notes)
+    nodes = list(scores.index)
+    names = [str(n) for n in nodes]
+    eligible = np.array(
+        [n != model.regime and (residual or not model.residual(n)) for n in nodes], dtype=bool
+    )
+    index = model.candidate_index()
+    for measure in measures:
+        order = [nodes[i] for i in _top(scores[measure].to_numpy(), eligible, names, k)]
+        hit = [n for n in order if n in index]
+        masks.append(_covered(model.incidence, [index[n] for n in hit]))
+        rows.append(
+            {"measure": measure, "picks": ";".join(map(str, order)), "cut_candidates": len(hit)}
+        )
+    return rows, masks
+
+
+def _top(values: np.ndarray, eligible: np.ndarray, names: Sequence[str], k: int) -> list[int]:
+    """Positions of the `k` eligible highest values, ties by name (as ``sorted`` on
+    ``(-value, name)`` over the eligible ones): only values up to the k-th are sorted."""
+    pool = np.flatnonzero(eligible)
+    negated = -values[pool]
+    if len(pool) > k:
+        pool = pool[negated <= np.partition(negated, k - 1)[k - 1]]
+    return sorted(pool.tolist(), key=lambda i: (-values[i], names[i]))[:k]
+
+
+def _naive_frame(
+    rows: list[dict[str, object]],
+    masks: Sequence[np.ndarray],
+    totals: Sequence[Totals],
+    workers: np.ndarray,
+) -> pd.DataFrame:
+    """The comparison table: what each row's cuts remove, and how far it falls short of the
+    best set (the first row)."""
     best_value = totals[0].revenue.best
-    for row, mask, count, total in zip(rows, masks, counts, totals, strict=True):
+    for row, mask, total in zip(rows, masks, totals, strict=True):
         row.update(
-            cut_candidates=count,
             revenue_low=total.revenue.low,
             revenue_best=total.revenue.best,
             revenue_high=total.revenue.high,
@@ -356,48 +407,168 @@ def flow_network(model: FlowModel) -> nx.MultiDiGraph:
     return model.graph.edge_subgraph(keep)
 
 
+def _flow_graph(model: FlowModel) -> nx.MultiDiGraph:
+    """`flow_network` as a bare graph of its own (no attributes), nodes and edges in the same
+    order: centralities read it into arrays far faster than a view of the whole network."""
+    keep: list[tuple[str, str, str, dict[str, object]]] = [
+        (u, v, key, {}) for key, (u, v, kind) in model.relations().items() if kind in FLOW_RELATIONS
+    ]
+    ends = {n for u, v, _, _ in keep for n in (u, v)}
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(n for n in model.graph if n in ends)
+    graph.add_edges_from(keep)
+    return graph
+
+
 def _centralities(
     graph: nx.MultiDiGraph, measures: list[str], seed: int | None, notes: list[str]
 ) -> pd.DataFrame:
-    """Node centralities for the naive picks; on large graphs betweenness is sampled (noted)."""
+    """Node centralities for the naive picks, in one call (one reading of the graph into
+    arrays); on large graphs betweenness is sampled (noted), the other measures are exact."""
     from labournet.analysis.centrality import centrality
 
-    large = graph.number_of_nodes() > LARGE_GRAPH
-    sampled = large and "betweenness" in measures
-    exact = [measure for measure in measures if not (sampled and measure == "betweenness")]
-    frame = centrality(graph, measures=exact) if exact else pd.DataFrame(index=list(graph.nodes))
-    if sampled:
+    samples = None
+    if graph.number_of_nodes() > LARGE_GRAPH and "betweenness" in measures:
         samples = min(BETWEENNESS_SAMPLES, graph.number_of_nodes())
         notes.append(
             f"betweenness for the naive picks estimated from {samples} sampled sources "
             f"(seed {seed}); its ranking of the top nodes may differ from exact"
         )
-        approximate = centrality(graph, measures=["betweenness"], k=samples, seed=seed)
-        frame["betweenness"] = approximate["betweenness"]
+    frame = centrality(graph, measures=measures, k=samples, seed=seed)
     return frame[measures]
 
 
 def structural_cuts(data: Dataset | nx.MultiDiGraph | FlowModel) -> StructuralCuts:
     """Articulation points of the flow graph and a minimum host-to-regime node cut."""
     model = as_flow_model(data)
-    flow = nx.Graph()
-    remits = nx.DiGraph()
+    points, cut = _structure(model)
+    return StructuralCuts(points, cut, model.totals(_cut_mask(model, cut)).revenue)
+
+
+def _structure(model: FlowModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The articulation points (other than the regime) and the minimum node cut, each sorted."""
+    nodes: dict[str, int] = {}
+    flow: list[tuple[int, int]] = []
+    remits: list[tuple[int, int]] = []
     for u, v, kind in model.relations().values():
-        if kind in ("sends_workers", "works_in", "remits_to"):
-            flow.add_edge(u, v)
-        if kind == "remits_to":
-            remits.add_edge(u, v)
-    points = sorted(str(n) for n in nx.articulation_points(flow) if n != model.regime)
+        if kind in FLOW_RELATIONS:
+            pair = (nodes.setdefault(u, len(nodes)), nodes.setdefault(v, len(nodes)))
+            flow.append(pair)
+            if kind == "remits_to":
+                remits.append(pair)
+    names = list(nodes)
+    points = [names[i] for i in np.flatnonzero(_articulation_points(len(names), flow))]
     cut: list[str] = []
-    remitting = [h for h in model.hosts if h in remits and model.regime in remits]
-    if remitting:
-        source = ("__hosts__",)
-        remits.add_edges_from((source, h) for h in remitting)
-        cut = sorted(str(n) for n in nx.minimum_node_cut(remits, source, model.regime))
-    index = model.candidate_index()
-    mask = _covered(model.incidence, [index[n] for n in cut if n in index])
-    return StructuralCuts(
-        articulation_points=tuple(points),
-        min_node_cut=tuple(cut),
-        min_node_cut_revenue=model.totals(mask).revenue,
+    in_remits = {i for pair in remits for i in pair}
+    regime = nodes.get(model.regime)
+    if regime is not None and regime in in_remits:
+        hosts = [nodes[h] for h in model.hosts if nodes.get(h) in in_remits]
+        if hosts:
+            cut = [names[i] for i in _min_node_cut(len(names), remits, hosts, regime)]
+    return (
+        tuple(sorted(str(n) for n in points if n != model.regime)),
+        tuple(sorted(str(n) for n in cut)),
     )
+
+
+def _cut_mask(model: FlowModel, cut: Sequence[str]) -> np.ndarray:
+    """The placements that cutting the entities `cut` removes."""
+    index = model.candidate_index()
+    return _covered(model.incidence, [index[n] for n in cut if n in index])
+
+
+def _articulation_points(n: int, edges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Which of nodes ``0..n-1`` are articulation points of the undirected graph of `edges`.
+
+    Hopcroft and Tarjan's depth-first search, iterative (no recursion limit), linear in size: a
+    node other than a search root cuts the graph when some child's subtree reaches no node
+    discovered before it (``low[child] >= order[node]``), a root when it has two children.
+    """
+    indptr, indices = _undirected_csr(n, edges)
+    order = [-1] * n
+    low = [0] * n
+    parent = [-1] * n
+    next_edge = indptr[:-1]
+    cuts = np.zeros(n, dtype=bool)
+    clock = 0
+    for root in range(n):
+        if order[root] >= 0:
+            continue
+        order[root] = low[root] = clock
+        clock += 1
+        children = 0
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            position = next_edge[node]
+            if position < indptr[node + 1]:
+                next_edge[node] = position + 1
+                other = indices[position]
+                if order[other] < 0:
+                    order[other] = low[other] = clock
+                    clock += 1
+                    parent[other] = node
+                    stack.append(other)
+                elif other != parent[node]:
+                    low[node] = min(low[node], order[other])
+                continue
+            stack.pop()
+            up = parent[node]
+            if up < 0:
+                continue
+            low[up] = min(low[up], low[node])
+            if up == root:
+                children += 1
+            elif low[node] >= order[up]:
+                cuts[up] = True
+        cuts[root] = children > 1
+    return cuts
+
+
+def _undirected_csr(n: int, edges: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Neighbour lists of the simple undirected graph of `edges` (no loops, no parallels)."""
+    pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    both = np.concatenate([pairs, pairs[:, ::-1]])
+    matrix = sparse.csr_matrix(
+        (np.ones(len(both), dtype=np.int8), (both[:, 0], both[:, 1])), shape=(n, n)
+    )
+    matrix.sum_duplicates()
+    return matrix.indptr.tolist(), matrix.indices.tolist()
+
+
+def _min_node_cut(
+    n: int, edges: Sequence[tuple[int, int]], sources: Sequence[int], target: int
+) -> list[int]:
+    """A minimum set of nodes whose removal cuts every directed path from `sources` to `target`
+    (sources may be cut, the target not), the one nearest the target (module docstring).
+
+    Each node ``i`` is split into ``2i -> 2i + 1`` (capacity 1: cutting it); an edge ``u -> v``
+    becomes ``2u + 1 -> 2v``, and a super-source ``n`` feeds every source, as networkx's
+    auxiliary graph does. After a maximum flow (scipy's Dinic), the split nodes that can still
+    reach the target in the residual graph form the target's side; the nodes at either end of
+    an arc into that side from outside it, other than the target and the super-source, are the
+    cut.
+    """
+    pairs = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    split = np.arange(n + 1)
+    tail = np.concatenate([2 * split, 2 * pairs[:, 0] + 1, np.full(len(sources), 2 * n + 1)])
+    head = np.concatenate([2 * split + 1, 2 * pairs[:, 1], 2 * np.asarray(sources, dtype=np.int64)])
+    size = 2 * n + 2
+    capacity = sparse.csr_matrix(
+        (np.ones(len(tail), dtype=np.int32), (tail, head)), shape=(size, size)
+    )
+    capacity.sum_duplicates()
+    capacity.data[:] = 1
+    flow = csgraph.maximum_flow(capacity, 2 * n + 1, 2 * target, method="dinic").flow
+    residual = sparse.csr_matrix(capacity - flow)
+    residual.data = (residual.data > 0).astype(np.int8)
+    residual.eliminate_zeros()
+    side = np.zeros(size, dtype=bool)
+    side[csgraph.breadth_first_order(residual.T.tocsr(), 2 * target, return_predecessors=False)] = (
+        True
+    )
+    arcs = capacity.tocoo()
+    crossing = ~side[arcs.row] & side[arcs.col]
+    owners = np.unique(np.concatenate([arcs.row[crossing], arcs.col[crossing]]) // 2)
+    return [int(i) for i in owners if i not in (n, target)]
