@@ -141,7 +141,7 @@ def build_report(
         for column in MC_COLUMNS:
             table[column] = uncertainty.table[column]
     with stage("finding the key players"):
-        players = key_players(model, k, measures=measures, seed=seed)
+        players = key_players(model, k, measures=measures, seed=seed, parts=parts)
     graph = model.graph
     name = str(graph.graph.get("name", "")) or "dataset"
     return Report(
