@@ -336,8 +336,11 @@ class Components:
         """Expected revenue denied per row, ``(n_rows, n)``, for placement revenue
         ``(n_placements, n)`` and the figure values ``(n_figures, n)`` it was evaluated from."""
         compliance, kept = self.model.leverage(values)
-        reached = (self.reached * self.weight)[:, None]
-        return np.asarray(self.incidence @ (revenue * compliance * reached * kept[None, :]))
+        # revenue x compliance x reached x kept, in place in the compliance array
+        compliance *= revenue
+        compliance *= (self.reached * self.weight)[:, None]
+        compliance *= kept[None, :]
+        return np.asarray(self.incidence @ compliance)
 
     def ranks(self, scores: np.ndarray) -> np.ndarray:
         """Rank of every row within its level for each column of `scores` (1 = highest).
