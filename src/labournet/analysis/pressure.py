@@ -183,6 +183,8 @@ class PressureResult:
     projection: str = PROJECTION
     network: nx.MultiDiGraph | None = field(default=None, repr=False)
     """The network analysed (the snapshot as of `as_of`), for views of the result."""
+    parts: Components | None = field(default=None, repr=False)
+    """The components the table was computed from, for the Monte Carlo to reuse."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -341,20 +343,6 @@ class Components:
         compliance *= (self.reached * self.weight)[:, None]
         compliance *= kept[None, :]
         return np.asarray(self.incidence @ compliance)
-
-    def ranks(self, scores: np.ndarray) -> np.ndarray:
-        """Rank of every row within its level for each column of `scores` (1 = highest).
-
-        Ties keep row order, as in the pressure table.
-        """
-        out = np.empty(scores.shape, dtype=np.int64)
-        for level in np.unique(self.levels):
-            members = np.flatnonzero(self.levels == level)
-            order = np.argsort(-scores[members], axis=0, kind="stable")
-            rank = np.empty_like(order)
-            np.put_along_axis(rank, order, np.arange(1, len(members) + 1)[:, None], axis=0)
-            out[members] = rank
-        return out
 
 
 def pressure_points(
@@ -640,6 +628,7 @@ def _result(parts: Components, *, trace_limit: int | None) -> PressureResult:
         notes=model.notes,
         points=tuple(ranked),
         network=graph,
+        parts=parts,
     )
 
 
