@@ -77,7 +77,7 @@ class UncertaintyResult:
     tracked: int
     """Candidates whose rank and revenue percentiles are kept (the best ranked)."""
     table: pd.DataFrame = field(repr=False)
-    chunk: int = 0
+    chunk: int
     """Draws evaluated at a time (set by ``memory_mb``, or ``chunk``, of `monte_carlo`)."""
 
     def to_frame(self) -> pd.DataFrame:
