@@ -311,9 +311,14 @@ class FlowModel:
         with np.errstate(divide="ignore", invalid="ignore"):
             within = np.where(of_host > 0, route_value / of_host, self.routes.even[:, None])
         workers_host = self.host_workers @ values
+        # in place, through one scratch array: three (n_placements, n_columns) arrays at most
         slot, route = self.placement_slot, self.placement_route
-        revenue = route_value[route] * share[slot]
-        workers = workers_host[self.placement_host] * share[slot] * within[route]
+        revenue = route_value.take(route, axis=0)
+        scratch = share.take(slot, axis=0)
+        revenue *= scratch
+        workers = workers_host.take(self.placement_host, axis=0)
+        workers *= scratch
+        workers *= within.take(route, axis=0, out=scratch)
         return revenue, workers
 
     def _slot_shares(self, values: np.ndarray) -> np.ndarray:
@@ -373,7 +378,7 @@ class FlowModel:
             values = self.system.draw(draws, rng, distribution)
         except ValueError as error:
             raise AnalysisError(str(error)) from None
-        return np.maximum(values, 0.0)
+        return np.maximum(values, 0.0, out=values)
 
     def interval_draws(self) -> np.ndarray:
         """The joint draws behind every interval (`INTERVAL_DRAWS`, seed `INTERVAL_SEED`)."""

@@ -186,6 +186,8 @@ class PressureResult:
     projection: str = PROJECTION
     network: nx.MultiDiGraph | None = field(default=None, repr=False)
     """The network analysed (the snapshot as of `as_of`), for views of the result."""
+    parts: Components | None = field(default=None, repr=False)
+    """The components the table was computed from, for the Monte Carlo to reuse."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -339,22 +341,11 @@ class Components:
         """Expected revenue denied per row, ``(n_rows, n)``, for placement revenue
         ``(n_placements, n)`` and the figure values ``(n_figures, n)`` it was evaluated from."""
         compliance, kept = self.model.leverage(values)
-        reached = (self.reached * self.weight)[:, None]
-        return np.asarray(self.incidence @ (revenue * compliance * reached * kept[None, :]))
-
-    def ranks(self, scores: np.ndarray) -> np.ndarray:
-        """Rank of every row within its level for each column of `scores` (1 = highest).
-
-        Ties keep row order, as in the pressure table.
-        """
-        out = np.empty(scores.shape, dtype=np.int64)
-        for level in np.unique(self.levels):
-            members = np.flatnonzero(self.levels == level)
-            order = np.argsort(-scores[members], axis=0, kind="stable")
-            rank = np.empty_like(order)
-            np.put_along_axis(rank, order, np.arange(1, len(members) + 1)[:, None], axis=0)
-            out[members] = rank
-        return out
+        # revenue x compliance x reached x kept, in place in the compliance array
+        compliance *= revenue
+        compliance *= (self.reached * self.weight)[:, None]
+        compliance *= kept[None, :]
+        return np.asarray(self.incidence @ compliance)
 
 
 def pressure_points(
@@ -697,6 +688,7 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
         notes=model.notes,
         points=tuple(ranked),
         network=graph,
+        parts=parts,
     )
 
 

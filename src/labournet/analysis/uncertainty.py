@@ -43,6 +43,7 @@ from labournet._display import table_html
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import (
     DISPLAY_PER_LEVEL,
+    Components,
     PressureResult,
     components,
     pressure_points,
@@ -51,7 +52,7 @@ from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
 
-__all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "DISTRIBUTIONS"]
+__all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "chunk_size", "DISTRIBUTIONS"]
 
 DISTRIBUTIONS = ("triangular", "uniform")
 
@@ -60,6 +61,9 @@ DISPLAY_COLUMNS = (
     "assumed",
 )  # fmt: skip
 """The columns of ``table`` a notebook shows (`UncertaintyResult._repr_html_`)."""
+
+MEMORY_MB = 256.0
+"""Default memory budget of one chunk of draws (`monte_carlo`'s ``memory_mb``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +77,8 @@ class UncertaintyResult:
     tracked: int
     """Candidates whose rank and revenue percentiles are kept (the best ranked)."""
     table: pd.DataFrame = field(repr=False)
+    chunk: int
+    """Draws evaluated at a time (set by ``memory_mb``, or ``chunk``, of `monte_carlo`)."""
 
     def to_frame(self) -> pd.DataFrame:
         """The ``table``: one row per candidate, indexed by id (a copy)."""
@@ -116,17 +122,20 @@ def monte_carlo(
     distribution: str = "triangular",
     track: int = 500,
     chunk: int | None = None,
+    memory_mb: float = MEMORY_MB,
     regime: str | None = None,
     as_of: DateLike | None = None,
     result: PressureResult | None = None,
 ) -> UncertaintyResult:
     """Draw every figure within its range `draws` times; the rank stability of each candidate.
 
-    Same ``seed``, same result; ``seed=None`` draws fresh entropy. ``chunk`` bounds memory: draws
-    are evaluated that many at a time (default: as many as keep the placement arrays near 64 MB).
-    ``result``: the pressure result of `model`, if already computed. Ranks are within levels and
-    by the expected revenue denied, so they vary with every drawn figure, the hosts'
-    compliance and the regime's substitution included.
+    Same ``seed``, same result; ``seed=None`` draws fresh entropy. Draws are evaluated a chunk
+    at a time, so memory stays bounded: ``chunk`` draws at once, by default as many as keep
+    the chunk's arrays within ``memory_mb`` megabytes (`chunk_size`); the chunking does not
+    change the result. ``result``: the pressure result of `model`, if already computed (its
+    components are reused). Ranks are within levels and by the expected revenue denied, so
+    they vary with every drawn figure, the hosts' compliance and the regime's substitution
+    included.
 
     Returns an `UncertaintyResult` whose ``table`` has, per candidate: ``rank`` (at the
     estimates), ``p_top_k``, ``rank_p05``, ``rank_p50``, ``rank_p95``, ``revenue_p05``,
@@ -137,32 +146,43 @@ def monte_carlo(
         raise AnalysisError(f"draws must be a whole number >= 1, not {draws!r}")
     if not isinstance(k, int | np.integer) or k < 1:
         raise AnalysisError(f"k must be a whole number >= 1, not {k!r}")
+    if chunk is not None and (not isinstance(chunk, int | np.integer) or chunk < 1):
+        raise AnalysisError(f"chunk must be a whole number >= 1, not {chunk!r}")
+    if not memory_mb > 0:
+        raise AnalysisError(f"memory_mb must be a number > 0, not {memory_mb!r}")
     model = as_flow_model(data, regime=regime, as_of=as_of)
-    parts = components(model)
     base = result if result is not None else pressure_points(model, trace_limit=0)
+    parts = base.parts if base.parts is not None and base.parts.model is model else None
+    if parts is None:
+        parts = components(model)
     order = {c: i for i, c in enumerate(model.candidates[r] for r in parts.rows)}
     position = np.array([order[c] for c in base.ids], dtype=np.int64)  # result -> parts row
     n_rows = len(position)
     tracked = position[: min(track, n_rows)]
+    levels = _levels(parts, tracked)
     rng = np.random.default_rng(seed)
     if chunk is None:
-        chunk = max(1, min(draws, int(8e6 // max(1, model.n_placements))))
+        chunk = chunk_size(model, n_rows, draws, memory_mb)
+    chunk = min(int(chunk), draws)
     top_counts = np.zeros(n_rows, dtype=np.int64)
     ranks = np.empty((len(tracked), draws), dtype=np.int32)
     revenue_draws = np.empty((len(tracked), draws))
     workers_draws = np.empty((len(tracked), draws))
-    done = 0
-    while done < draws:
+    tracked_incidence = parts.incidence[tracked]
+    for done in range(0, draws, chunk):
         n = min(chunk, draws - done)
         values = draw_figures(model, n, rng, distribution)
         revenue, workers = model.evaluate(values)
+        revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
+        workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
+        del workers  # each placement array is freed once used, before the next is made
         scores = parts.denied(revenue, values)
-        rank = parts.ranks(scores)  # within each level, ties broken by row order
-        top_counts += (rank <= k).sum(axis=1)
-        ranks[:, done : done + n] = rank[tracked]
-        revenue_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ revenue)
-        workers_draws[:, done : done + n] = np.asarray(parts.incidence[tracked] @ workers)
-        done += n
+        del revenue, values
+        for members, which, rows in levels:
+            block = scores[members]
+            top_counts[members] += _top_counts(block, k)
+            if len(rows):
+                ranks[which, done : done + n] = _ranks(block, rows)
     out = pd.DataFrame(index=pd.Index(base.ids, name="id"))
     out["name"] = [p.name for p in base]
     out["type"] = [p.type for p in base]
@@ -181,5 +201,79 @@ def monte_carlo(
     out["assumed"] = [p.assumed for p in base]
     out["assumptions"] = [p.assumptions for p in base]
     return UncertaintyResult(
-        draws=draws, seed=seed, distribution=distribution, k=k, tracked=n_tracked, table=out
+        draws=draws,
+        seed=seed,
+        distribution=distribution,
+        k=k,
+        tracked=n_tracked,
+        table=out,
+        chunk=chunk,
     )
+
+
+def chunk_size(model: FlowModel, n_rows: int, draws: int, memory_mb: float = MEMORY_MB) -> int:
+    """Draws per chunk that keep a chunk's arrays within `memory_mb` megabytes (at least 1).
+
+    A draw (one column) holds about eight float64 values per figure (the draw and its
+    temporaries), four per placement (revenue, workers, a scratch array and the compliance
+    behind the denied revenue), two per slot and route, and five per candidate row (the
+    scores, a level's block, its running tie count and sorted copy). Values stay float64:
+    float32 placement values change the revenue and workers percentiles of the bundled
+    datasets within the ten digits their CSV shows, and float32 scores would merge near ties
+    that float64 ranks apart.
+    """
+    per_draw = 8 * (
+        8 * len(model.system.figures)
+        + 4 * model.n_placements
+        + 2 * (len(model.slots.host) + len(model.routes.host))
+        + 5 * n_rows
+    )
+    return max(1, min(draws, int(memory_mb * 2**20 // per_draw)))
+
+
+def _levels(
+    parts: Components, tracked: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per level: its rows, which of `tracked` are in it, and their places among its rows."""
+    out = []
+    for level in np.unique(parts.levels):
+        members = np.flatnonzero(parts.levels == level)
+        which = np.flatnonzero(parts.levels[tracked] == level)
+        out.append((members, which, np.searchsorted(members, tracked[which])))
+    return out
+
+
+def _top_counts(block: np.ndarray, k: int) -> np.ndarray:
+    """In how many columns each row of `block` ranks in the top `k` (highest first; ties
+    keep row order, as in the pressure table): a partition per column, no sort."""
+    n = block.shape[0]
+    if n <= k:
+        return np.full(n, block.shape[1], dtype=np.int64)
+    threshold = np.partition(block, n - k, axis=0)[n - k]  # the k-th highest of each column
+    above = block > threshold
+    tied = block == threshold
+    room = k - np.count_nonzero(above, axis=0)  # places left for the rows at the threshold
+    tied &= np.cumsum(tied, axis=0) <= room
+    above |= tied
+    return np.count_nonzero(above, axis=1)
+
+
+def _ranks(block: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rank (1 = highest) of `rows` of `block` in each column, ``(len(rows), n_columns)``;
+    ties keep row order. One sort per column, and a stable argsort only where a tie counts."""
+    n = block.shape[0]
+    columns = np.array(block.T, order="C")  # a copy, sorted in place
+    values = columns[:, rows]
+    columns.sort(axis=1)
+    out = np.empty((len(rows), columns.shape[0]), dtype=np.int32)
+    for j, (column, value) in enumerate(zip(columns, values, strict=True)):
+        above = np.searchsorted(column, value, side="right")
+        rank = n + 1 - above
+        tied = above - np.searchsorted(column, value, side="left") > 1
+        if tied.any():
+            order = np.argsort(-block[:, j], kind="stable")
+            place = np.empty(n, dtype=np.int64)
+            place[order] = np.arange(1, n + 1)
+            rank[tied] = place[rows[tied]]
+        out[:, j] = rank
+    return out

@@ -304,13 +304,12 @@ class FigureSystem:
             raise ValueError(
                 f"unknown distribution '{distribution}' (use {' or '.join(DISTRIBUTIONS)})"
             )
-        bounds = np.array([[f.low, _estimate(f), f.high] for f in self.figures], dtype=float)
-        low, mode, high = (bounds.reshape(-1, 3)[:, i][:, None] for i in range(3))
+        low, mode, high, by_id = self._bounds()
         # draw-major, so chunks keep the stream; and by figure id, so the order of the rows in
         # figures.csv (or of a pulled graph) does not change the draws
         stream = rng.random((draws, len(self.figures))).T
         u = np.empty_like(stream)
-        u[np.argsort(np.array([f.id for f in self.figures]), kind="stable")] = stream
+        u[by_id] = stream
         if distribution == "uniform":
             values = low + (high - low) * u
         else:
@@ -321,6 +320,18 @@ class FigureSystem:
                 right = high - np.sqrt((1 - u) * width * (high - mode))
             values = np.where(width > 0, np.where(u < cut, left, right), low)
         return self.derive(values)
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Low, estimate and high of every figure as columns, and the rows in figure-id
+        order: computed once, since a Monte Carlo draws chunk after chunk."""
+        cached = self.__dict__.get("_bounds_cache")
+        if cached is None:
+            bounds = np.array([[f.low, _estimate(f), f.high] for f in self.figures], dtype=float)
+            low, mode, high = (bounds.reshape(-1, 3)[:, i][:, None] for i in range(3))
+            by_id = np.argsort(np.array([f.id for f in self.figures]), kind="stable")
+            cached = (low, mode, high, by_id)
+            object.__setattr__(self, "_bounds_cache", cached)
+        return cached
 
 
 def _tidy(value: float, digits: int) -> float:
