@@ -57,6 +57,7 @@ def test_the_report_shows_bars_on_a_terminal(tmp_path: Path) -> None:
     stdout, stderr = _report(tmp_path, terminal=True)
     assert "ranking the pressure points" in stderr
     assert "writing the report" in stderr
+    assert "Monte Carlo draws" in stderr
     assert "ranking the pressure points" not in stdout  # the bars never enter the output
     assert "Pressure points" in stdout
 

@@ -51,6 +51,7 @@ from labournet.analysis.pressure import (
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike
+from labournet.progress import stage
 
 __all__ = ["monte_carlo", "UncertaintyResult", "draw_figures", "chunk_size", "DISTRIBUTIONS"]
 
@@ -169,20 +170,22 @@ def monte_carlo(
     revenue_draws = np.empty((len(tracked), draws))
     workers_draws = np.empty((len(tracked), draws))
     tracked_incidence = parts.incidence[tracked]
-    for done in range(0, draws, chunk):
-        n = min(chunk, draws - done)
-        values = draw_figures(model, n, rng, distribution)
-        revenue, workers = model.evaluate(values)
-        revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
-        workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
-        del workers  # each placement array is freed once used, before the next is made
-        scores = parts.denied(revenue, values)
-        del revenue, values
-        for members, which, rows in levels:
-            block = scores[members]
-            top_counts[members] += _top_counts(block, k)
-            if len(rows):
-                ranks[which, done : done + n] = _ranks(block, rows)
+    with stage("Monte Carlo draws", total=draws) as progress:
+        for done in range(0, draws, chunk):
+            n = min(chunk, draws - done)
+            values = draw_figures(model, n, rng, distribution)
+            revenue, workers = model.evaluate(values)
+            revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
+            workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
+            del workers  # each placement array is freed once used, before the next is made
+            scores = parts.denied(revenue, values)
+            del revenue, values
+            for members, which, rows in levels:
+                block = scores[members]
+                top_counts[members] += _top_counts(block, k)
+                if len(rows):
+                    ranks[which, done : done + n] = _ranks(block, rows)
+            progress.advance(n)
     out = pd.DataFrame(index=pd.Index(base.ids, name="id"))
     out["name"] = [p.name for p in base]
     out["type"] = [p.type for p in base]
