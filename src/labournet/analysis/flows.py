@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
@@ -424,9 +424,16 @@ class FlowModel:
         return results
 
     def totals(self, alive: np.ndarray | None = None) -> Totals:
-        """Revenue and workers over all placements, or over those where `alive` is true."""
+        """Revenue and workers over all placements, or over those where `alive` is true (or
+        the part of each placement that `alive` gives); the whole network's once per model."""
+        whole = alive is None or bool(np.all(np.asarray(alive) == 1))
+        if whole and (cached := self.__dict__.get("_totals")) is not None:
+            return cast(Totals, cached)
         mask = np.ones(self.n_placements) if alive is None else np.asarray(alive, dtype=float)
-        return self.totals_of(mask[None, :])[0]
+        found = self.totals_of(mask[None, :])[0]
+        if whole:
+            object.__setattr__(self, "_totals", found)
+        return found
 
     def totals_of(self, weights: np.ndarray | sparse.spmatrix) -> list[Totals]:
         """Revenue and workers for each row of `weights` ``(n_rows, n_placements)``: a mask of

@@ -92,14 +92,20 @@ def make_stamp(
 
 
 def dataset_hash(dataset: Dataset) -> str:
-    """``sha256:<hex>`` of the dataset's content (module docstring)."""
+    """``sha256:<hex>`` of the dataset's content (module docstring); worked out once per
+    dataset object (it is immutable), since a report and its views each stamp their files."""
+    cached = dataset.__dict__.get("_content_hash")
+    if cached is not None:
+        return str(cached)
     digest = hashlib.sha256()
     for record in RECORDS:
         rows = sorted((r.to_row() for r in getattr(dataset, record.part())), key=lambda r: r["id"])
         digest.update(record.FILE.encode())
         digest.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
     digest.update(repr(dataset.schema).encode())
-    return f"sha256:{digest.hexdigest()}"
+    found = f"sha256:{digest.hexdigest()}"
+    object.__setattr__(dataset, "_content_hash", found)
+    return found
 
 
 @contextlib.contextmanager

@@ -80,7 +80,10 @@ class Record:
     @classmethod
     def columns(cls) -> tuple[str, ...]:
         """The file's base columns, in order."""
-        return tuple(name for name in _types(cls) if name != "properties")
+        found = _COLUMNS.get(cls)
+        if found is None:
+            found = _COLUMNS[cls] = tuple(name for name in _types(cls) if name != "properties")
+        return found
 
     def values(self) -> dict[str, Any]:
         """The columns' values as Python values (tuples of ids, numbers, None)."""
@@ -107,6 +110,7 @@ class Record:
 
 
 _TYPES: dict[type, dict[str, str]] = {}
+_COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
 def _types(record: type) -> dict[str, str]:
