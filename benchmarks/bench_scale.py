@@ -152,9 +152,9 @@ def _imports() -> dict[str, Any]:
     from generate import generate
 
     import labournet
+    from labournet.analysis import pressure
     from labournet.analysis.flows import build_flow_model
     from labournet.analysis.keyplayers import key_players
-    from labournet.analysis.pressure import pressure_points
     from labournet.analysis.tensions import find_tensions
     from labournet.analysis.uncertainty import monte_carlo
     from labournet.io.stamp import make_stamp
@@ -166,7 +166,7 @@ def _imports() -> dict[str, Any]:
         "labournet": labournet,
         "build_flow_model": build_flow_model,
         "key_players": key_players,
-        "pressure_points": pressure_points,
+        "pressure": pressure,
         "find_tensions": find_tensions,
         "monte_carlo": monte_carlo,
         "make_stamp": make_stamp,
@@ -195,7 +195,7 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     dataset = meter("read_dataset (validate)", m["read_dataset"], net)
     graph = meter("to_networkx", m["labournet"].to_networkx, dataset)
     model = meter("flow model", m["build_flow_model"], graph)
-    pressure = meter("pressure_points", m["pressure_points"], model, trace_limit=25)
+    parts, pressure = meter("pressure_points", _pressure, m["pressure"], model)
     table = meter("pressure table", pressure.to_frame)
     uncertainty = None
     if draws:
@@ -211,7 +211,8 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         )
         for column in build.MC_COLUMNS:
             table[column] = uncertainty.table[column]
-    players = meter("key_players", m["key_players"], model, k, seed=seed)
+    shared = {"parts": parts} if parts is not None else {}  # as build_report, where it can
+    players = meter("key_players", m["key_players"], model, k, seed=seed, **shared)
     tensions = meter("tensions", m["find_tensions"], model)
     call = (
         f"build_report(k={k}, draws={draws}, seed={seed}, distribution={distribution!r}, "
@@ -253,6 +254,15 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "same_as_build_report": same,
         "stages": [dataclasses.asdict(stage) for stage in meter.stages],
     }
+
+
+def _pressure(module: Any, model: Any) -> tuple[Any, Any]:
+    """The pressure table as build_report makes it: from components it then shares with the
+    key players, where the code has them (`--against` may run code from before they existed)."""
+    if hasattr(module, "rank_components"):
+        parts = module.components(model)
+        return parts, module.rank_components(parts, trace_limit=25)
+    return None, module.pressure_points(model, trace_limit=25)
 
 
 def _markdown(report: Any, folder: Path) -> list[Path]:
@@ -403,6 +413,50 @@ def print_recorded(results: Sequence[dict[str, Any]], args: argparse.Namespace) 
         print(line)
 
 
+def _export_code(ref: str, folder: Path) -> Path:
+    """The ``src/`` folder of commit `ref`, written under `folder` (``git archive``)."""
+    target = folder / "against"
+    target.mkdir()
+    root = HERE.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "src"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"--against {ref}: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target / "src"
+
+
+def print_against(
+    results: Sequence[dict[str, Any]], baselines: Sequence[dict[str, Any]], ref: str
+) -> None:
+    """Each stage and the whole report, this checkout against the code of `ref`, as ratios."""
+    print(f"\n== against the code of {ref}, measured in this run (old / new: above 1 is faster)")
+    for new, old in zip(results, baselines, strict=True):
+        new_stages = {s.name: s for s in _report_stages(new)}
+        print(f"{new['entities']:,} entities:")
+        for stage in _report_stages(old):
+            if stage.name in new_stages:
+                now = new_stages[stage.name]
+                ratio = stage.wall / now.wall if now.wall > 0 else math.inf
+                print(
+                    f"  {stage.name:<26} old {stage.wall:8.2f} s  new {now.wall:8.2f} s  "
+                    f"{ratio:6.2f}x   cpu old {stage.cpu:8.2f} s  new {now.cpu:8.2f} s"
+                )
+        old_wall = sum(s.wall for s in _report_stages(old))
+        new_wall = sum(s.wall for s in _report_stages(new))
+        old_peak, new_peak = _peak_gb(old), _peak_gb(new)
+        line = (
+            f"  {TOTAL:<26} old {old_wall:8.2f} s  new {new_wall:8.2f} s  "
+            f"{old_wall / new_wall:6.2f}x   peak RSS old {old_peak:.2f} GB  new {new_peak:.2f} GB"
+        )
+        if new["entities"] == 50_000:
+            line += (
+                f"; target < {TARGET_50K:.0f} s: {'met' if new_wall < TARGET_50K else 'NOT met'}"
+            )
+        print(line)
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
@@ -446,6 +500,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run build_report in one call and compare its table, key players and tensions",
     )
+    parser.add_argument(
+        "--against",
+        metavar="GIT_REF",
+        help="also run the same stages on the code of this commit (git archive of its src/), "
+        "size by size in the same run, and print the ratios",
+    )
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     # The per-size worker process (internal).
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -456,13 +516,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_worker(args: argparse.Namespace, n: int, folder: Path, trace: bool) -> dict[str, Any]:
-    """One size in a fresh process; its measurements."""
+def _run_worker(
+    args: argparse.Namespace, n: int, folder: Path, trace: bool, code: Path | None = None
+) -> dict[str, Any]:
+    """One size in a fresh process (on the code in `code`, by default this checkout's); its
+    measurements."""
     relations = round(n * args.relations_per_entity)
     what = "traced by tracemalloc, for the py peak column only" if trace else "timed"
-    print(f"\n-- {n:,} entities, {relations:,} relations: fresh process, {what}", flush=True)
+    where = f", code of {args.against}" if code is not None else ""
+    print(f"\n-- {n:,} entities, {relations:,} relations: fresh process, {what}{where}", flush=True)
     print(f"    {HEADER}", flush=True)
-    result_file = folder / f"{n}-{int(trace)}.json"
+    result_file = folder / f"{n}-{int(trace)}-{int(code is not None)}.json"
     command = [
         sys.executable, str(Path(__file__).resolve()), "--worker",
         "--entities", str(n), "--relations", str(relations), "--draws", str(args.draws),
@@ -476,7 +540,10 @@ def _run_worker(args: argparse.Namespace, n: int, folder: Path, trace: bool) -> 
     ):
         if on:
             command.append(flag)
-    done = subprocess.run(command, check=False)
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")])
+    done = subprocess.run(command, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"the {n:,}-entity process failed (exit status {done.returncode})")
     result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
@@ -496,9 +563,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.getloadavg()[0]:.2f} at the start; {args.draws:,} draws; one process per size"
         + ("; a second, traced process per size" if args.tracemalloc else "")
     )
-    results = []
+    results, baselines = [], []
     with tempfile.TemporaryDirectory(prefix="labournet-scale-") as tmp:
+        old_code = _export_code(args.against, Path(tmp)) if args.against else None
         for n in sizes:
+            if old_code is not None:
+                baselines.append(_run_worker(args, n, Path(tmp), trace=False, code=old_code))
             result = _run_worker(args, n, Path(tmp), trace=False)
             if args.tracemalloc:
                 traced = _run_worker(args, n, Path(tmp), trace=True)
@@ -510,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         print_size(result)
     print_exponents(results)
     print_recorded(results, args)
+    if baselines:
+        print_against(results, baselines, args.against)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
