@@ -42,6 +42,8 @@ __all__ = [
     "LoadPlan",
     "plan_load",
     "schema_statements",
+    "indexes_relationships",
+    "create_form",
     "build_dataset",
     "record_rows",
     "schema_to_yaml",
@@ -91,6 +93,8 @@ RECORD_FILES: Mapping[str, type[Record]] = {record.part(): record for record in 
 """The record type each ``load/`` and ``pull/`` file of that name stores or reads."""
 
 _COLUMNS = re.compile(r"\{\{columns ([a-z])\}\}")
+_MERGE_CLAUSE = re.compile(r"^MERGE ", re.MULTILINE)
+_RELATIONSHIP_PATTERN = re.compile(r"\)-\[")
 
 
 @functools.cache
@@ -145,6 +149,8 @@ class Step:
     file: CypherFile
     cypher: str
     rows: list[list[Any]]
+    create: str = ""
+    """The statement's CREATE form (`create_form`), for a first load into an empty graph."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,9 @@ class LoadPlan:
     steps: list[Step]
     entity_labels: dict[str, str] = field(default_factory=dict)
     relation_shapes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    unique_ids: bool = False
+    """Whether no id is given twice in a record kind: only then may a load CREATE (a MERGE
+    load merges the copies)."""
 
     @property
     def total_rows(self) -> int:
@@ -262,6 +271,11 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         steps=steps,
         entity_labels=entity_labels,
         relation_shapes=relation_shapes,
+        unique_ids=all(
+            len({record.id for record in getattr(dataset, record_type.part())})
+            == len(getattr(dataset, record_type.part()))
+            for record_type in RECORDS
+        ),
     )
 
 
@@ -282,6 +296,24 @@ def schema_statements(schema: Schema, backend: str) -> list[str]:
         else:
             statements.append(statement)
     return statements
+
+
+def indexes_relationships(statement: str) -> bool:
+    """Whether a schema statement indexes relationships: a first load builds those after the
+    data, which it CREATEs faster without them (``cypher/schema/falkordb.cypher``)."""
+    return _RELATIONSHIP_PATTERN.search(statement) is not None
+
+
+def create_form(file: CypherFile, cypher: str) -> str:
+    """`cypher` (a load statement of `file`) with its one MERGE clause made a CREATE.
+
+    The same pattern and SETs, so the same rows; for a first load into an empty graph, where
+    nothing is there to merge with. `QueryError` unless the statement has exactly one MERGE.
+    """
+    form, found = _MERGE_CLAUSE.subn("CREATE ", cypher)
+    if found != 1:
+        raise QueryError(f"{file.path}: a load statement needs one MERGE clause, not {found}")
+    return form
 
 
 def build_dataset(
@@ -494,7 +526,7 @@ def _row_maker(kind: str) -> Callable[..., list[Any]]:
 def _step(stage: str, parts: tuple[str, str], rows: list[list[Any]], **names: str) -> Step:
     file = load_file(*parts)
     cypher = fill_template(file, **names) if names or file.placeholders else file.body
-    return Step(stage, file, cypher, rows)
+    return Step(stage, file, cypher, rows, create_form(file, cypher))
 
 
 def _list(values: Sequence[str]) -> list[str] | None:
