@@ -648,7 +648,7 @@ class Store:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending: tuple[Step, Sequence[Any], Future[Any]] | None = None
             for step, batch in work:
-                future = pool.submit(prepare, {"rows": batch})
+                future = pool.submit(prepare, {"rows": batch}, plan.map_keys)
                 if pending is not None:
                     yield pending[0], pending[1], pending[2].result()
                 pending = (step, batch, future)

@@ -20,7 +20,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from labournet.errors import QueryError, StoreError
@@ -50,13 +50,15 @@ _READ_ONLY = re.compile(r"read-only|read only|RO_QUERY", re.IGNORECASE)
 _SYNTAX = re.compile(r"^errMsg: |' not defined$|^Unknown function '|^Invalid input")
 
 
-def cypher_literal(value: Any) -> str:
+def cypher_literal(value: Any, keys: Collection[str] | None = None) -> str:
     """A Cypher literal for a parameter value (str, number, bool, None, list, map).
 
     One ``json.dumps`` does the work; then map keys lose their quotes (Cypher map keys are
     names). That is a plain text replacement of ``{"key":`` and ``,"key":`` for the keys the
     value's maps use: inside a JSON string every quote is escaped, so those sequences can only
-    be keys.
+    be keys. `keys`, when given, are the keys the value's maps use (names the caller checked,
+    as a load plan does), so the value need not be walked to find them; a key left out stays
+    quoted, which the server refuses as a syntax error.
 
     Example:
         >>> cypher_literal(["a", 1.5, None, True, {"role": "host"}])
@@ -70,22 +72,23 @@ def cypher_literal(value: Any) -> str:
         raise QueryError(f"parameters must be finite numbers: {error}") from error
     if "\\u" in text and _UNICODE_ESCAPE.search(text):
         return _slow_literal(value)
-    for key in _map_keys(value):
+    for key in _map_keys(value) if keys is None else keys:
         if not _NAME.match(key):
             raise QueryError(f"bad map key {key!r} in a parameter")
         text = text.replace(f'{{"{key}":', f"{{{key}:").replace(f',"{key}":', f",{key}:")
     return text
 
 
-def encode_parameters(parameters: Mapping[str, Any]) -> str:
-    """The ``CYPHER a=1 b="x" `` prefix that carries `parameters` to FalkorDB."""
+def encode_parameters(parameters: Mapping[str, Any], keys: Collection[str] | None = None) -> str:
+    """The ``CYPHER a=1 b="x" `` prefix that carries `parameters` to FalkorDB (`keys`: the map
+    keys the values use, if the caller knows them; see `cypher_literal`)."""
     if not parameters:
         return ""
     parts = []
     for name, value in parameters.items():
         if not IDENTIFIER.match(name):
             raise QueryError(f"bad parameter name {name!r}")
-        parts.append(f"{name}={cypher_literal(value)}")
+        parts.append(f"{name}={cypher_literal(value, keys)}")
     return "CYPHER " + " ".join(parts) + " "
 
 
@@ -363,10 +366,13 @@ class FalkorDBRunner:
             "(LABOURNET_CONNECT_TIMEOUT sets the wait)"
         )
 
-    def prepare(self, parameters: Mapping[str, Any]) -> Prepared:
-        """Encode parameters ahead of time: a load encodes the next batch while this one runs."""
+    def prepare(
+        self, parameters: Mapping[str, Any], keys: Collection[str] | None = None
+    ) -> Prepared:
+        """Encode parameters ahead of time: a load encodes the next batch while this one runs
+        (`keys`: the map keys its rows use, which its plan checked)."""
         prepared = Prepared(parameters)
-        prepared.header = encode_parameters(parameters)
+        prepared.header = encode_parameters(parameters, keys)
         return prepared
 
     def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
