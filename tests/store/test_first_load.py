@@ -18,6 +18,7 @@ from labournet.errors import IncompleteGraphError, QueryError, StoreError
 from labournet.model.dataset import Dataset
 from labournet.store import LoadSummary, Store, connect
 from labournet.store import falkordb as falkordb_store
+from labournet.store.falkordb import encode_parameters
 from labournet.store.rows import create_form, load_file, plan_load
 
 pytestmark = pytest.mark.falkordb
@@ -224,3 +225,12 @@ def test_a_dataset_that_repeats_an_id_is_merged(empty: Store, bundled: Dataset) 
     summary = empty.load(doubled)
     assert not summary.created
     assert summary.after.nodes["Source"] == len(bundled.sources)
+
+
+def test_batches_encode_alike_with_the_plans_map_keys(network: Dataset, bundled: Dataset) -> None:
+    """The keys a plan vouches for give the same text as walking the rows to find them."""
+    for dataset in (network, bundled):
+        plan = plan_load(dataset, "falkordb")
+        for step in plan.steps:
+            rows = {"rows": step.rows}
+            assert encode_parameters(rows, plan.map_keys) == encode_parameters(rows)
