@@ -164,6 +164,7 @@ class LoadLock:
             if fresh():
                 while self._script("running", self._loads_key) > 0:
                     self._wait()
+                    self._keep_lock()
                 self.create = fresh()
             if not self.create:
                 self._script("join", self._loads_key, self._token, self._ttl)
@@ -201,6 +202,14 @@ class LoadLock:
             if not kept:
                 self._lost.set()
                 return
+
+    def _keep_lock(self) -> None:
+        """Refresh the lock while this load waits for MERGE loads to finish."""
+        if self._script("refresh", self._lock_key, self._token, self._ttl) != 1:
+            raise StoreError(
+                f"the load lock on {self._target} expired while this load waited for other "
+                "loads to finish; load again"
+            )
 
     def _take_lock(self) -> None:
         while not self._call(self._redis.set, self._lock_key, self._token, nx=True, px=self._ttl):
