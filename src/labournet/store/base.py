@@ -26,10 +26,11 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from labournet._text import plural
 from labournet.errors import IncompleteGraphError, QueryError, StoreError
@@ -45,6 +46,7 @@ from labournet.store.rows import (
     LoadPlan,
     Step,
     build_dataset,
+    indexes_relationships,
     load_file,
     plan_load,
     schema_from_yaml,
@@ -115,6 +117,25 @@ class QueryRunner(Protocol):
     def close(self) -> None: ...
 
 
+class LoadClaim(Protocol):
+    """A load's claim on its graph: whether it may CREATE, and a check that it still holds."""
+
+    @property
+    def create(self) -> bool: ...
+
+    def check(self) -> None: ...
+
+
+class _MergeOnly:
+    create = False
+
+    def check(self) -> None:
+        """A MERGE load needs no claim."""
+
+
+_MERGE_ONLY = _MergeOnly()
+
+
 @dataclass(frozen=True)
 class Counts:
     """Nodes per combination of labels (``Entity:Country``) and relationships per type."""
@@ -155,6 +176,8 @@ class LoadSummary:
     """With ``replace=True``: what the graph held before it was emptied."""
     previous: str | None = None
     """With ``replace=True``: the name of the dataset the graph held before, if any."""
+    created: bool = False
+    """Whether the load CREATEd into an empty graph (FalkorDB's first load) rather than MERGEd."""
 
     @property
     def relations_per_second(self) -> float:
@@ -217,7 +240,7 @@ class Store:
         batch_size: int | None = None,
         progress: Progress | None = None,
     ) -> LoadSummary:
-        """Load a dataset: schema first, then batched MERGE statements, one transaction each.
+        """Load a dataset: schema first, then batched statements, one transaction each.
 
         Loading is idempotent: a second load of the same dataset changes no counts. Entities
         whose kind changed and relations whose kind or ends changed since an earlier load are
@@ -226,51 +249,39 @@ class Store:
         A graph that holds another dataset (another name) is refused with `QueryError` before
         anything is written, unless ``replace=True``: loading over it would mix the two.
         Every name is checked before the first query (`QueryError` if one is unsafe).
+
+        On FalkorDB a first load (into an empty graph, or one it replaces) CREATEs under the
+        graph's load lock and indexes relationship ids after the data, which is faster; other
+        loads MERGE, side by side (`labournet.store.falkordb.LoadLock`). A load that fails
+        half-way is marked unfinished either way: a pull refuses it, the next load completes it.
         """
         size = self._batch_size(batch_size)
         plan = plan_load(dataset, self.backend)
         started = time.perf_counter()
-        previous = self.dataset_name()
-        removed = None
-        if replace:
-            removed = self.counts()
-            self.runner.wipe()
-        elif previous is not None and previous != dataset.name:
-            raise QueryError(
-                f"{self.target} holds dataset {previous!r}; loading {dataset.name!r} over it "
-                "would mix the two: pass replace=True (--replace on the command line) to empty "
-                "the graph first, or load into another graph"
-            )
-        before = self.counts()
-        self._apply_schema(plan)
-        repaired = self._repair(plan, size) if before.label("Entity") else 0
-        dataset_file = load_file("load", "dataset.cypher")
-        head = self._run_step(
-            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
-        )
-        totals = {
-            key: int(head.counters.get(key, 0))
-            for key in ("nodes_created", "relationships_created", "properties_set")
-        }
-        done, batches, total = 0, 0, plan.total_rows
-        if progress:
-            progress("start", 0, total)
-        for step, batch, parameters in self._batches(plan, size):
-            result = self._run_step(step.file, step.cypher, parameters)
-            for key in totals:
-                totals[key] += int(result.counters.get(key, 0))
-            done += len(batch)
-            batches += 1
-            if progress:
-                progress(step.stage, done, total)
-        self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
-        complete = load_file("load", "complete.cypher")
-        self._run_step(complete, complete.body, {"finished": _now()})
-        after = self.counts()
+
+        def fresh() -> bool:
+            return plan.unique_ids and (replace or self.counts().total_nodes == 0)
+
+        with self._claim_load(fresh) as claim:
+            previous = self.dataset_name()
+            removed = None
+            if replace:
+                removed = self.counts()
+                self.runner.wipe()
+            elif previous is not None and previous != dataset.name:
+                raise QueryError(
+                    f"{self.target} holds dataset {previous!r}; loading {dataset.name!r} over "
+                    "it would mix the two: pass replace=True (--replace on the command line) to "
+                    "empty the graph first, or load into another graph"
+                )
+            before = self.counts()
+            repair = bool(before.label("Entity"))
+            totals, batches = self._write(plan, size, claim, progress, repair=repair)
+            after = self.counts()
         return LoadSummary(
             target=self.target,
             dataset=dataset.name,
-            rows=total,
+            rows=plan.total_rows,
             batches=batches,
             seconds=time.perf_counter() - started,
             before=before,
@@ -278,11 +289,65 @@ class Store:
             nodes_created=totals["nodes_created"],
             relationships_created=totals["relationships_created"],
             properties_set=totals["properties_set"],
-            repaired=repaired,
+            repaired=totals["repaired"],
             replaced=replace,
             removed=removed,
             previous=previous if replace else None,
+            created=claim.create,
         )
+
+    def _write(
+        self,
+        plan: LoadPlan,
+        size: int,
+        claim: LoadClaim,
+        progress: Progress | None,
+        *,
+        repair: bool,
+    ) -> tuple[dict[str, int], int]:
+        """Send the plan: by CREATE when `claim` allows it, else by MERGE (after a repair of
+        what the graph holds, with `repair`). Returns the summed counters (and ``repaired``)
+        and the number of batches."""
+        if claim.create:
+            early = [s for s in plan.schema_statements if not indexes_relationships(s)]
+            for statement in early:
+                self.runner.run_schema(statement)
+            repaired = 0
+        else:
+            self._apply_schema(plan)
+            repaired = self._repair(plan, size) if repair else 0
+        dataset_file = load_file("load", "dataset.cypher")
+        head = self._run_step(
+            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
+        )
+        keys = ("nodes_created", "relationships_created", "properties_set")
+        totals = {key: int(head.counters.get(key, 0)) for key in keys}
+        done, batches, total = 0, 0, plan.total_rows
+        if progress:
+            progress("start", 0, total)
+        for step, batch, parameters in self._batches(plan, size):
+            claim.check()
+            if claim.create:
+                result = self._run_step(step.file, step.create, parameters, idempotent=False)
+            else:
+                result = self._run_step(step.file, step.cypher, parameters)
+            for key in totals:
+                totals[key] += int(result.counters.get(key, 0))
+            done += len(batch)
+            batches += 1
+            if progress:
+                progress(step.stage, done, total)
+        if claim.create:
+            self._apply_schema(plan)  # the relationship id indexes, now over all the data
+            wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
+            if wait_for_indexes is not None:
+                wait_for_indexes()
+        else:
+            self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
+        claim.check()
+        complete = load_file("load", "complete.cypher")
+        self._run_step(complete, complete.body, {"finished": _now()})
+        return totals | {"repaired": repaired}, batches
 
     def wipe(self) -> None:
         """Delete everything labournet stored here (the graph, on FalkorDB)."""
@@ -583,25 +648,41 @@ class Store:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending: tuple[Step, Sequence[Any], Future[Any]] | None = None
             for step, batch in work:
-                future = pool.submit(prepare, {"rows": batch})
+                future = pool.submit(prepare, {"rows": batch}, plan.map_keys)
                 if pending is not None:
                     yield pending[0], pending[1], pending[2].result()
                 pending = (step, batch, future)
             if pending is not None:
                 yield pending[0], pending[1], pending[2].result()
 
-    def _run_step(self, file: CypherFile, cypher: str, parameters: Mapping[str, Any]) -> Result:
-        """Run one idempotent write (a MERGE batch); a lost race for an id is run again."""
+    def _run_step(
+        self,
+        file: CypherFile,
+        cypher: str,
+        parameters: Mapping[str, Any],
+        *,
+        idempotent: bool = True,
+    ) -> Result:
+        """Run one write; an idempotent one (a MERGE batch) that lost a race for an id is run
+        again."""
         for attempt in range(4):
             try:
                 return self.runner.run(cypher, parameters, write=True)
             except StoreConflict as error:
-                if attempt == 3:
+                if attempt == 3 or not idempotent:
                     raise _in_file(error, file) from error
                 time.sleep(0.05 * 2**attempt)
             except StoreError as error:
                 raise _in_file(error, file) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _claim_load(self, fresh: Callable[[], bool]) -> AbstractContextManager[LoadClaim]:
+        """The runner's claim on the graph for a load (FalkorDB: `LoadLock`); a runner
+        without one (Neo4j, whose constraints keep MERGE loads apart) always MERGEs."""
+        claim = getattr(self.runner, "claim_load", None)
+        if claim is None:
+            return nullcontext(_MERGE_ONLY)
+        return cast("AbstractContextManager[LoadClaim]", claim(fresh))
 
     def _repair(self, plan: LoadPlan, size: int) -> int:
         """Delete nodes and relationships that a MERGE could not update in place.

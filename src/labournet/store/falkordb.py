@@ -7,6 +7,9 @@ value, costs more than the server's work on a large batch: here one ``json.dumps
 does it, then map keys lose their quotes (Cypher map keys are bare names).
 
 Reads run with ``GRAPH.RO_QUERY``, which the server refuses to let write.
+
+A load first claims the graph (`FalkorDBRunner.claim_load`, `LoadLock`): a first load into an
+empty graph CREATEs under an exclusive lock, any other load MERGEs while registered as running.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import secrets
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from labournet.errors import QueryError, StoreError
 from labournet.store.base import Result
 from labournet.store.queries import IDENTIFIER
 
-__all__ = ["FalkorDBRunner", "encode_parameters", "cypher_literal"]
+__all__ = ["FalkorDBRunner", "LoadLock", "encode_parameters", "cypher_literal"]
 
 COUNTERS = (
     "nodes_created",
@@ -45,13 +50,15 @@ _READ_ONLY = re.compile(r"read-only|read only|RO_QUERY", re.IGNORECASE)
 _SYNTAX = re.compile(r"^errMsg: |' not defined$|^Unknown function '|^Invalid input")
 
 
-def cypher_literal(value: Any) -> str:
+def cypher_literal(value: Any, keys: Collection[str] | None = None) -> str:
     """A Cypher literal for a parameter value (str, number, bool, None, list, map).
 
     One ``json.dumps`` does the work; then map keys lose their quotes (Cypher map keys are
     names). That is a plain text replacement of ``{"key":`` and ``,"key":`` for the keys the
     value's maps use: inside a JSON string every quote is escaped, so those sequences can only
-    be keys.
+    be keys. `keys`, when given, are the keys the value's maps use (names the caller checked,
+    as a load plan does), so the value need not be walked to find them; a key left out stays
+    quoted, which the server refuses as a syntax error.
 
     Example:
         >>> cypher_literal(["a", 1.5, None, True, {"role": "host"}])
@@ -65,28 +72,164 @@ def cypher_literal(value: Any) -> str:
         raise QueryError(f"parameters must be finite numbers: {error}") from error
     if "\\u" in text and _UNICODE_ESCAPE.search(text):
         return _slow_literal(value)
-    for key in _map_keys(value):
+    for key in _map_keys(value) if keys is None else keys:
         if not _NAME.match(key):
             raise QueryError(f"bad map key {key!r} in a parameter")
         text = text.replace(f'{{"{key}":', f"{{{key}:").replace(f',"{key}":', f",{key}:")
     return text
 
 
-def encode_parameters(parameters: Mapping[str, Any]) -> str:
-    """The ``CYPHER a=1 b="x" `` prefix that carries `parameters` to FalkorDB."""
+def encode_parameters(parameters: Mapping[str, Any], keys: Collection[str] | None = None) -> str:
+    """The ``CYPHER a=1 b="x" `` prefix that carries `parameters` to FalkorDB (`keys`: the map
+    keys the values use, if the caller knows them; see `cypher_literal`)."""
     if not parameters:
         return ""
     parts = []
     for name, value in parameters.items():
         if not IDENTIFIER.match(name):
             raise QueryError(f"bad parameter name {name!r}")
-        parts.append(f"{name}={cypher_literal(value)}")
+        parts.append(f"{name}={cypher_literal(value, keys)}")
     return "CYPHER " + " ".join(parts) + " "
 
 
 DEFAULT_QUERY_TIMEOUT = 300.0
 """Seconds a FalkorDB query may take when neither `connect` nor ``LABOURNET_QUERY_TIMEOUT``
 says otherwise."""
+
+
+LOCK_SECONDS = 15.0
+"""How long a load's claim on a graph outlives its last heartbeat (a load refreshes it every
+fifth of that): a load whose client died frees the graph this long after."""
+
+# Redis scripts run atomically: each compares the load's token before it refreshes or frees
+# the lock, and registers running MERGE loads with an expiry by the server's clock.
+_REFRESH = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_JOIN = """
+local now = redis.call('TIME')
+local expires = now[1] * 1000 + math.floor(now[2] / 1000) + ARGV[2]
+local added = redis.call('ZADD', KEYS[1], expires, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return added
+"""
+_RUNNING = """
+local now = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000))
+return redis.call('ZCARD', KEYS[1])
+"""
+
+
+class LoadLock:
+    """A load's claim on one graph: CREATE alone (``create``), or MERGE beside other MERGEs.
+
+    Two Redis keys beside the graph hold the claims: ``labournet:load-lock:<graph>``, the
+    exclusive lock (set with NX, so one client has it), and ``labournet:loads:<graph>``, the
+    MERGE loads running. A load takes the lock (waiting while another has it) and asks
+    `fresh` whether it may CREATE; if so it waits until no MERGE load runs, asks again, and
+    keeps the lock to the end; otherwise it registers as a MERGE load and frees the lock at
+    once, so MERGE loads run side by side and a CREATE never overlaps one. A thread refreshes
+    the claim while the load runs; `check` fails the load if it was lost.
+    """
+
+    def __init__(self, connection: Any, graph: str, target: str) -> None:
+        self._redis = connection
+        self._target = target
+        self._lock_key = f"labournet:load-lock:{graph}"
+        self._loads_key = f"labournet:loads:{graph}"
+        self._token = secrets.token_hex(8)
+        self._ttl = int(LOCK_SECONDS * 1000)
+        self._scripts = {
+            name: connection.register_script(text)
+            for name, text in (
+                ("refresh", _REFRESH),
+                ("release", _RELEASE),
+                ("join", _JOIN),
+                ("running", _RUNNING),
+            )
+        }
+        self._stop = threading.Event()
+        self._lost = threading.Event()
+        self.create = False
+
+    def acquire(self, fresh: Callable[[], bool]) -> None:
+        """Claim the graph; ``create`` says whether this load may CREATE."""
+        self._take_lock()
+        try:
+            if fresh():
+                while self._script("running", self._loads_key) > 0:
+                    self._wait()
+                    self._keep_lock()
+                self.create = fresh()
+            if not self.create:
+                self._script("join", self._loads_key, self._token, self._ttl)
+        finally:
+            if not self.create:
+                self._script("release", self._lock_key, self._token)
+
+    def release(self) -> None:
+        """Give the claim up (a dead connection leaves it to expire)."""
+        self._stop.set()
+        with contextlib.suppress(StoreError):
+            if self.create:
+                self._script("release", self._lock_key, self._token)
+            else:
+                self._call(self._redis.zrem, self._loads_key, self._token)
+
+    def check(self) -> None:
+        """`StoreError` if the claim expired (the client stalled past `LOCK_SECONDS`)."""
+        if self._lost.is_set():
+            raise StoreError(
+                f"this load lost its claim on {self._target} (no heartbeat for "
+                f"{LOCK_SECONDS:g} s): another load may be writing; load again to complete it"
+            )
+
+    def heartbeat(self) -> None:
+        """Refresh the claim every fifth of `LOCK_SECONDS` until `release` (in a thread)."""
+        while not self._stop.wait(LOCK_SECONDS / 5):
+            try:
+                if self.create:
+                    kept = self._script("refresh", self._lock_key, self._token, self._ttl) == 1
+                else:  # a MERGE load that a waiting CREATE found expired is added anew
+                    kept = self._script("join", self._loads_key, self._token, self._ttl) == 0
+            except StoreError:
+                kept = False
+            if not kept:
+                self._lost.set()
+                return
+
+    def _keep_lock(self) -> None:
+        """Refresh the lock while this load waits for MERGE loads to finish."""
+        if self._script("refresh", self._lock_key, self._token, self._ttl) != 1:
+            raise StoreError(
+                f"the load lock on {self._target} expired while this load waited for other "
+                "loads to finish; load again"
+            )
+
+    def _take_lock(self) -> None:
+        while not self._call(self._redis.set, self._lock_key, self._token, nx=True, px=self._ttl):
+            self._wait()
+
+    def _wait(self) -> None:
+        time.sleep(0.1)
+
+    def _script(self, name: str, key: str, *args: Any) -> int:
+        return int(self._call(self._scripts[name], keys=[key], args=list(args)))
+
+    def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        import redis.exceptions as rx
+
+        try:
+            return function(*args, **kwargs)
+        except rx.RedisError as error:
+            raise StoreError(
+                f"FalkorDB at {self._target} refused the load lock ({_reason(error)})"
+            ) from error
 
 
 class Prepared(dict[str, Any]):
@@ -232,10 +375,13 @@ class FalkorDBRunner:
             "(LABOURNET_CONNECT_TIMEOUT sets the wait)"
         )
 
-    def prepare(self, parameters: Mapping[str, Any]) -> Prepared:
-        """Encode parameters ahead of time: a load encodes the next batch while this one runs."""
+    def prepare(
+        self, parameters: Mapping[str, Any], keys: Collection[str] | None = None
+    ) -> Prepared:
+        """Encode parameters ahead of time: a load encodes the next batch while this one runs
+        (`keys`: the map keys its rows use, which its plan checked)."""
         prepared = Prepared(parameters)
-        prepared.header = encode_parameters(parameters)
+        prepared.header = encode_parameters(parameters, keys)
         return prepared
 
     def run(self, cypher: str, parameters: Mapping[str, Any], *, write: bool) -> Result:
@@ -292,6 +438,36 @@ class FalkorDBRunner:
             result = QueryResult(self._graph, response)
             rows = [[_plain(value) for value in row] for row in result.result_set]
         return Result(columns, rows, _counters(response[-1]))
+
+    @contextlib.contextmanager
+    def claim_load(self, fresh: Callable[[], bool]) -> Iterator[LoadLock]:
+        """Claim the graph for one load (`LoadLock`); `fresh` says, under the lock, whether the
+        load may CREATE (the graph is empty, or the load replaces it)."""
+        claim = LoadLock(self._db.connection, self.graph_name, self.target)
+        claim.acquire(fresh)
+        beat = threading.Thread(target=claim.heartbeat, name="labournet-load-lock", daemon=True)
+        beat.start()
+        try:
+            yield claim
+        finally:
+            claim.release()
+            beat.join()
+
+    def wait_for_indexes(self) -> None:
+        """Return when every index of the graph is built (FalkorDB builds them in the
+        background: a MERGE relies on the relationship id index being whole)."""
+        waited_since = time.monotonic()
+        while True:
+            indexes = self.run("CALL db.indexes() YIELD status RETURN status", {}, write=False)
+            building = [status for (status,) in indexes.rows if status != "OPERATIONAL"]
+            if not building:
+                return
+            if time.monotonic() - waited_since > self.query_timeout:
+                raise StoreError(
+                    f"FalkorDB at {self.target} is still building an index after "
+                    f"{self.query_timeout:g} s ({building[0]})"
+                )
+            time.sleep(0.05)
 
     def _graph_exists(self) -> bool:
         """Whether the graph's key exists (reads of a missing graph are answered locally).

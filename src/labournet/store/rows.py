@@ -15,11 +15,13 @@ parses much faster.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ import yaml
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
 from labournet.model.dataset import LIST_SEPARATOR, RECORDS, Dataset, Figure, Record
-from labournet.model.dates import PartialDate, record_period
+from labournet.model.dates import END, POINT, START, PartialDate, record_period
 from labournet.model.schema import Schema, load_schema, read_schema_text
 from labournet.store.queries import CypherFile, check_identifier, fill_template, read_cypher
 
@@ -42,6 +44,8 @@ __all__ = [
     "LoadPlan",
     "plan_load",
     "schema_statements",
+    "indexes_relationships",
+    "create_form",
     "build_dataset",
     "record_rows",
     "schema_to_yaml",
@@ -61,6 +65,9 @@ last day of its ``valid_until``), null where it has none. ISO days compare as te
 databases, so Cypher applies the snapshot rule of `Dataset.as_of` (`labournet.model.dates`) with
 ``n.starts_on <= $date`` (see ``cypher/queries/network_as_of.cypher``). They are derived, not
 part of the record: a pull does not read them."""
+
+EXACT = ("low_exact", "best_exact", "high_exact")
+"""The keys of a figure row's ``exact`` map (`_exact`)."""
 
 RESERVED = frozenset(
     {"id", "kind", "name", "description", "sources", "assumptions", "claim", "subject",
@@ -91,6 +98,8 @@ RECORD_FILES: Mapping[str, type[Record]] = {record.part(): record for record in 
 """The record type each ``load/`` and ``pull/`` file of that name stores or reads."""
 
 _COLUMNS = re.compile(r"\{\{columns ([a-z])\}\}")
+_MERGE_CLAUSE = re.compile(r"^MERGE ", re.MULTILINE)
+_RELATIONSHIP_PATTERN = re.compile(r"\)-\[")
 
 
 @functools.cache
@@ -145,6 +154,8 @@ class Step:
     file: CypherFile
     cypher: str
     rows: list[list[Any]]
+    create: str = ""
+    """The statement's CREATE form (`create_form`), for a first load into an empty graph."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,11 @@ class LoadPlan:
     steps: list[Step]
     entity_labels: dict[str, str] = field(default_factory=dict)
     relation_shapes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    unique_ids: bool = False
+    """Whether no id is given twice in a record kind: only then may a load CREATE (a MERGE
+    load merges the copies)."""
+    map_keys: frozenset[str] = frozenset()
+    """Every key of the maps in the rows (property names, checked; `EXACT`)."""
 
     @property
     def total_rows(self) -> int:
@@ -170,6 +186,24 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     the schema, a label, type or property name that is not a safe identifier, a relation whose
     ends are not entities of the dataset, or a figure that is not a finite number.
     """
+    with _gc_paused():
+        return _plan_load(dataset, backend)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a plan makes its rows (lists and maps of plain
+    values, no cycles): run, it scans the whole dataset again and again, a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     schema = dataset.schema
     labels = _entity_labels(schema)
     types = _relationship_types(schema)
@@ -184,7 +218,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     entity_labels: dict[str, str] = {}
     entities_by_label: dict[str, list[list[Any]]] = {}
     for order, entity in enumerate(dataset.entities):
-        label = _lookup(labels, entity.kind, f"entity {entity.id!r}: unknown kind")
+        label = _lookup(labels, entity.kind, "entity", entity.id)
         entity_labels[entity.id] = label
         props = _properties(entity.properties, entity_nulls[entity.kind], entity_props, entity.id)
         entities_by_label.setdefault(label, []).append(
@@ -192,7 +226,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 entity,
                 load_order=order,
                 properties=props,
-                **_period(props, f"entity {entity.id!r}"),
+                **_period(props, "entity", entity.id),
             )
         )
 
@@ -200,7 +234,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     relation_shapes: dict[str, tuple[str, str, str]] = {}
     relations_by_type: dict[str, list[list[Any]]] = {}
     for order, relation in enumerate(dataset.relations):
-        rel_type = _lookup(types, relation.kind, f"relation {relation.id!r}: unknown kind")
+        rel_type = _lookup(types, relation.kind, "relation", relation.id)
         for end in (relation.source, relation.target):
             if end not in entity_labels:
                 raise QueryError(f"relation {relation.id!r}: {end!r} is not an entity")
@@ -213,7 +247,7 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
                 relation,
                 load_order=order,
                 properties=props,
-                **_period(props, f"relation {relation.id!r}"),
+                **_period(props, "relation", relation.id),
             )
         )
 
@@ -262,6 +296,12 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
         steps=steps,
         entity_labels=entity_labels,
         relation_shapes=relation_shapes,
+        map_keys=frozenset((*entity_props, *relation_props, *EXACT)),
+        unique_ids=all(
+            len({record.id for record in getattr(dataset, record_type.part())})
+            == len(getattr(dataset, record_type.part()))
+            for record_type in RECORDS
+        ),
     )
 
 
@@ -282,6 +322,24 @@ def schema_statements(schema: Schema, backend: str) -> list[str]:
         else:
             statements.append(statement)
     return statements
+
+
+def indexes_relationships(statement: str) -> bool:
+    """Whether a schema statement indexes relationships: a first load builds those after the
+    data, which it CREATEs faster without them (``cypher/schema/falkordb.cypher``)."""
+    return _RELATIONSHIP_PATTERN.search(statement) is not None
+
+
+def create_form(file: CypherFile, cypher: str) -> str:
+    """`cypher` (a load statement of `file`) with its one MERGE clause made a CREATE.
+
+    The same pattern and SETs, so the same rows; for a first load into an empty graph, where
+    nothing is there to merge with. `QueryError` unless the statement has exactly one MERGE.
+    """
+    form, found = _MERGE_CLAUSE.subn("CREATE ", cypher)
+    if found != 1:
+        raise QueryError(f"{file.path}: a load statement needs one MERGE clause, not {found}")
+    return form
 
 
 def build_dataset(
@@ -421,11 +479,13 @@ def _checked_properties(names: Iterable[str], what: str) -> tuple[str, ...]:
     return tuple(checked)
 
 
-def _lookup(table: Mapping[str, str], key: str, message: str) -> str:
-    try:
-        return table[key]
-    except KeyError:
-        raise QueryError(f"{message} {key!r} (not in the schema)") from None
+def _lookup(table: Mapping[str, str], kind: str, what: str, item: str) -> str:
+    """The label or type of `kind`; `QueryError` naming the record (`what` `item`) if the
+    schema has no such kind."""
+    found = table.get(kind)
+    if found is None:
+        raise QueryError(f"{what} {item!r}: unknown kind {kind!r} (not in the schema)")
+    return found
 
 
 def _properties(
@@ -440,14 +500,21 @@ def _properties(
     return props
 
 
-def _period(properties: Mapping[str, str | None], item: str) -> dict[str, str | None]:
-    """The `PERIOD` days of a record with these properties; `QueryError` naming it for a date
-    that is not one (a dataset built in Python, not read from a checked folder)."""
+def _period(properties: Mapping[str, str | None], what: str, item: str) -> dict[str, str | None]:
+    """The `PERIOD` days of a record (`what` `item`) with these properties; `QueryError` naming
+    it for a date that is not one (a dataset built in Python, not read from a checked folder)."""
     try:
-        start, end = record_period(properties)
+        days = _period_days(properties.get(START), properties.get(POINT), properties.get(END))
     except ValueError as error:
-        raise QueryError(f"{item}: {error}") from None
-    return dict(zip(PERIOD, (_day(start, first=True), _day(end, first=False)), strict=True))
+        raise QueryError(f"{what} {item!r}: {error}") from None
+    return dict(zip(PERIOD, days, strict=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_days(start: str | None, point: str | None, end: str | None) -> tuple[Any, Any]:
+    """`record_period`'s days for these dates, worked out once: records share few dates."""
+    first, last = record_period({START: start, POINT: point, END: end})
+    return _day(first, first=True), _day(last, first=False)
 
 
 def _day(date: PartialDate | None, *, first: bool) -> str | None:
@@ -465,7 +532,7 @@ def _number(value: float, figure_id: str, field_name: str) -> float:
 
 def _exact(figure: Figure) -> dict[str, str | None]:
     """The numbers that 15 significant digits (FalkorDB's answers) would not give back."""
-    exact: dict[str, str | None] = {"low_exact": None, "best_exact": None, "high_exact": None}
+    exact: dict[str, str | None] = dict.fromkeys(EXACT)
     for name, value in (("low", figure.low), ("best", figure.best), ("high", figure.high)):
         if value is not None and len(repr(float(value)).lstrip("-").replace(".", "")) > 15:
             number = float(value)
@@ -481,12 +548,10 @@ def _row_maker(kind: str) -> Callable[..., list[Any]]:
     layout = load_file("load", f"{kind}.cypher").row
 
     def make(record: Record, **extras: Any) -> list[Any]:
-        values = record.values()
-        row = []
-        for name in layout:
-            value = extras[name] if name in extras else values[name]
-            row.append(_list(value) if isinstance(value, tuple) else value)
-        return row
+        # the columns read as `Record.values` does, one getattr each: a load makes a row
+        # for every record
+        values = (extras[name] if name in extras else getattr(record, name) for name in layout)
+        return [_list(value) if isinstance(value, tuple) else value for value in values]
 
     return make
 
@@ -494,7 +559,7 @@ def _row_maker(kind: str) -> Callable[..., list[Any]]:
 def _step(stage: str, parts: tuple[str, str], rows: list[list[Any]], **names: str) -> Step:
     file = load_file(*parts)
     cypher = fill_template(file, **names) if names or file.placeholders else file.body
-    return Step(stage, file, cypher, rows)
+    return Step(stage, file, cypher, rows, create_form(file, cypher))
 
 
 def _list(values: Sequence[str]) -> list[str] | None:
