@@ -37,7 +37,13 @@ class Task:
         self._reporter = reporter
 
     def advance(self, amount: int = 1) -> None:
-        self.done += amount
+        self.update(self.done + amount)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """Set how much is done (and the total, if it became known)."""
+        self.done = done
+        if total is not None:
+            self.total = total
         if self._reporter is not None:
             self._reporter(self.name, self.done, self.total)
 

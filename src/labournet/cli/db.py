@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from labournet._text import plural
@@ -36,6 +35,7 @@ from labournet.cli._common import (
 )
 from labournet.errors import ExportError, QueryError
 from labournet.io.stamp import make_stamp
+from labournet.progress import stage
 from labournet.report.tables import TextTable
 
 __all__ = ["db_app", "query_table"]
@@ -114,28 +114,21 @@ def load_command(
     ),
     batch_size: int = typer.Option(5000, "--batch-size", help="Rows per transaction."),
 ) -> None:
-    """Load a dataset: constraints and indexes first, then batched MERGEs, one transaction each.
+    """Load a dataset in batches, one transaction each.
 
-    Loading twice changes nothing; sources, claims, assumptions and figures are loaded too.
-    A graph that holds another dataset is refused unless --replace empties it first.
+    Into an empty FalkorDB graph (or with --replace) by CREATE under a load lock, the
+    relationship indexes built after the data; otherwise by MERGE after the constraints and
+    indexes, so concurrent loads create no duplicates. Loading twice changes nothing; sources,
+    claims, assumptions and figures are loaded too. A graph that holds another dataset is
+    refused unless --replace empties it first.
 
     Example: labournet db load data/dprk-labour-2016 --uri bolt://localhost:7687
     """
     dataset = load_dataset(path)
-    with _connect(uri, batch_size) as store:
-        columns = (
-            TextColumn("{task.description:<28}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
+    with _connect(uri, batch_size) as store, stage(f"loading {dataset.name}") as task:
+        summary = store.load(
+            dataset, replace=replace, progress=lambda _, done, total: task.update(done, total)
         )
-        with Progress(*columns, console=console, transient=False) as bar:
-            task = bar.add_task(f"loading {dataset.name}", total=None)
-
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.update(task, description=stage, completed=done, total=total)
-
-            summary = store.load(dataset, replace=replace, progress=progress)
     if summary.replaced and summary.removed is not None and summary.removed.total_nodes:
         held = f"dataset {summary.previous}" if summary.previous else "labournet data"
         console.print(
