@@ -207,9 +207,9 @@ class _FlowEdges:
 
 def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: DateLike | None) -> FlowParts:
     """Run every stage of the build on a graph made by `labournet.to_networkx`, as of a date."""
-    _check_figures(graph)
+    every_figure = graph_figures(graph)
     regime = find_regime(graph, regime)
-    year = snapshot_date(graph, as_of)
+    year = snapshot_date(graph, as_of, figures=every_figure)
     whole, graph = graph, snapshot_graph(graph, year)
     if regime not in graph:
         raise AnalysisError(f"the regime '{regime}' is not in the network as of {year}")
@@ -229,7 +229,7 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: DateLike | No
         raise AnalysisError(
             f"as of {year} no workers or revenue figure applies to the flows; choose a later "
             "--as-of (the figures' years: "
-            f"{', '.join(str(y) for y in sorted({p.year for p in _periods(whole)}))})"
+            f"{', '.join(str(y) for y in sorted({f.period.year for f in every_figure}))})"
         )
     assumption_ids = tuple(sorted(graph.graph.get("assumptions", {})))
     trace = _traceability(
@@ -247,7 +247,9 @@ def build_parts(graph: nx.MultiDiGraph, regime: str | None, as_of: DateLike | No
         graph=graph,
         hosts=tuple(hosts),
         figures=tuple(rows.figures),
-        system=_figure_system(graph, rows.figures),
+        system=_figure_system(
+            every_figure if graph is whole else graph_figures(graph), rows.figures
+        ),
         host_workers=host_workers,
         compliance=compliance,
         substitution=substitution,
@@ -293,10 +295,13 @@ def find_regime(graph: nx.MultiDiGraph, regime: str | None = None) -> str:
     raise AnalysisError(f"several entities have role 'regime' ({', '.join(found)}): {how}")
 
 
-def snapshot_date(graph: nx.MultiDiGraph, as_of: DateLike | None) -> PartialDate:
+def snapshot_date(
+    graph: nx.MultiDiGraph, as_of: DateLike | None, *, figures: Iterable[Figure] | None = None
+) -> PartialDate:
     """`as_of` as a date (a year, ``YYYY-MM`` or a day), checked against the periods the
-    figures cover; by default the latest of them."""
-    periods = _periods(graph)
+    figures cover; by default the latest of them. `figures`: the graph's, if already found
+    (`graph_figures`)."""
+    periods = {f.period for f in (graph_figures(graph) if figures is None else figures)}
     if as_of is None:
         return max(periods) if periods else as_date(datetime.date.today())
     try:
@@ -669,15 +674,10 @@ def _traceability(
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
-    """The figures the flows use, appended with every figure their formulas need."""
-    everything = {
-        figure.id: figure
-        for attrs in itertools.chain(
-            (a for _, a in graph.nodes(data=True)), (a for *_, a in graph.edges(data=True))
-        )
-        for figure in attrs.get("figures", ())
-    }
+def _figure_system(present: Iterable[Figure], used: list[Figure]) -> FigureSystem:
+    """The figures the flows use, appended with every figure their formulas need (from the
+    figures `present` on the graph)."""
+    everything = {figure.id: figure for figure in present}
     figures = list(used)
     seen = {figure.id for figure in figures}
     pending = [figure for figure in figures if figure.formula]
@@ -702,26 +702,31 @@ def _figure_system(graph: nx.MultiDiGraph, used: list[Figure]) -> FigureSystem:
         raise AnalysisError(str(error)) from None
 
 
-def _check_figures(graph: nx.MultiDiGraph) -> None:
-    """Every ``figures`` attribute is a tuple of `Figure`: a network file that was not written by
-    labournet (or lost its encoding record) can carry anything under that name."""
+def graph_figures(graph: nx.MultiDiGraph) -> list[Figure]:
+    """Every figure on the graph's nodes and edges, in one pass; `AnalysisError` where a
+    ``figures`` attribute is not a tuple of `Figure` (a network file that was not written by
+    labournet, or lost its encoding record, can carry anything under that name)."""
     items = itertools.chain(
         (("node", n, a) for n, a in graph.nodes(data=True)),
-        (("edge", k, a) for *_, k, a in graph.edges(keys=True, data=True)),
+        (
+            ("edge", key, attrs)
+            for _, targets in graph.adjacency()
+            for keyed in targets.values()
+            for key, attrs in keyed.items()
+        ),
     )
+    found: list[Figure] = []
     for what, where, attrs in items:
         figures = attrs.get("figures", ())
-        if not isinstance(figures, tuple | list) or not all(isinstance(f, Figure) for f in figures):
+        if not isinstance(figures, tuple | list) or (
+            figures and not all(isinstance(f, Figure) for f in figures)
+        ):
             raise AnalysisError(
                 f"{what} {where}: its figures are not labournet figures; analyse a dataset folder "
                 "or a graph file labournet wrote"
             )
-
-
-def _periods(graph: nx.MultiDiGraph) -> set[PartialDate]:
-    """The periods of every figure on the graph's nodes and edges."""
-    attrs = [a for _, a in graph.nodes(data=True)] + [a for *_, a in graph.edges(data=True)]
-    return {figure.period for a in attrs for figure in a.get("figures", ())}
+        found.extend(figures)
+    return found
 
 
 def _pick_figure(figures: Iterable[Figure], measure: str, as_of: PartialDate) -> Figure | None:

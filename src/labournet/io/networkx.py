@@ -90,16 +90,28 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
         assumptions={assumption.id: assumption for assumption in dataset.assumptions},
         schema=dataset.schema,
     )
-    for entity in dataset.entities:
-        attrs = {**entity.properties, **entity.values()}
-        del attrs["id"]
-        add_node(graph, entity.id, attrs | {"figures": dataset.figures_for(entity.id)})
-    for relation in dataset.relations:
-        attrs = {**relation.properties, **relation.values()}
-        source, target = attrs.pop("source"), attrs.pop("target")
-        attrs["figures"] = dataset.figures_for(relation.id)
-        add_edge(graph, source, target, attrs, key=relation.id)
+    # (node, attrs) and (u, v, key, attrs) tuples: networkx sets the attributes as a mapping,
+    # so names that are data never meet its keyword parameters (see `add_node`)
+    graph.add_nodes_from((entity.id, _node_attrs(dataset, entity)) for entity in dataset.entities)
+    graph.add_edges_from(
+        (relation.source, relation.target, relation.id, _edge_attrs(dataset, relation))
+        for relation in dataset.relations
+    )
     return graph
+
+
+def _node_attrs(dataset: Dataset, entity: Entity) -> dict[str, Any]:
+    attrs = {**entity.properties, **entity.values()}
+    del attrs["id"]
+    attrs["figures"] = dataset.figures_for(entity.id)
+    return attrs
+
+
+def _edge_attrs(dataset: Dataset, relation: Relation) -> dict[str, Any]:
+    attrs = {**relation.properties, **relation.values()}
+    del attrs["source"], attrs["target"]
+    attrs["figures"] = dataset.figures_for(relation.id)
+    return attrs
 
 
 def snapshot_graph(graph: nx.MultiDiGraph, as_of: DateLike) -> nx.MultiDiGraph:
@@ -112,16 +124,16 @@ def snapshot_graph(graph: nx.MultiDiGraph, as_of: DateLike) -> nx.MultiDiGraph:
     cutoff = _cutoff(as_of)
     nodes = [node for node, attrs in graph.nodes(data=True) if _kept(attrs, cutoff, node)]
     kept = set(nodes)
-    edges = [
-        (u, v, key)
-        for u, targets in graph.adjacency()
-        if u in kept
-        for v, keyed in targets.items()
-        if v in kept
-        for key, attrs in keyed.items()
-        if _kept(attrs, cutoff, key)
-    ]
-    if len(nodes) == graph.number_of_nodes() and len(edges) == graph.number_of_edges():
+    edges: list[tuple[Any, Any, Any]] = []
+    n_edges = 0
+    for u, targets in graph.adjacency():
+        for v, keyed in targets.items():
+            n_edges += len(keyed)
+            if u in kept and v in kept:
+                edges.extend(
+                    (u, v, key) for key, attrs in keyed.items() if _kept(attrs, cutoff, key)
+                )
+    if len(nodes) == graph.number_of_nodes() and len(edges) == n_edges:
         return graph
     snapshot = graph.__class__()
     snapshot.graph.update(graph.graph)
