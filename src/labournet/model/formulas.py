@@ -310,15 +310,11 @@ class FigureSystem:
         stream = rng.random((draws, len(self.figures))).T
         u = np.empty_like(stream)
         u[by_id] = stream
+        del stream
         if distribution == "uniform":
             values = low + (high - low) * u
         else:
-            width = high - low
-            with np.errstate(divide="ignore", invalid="ignore"):
-                cut = np.where(width > 0, (mode - low) / width, 0.5)
-                left = low + np.sqrt(u * width * (mode - low))
-                right = high - np.sqrt((1 - u) * width * (high - mode))
-            values = np.where(width > 0, np.where(u < cut, left, right), low)
+            values = _triangular(u, low, mode, high)
         return self.derive(values)
 
     def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -332,6 +328,27 @@ class FigureSystem:
             cached = (low, mode, high, by_id)
             object.__setattr__(self, "_bounds_cache", cached)
         return cached
+
+
+TRIANGULAR_BLOCK = 2**22
+"""Values worked out at once by `_triangular`: its temporaries stay near 32 MB each."""
+
+
+def _triangular(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Triangular draws from uniform ones ``u`` ``(n_figures, draws)``, by inverting the CDF,
+    written over `u`; a block of draws at a time (the same arithmetic on each value, so the same
+    values), so the temporaries do not multiply the draws' memory."""
+    width = high - low
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cut = np.where(width > 0, (mode - low) / width, 0.5)
+    step = max(1, TRIANGULAR_BLOCK // max(1, u.shape[0]))
+    for start in range(0, u.shape[1], step):
+        part = u[:, start : start + step]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left = low + np.sqrt(part * width * (mode - low))
+            right = high - np.sqrt((1 - part) * width * (high - mode))
+        part[...] = np.where(width > 0, np.where(part < cut, left, right), low)
+    return u
 
 
 def _tidy(value: float, digits: int) -> float:
