@@ -91,7 +91,7 @@ class Record:
 
     def to_row(self) -> dict[str, str]:
         """The record as a row of its file: lists joined by ``;``, numbers written exactly."""
-        row = {name: _cell(value) for name, value in self.values().items()}
+        row = {name: _cell(getattr(self, name)) for name in self.columns()}
         return row | dict(getattr(self, "properties", {}))
 
     @classmethod
@@ -123,6 +123,8 @@ def _types(record: type) -> dict[str, str]:
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # most cells: no conversion
+        return value
     if isinstance(value, tuple):
         return LIST_SEPARATOR.join(value)
     if value is None or isinstance(value, int | float):
