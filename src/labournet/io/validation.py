@@ -66,8 +66,6 @@ DERIVED_COLUMNS = ("low", "high")
 FLOW_KINDS = ("sends_workers", "remits_to")
 """Relations whose analysis needs to know the regime."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-_IDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*(?: [A-Za-z0-9][A-Za-z0-9_.:\-]*)*")
-"""Well-formed ids joined by spaces: a whole file's ids checked in one match."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 """The characters `_is_control` refuses, tab and line breaks aside."""
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
@@ -394,7 +392,7 @@ class _Checker:
         if (
             len(set(filled)) == len(filled)
             and taken.keys().isdisjoint(filled)
-            and (not filled or _IDS.fullmatch(" ".join(filled)))
+            and all(map(ID_PATTERN.match, filled))
         ):
             taken.update(dict.fromkeys(filled, table.name))
             return
@@ -752,15 +750,8 @@ class _Checker:
                 continue
             seen[key] = line
             by_subject.setdefault((row["subject"], row["measure"]), {})[row["year"]] = line
-        sends: dict[str, list[str]] = {}
-        remits: dict[str, list[str]] = {}
-        for kind, source, target, relation in zip(
-            *(relations.column(c) for c in ("kind", "source", "target", "id")), strict=True
-        ):
-            if kind == "sends_workers":
-                sends.setdefault(target, []).append(relation)
-            elif kind == "remits_to":
-                remits.setdefault(source, []).append(relation)
+        sends = _ids_by(relations, "sends_workers", "target")
+        remits = _ids_by(relations, "remits_to", "source")
         for host in sorted(set(sends) & set(remits)):
             sides = {
                 "workers": (sends[host], "sends_workers"),
@@ -1004,6 +995,16 @@ def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for _, row in table.rows():
         found.setdefault(row["id"], row)
+    return found
+
+
+def _ids_by(relations: _Table, kind: str, end: str) -> dict[str, list[str]]:
+    """The ids of the relations of `kind`, by the entity at their `end`, in the file's order."""
+    found: dict[str, list[str]] = {}
+    of_kind = map(kind.__eq__, relations.column("kind"))
+    pairs = zip(relations.column(end), relations.column("id"), strict=True)
+    for entity, relation in itertools.compress(pairs, of_kind):
+        found.setdefault(entity, []).append(relation)
     return found
 
 
