@@ -684,12 +684,14 @@ class _Checker:
         self, table: _Table, subjects: Mapping[str, str], entities: Mapping[str, str]
     ) -> None:
         frame = table.frame("low", "best", "high", "year").replace("", None)
-        numbers = {
-            column: pd.to_numeric(frame[column], errors="coerce").tolist()
-            for column in ("low", "best", "high")
+        series = {
+            column: pd.to_numeric(frame[column], errors="coerce")
+            for column in ("low", "best", "high", "year")
         }
-        years = pd.to_numeric(frame["year"], errors="coerce").tolist()
-        for index, (line, row) in enumerate(table.rows()):
+        numbers = {column: series[column].tolist() for column in ("low", "best", "high")}
+        years = series["year"].tolist()
+        for index in self.figure_suspects(table, series, subjects, entities):
+            line, row = table.lines[index], table.record(index)
             values: dict[str, float] = {}
             for column, parsed in numbers.items():
                 text, value = row[column], parsed[index]
@@ -727,6 +729,74 @@ class _Checker:
             stated_by = row["stated_by"]
             if stated_by and stated_by not in entities and "entities.csv" not in self.unreadable:
                 self.problem(table.name, line, "stated_by", f"unknown entity '{row['stated_by']}'")
+
+    def figure_suspects(
+        self,
+        table: _Table,
+        parsed: Mapping[str, pd.Series],
+        subjects: Mapping[str, str],
+        entities: Mapping[str, str],
+    ) -> list[int]:
+        """The rows `check_figures` looks at one by one: every row it would find a problem in
+        (and perhaps a few more), found a whole column at a time."""
+        count = len(table.lines)
+        suspect = np.zeros(count, dtype=bool)
+        valid: dict[str, np.ndarray] = {}
+        with np.errstate(invalid="ignore"):
+            for column, series in parsed.items():
+                number = series.to_numpy(dtype=float, na_value=np.nan)
+                filled = np.fromiter(map(bool, table.column(column)), dtype=bool, count=count)
+                if column == "year":
+                    good = np.isfinite(number) & (number == np.floor(number))
+                    good &= (number >= 1000) & (number <= 9999)
+                else:
+                    good = np.isfinite(number) & (number >= 0)
+                    valid[column] = np.where(filled & good, number, np.nan)
+                suspect |= filled & ~good
+            low, best, high = valid["low"], valid["best"], valid["high"]
+            suspect |= (low > high) | (best < low) | (best > high)
+            measures = table.column("measure")
+            limits = {name: self.limit(name) for name in set(measures)}
+            limit = np.fromiter(map(limits.__getitem__, measures), dtype=float, count=count)
+            suspect |= (low > limit) | (best > limit) | (high > limit)
+        # without its values, check_measure sees a row's measure, unit, subject's kind and
+        # whether it has a subject: one row stands for all the rows alike in those
+        subject = table.column("subject")
+        keys = list(
+            zip(
+                measures,
+                table.column("unit"),
+                map(subjects.get, subject),
+                map(bool, subject),
+                strict=True,
+            )
+        )
+        first = dict(zip(keys, range(count), strict=True))
+        unfit = {key for key, i in first.items() if not self.measure_fits(table, i, subjects)}
+        readable = "entities.csv" not in self.unreadable
+        unknown = {e for e in set(table.column("stated_by")) if e and e not in entities}
+        found = set(np.flatnonzero(suspect).tolist())
+        if unfit or (unknown and readable):
+            rows = zip(keys, table.column("stated_by"), strict=True)
+            found.update(
+                i for i, (key, stated_by) in enumerate(rows)
+                if key in unfit or (readable and stated_by in unknown)
+            )  # fmt: skip
+        return sorted(found)
+
+    def limit(self, measure: str) -> float:
+        """The maximum of a measure, infinite if it has none or is unknown."""
+        spec = self.schema.measures.get(measure)
+        return math.inf if spec is None or spec.max is None else spec.max
+
+    def measure_fits(self, table: _Table, index: int, subjects: Mapping[str, str]) -> bool:
+        """Whether `check_measure` finds nothing in a row, its values aside."""
+        kept, self.problems = self.problems, []
+        try:
+            self.check_measure(table.name, 0, table.record(index), {}, subjects)
+            return not self.problems
+        finally:
+            self.problems = kept
 
     def check_years(self, figures: _Table, relations: _Table) -> None:
         """Each item has one figure per measure and year, and a host's flow one set of years.
