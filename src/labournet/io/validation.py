@@ -1,8 +1,10 @@
 """Read a dataset folder and check it, reporting every problem with file, line, field and reason.
 
 The CSV files are split with the standard `csv` module (so each row keeps its physical line
-number, and short or long rows are seen as such) and then checked as pandas frames. Nothing is
-returned unless the whole dataset is valid.
+number, and short or long rows are seen as such) and then checked a column at a time: a check
+works on whole columns (each distinct value once) to find the rows it must look at, and looks
+at those row by row, so the problems and their order are those of checking every row. Nothing
+is returned unless the whole dataset is valid.
 """
 
 from __future__ import annotations
@@ -896,8 +898,9 @@ class _Checker:
 
 def _whole_rows(reader: Reader, width: int) -> tuple[list[list[str]], list[int] | None]:
     """The rest of a file's rows at once, with the lines they start on, when every row is one
-    whole line of `width` fields (so there is nothing to report); else no lines, and
-    `_Checker.split_rows` takes the file row by row."""
+    whole line of `width` fields (so there is nothing to report; with one column a blank line
+    would look like a row); else no lines, and `_Checker.split_rows` takes the file row by
+    row."""
     try:
         rows = list(reader)
     except csv.Error:
