@@ -1,22 +1,29 @@
 """Read a dataset folder and check it, reporting every problem with file, line, field and reason.
 
 The CSV files are split with the standard `csv` module (so each row keeps its physical line
-number, and short or long rows are seen as such) and then checked as pandas frames. Nothing is
-returned unless the whole dataset is valid.
+number, and short or long rows are seen as such) and then checked a column at a time: a check
+works on whole columns (each distinct value once) to find the rows it must look at, and looks
+at those row by row, so the problems and their order are those of checking every row. Nothing
+is returned unless the whole dataset is valid.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import functools
+import gc
 import io
+import itertools
 import math
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +48,9 @@ from labournet.model.formulas import (
 from labournet.model.schema import EntityKind, RelationKind, Schema, load_schema
 from labournet.names import close_matches
 
+if TYPE_CHECKING:
+    from _csv import Reader
+
 __all__ = ["read_dataset", "check_rows"]
 
 REQUIRED: Mapping[str, tuple[str, ...]] = {
@@ -58,26 +68,61 @@ DERIVED_COLUMNS = ("low", "high")
 FLOW_KINDS = ("sends_workers", "remits_to")
 """Relations whose analysis needs to know the regime."""
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+"""The characters `_is_control` refuses, tab and line breaks aside."""
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 @dataclass
 class _Table:
-    """One CSV file: its rows as dicts of strings (every allowed column filled, "" if absent)
-    and the physical line each row starts on."""
+    """One CSV file as columns of strings (every allowed column, "" where absent) and the
+    physical line each row starts on. The checks read whole columns; a row is a dict only
+    where one is needed."""
 
     name: str
-    records: list[dict[str, str]]
+    columns: dict[str, list[str]]
     lines: list[int]
+    controls: bool = True
+    """False when no field can hold a control character (the file's text has none)."""
+
+    @classmethod
+    def empty(cls, name: str, allowed: tuple[str, ...]) -> _Table:
+        return cls(name, {column: [] for column in allowed}, [])
+
+    @classmethod
+    def of_records(
+        cls, name: str, allowed: tuple[str, ...], records: list[dict[str, str]], lines: list[int]
+    ) -> _Table:
+        columns = {column: [r[column] for r in records] for column in allowed}
+        controls = any(_has_control("\t".join(values)) for values in columns.values())
+        return cls(name, columns, lines, controls)
+
+    @functools.cached_property
+    def records(self) -> list[dict[str, str]]:
+        """The rows as dicts, in the columns' order."""
+        names = list(self.columns)
+        return [
+            dict(zip(names, values, strict=True))
+            for values in zip(*self.columns.values(), strict=True)
+        ]
+
+    def record(self, index: int) -> dict[str, str]:
+        """One row as a dict, without building them all."""
+        return {name: values[index] for name, values in self.columns.items()}
 
     def rows(self) -> Iterable[tuple[int, dict[str, str]]]:
         return zip(self.lines, self.records, strict=True)
 
     def column(self, name: str) -> list[str]:
-        return [record[name] for record in self.records]
+        return self.columns[name]
 
     def frame(self, *columns: str) -> pd.DataFrame:
         """Some columns as a pandas frame of strings, for vectorised checks."""
         return pd.DataFrame({name: self.column(name) for name in columns}, dtype=object)
+
+    def filled(self, name: str) -> list[int]:
+        """The indices of the rows whose `name` is not empty."""
+        return list(itertools.compress(range(len(self.lines)), self.columns.get(name, ())))
 
 
 class _Checker:
@@ -91,6 +136,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.unreadable: set[str] = set()
         """Files whose rows could not be read; references into them are not checked."""
+        self.lists: dict[str, tuple[str, ...]] = {}
+        self.dates: dict[str, PartialDate | ValueError] = {}
 
     def problem(self, file: str, line: int | None, field: str, reason: str) -> None:
         self.problems.append(Problem(self.display(file), line, field, reason))
@@ -117,7 +164,7 @@ class _Checker:
 
     def _read_table(self, name: str, extra_columns: tuple[str, ...]) -> _Table:
         allowed = FILES[name] + extra_columns
-        empty = _Table(name, [], [])
+        empty = _Table.empty(name, allowed)
         path = self.folder / name
         if not path.exists():
             if name not in OPTIONAL_FILES:
@@ -159,7 +206,34 @@ class _Checker:
             return empty
         header = [column.strip() for column in header]
         columns_ok = self.check_header(name, header, allowed)
-        records: list[dict[str, str]] = []
+        rows, lines = _whole_rows(reader, len(header))
+        if lines is None:
+            found = self.split_rows(name, text, header)
+            if found is None:
+                self.unreadable.add(name)
+                return empty
+            rows, lines = found
+        if not columns_ok:
+            self.unreadable.add(name)
+            return empty
+        position = {column: index for index, column in enumerate(header)}
+        columns = {
+            column: list(map(str.strip, map(operator.itemgetter(position[column]), rows)))
+            if column in position
+            else [""] * len(rows)
+            for column in allowed
+        }
+        return _Table(name, columns, lines, _has_control(text))
+
+    def split_rows(
+        self, name: str, text: str, header: list[str]
+    ) -> tuple[list[list[str]], list[int]] | None:
+        """The rows of a file that `_whole_rows` could not take at once, one by one: each with
+        the line it starts on, short, long and malformed rows reported; None when the file
+        cannot be split into rows."""
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        rows: list[list[str]] = []
         lines: list[int] = []
         line = 2
         try:
@@ -180,11 +254,7 @@ class _Checker:
                         f"{len(row)} fields but the header has {len(header)}",
                     )  # fmt: skip
                     continue
-                record = dict.fromkeys(allowed, "")
-                for column, value in zip(header, row, strict=True):
-                    if column in record:
-                        record[column] = value.strip()
-                records.append(record)
+                rows.append(row)
                 lines.append(start)
         except csv.Error as error:
             opened = _open_quote(text, line)
@@ -197,12 +267,8 @@ class _Checker:
                     "closes, so the rest of the file cannot be split into rows; its rows were "
                     "not checked",
                 )  # fmt: skip
-            self.unreadable.add(name)
-            return empty
-        if not columns_ok:
-            self.unreadable.add(name)
-            return empty
-        return _Table(name, records, lines)
+            return None
+        return rows, lines
 
     def check_header(self, name: str, header: list[str], allowed: tuple[str, ...]) -> bool:
         """Report header problems; False when the rows cannot be read (unknown columns can be)."""
@@ -228,19 +294,22 @@ class _Checker:
     # -- checking ------------------------------------------------------------------------------
 
     def check_required(self, table: _Table) -> None:
-        derived = [bool(r.get("formula")) for r in table.records]
+        derived = table.columns.get("formula")  # figures only: a derived figure has no range
         for column in REQUIRED[table.name]:
+            values = table.column(column)
+            if "" not in values:
+                continue
             exempt = column in DERIVED_COLUMNS
-            for line, value, is_derived in zip(
-                table.lines, table.column(column), derived, strict=True
-            ):
-                if not value and not (exempt and is_derived):
+            for index, (line, value) in enumerate(zip(table.lines, values, strict=True)):
+                if not value and not (exempt and derived is not None and derived[index]):
                     self.problem(table.name, line, column, "required field is empty")
 
     def check_characters(self, table: _Table) -> None:
         """No control characters (NUL, escape, ...) in any field: they are never meant, they
         reach terminals, and XML (GraphML, GEXF) cannot hold them. Tabs and line breaks
         inside quoted text are fine."""
+        if not table.controls:
+            return
         for line, row in table.rows():
             for column, value in row.items():
                 bad = next((c for c in value if c not in "\t\n\r" and _is_control(c)), None)
@@ -321,6 +390,14 @@ class _Checker:
     def check_ids(self, table: _Table, taken: dict[str, str]) -> None:
         """Ids must be well formed and unique in their file (and across nodes, edges, figures)."""
         ids = table.column("id")
+        filled = [value for value in ids if value] if "" in ids else ids
+        if (
+            len(set(filled)) == len(filled)
+            and taken.keys().isdisjoint(filled)
+            and all(map(ID_PATTERN.match, filled))
+        ):
+            taken.update(dict.fromkeys(filled, table.name))
+            return
         first_line: dict[str, int] = {}
         repeated = table.frame("id")["id"].duplicated().tolist()
         for line, value, again in zip(table.lines, ids, repeated, strict=True):
@@ -349,16 +426,39 @@ class _Checker:
     ) -> None:
         if into in self.unreadable:
             return
-        for line, value in zip(table.lines, table.column(column), strict=True):
-            for ref in split_list(value):
-                if ref not in known:
-                    self.problem(table.name, line, column, f"unknown {what} '{ref}'")
+        values = table.column(column)
+        unknown: dict[str, list[str]] = {}
+        for value in set(values):
+            missing = [ref for ref in self.split(value) if ref not in known]
+            if missing:
+                unknown[value] = missing
+        if not unknown:
+            return
+        for line, value in zip(table.lines, values, strict=True):
+            for ref in unknown.get(value, ()):
+                self.problem(table.name, line, column, f"unknown {what} '{ref}'")
+
+    def split(self, value: str) -> tuple[str, ...]:
+        """`split_list`, worked out once per distinct text."""
+        found = self.lists.get(value)
+        if found is None:
+            found = self.lists[value] = split_list(value)
+        return found
+
+    def date(self, text: str) -> PartialDate | ValueError:
+        """`parse_date`'s date, or its error, worked out once per distinct text."""
+        found = self.dates.get(text)
+        if found is None:
+            try:
+                found = parse_date(text)
+            except ValueError as error:
+                found = error
+            self.dates[text] = found
+        return found
 
     def check_dates(self, table: _Table, column: str) -> None:
-        if table.records and column not in table.records[0]:
-            return
         for line, value in zip(table.lines, table.column(column), strict=True):
-            if value and not _is_date(value):
+            if value and isinstance(self.date(value), ValueError):
                 self.problem(
                     table.name,
                     line,
@@ -371,133 +471,203 @@ class _Checker:
         self, table: _Table, kinds: Mapping[str, EntityKind | RelationKind]
     ) -> None:
         """The kind's date properties are dates, and a validity interval does not end before it
-        starts."""
-        for line, row in table.rows():
-            spec = kinds.get(row["kind"])
-            if spec is None:
+        starts. Rows alike in kind and dates are alike in problems, so each distinct
+        combination is checked once."""
+        names = list(dict.fromkeys(c for spec in kinds.values() for c in spec.dates))
+        if not names:
+            return
+        keys = list(zip(table.column("kind"), *(table.column(c) for c in names), strict=True))
+        found: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for key in set(keys):
+            spec = kinds.get(key[0])
+            if spec is not None:
+                problems = self.date_problems(spec, dict(zip(names, key[1:], strict=True)))
+                if problems:
+                    found[key] = problems
+        if not found:
+            return
+        for line, key in zip(table.lines, keys, strict=True):
+            for column, reason in found.get(key, ()):
+                self.problem(table.name, line, column, reason)
+
+    def date_problems(
+        self, spec: EntityKind | RelationKind, row: Mapping[str, str]
+    ) -> list[tuple[str, str]]:
+        """The field and reason of each problem with the dates of a row of this kind."""
+        problems: list[tuple[str, str]] = []
+        parsed: dict[str, PartialDate] = {}
+        for column in spec.dates:
+            value = row[column]
+            if not value:
                 continue
-            parsed: dict[str, PartialDate] = {}
-            for column in spec.dates:
-                value = row.get(column, "")
-                if not value:
-                    continue
-                try:
-                    parsed[column] = parse_date(value)
-                except ValueError as error:
-                    self.problem(table.name, line, column, f"{error} (a real month and day)")
-            start = parsed.get(START) or parsed.get(POINT)
-            end = parsed.get(END)
-            if start is not None and end is not None and end.last_day < start.first_day:
-                begins = START if START in parsed else POINT
-                self.problem(
-                    table.name, line, END,
-                    f"{row[END]} is before {begins} {row[begins]}: a record cannot end before "
-                    "it starts",
-                )  # fmt: skip
+            date = self.date(value)
+            if isinstance(date, ValueError):
+                problems.append((column, f"{date} (a real month and day)"))
+            else:
+                parsed[column] = date
+        start = parsed.get(START) or parsed.get(POINT)
+        end = parsed.get(END)
+        if start is not None and end is not None and end.last_day < start.first_day:
+            begins = START if START in parsed else POINT
+            problems.append(
+                (END, f"{row[END]} is before {begins} {row[begins]}: a record cannot end before "
+                 "it starts")
+            )  # fmt: skip
+        return problems
 
     def check_figure_dates(self, table: _Table) -> None:
         """A figure's ``date`` is a day or month within its ``year``."""
-        if table.records and "date" not in table.records[0]:
-            return
-        for line, row in table.rows():
-            value = row.get("date", "")
-            if not value:
+        dates, years = table.column("date"), table.column("year")
+        for index in table.filled("date"):
+            line, value, year = table.lines[index], dates[index], years[index]
+            date = self.date(value)
+            if isinstance(date, ValueError):
+                self.problem(table.name, line, "date", f"{date} (a real month and day)")
                 continue
-            try:
-                date = parse_date(value)
-            except ValueError as error:
-                self.problem(table.name, line, "date", f"{error} (a real month and day)")
-                continue
-            if row["year"] and row["year"] != str(date.year):
+            if year and year != str(date.year):
                 self.problem(
                     table.name, line, "date",
-                    f"{value} is not in the figure's year {row['year']}: the date says when "
+                    f"{value} is not in the figure's year {year}: the date says when "
                     "within the year the figure holds",
                 )  # fmt: skip
 
     def check_entities(self, table: _Table) -> None:
         kinds = self.schema.entities
-        for line, row in table.rows():
-            kind = row["kind"]
-            if not kind:
+        kind_of = table.column("kind")
+        odd = {kind for kind in set(kind_of) if kind and (kind not in kinds or kind == "source")}
+        suspects = self.misfits(table, kinds)
+        if odd:
+            suspects.update(i for i, kind in enumerate(kind_of) if kind in odd)
+        for index in sorted(suspects):
+            self.check_entity(table.name, table.lines[index], table.record(index))
+
+    def check_entity(self, file: str, line: int, row: dict[str, str]) -> None:
+        kinds = self.schema.entities
+        kind = row["kind"]
+        if not kind:
+            return
+        if kind not in kinds:
+            self.problem(
+                file, line, "kind", f"unknown kind '{kind}' (schema has: {', '.join(kinds)})"
+            )
+            return
+        if kind == "source":
+            self.problem(file, line, "kind", "sources belong in sources.csv")
+        self.check_properties(file, line, row, kinds[kind].properties, kind)
+
+    def misfits(self, table: _Table, kinds: Mapping[str, EntityKind | RelationKind]) -> set[int]:
+        """The rows of a known kind that fill a property their kind does not have."""
+        kind_of = table.column("kind")
+        found: set[int] = set()
+        for column in table.columns:
+            if column in FILES[table.name]:
                 continue
-            if kind not in kinds:
-                self.problem(
-                    table.name, line, "kind",
-                    f"unknown kind '{kind}' (schema has: {', '.join(kinds)})",
-                )  # fmt: skip
-                continue
-            if kind == "source":
-                self.problem(table.name, line, "kind", "sources belong in sources.csv")
-            self.check_properties(table.name, line, row, kinds[kind].properties, kind)
+            lacking = {name for name, spec in kinds.items() if column not in spec.properties}
+            found.update(i for i in table.filled(column) if kind_of[i] in lacking)
+        return found
 
     def check_relations(self, table: _Table, entities: Mapping[str, str]) -> None:
         kinds = self.schema.relations
-        for line, row in table.rows():
-            kind = row["kind"]
-            spec = kinds.get(kind)
-            if kind and spec is None:
-                self.problem(
-                    table.name, line, "kind",
-                    f"unknown kind '{kind}' (schema has: {', '.join(kinds)})",
+        kind_of = table.column("kind")
+        suspects = self.misfits(table, kinds)
+        odd = {kind for kind in set(kind_of) if kind and kind not in kinds}
+        if odd:
+            suspects.update(i for i, kind in enumerate(kind_of) if kind in odd)
+        for end in ("source", "target"):
+            ids = table.column(end)
+            found = list(map(entities.get, ids))
+            unfit = {p for p in set(zip(kind_of, found, strict=True)) if not self.fits(end, *p)}
+            if unfit:
+                pairs = zip(kind_of, found, strict=True)
+                suspects.update(
+                    i for i, (value, pair) in enumerate(zip(ids, pairs, strict=True))
+                    if value and pair in unfit
                 )  # fmt: skip
-            for end in ("source", "target"):
-                entity_id = row[end]
-                if not entity_id:
-                    continue
-                if entity_id not in entities:
-                    if "entities.csv" not in self.unreadable:
-                        self.problem(table.name, line, end, f"unknown entity '{entity_id}'")
-                elif (
-                    spec is not None
-                    and entities[entity_id] in self.schema.entities
-                    and entities[entity_id] not in getattr(spec, end)
-                ):
-                    allowed = " or ".join(getattr(spec, end))
-                    self.problem(
-                        table.name, line, end,
-                        f"a '{kind}' relation needs a {end} of kind {allowed}, "
-                        f"but '{entity_id}' is a {entities[entity_id]}",
-                    )  # fmt: skip
-            if spec is not None:
-                self.check_properties(table.name, line, row, spec.properties, kind)
+        for index in sorted(suspects):
+            self.check_relation(table.name, table.lines[index], table.record(index), entities)
+
+    def fits(self, end: str, kind: str, entity_kind: str | None) -> bool:
+        """Whether a relation of `kind` may have, at `end`, an entity of `entity_kind` (None:
+        no such entity)."""
+        spec = self.schema.relations.get(kind)
+        return entity_kind is not None and not (
+            spec is not None
+            and entity_kind in self.schema.entities
+            and entity_kind not in getattr(spec, end)
+        )
+
+    def check_relation(
+        self, file: str, line: int, row: dict[str, str], entities: Mapping[str, str]
+    ) -> None:
+        kinds = self.schema.relations
+        kind = row["kind"]
+        spec = kinds.get(kind)
+        if kind and spec is None:
+            self.problem(
+                file, line, "kind",
+                f"unknown kind '{kind}' (schema has: {', '.join(kinds)})",
+            )  # fmt: skip
+        for end in ("source", "target"):
+            entity_id = row[end]
+            if not entity_id:
+                continue
+            if entity_id not in entities:
+                if "entities.csv" not in self.unreadable:
+                    self.problem(file, line, end, f"unknown entity '{entity_id}'")
+            elif (
+                spec is not None
+                and entities[entity_id] in self.schema.entities
+                and entities[entity_id] not in getattr(spec, end)
+            ):
+                allowed = " or ".join(getattr(spec, end))
+                self.problem(
+                    file, line, end,
+                    f"a '{kind}' relation needs a {end} of kind {allowed}, "
+                    f"but '{entity_id}' is a {entities[entity_id]}",
+                )  # fmt: skip
+        if spec is not None:
+            self.check_properties(file, line, row, spec.properties, kind)
 
     def check_regime(self, entities: _Table, relations: _Table) -> None:
         """Flows need a regime: exactly one entity with role ``regime`` (else ``--regime ID``)."""
-        flows = [row for _, row in relations.rows() if row["kind"] in FLOW_KINDS]
-        if not flows or "entities.csv" in self.unreadable:
+        kind_of = relations.column("kind")
+        if set(FLOW_KINDS).isdisjoint(kind_of) or "entities.csv" in self.unreadable:
             return
         need = (
             "the flows (sends_workers, remits_to) need exactly one entity with role 'regime', "
             "or the analysis given --regime ID"
         )
-        found = [(line, row) for line, row in entities.rows() if row.get("role") == "regime"]
+        ids, lines = entities.column("id"), entities.lines
+        roles = entities.columns.get("role") or [""] * len(lines)
+        found = [i for i, role in enumerate(roles) if role == "regime"]
         if len(found) > 1:
-            ids = ", ".join(row["id"] for _, row in found)
-            for line, _ in found:
-                self.problem(entities.name, line, "role", f"several entities have role 'regime' "
-                             f"({ids}); {need}")  # fmt: skip
+            listed = ", ".join(ids[i] for i in found)
+            for i in found:
+                self.problem(entities.name, lines[i], "role", f"several entities have role "
+                             f"'regime' ({listed}); {need}")  # fmt: skip
             return
         if found:
             return
-        near = [
-            (line, row) for line, row in entities.rows()
-            if row.get("role") and close_matches(row["role"], ["regime"])
-        ]  # fmt: skip
-        for line, row in near:
+        close = {role for role in set(roles) if role and close_matches(role, ["regime"])}
+        near = [i for i, role in enumerate(roles) if role in close]
+        for i in near:
             self.problem(
-                entities.name, line, "role",
-                f"role '{row['role']}': did you mean 'regime'? No entity has role 'regime'; {need}",
+                entities.name, lines[i], "role",
+                f"role '{roles[i]}': did you mean 'regime'? No entity has role 'regime'; {need}",
             )  # fmt: skip
         if near:
             return
-        senders = Counter(row["source"] for row in flows if row["kind"] == "sends_workers")
-        lines = {row["id"]: line for line, row in entities.rows()}
-        likely = [s for s, _ in senders.most_common(1) if s in lines]
+        senders = Counter(
+            source
+            for kind, source in zip(kind_of, relations.column("source"), strict=True)
+            if kind == "sends_workers"
+        )
+        first = dict(zip(ids, lines, strict=True))
+        likely = [s for s, _ in senders.most_common(1) if s in first]
         if likely:
             (sender,) = likely
             self.problem(
-                entities.name, lines[sender], "role",
+                entities.name, first[sender], "role",
                 f"no entity has role 'regime' and '{sender}' sends workers: is it the regime? "
                 f"{need[0].upper()}{need[1:]}",
             )  # fmt: skip
@@ -516,12 +686,14 @@ class _Checker:
         self, table: _Table, subjects: Mapping[str, str], entities: Mapping[str, str]
     ) -> None:
         frame = table.frame("low", "best", "high", "year").replace("", None)
-        numbers = {
-            column: pd.to_numeric(frame[column], errors="coerce").tolist()
-            for column in ("low", "best", "high")
+        series = {
+            column: pd.to_numeric(frame[column], errors="coerce")
+            for column in ("low", "best", "high", "year")
         }
-        years = pd.to_numeric(frame["year"], errors="coerce").tolist()
-        for index, (line, row) in enumerate(table.rows()):
+        numbers = {column: series[column].tolist() for column in ("low", "best", "high")}
+        years = series["year"].tolist()
+        for index in self.figure_suspects(table, series, subjects, entities):
+            line, row = table.lines[index], table.record(index)
             values: dict[str, float] = {}
             for column, parsed in numbers.items():
                 text, value = row[column], parsed[index]
@@ -560,6 +732,74 @@ class _Checker:
             if stated_by and stated_by not in entities and "entities.csv" not in self.unreadable:
                 self.problem(table.name, line, "stated_by", f"unknown entity '{row['stated_by']}'")
 
+    def figure_suspects(
+        self,
+        table: _Table,
+        parsed: Mapping[str, pd.Series],
+        subjects: Mapping[str, str],
+        entities: Mapping[str, str],
+    ) -> list[int]:
+        """The rows `check_figures` looks at one by one: every row it would find a problem in
+        (and perhaps a few more), found a whole column at a time."""
+        count = len(table.lines)
+        suspect = np.zeros(count, dtype=bool)
+        valid: dict[str, np.ndarray] = {}
+        with np.errstate(invalid="ignore"):
+            for column, series in parsed.items():
+                number = series.to_numpy(dtype=float, na_value=np.nan)
+                filled = np.fromiter(map(bool, table.column(column)), dtype=bool, count=count)
+                if column == "year":
+                    good = np.isfinite(number) & (number == np.floor(number))
+                    good &= (number >= 1000) & (number <= 9999)
+                else:
+                    good = np.isfinite(number) & (number >= 0)
+                    valid[column] = np.where(filled & good, number, np.nan)
+                suspect |= filled & ~good
+            low, best, high = valid["low"], valid["best"], valid["high"]
+            suspect |= (low > high) | (best < low) | (best > high)
+            measures = table.column("measure")
+            limits = {name: self.limit(name) for name in set(measures)}
+            limit = np.fromiter(map(limits.__getitem__, measures), dtype=float, count=count)
+            suspect |= (low > limit) | (best > limit) | (high > limit)
+        # without its values, check_measure sees a row's measure, unit, subject's kind and
+        # whether it has a subject: one row stands for all the rows alike in those
+        subject = table.column("subject")
+        keys = list(
+            zip(
+                measures,
+                table.column("unit"),
+                map(subjects.get, subject),
+                map(bool, subject),
+                strict=True,
+            )
+        )
+        first = dict(zip(keys, range(count), strict=True))
+        unfit = {key for key, i in first.items() if not self.measure_fits(table, i, subjects)}
+        readable = "entities.csv" not in self.unreadable
+        unknown = {e for e in set(table.column("stated_by")) if e and e not in entities}
+        found = set(np.flatnonzero(suspect).tolist())
+        if unfit or (unknown and readable):
+            rows = zip(keys, table.column("stated_by"), strict=True)
+            found.update(
+                i for i, (key, stated_by) in enumerate(rows)
+                if key in unfit or (readable and stated_by in unknown)
+            )  # fmt: skip
+        return sorted(found)
+
+    def limit(self, measure: str) -> float:
+        """The maximum of a measure, infinite if it has none or is unknown."""
+        spec = self.schema.measures.get(measure)
+        return math.inf if spec is None or spec.max is None else spec.max
+
+    def measure_fits(self, table: _Table, index: int, subjects: Mapping[str, str]) -> bool:
+        """Whether `check_measure` finds nothing in a row, its values aside."""
+        kept, self.problems = self.problems, []
+        try:
+            self.check_measure(table.name, 0, table.record(index), {}, subjects)
+            return not self.problems
+        finally:
+            self.problems = kept
+
     def check_years(self, figures: _Table, relations: _Table) -> None:
         """Each item has one figure per measure and year, and a host's flow one set of years.
 
@@ -582,13 +822,8 @@ class _Checker:
                 continue
             seen[key] = line
             by_subject.setdefault((row["subject"], row["measure"]), {})[row["year"]] = line
-        sends: dict[str, list[str]] = {}
-        remits: dict[str, list[str]] = {}
-        for _, row in relations.rows():
-            if row["kind"] == "sends_workers":
-                sends.setdefault(row["target"], []).append(row["id"])
-            elif row["kind"] == "remits_to":
-                remits.setdefault(row["source"], []).append(row["id"])
+        sends = _ids_by(relations, "sends_workers", "target")
+        remits = _ids_by(relations, "remits_to", "source")
         for host in sorted(set(sends) & set(remits)):
             sides = {
                 "workers": (sends[host], "sends_workers"),
@@ -661,6 +896,20 @@ class _Checker:
                     )
 
 
+def _whole_rows(reader: Reader, width: int) -> tuple[list[list[str]], list[int] | None]:
+    """The rest of a file's rows at once, with the lines they start on, when every row is one
+    whole line of `width` fields (so there is nothing to report; with one column a blank line
+    would look like a row); else no lines, and `_Checker.split_rows` takes the file row by
+    row."""
+    try:
+        rows = list(reader)
+    except csv.Error:
+        return [], None
+    if width > 1 and reader.line_num == len(rows) + 1 and set(map(len, rows)) <= {width}:
+        return rows, list(range(2, len(rows) + 2))
+    return [], None
+
+
 def _open_quote(text: str, line: int) -> int | None:
     """The column of a quote that opens a field on physical line `line` and is still open where
     the line ends (where a malformed CSV row most often goes wrong); `None` if there is none."""
@@ -702,8 +951,9 @@ def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
     schema_file = folder / "schema.yaml"
     schema = load_schema(schema_file if schema_file.exists() else None)
     checker = _Checker(folder, schema)
-    tables = {name: checker.read_table(name, _extra_columns(name, schema)) for name in FILES}
-    return _checked_dataset(checker, tables, regime, folder.resolve().name)
+    with _without_gc():
+        tables = {name: checker.read_table(name, _extra_columns(name, schema)) for name in FILES}
+        return _checked_dataset(checker, tables, regime, folder.resolve().name)
 
 
 def check_rows(
@@ -730,8 +980,23 @@ def check_rows(
         records = [
             {column: str(row.get(column) or "") for column in allowed} for row in rows.get(file, ())
         ]
-        tables[file] = _Table(file, records, list(range(2, len(records) + 2)))
+        tables[file] = _Table.of_records(file, allowed, records, list(range(2, len(records) + 2)))
     return _checked_dataset(checker, tables, regime, name)
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a dataset's rows and records are built:
+    they hold no reference cycles, and with hundreds of thousands of rows the collector's
+    repeated passes over them cost about as much as the reading itself. Reference counting
+    still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _extra_columns(file: str, schema: Schema) -> tuple[str, ...]:
@@ -759,10 +1024,8 @@ def _checked_dataset(
 
     sources = _first_by_id(tables["sources.csv"])
     assumptions = _first_by_id(tables["assumptions.csv"])
-    entity_kinds = {row["id"]: row["kind"] for _, row in tables["entities.csv"].rows() if row["id"]}
-    relation_kinds = {
-        row["id"]: row["kind"] for _, row in tables["relations.csv"].rows() if row["id"]
-    }
+    entity_kinds = _kinds_by_id(tables["entities.csv"])
+    relation_kinds = _kinds_by_id(tables["relations.csv"])
     for file in ("assumptions.csv", "entities.csv", "relations.csv", "figures.csv"):
         checker.check_references(tables[file], "sources", sources, "source", "sources.csv")
     for file in ("entities.csv", "relations.csv", "figures.csv"):
@@ -786,21 +1049,19 @@ def _checked_dataset(
     return dataclasses.replace(dataset, figures=figures)
 
 
+def _has_control(text: str) -> bool:
+    """Whether `text` holds a character `_is_control` refuses, tab and line breaks aside."""
+    if text.isascii():  # the usual case, and a fast one: ASCII's controls are C0 and DEL
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    return _CONTROL.search(text) is not None
+
+
 def _is_control(char: str) -> bool:
     """C0 and C1 control characters, DEL, and the non-characters XML refuses."""
     code = ord(char)
     return (
         code < 0x20 or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
     )
-
-
-def _is_date(text: str) -> bool:
-    """A year, a year and month, or a calendar day, in ASCII digits (``2016-02-30`` is not)."""
-    try:
-        parse_date(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
@@ -810,9 +1071,24 @@ def _first_by_id(table: _Table) -> dict[str, dict[str, str]]:
     return found
 
 
+def _ids_by(relations: _Table, kind: str, end: str) -> dict[str, list[str]]:
+    """The ids of the relations of `kind`, by the entity at their `end`, in the file's order."""
+    found: dict[str, list[str]] = {}
+    of_kind = map(kind.__eq__, relations.column("kind"))
+    pairs = zip(relations.column(end), relations.column("id"), strict=True)
+    for entity, relation in itertools.compress(pairs, of_kind):
+        found.setdefault(entity, []).append(relation)
+    return found
+
+
+def _kinds_by_id(table: _Table) -> dict[str, str]:
+    found = dict(zip(table.column("id"), table.column("kind"), strict=True))
+    found.pop("", None)
+    return found
+
+
 def _build(name: str, folder: Path | None, schema: Schema, tables: Mapping[str, _Table]) -> Dataset:
     parts: dict[str, Any] = {
-        record.part(): tuple(record.from_row(row) for row in tables[record.FILE].records)
-        for record in RECORDS
+        record.part(): tuple(record.from_columns(tables[record.FILE].columns)) for record in RECORDS
     }
     return Dataset(name, schema=schema, path=folder, **parts)
