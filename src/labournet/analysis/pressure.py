@@ -76,7 +76,7 @@ from labournet.analysis.flows import (
     Totals,
     as_flow_model,
 )
-from labournet.analysis.provenance import provenance
+from labournet.analysis.provenance import _structure, _tuples, provenance
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike, PartialDate
@@ -509,9 +509,9 @@ def _reach(
         if takers.get(measure, set()) - {model.regime}:
             reached[placements] = True
     return (
-        _row_names(actors, actor_ids),
-        _row_names(hits, names),
-        _row_names(assumed, assumption_ids),
+        _tuples(actors, np.array(actor_ids, dtype=object)),
+        _tuples(hits, np.array(names, dtype=object)),
+        _tuples(assumed, np.array(assumption_ids, dtype=object)),
         reached,
     )
 
@@ -535,29 +535,6 @@ def _names_matrix(sets: list[set[str]], names: list[str]) -> sparse.csr_matrix:
         [np.array(sorted(index[x] for x in found if x in index), dtype=np.int64) for found in sets],
         len(names),
     )
-
-
-def _structure(matrix: Any) -> sparse.csr_matrix:
-    """The 0/1 pattern of a sparse matrix, as csr with sorted indices."""
-    out = sparse.csr_matrix(matrix, dtype=np.float64)
-    out.eliminate_zeros()
-    out.sort_indices()
-    return out
-
-
-def _row_names(matrix: sparse.csr_matrix, names: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Per row, the names of its nonzero columns in column order; equal rows share one tuple."""
-    picked = np.array(names, dtype=object)[matrix.indices]
-    seen: dict[bytes, tuple[str, ...]] = {}
-    out = []
-    for i in range(matrix.shape[0]):
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        key = matrix.indices[start:end].tobytes()
-        found = seen.get(key)
-        if found is None:
-            found = seen[key] = tuple(picked[start:end])
-        out.append(found)
-    return tuple(out)
 
 
 def _measure_placements(model: FlowModel, targets: Mapping[str, set[str]]) -> dict[str, np.ndarray]:

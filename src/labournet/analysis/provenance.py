@@ -198,7 +198,8 @@ def _assumptions(trace: Any, hosts: Any, slots: Any, routes: Any) -> sparse.csr_
 
 
 def _structure(matrix: Any) -> sparse.csr_matrix:
-    """The 0/1 pattern of a sparse matrix, as csr with sorted indices and no explicit zeros."""
+    """The 0/1 pattern of a sparse matrix, as csr with sorted indices and no explicit zeros
+    (the pressure table's reach uses it too)."""
     out = sparse.csr_matrix(matrix, dtype=np.float64)
     out.eliminate_zeros()
     out.sort_indices()
