@@ -726,3 +726,100 @@ def test_an_iteration_that_stops_short_is_reported_the_same_by_every_engine(engi
     with pytest.warns(ConvergenceWarning, match="eigenvector did not converge in 2 iter"):
         frame = centrality(G, eigenvector={"max_iter": 2}, engine=engine)
     assert frame["eigenvector"].isna().all() and frame["degree"].notna().all()
+
+
+# ---------------------------------------------------------------------------------------------
+# choosing the engine by its expected time
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
+@pytest.mark.parametrize(("load", "expected"), [(0.0, "rustworkx"), (3.0, "igraph")])
+def test_auto_betweenness_takes_the_engine_expected_first_on_the_free_cores(
+    monkeypatch: pytest.MonkeyPatch, directed: bool, load: float, expected: str
+):
+    from labournet.analysis import _engines
+
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setattr(_engines, "machine_cores", lambda: _engines.Cores(2, load))
+    G = random_graph(directed, weighted=False)
+    frame = centrality(G, ["betweenness"])
+    info = frame.attrs["projection"]["betweenness"]
+    assert info["engine"] == expected
+    reason = info["engine_reason"]
+    assert reason.startswith(f"auto: least expected time with {_engines.Cores(2, load).free:.2g}")
+    assert reason.index(expected) < min(
+        reason.index(e) for e in ("rustworkx", "igraph", "networkit") if e != expected
+    )
+    assert_column(frame, "betweenness", random_reference(directed, False, "betweenness"))
+
+
+@pytest.mark.fast
+def test_auto_betweenness_is_the_same_whichever_engine_the_load_picks(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from labournet.analysis import _engines
+
+    G = random_graph(True, weighted=False)
+    columns = {}
+    for load in (0.0, 3.0):
+        monkeypatch.setattr(_engines, "machine_cores", lambda load=load: _engines.Cores(2, load))
+        frame = centrality(G, ["betweenness"])
+        columns[frame.attrs["projection"]["betweenness"]["engine"]] = frame["betweenness"]
+    assert set(columns) == {"rustworkx", "igraph"}
+    assert np.allclose(columns["rustworkx"], columns["igraph"], rtol=0, atol=1e-15)
+
+
+@pytest.mark.fast
+def test_a_named_engine_is_not_weighed_against_the_load(monkeypatch: pytest.MonkeyPatch):
+    from labournet.analysis import _engines
+
+    monkeypatch.setattr(_engines, "machine_cores", lambda: _engines.Cores(2, 9.0))
+    frame = centrality(random_graph(True, weighted=False), ["betweenness"], engine="rustworkx")
+    info = frame.attrs["projection"]["betweenness"]
+    assert (info["engine"], info["engine_reason"]) == ("rustworkx", "asked for")
+
+
+@pytest.mark.fast
+def test_single_candidate_betweenness_says_why_without_weighing():
+    G = random_graph(True, weighted=True, n=150, m=500)
+    info = centrality(G, ["betweenness"], weight="w").attrs["projection"]["betweenness"]
+    assert info["engine"] == "networkit"  # rustworkx is unweighted only, igraph's ties differ
+    assert info["engine_reason"] == (
+        "auto: the first installed engine of rustworkx, igraph, networkit that reproduces "
+        "networkx here"
+    )
+
+
+def test_every_measure_records_why_its_engine_was_chosen():
+    small = centrality(nx.krackhardt_kite_graph())
+    reasons = {m: info["engine_reason"] for m, info in small.attrs["projection"].items()}
+    assert reasons["degree"] == "networkx counts a simple graph's degrees"
+    assert reasons["betweenness"] == f"auto: fewer than {ENGINE_THRESHOLD} nodes"
+    named = centrality(nx.krackhardt_kite_graph(), ["pagerank"], engine="networkx")
+    assert named.attrs["projection"]["pagerank"]["engine_reason"] == "asked for"
+
+
+@pytest.mark.fast
+def test_a_named_engine_that_cannot_serve_records_why():
+    frame = centrality(nx.krackhardt_kite_graph(), ["pagerank"], engine="igraph")
+    info = frame.attrs["projection"]["pagerank"]
+    assert (
+        info["engine_reason"]
+        == "igraph cannot serve: igraph does not reproduce networkx's pagerank"
+    )
+
+
+@pytest.mark.parametrize("folder", ["dprk-labour-2016", "dprk-labour-2016-2024"])
+def test_bundled_datasets_keep_networkx_betweenness(folder: str):
+    from pathlib import Path
+
+    from labournet.io.folder import load_dataset
+    from labournet.io.networkx import to_networkx
+
+    root = Path(__file__).resolve().parents[2] / "data" / folder
+    G = to_networkx(load_dataset(root))
+    frame = centrality(G, ["betweenness"])
+    assert frame.attrs["projection"]["betweenness"]["engine"] == "networkx"
+    expected = nx.betweenness_centrality(project_graph(G))
+    assert frame["betweenness"].to_dict() == expected

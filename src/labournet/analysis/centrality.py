@@ -2,11 +2,15 @@
 
 `centrality` returns one column per measure, each equal to the networkx function named in
 `REFERENCES` applied to the graph's *projection* (below). Small graphs are computed by networkx
-itself. From `ENGINE_THRESHOLD` nodes on, betweenness goes to rustworkx (in parallel; igraph
-for k-sampled sources, networkit when weighted), unweighted closeness and harmonic to a numpy
-bit-parallel breadth-first search (weighted: networkit or igraph), and eigenvector, PageRank
-and Katz to numpy/scipy replays of networkx's own iterations. Degree is counted by networkx on
-a simple graph, by numpy on a projection. Every engine path is tested against networkx to 1e-9.
+itself. From `ENGINE_THRESHOLD` nodes on, exact unweighted betweenness goes to whichever of
+rustworkx (parallel), igraph (one thread) and networkit is expected to finish first: each
+one's CPU cost on this size of graph over the cores it would get, free cores read from the
+process's affinity and the load average at the call (igraph takes k-sampled sources,
+networkit weighted graphs, rustworkx endpoints). Unweighted closeness and harmonic go to a
+numpy bit-parallel breadth-first search (weighted: networkit or igraph), and eigenvector,
+PageRank and Katz to numpy/scipy replays of networkx's own iterations. Degree is counted by
+networkx on a simple graph, by numpy on a projection. Every engine path is tested against
+networkx to 1e-9.
 
 rustworkx, igraph and networkit are the optional extra ``pip install 'labournet[fast]'``.
 Without it, naming one of them (``engine="rustworkx"``) is an `AnalysisError` that says how
@@ -39,8 +43,10 @@ Measures are computed on a simple graph (no parallel edges) made from ``G``:
 weight="w"), weight="w")`` reproduces the ``betweenness`` column. On a simple Graph or DiGraph
 with no filter the projection is the graph itself. The returned frame's
 ``.attrs["projection"]`` records, per measure, the direction, the weight and how it was read,
-the multi-edge rule, the relation kinds, exact or sampled (k, seed), the parameters and the
-engine; `describe_projection` turns that into text for a report.
+the multi-edge rule, the relation kinds, exact or sampled (k, seed), the parameters, the
+engine and why it was chosen (``engine_reason``: for "auto" betweenness, the expected times it
+compared and the free cores); `describe_projection` turns that into text for a report. Naming
+an engine (``engine="igraph"``) takes the choice out of the machine's load.
 
 Conventions (networkx's, whatever the engine)
 ---------------------------------------------
@@ -199,7 +205,8 @@ def centrality(
         Seed of the ``k`` sample; the same seed samples the same sources as networkx.
     engine : str
         One of `ENGINES`. "auto" (default) uses networkx below `ENGINE_THRESHOLD` nodes and
-        the fastest installed engine that matches networkx above it. A named engine computes
+        the fastest installed engine that matches networkx above it (for exact betweenness,
+        the one expected to finish first on the cores free now). A named engine computes
         every measure it supports; the others fall back to networkx (recorded in the
         projection metadata).
     **options : mapping
@@ -286,10 +293,10 @@ def centrality(
         params = _parameters(measure, settings, normalized=normalized, endpoints=endpoints)
         p = None if plain_degree and measure in DEGREE_MEASURES else projection(reading)
         if p is None:
-            chosen, note = "networkx", ""
+            chosen, why, note = "networkx", "networkx counts a simple graph's degrees", ""
             size = (n, G.number_of_edges())
         else:
-            chosen, note, missing = _choose_engine(engine, measure, p, params, sampled=sampled)
+            chosen, why, note, missing = _choose_engine(engine, measure, p, params, sampled=sampled)
             size = (p.n, p.m)
             if missing:
                 slower.append(measure)
@@ -297,6 +304,7 @@ def centrality(
             "measure": measure,
             "reference": REFERENCES[measure],
             "engine": chosen,
+            "engine_reason": why,
             "directed": is_directed,
             "weight": weight if reading in ("distance", "strength") else None,
             "reading": reading,
@@ -594,11 +602,14 @@ def _choose_engine(
     params: Mapping[str, Any],
     *,
     sampled: bool,
-) -> tuple[str, str, bool]:
-    """The engine for one measure, a note when it is not the one asked for, and whether "auto"
-    fell back to networkx because the compiled engines that would serve are not installed."""
-    if engine == "networkx" or p.n < 3:  # networkit crashes on the empty graph
-        return "networkx", "", False
+) -> tuple[str, str, str, bool]:
+    """The engine for one measure, why it was chosen, a note when it is not the one asked for,
+    and whether "auto" fell back to networkx because the compiled engines that would serve are
+    not installed."""
+    if engine == "networkx":
+        return "networkx", "asked for", "", False
+    if p.n < 3:  # networkit crashes on the empty graph
+        return "networkx", "fewer than 3 nodes", "", False
     if engine != "auto":
         reason = _refusal(engine, measure, p, params, sampled=sampled)
         if reason is None:
@@ -608,22 +619,51 @@ def _choose_engine(
                     "igraph counts weighted paths whose lengths differ by rounding only as "
                     "equally short; networkx does not"
                 )
-            return engine, note, False
-        return "networkx", f"{reason}; computed by networkx", False
+            return engine, "asked for", note, False
+        return (
+            "networkx",
+            f"{engine} cannot serve: {reason}",
+            f"{reason}; computed by networkx",
+            False,
+        )
     if p.n < ENGINE_THRESHOLD:
-        return "networkx", "", False
-    missing = []
+        return "networkx", f"auto: fewer than {ENGINE_THRESHOLD} nodes", "", False
+    candidates, missing = _auto_candidates(measure, p, params, sampled=sampled)
+    if len(candidates) > 1:
+        cores = _engines.machine_cores()
+        estimates = [_engines.estimate_betweenness(c, p, cores) for c in candidates]
+        chosen, why = _engines.fastest(estimates, cores)
+        return chosen, f"auto: {why}", "", False
+    if candidates:
+        order = ", ".join(_AUTO_ORDER[measure])
+        why = f"auto: the first installed engine of {order} that reproduces networkx here"
+        return candidates[0], why, "", False
+    if missing:
+        note = f"{', '.join(missing)} not installed ({_FAST_EXTRA}); computed by networkx"
+        return "networkx", "auto: the engines that would serve are not installed", note, True
+    return "networkx", "auto: no other engine reproduces networkx here", "", False
+
+
+def _auto_candidates(
+    measure: str, p: _engines.Projection, params: Mapping[str, Any], *, sampled: bool
+) -> tuple[list[str], list[str]]:
+    """The installed engines "auto" may use for ``measure``, and those that would serve but are
+    not installed. Exact betweenness weighs all its candidates by their expected time; the
+    other measures take the first that serves, in `_AUTO_ORDER`."""
+    candidates: list[str] = []
+    missing: list[str] = []
     for candidate in _AUTO_ORDER[measure]:
         if candidate == "igraph" and measure == "betweenness" and p.weight is not None:
             continue  # tie rule differs from networkx's exact float comparison
-        if _refusal(candidate, measure, p, params, sampled=sampled) is None:
-            if _installed(candidate):
-                return candidate, "", False
+        if _refusal(candidate, measure, p, params, sampled=sampled) is not None:
+            continue
+        if not _installed(candidate):
             missing.append(candidate)
-    if missing:
-        note = f"{', '.join(missing)} not installed ({_FAST_EXTRA}); computed by networkx"
-        return "networkx", note, True
-    return "networkx", "", False
+        elif measure != "betweenness":
+            return [candidate], []
+        else:
+            candidates.append(candidate)
+    return candidates, missing if not candidates else []
 
 
 class _Convergence:
