@@ -62,7 +62,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -297,11 +297,16 @@ class FlowModel:
 
     # -- evaluation --------------------------------------------------------------------------
 
-    def evaluate(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(
+        self, values: np.ndarray, scratch: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Placement revenue and workers, each ``(n_placements, n_columns)``.
 
         ``values`` is ``(n_figures, n_columns)``: one value of every figure per column (rows
-        of `system`; the formula inputs after `figures` are not read here).
+        of `system`; the formula inputs after `figures` are not read here). With ``scratch``
+        (`evaluation_scratch` of at least ``n_columns``) the results are written into it: views
+        that the next call overwrites, for a caller that evaluates chunk after chunk without
+        fresh memory for each.
         """
         values = np.asarray(values, dtype=float)[: len(self.figures)]
         share = self._slot_shares(values)
@@ -311,15 +316,25 @@ class FlowModel:
         with np.errstate(divide="ignore", invalid="ignore"):
             within = np.where(of_host > 0, route_value / of_host, self.routes.even[:, None])
         workers_host = self.host_workers @ values
-        # in place, through one scratch array: three (n_placements, n_columns) arrays at most
+        if scratch is None:
+            scratch = self.evaluation_scratch(values.shape[1])
+        size = self.n_placements * values.shape[1]
+        revenue, workers, factor = (
+            row[:size].reshape(self.n_placements, values.shape[1]) for row in scratch
+        )
+        # the indices are in range: "clip" only spares take the buffering that "raise" does
         slot, route = self.placement_slot, self.placement_route
-        revenue = route_value.take(route, axis=0)
-        scratch = share.take(slot, axis=0)
-        revenue *= scratch
-        workers = workers_host.take(self.placement_host, axis=0)
-        workers *= scratch
-        workers *= within.take(route, axis=0, out=scratch)
+        route_value.take(route, axis=0, out=revenue, mode="clip")
+        share.take(slot, axis=0, out=factor, mode="clip")
+        revenue *= factor
+        workers_host.take(self.placement_host, axis=0, out=workers, mode="clip")
+        workers *= factor
+        workers *= within.take(route, axis=0, out=factor, mode="clip")
         return revenue, workers
+
+    def evaluation_scratch(self, n_columns: int) -> np.ndarray:
+        """Memory for `evaluate` of up to ``n_columns`` columns: ``(3, n_placements x n)``."""
+        return np.empty((3, self.n_placements * n_columns))
 
     def _slot_shares(self, values: np.ndarray) -> np.ndarray:
         """Each slot's share of its host's workers: its weight over the host's weights."""
@@ -397,57 +412,114 @@ class FlowModel:
         best at the estimates, low and high the `INTERVAL` percentiles over the joint draws
         (widened to include best). Draws are evaluated in chunks, so memory stays bounded.
         """
+        return self.joint_ranges([(reduce, n_rows)])[0]
+
+    def joint_ranges(self, requests: Sequence[tuple[Reducer, int]]) -> list[list[np.ndarray]]:
+        """`ranges` of several ``(reduce, n_rows)`` requests in one pass over the draws: each
+        draw is evaluated once for all of them, and each request gets the same draws and the
+        same values as it would alone (the budget caps each request's draws by its own size)."""
+        if not requests:
+            return []
         estimates = self.estimates()
+        at_best = self.evaluate(estimates)
         best = [
-            np.asarray(x, dtype=float)[:, 0] for x in reduce(*self.evaluate(estimates), estimates)
+            [np.asarray(x, dtype=float)[:, 0] for x in r(*at_best, estimates)] for r, _ in requests
         ]
         values = self.interval_draws()
-        n = values.shape[1]
-        if n_rows * len(best) > 0:
-            n = max(MIN_INTERVAL_DRAWS, min(n, int(INTERVAL_BUDGET // (n_rows * len(best)))))
-        values = values[:, :n]
-        chunk = max(1, min(n, int(CHUNK_VALUES // max(1, self.n_placements))))
-        samples = [np.empty((n_rows, n), dtype=np.float32) for _ in best]
-        for start in range(0, n, chunk):
-            part = values[:, start : start + chunk]
-            for sample, out in zip(samples, reduce(*self.evaluate(part), part), strict=True):
-                sample[:, start : start + part.shape[1]] = np.asarray(out)
-        results = []
-        for centre, sample in zip(best, samples, strict=True):
-            if n_rows:
-                low, high = np.percentile(sample, INTERVAL, axis=1)
-            else:
-                low = high = np.zeros(0)
-            results.append(
-                np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
-            )
-        return results
+        draws = [
+            self._interval_count(values.shape[1], n_rows, len(b))
+            for (_, n_rows), b in zip(requests, best, strict=True)
+        ]
+        samples = [
+            [np.empty((n_rows, n), dtype=np.float32) for _ in b]
+            for (_, n_rows), n, b in zip(requests, draws, best, strict=True)
+        ]
+        n_max = max(draws, default=0)
+        chunk = max(1, min(n_max, int(CHUNK_VALUES // max(1, self.n_placements))))
+        scratch = self.evaluation_scratch(chunk)
+        for start in range(0, n_max, chunk):
+            part = values[:, start : min(start + chunk, n_max)]
+            revenue, workers = self.evaluate(part, scratch)
+            for (reduce, _), n, outs in zip(requests, draws, samples, strict=True):
+                if start >= n:
+                    continue
+                width = min(n, start + part.shape[1]) - start
+                cut = part.shape[1] > width
+                sliced = (
+                    (revenue[:, :width], workers[:, :width], part[:, :width])
+                    if cut
+                    else (revenue, workers, part)
+                )
+                for out, found in zip(outs, reduce(*sliced), strict=True):
+                    out[:, start : start + width] = np.asarray(found)
+        return [
+            [_interval(centre, sample) for centre, sample in zip(b, outs, strict=True)]
+            for b, outs in zip(best, samples, strict=True)
+        ]
+
+    def _interval_count(self, available: int, n_rows: int, n_outputs: int) -> int:
+        """Draws behind a request's intervals: all of them, unless its rows x outputs would
+        pass `INTERVAL_BUDGET` values (then fewer, but never under `MIN_INTERVAL_DRAWS`)."""
+        if n_rows * n_outputs == 0:
+            return available
+        return max(MIN_INTERVAL_DRAWS, min(available, int(INTERVAL_BUDGET // (n_rows * n_outputs))))
 
     def totals(self, alive: np.ndarray | None = None) -> Totals:
         """Revenue and workers over all placements, or over those where `alive` is true (or
         the part of each placement that `alive` gives); the whole network's once per model."""
+        return self.ranges_and_totals(alive, None, 0)[1]
+
+    def ranges_and_totals(
+        self, alive: np.ndarray | None, reduce: Reducer | None, n_rows: int
+    ) -> tuple[list[np.ndarray], Totals]:
+        """`ranges` of ``reduce`` (none without it) and `totals` of ``alive``, in one pass over
+        the draws, with the values each would give alone."""
         whole = alive is None or bool(np.all(np.asarray(alive) == 1))
-        if whole and (cached := self.__dict__.get("_totals")) is not None:
-            return cast(Totals, cached)
+        requests = [] if reduce is None else [(reduce, n_rows)]
+        cached = self.__dict__.get("_totals") if whole else None
+        if cached is not None:
+            found = self.joint_ranges(requests)
+            return (found[0] if found else []), cast(Totals, cached)
         mask = np.ones(self.n_placements) if alive is None else np.asarray(alive, dtype=float)
-        found = self.totals_of(mask[None, :])[0]
+        weights = sparse.csr_matrix(mask[None, :], dtype=float)
+        *found, sums = self.joint_ranges([*requests, (_sums(weights), 1)])
+        total = _as_totals(*sums)[0]
         if whole:
-            object.__setattr__(self, "_totals", found)
-        return found
+            object.__setattr__(self, "_totals", total)
+        return (found[0] if found else []), total
 
     def totals_of(self, weights: np.ndarray | sparse.spmatrix) -> list[Totals]:
         """Revenue and workers for each row of `weights` ``(n_rows, n_placements)``: a mask of
         placements, or the fraction of each placement to count."""
         weights = sparse.csr_matrix(weights, dtype=float)
+        return _as_totals(*self.ranges(_sums(weights), weights.shape[0]))
 
-        def sums(revenue: np.ndarray, workers: np.ndarray, _: np.ndarray) -> list[Any]:
-            return [weights @ revenue, weights @ workers]
 
-        revenue, workers = self.ranges(sums, weights.shape[0])
-        return [
-            Totals(Range(*map(float, r)), Range(*map(float, w)))
-            for r, w in zip(revenue, workers, strict=True)
-        ]
+def _sums(weights: sparse.csr_matrix) -> Reducer:
+    """The reducer of placement revenue and workers to their sums under each row of weights."""
+
+    def sums(revenue: np.ndarray, workers: np.ndarray, _: np.ndarray) -> list[Any]:
+        return [weights @ revenue, weights @ workers]
+
+    return sums
+
+
+def _as_totals(revenue: np.ndarray, workers: np.ndarray) -> list[Totals]:
+    """`Totals` per row of the ``(n_rows, 3)`` revenue and workers ranges."""
+    return [
+        Totals(Range(*map(float, r)), Range(*map(float, w)))
+        for r, w in zip(revenue, workers, strict=True)
+    ]
+
+
+def _interval(centre: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """``(n_rows, 3)`` low, best, high: the `INTERVAL` percentiles of ``sample``
+    ``(n_rows, n)``, widened to include ``centre``."""
+    if len(centre):
+        low, high = np.percentile(sample, INTERVAL, axis=1)
+    else:
+        low = high = np.zeros(0)
+    return np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
 
 
 def as_flow_model(

@@ -600,7 +600,7 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
             parts.denied(revenue, values),
         ]
 
-    rev, wk, denied = model.ranges(at_stake, len(ids))
+    (rev, wk, denied), totals = model.ranges_and_totals(parts.weight, at_stake, len(ids))
     estimates = model.estimates()
     revenue = model.evaluate(estimates)[0][:, 0]
     total_best = float((revenue * parts.weight).sum())
@@ -661,7 +661,7 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
         regime=model.regime,
         regime_name=_name(graph, model.regime),
         as_of=model.as_of,
-        totals=model.totals(parts.weight),
+        totals=totals,
         notes=model.notes,
         points=tuple(ranked),
         network=graph,

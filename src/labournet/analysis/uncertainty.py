@@ -170,16 +170,16 @@ def monte_carlo(
     revenue_draws = np.empty((len(tracked), draws))
     workers_draws = np.empty((len(tracked), draws))
     tracked_incidence = parts.incidence[tracked]
+    scratch = model.evaluation_scratch(chunk)  # one block of placement values, chunk after chunk
     with stage("Monte Carlo draws", total=draws) as progress:
         for done in range(0, draws, chunk):
             n = min(chunk, draws - done)
             values = draw_figures(model, n, rng, distribution)
-            revenue, workers = model.evaluate(values)
+            revenue, workers = model.evaluate(values, scratch)
             revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
             workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
-            del workers  # each placement array is freed once used, before the next is made
             scores = parts.denied(revenue, values)
-            del revenue, values
+            del revenue, workers, values
             for members, which, rows in levels:
                 block = scores[members]
                 top_counts[members] += _top_counts(block, k)
