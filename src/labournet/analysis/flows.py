@@ -262,7 +262,15 @@ class FlowModel:
         """True for a residual bucket (`RESIDUAL_ROLE`) and for a relation that touches one."""
         ends = self.relations().get(candidate)
         items = ends[:2] if ends is not None else (candidate,)
-        return any(self.graph.nodes[item].get("role") == RESIDUAL_ROLE for item in items)
+        return not self._residual_nodes().isdisjoint(items)
+
+    def _residual_nodes(self) -> frozenset[str]:
+        cached = self.__dict__.get("_residuals")
+        if cached is None:
+            roles = self.graph.nodes(data="role")
+            cached = frozenset(node for node, role in roles if role == RESIDUAL_ROLE)
+            object.__setattr__(self, "_residuals", cached)
+        return cast(frozenset[str], cached)
 
     def placements_of(self, candidate: str) -> np.ndarray:
         """Indices of the placements that depend on `candidate`."""

@@ -55,7 +55,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -615,22 +614,29 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
     traced = provenance(model, parts.rows, trace_limit)
     graph = model.graph
     substitution = 1.0 - float(kept[0])
-    points = []
-    for i, candidate in enumerate(ids):
+    # the table's order: by level, then denied, revenue and workers at best, each descending;
+    # stable, so ties keep the candidates' order
+    order = np.lexsort((-wk[:, 1], -rev[:, 1], -denied[:, 1], parts.levels))
+    ranked: list[PressurePoint] = []
+    seen: dict[str, int] = defaultdict(int)
+    for i in order.tolist():
+        candidate = ids[i]
+        level = LEVELS[parts.levels[i]]
+        seen[level] += 1
         if candidate in graph:
             name = str(graph.nodes[candidate].get("name", candidate))
             kind = str(graph.nodes[candidate].get("kind", ""))
         else:
             u, v, kind = model.relations()[candidate]
             name = f"{_name(graph, u)} -> {_name(graph, v)}"
-        points.append(
+        ranked.append(
             PressurePoint(
                 id=candidate,
                 name=name,
                 type=model.candidate_type[parts.rows[i]],
                 kind=kind,
-                level=LEVELS[parts.levels[i]],
-                rank=0,
+                level=level,
+                rank=seen[level],
                 residual=model.residual(candidate),
                 revenue=Range(*map(float, rev[i])),
                 workers=Range(*map(float, wk[i])),
@@ -649,14 +655,6 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
                 equivalent=parts.groups[i][1:],
             )
         )
-    points.sort(
-        key=lambda p: (LEVELS.index(p.level), -p.denied.best, -p.revenue.best, -p.workers.best)
-    )
-    ranked: list[PressurePoint] = []
-    seen: dict[str, int] = defaultdict(int)
-    for point in points:
-        seen[point.level] += 1
-        ranked.append(dataclasses.replace(point, rank=seen[point.level]))
     return PressureResult(
         regime=model.regime,
         regime_name=_name(graph, model.regime),
