@@ -307,9 +307,11 @@ class FigureSystem:
         low, mode, high, by_id = self._bounds()
         # draw-major, so chunks keep the stream; and by figure id, so the order of the rows in
         # figures.csv (or of a pulled graph) does not change the draws
-        stream = rng.random((draws, len(self.figures))).T
-        u = np.empty_like(stream)
-        u[by_id] = stream
+        stream = rng.random((draws, len(self.figures)))
+        u = np.empty((len(self.figures), draws))
+        for start in range(0, len(self.figures), SCATTER_BLOCK):  # a block of figures at a time:
+            block = slice(start, start + SCATTER_BLOCK)  # the transpose stays in cache
+            u[by_id[block]] = stream[:, block].T
         del stream
         if distribution == "uniform":
             values = low + (high - low) * u
@@ -329,6 +331,9 @@ class FigureSystem:
             object.__setattr__(self, "_bounds_cache", cached)
         return cached
 
+
+SCATTER_BLOCK = 256
+"""Figures moved at once from the draw-major stream to their rows in `FigureSystem.draw`."""
 
 TRIANGULAR_BLOCK = 2**22
 """Values worked out at once by `_triangular`: its temporaries stay near 32 MB each."""
