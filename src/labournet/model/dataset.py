@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import itertools
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,11 @@ class Record:
 
     def values(self) -> dict[str, Any]:
         """The columns' values as Python values (tuples of ids, numbers, None)."""
-        return {name: getattr(self, name) for name in self.columns()}
+        names = self.columns()
+        getter = _GETTERS.get(type(self))
+        if getter is None:
+            getter = _GETTERS[type(self)] = operator.attrgetter(names[0], *names)
+        return dict(zip(names, getter(self)[1:], strict=True))
 
     def to_row(self) -> dict[str, str]:
         """The record as a row of its file: lists joined by ``;``, numbers written exactly."""
@@ -161,6 +166,9 @@ def _properties(
 
 _TYPES: dict[type, dict[str, str]] = {}
 _COLUMNS: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict[type, operator.attrgetter[Any]] = {}
+"""Per record type, a getter of its columns' values (the first twice, so that it always
+returns a tuple)."""
 
 
 def _types(record: type) -> dict[str, str]:
@@ -515,7 +523,9 @@ class Dataset:
     def figures_for(self, subject: str, measure: str | None = None) -> tuple[Figure, ...]:
         """Figures about an entity or relation, optionally of one measure."""
         found = self._index()[2].get(subject, ())
-        return tuple(f for f in found if measure is None or f.measure == measure)
+        if measure is None:
+            return tuple(found)
+        return tuple(f for f in found if f.measure == measure)
 
     def _index(self) -> tuple[dict[str, Entity], dict[str, Relation], dict[str, list[Figure]]]:
         cached = self.__dict__.get("_cached_index")
