@@ -13,7 +13,8 @@ import labournet
 from labournet._number import format_money
 from labournet.analysis.pressure import pressure_points
 from labournet.errors import ExportError
-from labournet.report.build import DEFAULT_WRITERS, build_report, write_report
+from labournet.report import tables
+from labournet.report.build import DEFAULT_WRITERS, build_report, write_report, write_tables
 from labournet.report.tables import rich_table
 
 SMALL = Path(__file__).parents[1] / "fixtures" / "pressure-small"
@@ -132,6 +133,37 @@ def test_extra_writer_hook(tmp_path):
     files = write_report(report, tmp_path, writers=(*DEFAULT_WRITERS, extra))
     assert (tmp_path / "extra.txt").read_text("utf-8") == "rg"
     assert files[-1].name == "extra.txt"
+
+
+def test_tables_written_a_few_rows_at_a_time_are_the_same_files(
+    bundled_report, tmp_path, monkeypatch
+):
+    whole = write_tables(bundled_report, _folder(tmp_path / "whole"))
+    monkeypatch.setattr(tables, "WRITE_ROWS", 3)
+    assert len(bundled_report.table) > 3 * 2
+    pieces = write_tables(bundled_report, _folder(tmp_path / "pieces"))
+    for one, other in zip(whole, pieces, strict=True):
+        assert one.read_bytes() == other.read_bytes(), one.name
+    candidates = json.loads(pieces[1].read_text("utf-8"))["candidates"]
+    assert [c["id"] for c in candidates] == list(bundled_report.table.index)
+    assert sorted(p.name for p in (tmp_path / "pieces").iterdir()) == [
+        "pressure-points.csv",
+        "pressure-points.json",
+    ]
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_partial_one(tmp_path):
+    file = tmp_path / "out.json"
+    file.write_text("before", "utf-8")
+    with pytest.raises(TypeError):
+        tables.write_json({"ok": 1, "table": pd.DataFrame({"x": [object()]})}, file)
+    assert file.read_text("utf-8") == "before"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
 
 
 def test_unwritable_folder(tmp_path):

@@ -10,11 +10,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Hashable, Mapping
+import os
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -163,19 +165,50 @@ def _rank_interval(candidate: Any, row: pd.Series) -> str:
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as UTF-8 CSV with its index; tuples and lists become ``;``-joined ids."""
+    """Write a table as UTF-8 CSV with its index; tuples and lists become ``;``-joined ids.
+
+    Written `WRITE_ROWS` rows at a time into a file beside `path` that then replaces it, so a
+    large table is never copied whole and a failed write leaves no half-written file.
+    """
     file = Path(path)
-    flat = table.copy()
-    for column in flat.columns:
-        if flat[column].map(lambda v: isinstance(v, tuple | list)).any():
-            flat[column] = flat[column].map(
-                lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
-            )
-    try:
-        flat.to_csv(file, encoding="utf-8", float_format="%.10g")
-    except OSError as error:
-        raise ExportError(f"cannot write {file}: {error}") from error
+    lists = [column for column in table.columns if _holds_lists(table[column])]
+    with _replacing(file) as handle:
+        for start in range(0, max(1, len(table)), WRITE_ROWS):
+            part = table.iloc[start : start + WRITE_ROWS]
+            if lists:
+                part = part.copy()
+                for column in lists:
+                    part[column] = _joined(part[column])
+            part.to_csv(handle, header=start == 0, float_format="%.10g", lineterminator="\n")
     return file
+
+
+WRITE_ROWS = 5000
+"""Table rows formatted at once by `write_csv` and `write_json`."""
+
+
+def _holds_lists(column: pd.Series) -> bool:
+    return column.dtype == object and any(isinstance(v, tuple | list) for v in column)
+
+
+def _joined(column: pd.Series) -> list[Any]:
+    return [";".join(map(str, v)) if isinstance(v, tuple | list) else v for v in column]
+
+
+@contextlib.contextmanager
+def _replacing(file: Path) -> Iterator[TextIO]:
+    """A text file written beside `file` that replaces it when the block ends without error."""
+    partial = file.with_name(f".{file.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(partial, file)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {file}: {error}") from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def json_ready(value: Any) -> Any:
@@ -196,16 +229,15 @@ def json_ready(value: Any) -> Any:
 
 
 def write_json(document: Mapping[str, Any], path: str | Path) -> Path:
-    """Write a JSON document (UTF-8, indented, NaN as null).
+    """Write a JSON document (UTF-8, indented, NaN as null), as `json_text` gives it.
 
     A table (DataFrame) inside it is a list with one record per line: the records of a large
-    network then go through the C encoder as whole lines instead of one value per line.
+    network then go through the C encoder as whole lines instead of one value per line. The
+    text is written as it is made, into a file that replaces `path` once complete.
     """
     file = Path(path)
-    try:
-        file.write_text(json_text(document), "utf-8")
-    except OSError as error:
-        raise ExportError(f"cannot write {file}: {error}") from error
+    with _replacing(file) as handle:
+        handle.writelines(json_chunks(document))
     return file
 
 
@@ -221,16 +253,28 @@ def json_text(value: Any, indent: str = "") -> str:
       ]
     }
     """
+    return "".join(json_chunks(value, indent))
+
+
+def json_chunks(value: Any, indent: str = "") -> Iterator[str]:
+    """The text of `json_text`, piece by piece: a table `WRITE_ROWS` records at a time."""
     inner = indent + "  "
     if isinstance(value, Mapping) and value:
-        items = (f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, inner)}"
-                 for k, v in value.items())  # fmt: skip
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if isinstance(value, pd.DataFrame) and len(value):
-        lines = (inner + _line(record) for record in _records(value))
-        return "[\n" + ",\n".join(lines) + f"\n{indent}]"
-    text = json.dumps(json_ready(value), indent=2, ensure_ascii=False, allow_nan=False)
-    return text.replace("\n", "\n" + indent)
+        yield "{\n"
+        for i, (key, item) in enumerate(value.items()):
+            comma = ",\n" if i else ""
+            yield f"{comma}{inner}{json.dumps(str(key), ensure_ascii=False)}: "
+            yield from json_chunks(item, inner)
+        yield f"\n{indent}}}"
+    elif isinstance(value, pd.DataFrame) and len(value):
+        yield "[\n"
+        for start in range(0, len(value), WRITE_ROWS):
+            lines = (inner + _line(r) for r in _records(value.iloc[start : start + WRITE_ROWS]))
+            yield (",\n" if start else "") + ",\n".join(lines)
+        yield f"\n{indent}]"
+    else:
+        text = json.dumps(json_ready(value), indent=2, ensure_ascii=False, allow_nan=False)
+        yield text.replace("\n", "\n" + indent)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
