@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 import tomllib
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 
 import labournet
+from labournet.io import stamp
 from labournet.io.stamp import dataset_hash, make_stamp
+from labournet.model.dataset import RECORDS
 
 ROOT = Path(__file__).parents[1]
 
@@ -32,6 +35,19 @@ def test_the_content_hash_ignores_order_and_name_and_follows_content():
         dataset, figures=(dataclasses.replace(first, high=first.high + 1), *dataset.figures[1:])
     )
     assert dataset_hash(changed) != dataset_hash(dataset)
+
+
+def test_the_content_hash_is_sha256_of_each_files_sorted_rows_however_it_is_fed(monkeypatch):
+    dataset = labournet.load_dataset()
+    expected = hashlib.sha256()
+    for record in RECORDS:
+        rows = sorted((r.to_row() for r in getattr(dataset, record.part())), key=lambda r: r["id"])
+        expected.update(record.FILE.encode())
+        expected.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
+    expected.update(repr(dataset.schema).encode())
+    monkeypatch.setattr(stamp, "HASH_ROWS", 4)
+    assert len(dataset.figures) > 4 * 2
+    assert dataset_hash(dataclasses.replace(dataset)) == f"sha256:{expected.hexdigest()}"
 
 
 def test_a_python_call_names_itself():

@@ -25,6 +25,7 @@ import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
@@ -99,13 +100,29 @@ def dataset_hash(dataset: Dataset) -> str:
         return str(cached)
     digest = hashlib.sha256()
     for record in RECORDS:
-        rows = sorted((r.to_row() for r in getattr(dataset, record.part())), key=lambda r: r["id"])
+        items = sorted(getattr(dataset, record.part()), key=attrgetter("id"))
         digest.update(record.FILE.encode())
-        digest.update(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
+        _hash_rows(digest, items)
     digest.update(repr(dataset.schema).encode())
     found = f"sha256:{digest.hexdigest()}"
     object.__setattr__(dataset, "_content_hash", found)
     return found
+
+
+HASH_ROWS = 10_000
+"""Rows turned into JSON at once by `dataset_hash`."""
+
+
+def _hash_rows(digest: Any, items: Sequence[Any]) -> None:
+    """Feed `digest` the JSON array of the items' rows, ``json.dumps(rows, sort_keys=True,
+    ensure_ascii=False)``, a `HASH_ROWS` rows at a time: the same bytes, without every row of
+    a large dataset in memory at once."""
+    digest.update(b"[")
+    for start in range(0, len(items), HASH_ROWS):
+        rows = [item.to_row() for item in items[start : start + HASH_ROWS]]
+        text = json.dumps(rows, sort_keys=True, ensure_ascii=False)[1:-1]
+        digest.update(((", " if start else "") + text).encode())
+    digest.update(b"]")
 
 
 @contextlib.contextmanager
