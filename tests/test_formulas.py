@@ -146,3 +146,15 @@ def test_draws_do_not_depend_on_the_order_of_the_rows():
     reordered = dataclasses.replace(dataset, figures=tuple(reversed(dataset.figures)))
     assert derive_figures(reordered.figures)[0] == tuple(reversed(dataset.figures))
     assert build_flow_model(reordered).totals() == build_flow_model(dataset).totals()
+
+
+def test_uniform_draws_are_the_draw_major_stream_dealt_to_figures_in_id_order(monkeypatch):
+    from labournet.model import formulas
+
+    by_id = np.array([4, 0, 3, 1, 2])
+    expected = np.empty((5, 9))
+    expected[by_id] = np.random.default_rng(5).random((9, 5)).T
+    monkeypatch.setattr(formulas, "STREAM_DRAWS", 2)
+    monkeypatch.setattr(formulas, "SCATTER_BLOCK", 2)
+    found = formulas._uniform_rows(np.random.default_rng(5), 9, by_id)
+    assert np.array_equal(found, expected)

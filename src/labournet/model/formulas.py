@@ -280,9 +280,10 @@ class FigureSystem:
         """Boolean mask of the figures that are drawn (those without a formula)."""
         return np.array([f.id not in self.formulas for f in self.figures], dtype=bool)
 
-    def derive(self, values: np.ndarray) -> np.ndarray:
-        """`values` (``(n_figures, n)``) with every derived row computed from the others."""
-        values = np.array(values, dtype=float, copy=True)
+    def derive(self, values: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+        """`values` (``(n_figures, n)``) with every derived row computed from the others: a
+        copy, or ``values`` itself rewritten when `in_place` (a float array of its own)."""
+        values = values if in_place else np.array(values, dtype=float, copy=True)
         rows = self.row()
         for figure_id in self.order:
             formula = self.formulas[figure_id]
@@ -305,19 +306,12 @@ class FigureSystem:
                 f"unknown distribution '{distribution}' (use {' or '.join(DISTRIBUTIONS)})"
             )
         low, mode, high, by_id = self._bounds()
-        # draw-major, so chunks keep the stream; and by figure id, so the order of the rows in
-        # figures.csv (or of a pulled graph) does not change the draws
-        stream = rng.random((draws, len(self.figures)))
-        u = np.empty((len(self.figures), draws))
-        for start in range(0, len(self.figures), SCATTER_BLOCK):  # a block of figures at a time:
-            block = slice(start, start + SCATTER_BLOCK)  # the transpose stays in cache
-            u[by_id[block]] = stream[:, block].T
-        del stream
+        u = _uniform_rows(rng, draws, by_id)
         if distribution == "uniform":
             values = low + (high - low) * u
         else:
             values = _triangular(u, low, mode, high)
-        return self.derive(values)
+        return self.derive(values, in_place=True)
 
     def _bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Low, estimate and high of every figure as columns, and the rows in figure-id
@@ -332,8 +326,28 @@ class FigureSystem:
         return cached
 
 
+def _uniform_rows(rng: np.random.Generator, draws: int, by_id: np.ndarray) -> np.ndarray:
+    """``(n_figures, draws)`` uniform draws: the stream is draw-major, so chunks of draws keep
+    it, and dealt to figures in id order (``by_id``), so the order of the rows in figures.csv
+    (or of a pulled graph) does not change the draws. The stream is made `STREAM_DRAWS` draws
+    at a time (``rng.random`` gives the same values in pieces as at once) and moved to the
+    figures' rows a block of figures at a time, so its transpose stays in cache and it never
+    takes the memory of the result a second time."""
+    u = np.empty((len(by_id), draws))
+    for first in range(0, draws, STREAM_DRAWS):
+        stream = rng.random((min(STREAM_DRAWS, draws - first), len(by_id)))
+        span = slice(first, first + len(stream))
+        for start in range(0, len(by_id), SCATTER_BLOCK):
+            block = slice(start, start + SCATTER_BLOCK)
+            u[by_id[block], span] = stream[:, block].T
+    return u
+
+
+STREAM_DRAWS = 128
+"""Draws of the uniform stream made at once by `_uniform_rows`."""
+
 SCATTER_BLOCK = 256
-"""Figures moved at once from the draw-major stream to their rows in `FigureSystem.draw`."""
+"""Figures moved at once from the draw-major stream to their rows in `_uniform_rows`."""
 
 TRIANGULAR_BLOCK = 2**22
 """Values worked out at once by `_triangular`: its temporaries stay near 32 MB each."""
