@@ -522,9 +522,10 @@ def _as_totals(revenue: np.ndarray, workers: np.ndarray) -> list[Totals]:
 
 def _interval(centre: np.ndarray, sample: np.ndarray) -> np.ndarray:
     """``(n_rows, 3)`` low, best, high: the `INTERVAL` percentiles of ``sample``
-    ``(n_rows, n)``, widened to include ``centre``."""
+    ``(n_rows, n)``, widened to include ``centre``; ``sample`` is reordered in place (the
+    percentiles partition it rather than a copy)."""
     if len(centre):
-        low, high = np.percentile(sample, INTERVAL, axis=1)
+        low, high = np.percentile(sample, INTERVAL, axis=1, overwrite_input=True)
     else:
         low = high = np.zeros(0)
     return np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
