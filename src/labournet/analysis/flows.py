@@ -411,6 +411,21 @@ class FlowModel:
             object.__setattr__(self, "_interval_draws", cached)
         return cached
 
+    def cached_draws(self, seed: object, draws: int, distribution: str) -> np.ndarray | None:
+        """The first `draws` columns of `interval_draws` if they are already drawn and are the
+        draws that `draws` draws of `distribution` from `seed` would give, chunk by chunk (the
+        stream is draw-major), else None. A Monte Carlo at the default seed after a pressure
+        table then reuses them rather than drawing the same values again."""
+        cached = self.__dict__.get("_interval_draws")
+        same_stream = (
+            isinstance(seed, int | np.integer)
+            and int(seed) == INTERVAL_SEED
+            and distribution == "triangular"
+        )
+        if cached is None or not same_stream or draws > cached.shape[1]:
+            return None
+        return cast(np.ndarray, cached[:, :draws])
+
     def ranges(self, reduce: Reducer, n_rows: int) -> list[np.ndarray]:
         """Best estimate and joint interval of quantities computed from placement values.
 

@@ -134,7 +134,9 @@ def monte_carlo(
     at a time, so memory stays bounded: ``chunk`` draws at once, by default as many as keep
     the chunk's arrays within ``memory_mb`` megabytes (`chunk_size`); the chunking does not
     change the result. ``result``: the pressure result of `model`, if already computed (its
-    components are reused). Ranks are within levels and by the expected revenue denied, so
+    components are reused). At the intervals' seed (0) and distribution, with no more draws
+    than they hold, the draws are those of the intervals, already drawn for the pressure table
+    (`FlowModel.cached_draws`): the same values, not drawn twice. Ranks are within levels and by the expected revenue denied, so
     they vary with every drawn figure, the hosts' compliance and the regime's substitution
     included.
 
@@ -171,10 +173,14 @@ def monte_carlo(
     workers_draws = np.empty((len(tracked), draws))
     tracked_incidence = parts.incidence[tracked]
     scratch = model.evaluation_scratch(chunk)  # one block of placement values, chunk after chunk
+    drawn = model.cached_draws(seed, draws, distribution)
     with stage("Monte Carlo draws", total=draws) as progress:
         for done in range(0, draws, chunk):
             n = min(chunk, draws - done)
-            values = draw_figures(model, n, rng, distribution)
+            if drawn is None:
+                values = draw_figures(model, n, rng, distribution)
+            else:
+                values = drawn[:, done : done + n]
             revenue, workers = model.evaluate(values, scratch)
             revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
             workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
