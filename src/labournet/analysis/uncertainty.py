@@ -136,9 +136,9 @@ def monte_carlo(
     change the result. ``result``: the pressure result of `model`, if already computed (its
     components are reused). At the intervals' seed (0) and distribution, with no more draws
     than they hold, the draws are those of the intervals, already drawn for the pressure table
-    (`FlowModel.cached_draws`): the same values, not drawn twice. Ranks are within levels and by the expected revenue denied, so
-    they vary with every drawn figure, the hosts' compliance and the regime's substitution
-    included.
+    (`FlowModel.cached_draws`): the same values, not drawn twice. Ranks are within levels and
+    by the expected revenue denied, so they vary with every drawn figure, the hosts'
+    compliance and the regime's substitution included.
 
     Returns an `UncertaintyResult` whose ``table`` has, per candidate: ``rank`` (at the
     estimates), ``p_top_k``, ``rank_p05``, ``rank_p50``, ``rank_p95``, ``revenue_p05``,

@@ -203,11 +203,10 @@ def _replacing(file: Path) -> Iterator[TextIO]:
         with partial.open("w", encoding="utf-8", newline="") as handle:
             yield handle
         os.replace(partial, file)
-    except OSError as error:
+    except BaseException as error:
         partial.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {file}: {error}") from error
-    except BaseException:
-        partial.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise ExportError(f"cannot write {file}: {error}") from error
         raise
 
 
