@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,21 @@ import labournet
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 HOSTILE = "<script>alert('x')</script> & \"China\""
 """A name that would run, or break an attribute, if any display wrote it unescaped."""
+
+
+class _FixedClock:
+    """`datetime` as `labournet.io.stamp` uses it, stopped at one second."""
+
+    @staticmethod
+    def now(tz: object = None) -> datetime:
+        return datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stamps made in one test carry the same time, so that two pages built a second apart compare
+    equal (the stamp's ``made`` is the only part of a page that depends on the clock)."""
+    monkeypatch.setattr("labournet.io.stamp.datetime", _FixedClock)
 
 
 @pytest.fixture
