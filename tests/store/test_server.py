@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from test_bulk import WithoutBulk
 
 from labournet.errors import StoreError
 from labournet.store import connect
@@ -113,6 +114,8 @@ def test_a_loaded_server_restarts_while_it_reloads_its_data(
 
     server.start()
     with connect(server.status().uri) as store:
+        # by statements: the server replays one per batch, long enough to be heard loading
+        store.runner = WithoutBulk(store.runner)  # type: ignore[assignment]
         store.load(network)
         before = store.counts()
     server.stop()

@@ -26,7 +26,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from labournet._text import plural
 from labournet.errors import IncompleteGraphError, QueryError, StoreError
 from labournet.io.stamp import Stamp, make_stamp
+from labournet.store.bulk import BulkCommand, BulkForm, bulk_commands, bulk_form
 from labournet.store.queries import (
     CypherFile,
     check_identifier,
@@ -115,6 +116,14 @@ class QueryRunner(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class BulkLoader(Protocol):
+    """A runner that can load a new graph by bulk commands (FalkorDB)."""
+
+    def bulk_ready(self) -> bool: ...
+
+    def bulk(self, command: BulkCommand) -> None: ...
 
 
 class LoadClaim(Protocol):
@@ -251,9 +260,11 @@ class Store:
         Every name is checked before the first query (`QueryError` if one is unsafe).
 
         On FalkorDB a first load (into an empty graph, or one it replaces) CREATEs under the
-        graph's load lock and indexes relationship ids after the data, which is faster; other
-        loads MERGE, side by side (`labournet.store.falkordb.LoadLock`). A load that fails
-        half-way is marked unfinished either way: a pull refuses it, the next load completes it.
+        graph's load lock and indexes relationship ids after the data, which is faster; into a
+        graph that does not exist yet (or that it replaces) it sends the data as ``GRAPH.BULK``
+        commands instead (`labournet.store.bulk`), with the same result. Other loads MERGE,
+        side by side (`labournet.store.falkordb.LoadLock`). A load that fails half-way is
+        marked unfinished either way: a pull refuses it, the next load completes it.
         """
         size = self._batch_size(batch_size)
         plan = plan_load(dataset, self.backend)
@@ -308,6 +319,9 @@ class Store:
         """Send the plan: by CREATE when `claim` allows it, else by MERGE (after a repair of
         what the graph holds, with `repair`). Returns the summed counters (and ``repaired``)
         and the number of batches."""
+        forms = self._bulk_forms(plan) if claim.create else None
+        if forms is not None:
+            return self._write_bulk(plan, forms, size, claim, progress)
         if claim.create:
             early = [s for s in plan.schema_statements if not indexes_relationships(s)]
             for statement in early:
@@ -348,6 +362,123 @@ class Store:
         complete = load_file("load", "complete.cypher")
         self._run_step(complete, complete.body, {"finished": _now()})
         return totals | {"repaired": repaired}, batches
+
+    def _bulk_forms(self, plan: LoadPlan) -> list[BulkForm] | None:
+        """The bulk form of each step, if this first load may go by bulk commands: the runner
+        has them (FalkorDB), the graph is new, and every statement has a bulk form."""
+        ready = getattr(self.runner, "bulk_ready", None)
+        if ready is None or not plan.steps:
+            return None
+        forms = [bulk_form(step.create) for step in plan.steps]
+        if any(form is None for form in forms) or not ready():
+            return None
+        return cast("list[BulkForm]", forms)
+
+    def _write_bulk(
+        self,
+        plan: LoadPlan,
+        forms: list[BulkForm],
+        size: int,
+        claim: LoadClaim,
+        progress: Progress | None,
+    ) -> tuple[dict[str, int], int]:
+        """A first load into a new graph: the head node by Cypher (so that the load reads as
+        unfinished until it completes), the node indexes, the data as ``GRAPH.BULK`` commands
+        of `size` rows each (`labournet.store.bulk`), then the relationship indexes over all
+        of it. A value the server cannot store (`QueryError`) deletes the graph again, so
+        nothing of the load stays."""
+        dataset_file = load_file("load", "dataset.cypher")
+        head = self._run_step(
+            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
+        )
+        keys = ("nodes_created", "relationships_created", "properties_set")
+        totals = {key: int(head.counters.get(key, 0)) for key in keys}
+        numbering = self.runner.run(
+            load_file("admin", "node_numbering.cypher").body, {}, write=False
+        )
+        if numbering.rows != [[1, 0]]:
+            raise StoreError(
+                f"{self.target}: another client wrote into the new graph while this load began "
+                f"({numbering.rows[0][0]} nodes where the load had made one); load again"
+            )
+        for statement in plan.schema_statements:
+            if not indexes_relationships(statement):
+                self.runner.run_schema(statement)
+        try:
+            batches, samples = self._send_bulk(plan, forms, size, claim, progress, totals)
+        except QueryError:  # a value the server cannot store: the new graph goes again
+            with suppress(StoreError):
+                self.runner.wipe()
+            raise
+        self._check_numbering(samples)
+        for statement in plan.schema_statements:
+            if indexes_relationships(statement):
+                self.runner.run_schema(statement)
+        wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
+        if wait_for_indexes is not None:
+            wait_for_indexes()
+        claim.check()
+        complete = load_file("load", "complete.cypher")
+        self._run_step(complete, complete.body, {"finished": _now()})
+        return totals | {"repaired": 0}, batches
+
+    def _send_bulk(
+        self,
+        plan: LoadPlan,
+        forms: list[BulkForm],
+        size: int,
+        claim: LoadClaim,
+        progress: Progress | None,
+        totals: dict[str, int],
+    ) -> tuple[int, dict[int, Any]]:
+        """Send the bulk commands, each encoded while the server runs the one before; add what
+        they made to `totals`. Returns the number of commands and their numbering samples."""
+        send = cast("BulkLoader", self.runner).bulk
+        done, batches, total = 0, 0, plan.total_rows
+        samples: dict[int, Any] = {}
+        if progress:
+            progress("start", 0, total)
+
+        def finish(command: BulkCommand, sending: Future[None]) -> None:
+            nonlocal done, batches
+            sending.result()
+            made = "nodes_created" if command.is_node else "relationships_created"
+            totals[made] += command.rows
+            totals["properties_set"] += command.properties
+            samples.update(command.samples)
+            done += command.rows
+            batches += 1
+            if progress:
+                progress(command.stage, done, total)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: tuple[BulkCommand, Future[None]] | None = None
+            for command in bulk_commands(plan, forms, first_id=1, rows=size):
+                claim.check()
+                if pending is not None:
+                    finish(*pending)
+                pending = (command, pool.submit(send, command))
+            if pending is not None:
+                finish(*pending)
+        return batches, samples
+
+    def _check_numbering(self, samples: Mapping[int, Any]) -> None:
+        """`StoreError` unless the nodes at the sampled internal ids are the records the bulk
+        load numbered so (its relationships' ends rest on that numbering)."""
+        found = self.runner.run(
+            load_file("admin", "nodes_by_internal_id.cypher").body,
+            {"ids": sorted(samples)},
+            write=False,
+        )
+        got = {internal: record_id for internal, record_id in found.rows}
+        wrong = [i for i, record_id in samples.items() if got.get(i) != record_id]
+        if wrong:
+            raise StoreError(
+                f"{self.target}: the server numbered the loaded nodes otherwise than the bulk "
+                f"load did (node {wrong[0]} holds {got.get(wrong[0])!r}, not "
+                f"{samples[wrong[0]]!r}); the graph is marked unfinished: load again with "
+                "replace=True (--replace)"
+            )
 
     def wipe(self) -> None:
         """Delete everything labournet stored here (the graph, on FalkorDB)."""

@@ -25,6 +25,7 @@ from typing import Any
 
 from labournet.errors import QueryError, StoreError
 from labournet.store.base import Result
+from labournet.store.bulk import BulkCommand
 from labournet.store.queries import IDENTIFIER
 
 __all__ = ["FalkorDBRunner", "LoadLock", "encode_parameters", "cypher_literal"]
@@ -452,6 +453,42 @@ class FalkorDBRunner:
         finally:
             claim.release()
             beat.join()
+
+    def bulk_ready(self) -> bool:
+        """Whether a first load may go by `bulk`: the graph does not exist yet, so the server
+        numbers the nodes a load adds from the first one on (`labournet.store.bulk`)."""
+        self._exists = False
+        return not self._graph_exists()
+
+    def bulk(self, command: BulkCommand) -> None:
+        """Send one ``GRAPH.BULK`` command into the graph (which must exist: the load's head
+        node is made first); `StoreError` unless the server made what it carries."""
+        import redis.exceptions as rx
+
+        nodes, relationships = (command.rows, 0) if command.is_node else (0, command.rows)
+        try:
+            reply = self._db.connection.execute_command(
+                "GRAPH.BULK",
+                self.graph_name,
+                nodes,
+                relationships,
+                int(command.is_node),  # node tokens, then relationship tokens
+                int(not command.is_node),
+                command.token,
+            )
+        except rx.TimeoutError as error:
+            raise StoreError(
+                f"FalkorDB at {self.target} did not answer a bulk load within "
+                f"{self.query_timeout:g} s (LABOURNET_QUERY_TIMEOUT sets the wait)"
+            ) from error
+        except (rx.ConnectionError, OSError) as error:
+            raise StoreError(f"lost FalkorDB at {self.target} ({_reason(error)})") from error
+        except rx.RedisError as error:
+            raise StoreError(f"FalkorDB refused the bulk load: {_reason(error)}") from error
+        expected = f"{nodes} nodes created, {relationships} edges created"
+        answer = reply.decode() if isinstance(reply, bytes) else str(reply)
+        if answer != expected:
+            raise StoreError(f"FalkorDB answered a bulk load with {answer!r}, not {expected!r}")
 
     def wait_for_indexes(self) -> None:
         """Return when every index of the graph is built (FalkorDB builds them in the

@@ -186,12 +186,12 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     the schema, a label, type or property name that is not a safe identifier, a relation whose
     ends are not entities of the dataset, or a figure that is not a finite number.
     """
-    with _gc_paused():
+    with gc_paused():
         return _plan_load(dataset, backend)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Python's cycle collector paused while a plan makes its rows (lists and maps of plain
     values, no cycles): run, it scans the whole dataset again and again, a third of the time."""
     was_enabled = gc.isenabled()
