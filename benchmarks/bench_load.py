@@ -1,4 +1,4 @@
-"""Time loading a large generated network into FalkorDB: first load (bulk, CREATE), MERGE, row by row.
+"""Time loading a large generated network into FalkorDB: first loads (bulk, CREATE), MERGE, by row.
 
 1. Generates a network with ``benchmarks/generate.py`` (default 50,000 entities, 250,000
    relations) and reads it as a Dataset.
