@@ -323,19 +323,12 @@ class Store:
         if forms is not None:
             return self._write_bulk(plan, forms, size, claim, progress)
         if claim.create:
-            early = [s for s in plan.schema_statements if not indexes_relationships(s)]
-            for statement in early:
-                self.runner.run_schema(statement)
+            self._index_nodes(plan)
             repaired = 0
         else:
             self._apply_schema(plan)
             repaired = self._repair(plan, size) if repair else 0
-        dataset_file = load_file("load", "dataset.cypher")
-        head = self._run_step(
-            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
-        )
-        keys = ("nodes_created", "relationships_created", "properties_set")
-        totals = {key: int(head.counters.get(key, 0)) for key in keys}
+        totals = self._start(plan)
         done, batches, total = 0, 0, plan.total_rows
         if progress:
             progress("start", 0, total)
@@ -352,16 +345,42 @@ class Store:
             if progress:
                 progress(step.stage, done, total)
         if claim.create:
-            self._apply_schema(plan)  # the relationship id indexes, now over all the data
-            wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
-            if wait_for_indexes is not None:
-                wait_for_indexes()
+            self._index_relationships(plan)
         else:
             self.runner.run(load_file("admin", "unlink_figures.cypher").body, {}, write=True)
+        self._complete(claim)
+        return totals | {"repaired": repaired}, batches
+
+    def _start(self, plan: LoadPlan) -> dict[str, int]:
+        """Record on the head node that a load of the dataset started (it reads as unfinished
+        until `_complete`); the counters of what that wrote."""
+        dataset_file = load_file("load", "dataset.cypher")
+        head = self._run_step(
+            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
+        )
+        keys = ("nodes_created", "relationships_created", "properties_set")
+        return {key: int(head.counters.get(key, 0)) for key in keys}
+
+    def _index_nodes(self, plan: LoadPlan) -> None:
+        """A first load's schema but the relationship indexes, built before the data."""
+        for statement in plan.schema_statements:
+            if not indexes_relationships(statement):
+                self.runner.run_schema(statement)
+
+    def _index_relationships(self, plan: LoadPlan) -> None:
+        """A first load's relationship id indexes, built over all the data it wrote."""
+        for statement in plan.schema_statements:
+            if indexes_relationships(statement):
+                self.runner.run_schema(statement)
+        wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
+        if wait_for_indexes is not None:
+            wait_for_indexes()
+
+    def _complete(self, claim: LoadClaim) -> None:
+        """Mark the load complete, if it still holds its claim on the graph."""
         claim.check()
         complete = load_file("load", "complete.cypher")
         self._run_step(complete, complete.body, {"finished": _now()})
-        return totals | {"repaired": repaired}, batches
 
     def _bulk_forms(self, plan: LoadPlan) -> list[BulkForm] | None:
         """The bulk form of each step, if this first load may go by bulk commands: the runner
@@ -387,12 +406,7 @@ class Store:
         of `size` rows each (`labournet.store.bulk`), then the relationship indexes over all
         of it. A value the server cannot store (`QueryError`) deletes the graph again, so
         nothing of the load stays."""
-        dataset_file = load_file("load", "dataset.cypher")
-        head = self._run_step(
-            dataset_file, dataset_file.body, plan.dataset_parameters | {"started": _now()}
-        )
-        keys = ("nodes_created", "relationships_created", "properties_set")
-        totals = {key: int(head.counters.get(key, 0)) for key in keys}
+        totals = self._start(plan)
         numbering = self.runner.run(
             load_file("admin", "node_numbering.cypher").body, {}, write=False
         )
@@ -401,9 +415,7 @@ class Store:
                 f"{self.target}: another client wrote into the new graph while this load began "
                 f"({numbering.rows[0][0]} nodes where the load had made one); load again"
             )
-        for statement in plan.schema_statements:
-            if not indexes_relationships(statement):
-                self.runner.run_schema(statement)
+        self._index_nodes(plan)
         try:
             batches, samples = self._send_bulk(plan, forms, size, claim, progress, totals)
         except QueryError:  # a value the server cannot store: the new graph goes again
@@ -411,15 +423,8 @@ class Store:
                 self.runner.wipe()
             raise
         self._check_numbering(samples)
-        for statement in plan.schema_statements:
-            if indexes_relationships(statement):
-                self.runner.run_schema(statement)
-        wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
-        if wait_for_indexes is not None:
-            wait_for_indexes()
-        claim.check()
-        complete = load_file("load", "complete.cypher")
-        self._run_step(complete, complete.body, {"finished": _now()})
+        self._index_relationships(plan)
+        self._complete(claim)
         return totals | {"repaired": 0}, batches
 
     def _send_bulk(

@@ -154,7 +154,8 @@ def bulk_commands(
 def _end_ids(
     rows: Sequence[Sequence[Any]], form: BulkForm, ids: dict[tuple[str, Any], int], step: Step
 ) -> list[bytes]:
-    assert form.ends is not None
+    if form.ends is None:
+        raise ValueError(f"{step.stage}: a node statement has no ends")
     (source_label, source_at), (target_label, target_at) = form.ends
     pack = struct.Struct("<QQ").pack
     try:
