@@ -62,6 +62,8 @@ Example:
 
 from __future__ import annotations
 
+import collections
+import queue
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
@@ -70,6 +72,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from labournet.analysis._threads import chunk_workers, in_order
 from labournet.analysis.flowbuild import (
     FigureRef,
     Routes,
@@ -458,23 +461,36 @@ class FlowModel:
             for (_, n_rows), n, b in zip(requests, draws, best, strict=True)
         ]
         n_max = max(draws, default=0)
-        chunk = max(1, min(n_max, int(CHUNK_VALUES // max(1, self.n_placements))))
-        scratch = self.evaluation_scratch(chunk)
-        for start in range(0, n_max, chunk):
+        whole_chunk = max(1, min(n_max, int(CHUNK_VALUES // max(1, self.n_placements))))
+        threads = chunk_workers(-(-n_max // whole_chunk))
+        chunk = max(1, whole_chunk // threads)  # the threads' chunks share the memory budget
+        scratches: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
+        for _ in range(threads):
+            scratches.put(self.evaluation_scratch(chunk))
+
+        def evaluate_chunk(start: int) -> None:
             part = values[:, start : min(start + chunk, n_max)]
-            revenue, workers = self.evaluate(part, scratch)
-            for (reduce, _), n, outs in zip(requests, draws, samples, strict=True):
-                if start >= n:
-                    continue
-                width = min(n, start + part.shape[1]) - start
-                cut = part.shape[1] > width
-                sliced = (
-                    (revenue[:, :width], workers[:, :width], part[:, :width])
-                    if cut
-                    else (revenue, workers, part)
-                )
-                for out, found in zip(outs, reduce(*sliced), strict=True):
-                    out[:, start : start + width] = np.asarray(found)
+            scratch = scratches.get()
+            try:
+                revenue, workers = self.evaluate(part, scratch)
+                for (reduce, _), n, outs in zip(requests, draws, samples, strict=True):
+                    if start >= n:
+                        continue
+                    width = min(n, start + part.shape[1]) - start
+                    cut = part.shape[1] > width
+                    sliced = (
+                        (revenue[:, :width], workers[:, :width], part[:, :width])
+                        if cut
+                        else (revenue, workers, part)
+                    )
+                    for out, found in zip(outs, reduce(*sliced), strict=True):
+                        out[:, start : start + width] = np.asarray(found)
+            finally:
+                scratches.put(scratch)
+
+        collections.deque(
+            in_order(evaluate_chunk, range(0, n_max, chunk), workers=threads), maxlen=0
+        )
         return [
             [_interval(centre, sample) for centre, sample in zip(b, outs, strict=True)]
             for b, outs in zip(best, samples, strict=True)

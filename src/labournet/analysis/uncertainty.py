@@ -33,6 +33,8 @@ Example:
 
 from __future__ import annotations
 
+import queue
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -40,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from labournet._display import table_html
+from labournet.analysis._threads import chunk_workers, in_order
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import (
     DISPLAY_PER_LEVEL,
@@ -131,9 +134,10 @@ def monte_carlo(
     """Draw every figure within its range `draws` times; the rank stability of each candidate.
 
     Same ``seed``, same result; ``seed=None`` draws fresh entropy. Draws are evaluated a chunk
-    at a time, so memory stays bounded: ``chunk`` draws at once, by default as many as keep
-    the chunk's arrays within ``memory_mb`` megabytes (`chunk_size`); the chunking does not
-    change the result. ``result``: the pressure result of `model`, if already computed (its
+    at a time, so memory stays bounded: ``chunk`` draws at once in each thread (one per usable
+    core, `labournet.analysis._threads`), by default as many as keep the threads' chunks
+    within ``memory_mb`` megabytes together (`chunk_size`); neither the chunking nor the
+    threads change the result. ``result``: the pressure result of `model`, if already computed (its
     components are reused). At the intervals' seed (0) and distribution, with no more draws
     than they hold, the draws are those of the intervals, already drawn for the pressure table
     (`FlowModel.cached_draws`): the same values, not drawn twice. Ranks are within levels and
@@ -164,33 +168,55 @@ def monte_carlo(
     tracked = position[: min(track, n_rows)]
     levels = _levels(parts, tracked)
     rng = np.random.default_rng(seed)
-    if chunk is None:
-        chunk = chunk_size(model, n_rows, draws, memory_mb)
+    if chunk is None:  # the threads' chunks share the memory budget
+        whole = chunk_size(model, n_rows, draws, memory_mb)
+        threads = chunk_workers(-(-draws // whole))
+        chunk = max(1, whole // threads)
+    else:
+        threads = chunk_workers(-(-draws // chunk))
     chunk = min(int(chunk), draws)
     top_counts = np.zeros(n_rows, dtype=np.int64)
     ranks = np.empty((len(tracked), draws), dtype=np.int32)
     revenue_draws = np.empty((len(tracked), draws))
     workers_draws = np.empty((len(tracked), draws))
     tracked_incidence = parts.incidence[tracked]
-    scratch = model.evaluation_scratch(chunk)  # one block of placement values, chunk after chunk
+    scratches: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
+    for _ in range(threads):  # a block of placement values per thread, chunk after chunk
+        scratches.put(model.evaluation_scratch(chunk))
     drawn = model.cached_draws(seed, draws, distribution)
-    with stage("Monte Carlo draws", total=draws) as progress:
+
+    def chunks() -> Iterator[tuple[int, np.ndarray]]:
+        """Each chunk's first draw and its figure values, drawn in order (one stream)."""
         for done in range(0, draws, chunk):
             n = min(chunk, draws - done)
             if drawn is None:
-                values = draw_figures(model, n, rng, distribution)
+                yield done, draw_figures(model, n, rng, distribution)
             else:
-                values = drawn[:, done : done + n]
+                yield done, drawn[:, done : done + n]
+
+    def evaluate_chunk(item: tuple[int, np.ndarray]) -> tuple[np.ndarray, int]:
+        """Write the chunk's columns of the tracked draws; its top-k counts and draws."""
+        done, values = item
+        n = values.shape[1]
+        scratch = scratches.get()
+        try:
             revenue, workers = model.evaluate(values, scratch)
             revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
             workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
             scores = parts.denied(revenue, values)
-            del revenue, workers, values
-            for members, which, rows in levels:
-                block = scores[members]
-                top_counts[members] += _top_counts(block, k)
-                if len(rows):
-                    ranks[which, done : done + n] = _ranks(block, rows)
+        finally:
+            scratches.put(scratch)
+        counts = np.zeros(n_rows, dtype=np.int64)
+        for members, which, rows in levels:
+            block = scores[members]
+            counts[members] += _top_counts(block, k)
+            if len(rows):
+                ranks[which, done : done + n] = _ranks(block, rows)
+        return counts, n
+
+    with stage("Monte Carlo draws", total=draws) as progress:
+        for counts, n in in_order(evaluate_chunk, chunks(), workers=threads):
+            top_counts += counts
             progress.advance(n)
     out = pd.DataFrame(index=pd.Index(base.ids, name="id"))
     out["name"] = [p.name for p in base]

@@ -1,0 +1,65 @@
+"""Chunks of draws evaluated side by side, one thread per usable core.
+
+The evaluation of a chunk of joint draws is a few dozen numpy operations and scipy sparse
+products on arrays of placements x draws; both release the GIL while they run, so threads
+share the cores without copying anything. Each chunk writes its own columns of the results
+(or returns what its caller adds up in order), so the results do not depend on how many
+threads ran, nor in which order the chunks finished.
+
+>>> list(in_order(lambda x: x * x, range(5), workers=2))
+[0, 1, 4, 9, 16]
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+__all__ = ["chunk_workers", "in_order", "THREADS_ENV"]
+
+THREADS_ENV = "LABOURNET_THREADS"
+"""Environment variable that caps the threads (``1``: every chunk in the calling thread)."""
+
+MAX_WORKERS = 8
+
+Item = TypeVar("Item")
+Out = TypeVar("Out")
+
+
+def chunk_workers(n_chunks: int) -> int:
+    """Threads for `n_chunks` chunks: one per core this process may run on
+    (``os.sched_getaffinity``), at most `MAX_WORKERS`, `THREADS_ENV` if set, never more
+    than the chunks.
+
+    Unlike a parallel centrality engine (`labournet.analysis._engines`), the chunks cost the
+    same CPU however many threads share them, so a busy machine costs nothing but the wait:
+    the load does not cut the count.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no sched_getaffinity
+        cores = os.cpu_count() or 1
+    wanted = os.environ.get(THREADS_ENV, "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        cores = int(wanted)
+    return max(1, min(cores, MAX_WORKERS, n_chunks))
+
+
+def in_order(task: Callable[[Item], Out], items: Iterable[Item], *, workers: int) -> Iterator[Out]:
+    """``map(task, items)`` on `workers` threads: results in the items' order, each item taken
+    from `items` (in this thread) only when a thread is free for it, so that at most `workers`
+    chunks are in memory at once. One worker runs every task here, in this thread."""
+    if workers <= 1:
+        yield from map(task, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="labournet-chunk") as pool:
+        pending: deque[Future[Out]] = deque()
+        for item in items:
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+            pending.append(pool.submit(task, item))
+        while pending:
+            yield pending.popleft().result()
