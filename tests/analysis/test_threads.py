@@ -5,14 +5,17 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 
 import labournet
-from labournet.analysis import _threads, flows
-from labournet.analysis._threads import THREADS_ENV, chunk_workers, in_order
+from labournet import _threads
+from labournet._threads import THREADS_ENV, chunk_workers, in_order
+from labournet.analysis import flows
 from labournet.analysis.flows import build_flow_model
 from labournet.analysis.pressure import pressure_points
 from labournet.analysis.uncertainty import monte_carlo
+from labournet.model import formulas
 
 
 def test_in_order_keeps_the_order_and_holds_at_most_workers_items():
@@ -87,6 +90,19 @@ def test_the_pressure_table_is_the_same_on_one_thread_or_four_in_small_chunks(mo
     whole = table("1", None)  # every draw in one chunk
     assert whole.equals(table("1", 9))  # 9 draws a chunk
     assert whole.equals(table("4", 9))  # 2 a chunk on each of 4 threads
+
+
+def test_triangular_draws_are_the_same_on_one_thread_or_four_in_small_blocks(monkeypatch):
+    system = build_flow_model(labournet.load_dataset()).system
+    draws = {}
+    for threads, block in (("1", None), ("1", 7), ("4", 7)):
+        monkeypatch.setenv(THREADS_ENV, threads)
+        if block is not None:  # 7 draws of every figure a block
+            monkeypatch.setattr(formulas, "TRIANGULAR_BLOCK", 7 * len(system.figures))
+        draws[threads, block] = system.draw(500, np.random.default_rng(4))
+        monkeypatch.undo()
+    assert np.array_equal(draws["1", None], draws["1", 7])
+    assert np.array_equal(draws["1", None], draws["4", 7])
 
 
 def test_the_monte_carlo_is_the_same_on_one_thread_or_four(monkeypatch, bundled):

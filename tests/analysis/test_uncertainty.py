@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import labournet
+from labournet._threads import chunk_workers
 from labournet.analysis import uncertainty
-from labournet.analysis._threads import chunk_workers
 from labournet.analysis.flows import build_flow_model
 from labournet.analysis.pressure import components, pressure_points
 from labournet.analysis.uncertainty import (

@@ -72,7 +72,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from labournet.analysis._threads import chunk_workers, in_order
+from labournet._threads import chunk_workers, in_order
 from labournet.analysis.flowbuild import (
     FigureRef,
     Routes,

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from labournet._display import table_html
-from labournet.analysis._threads import chunk_workers, in_order
+from labournet._threads import chunk_workers, in_order
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import (
     DISPLAY_PER_LEVEL,
@@ -135,7 +135,7 @@ def monte_carlo(
 
     Same ``seed``, same result; ``seed=None`` draws fresh entropy. Draws are evaluated a chunk
     at a time, so memory stays bounded: ``chunk`` draws at once in each thread (one per usable
-    core, `labournet.analysis._threads`), by default as many as keep the threads' chunks
+    core, `labournet._threads`), by default as many as keep the threads' chunks
     within ``memory_mb`` megabytes together (`chunk_size`); neither the chunking nor the
     threads change the result. ``result``: the pressure result of `model`, if already computed (its
     components are reused). At the intervals' seed (0) and distribution, with no more draws
