@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import gc
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -546,12 +547,21 @@ def _row_maker(kind: str) -> Callable[..., list[Any]]:
     values, in order; each is one of the record's columns (`Record.values`: lists go as lists,
     empty ones as null) or one of the extras the call gives (``load_order``, ...)."""
     layout = load_file("load", f"{kind}.cypher").row
+    extras_at = [(at, name) for at, name in enumerate(layout) if name in ROW_EXTRAS[kind]]
+    names = [name for name in layout if name not in ROW_EXTRAS[kind]]
+    columns = operator.attrgetter(*names)
+    lists = {f.name for f in dataclasses.fields(RECORD_FILES[kind]) if "tuple" in str(f.type)}
+    lists_at = [at for at, name in enumerate(names) if name in lists]
 
     def make(record: Record, **extras: Any) -> list[Any]:
-        # the columns read as `Record.values` does, one getattr each: a load makes a row
-        # for every record
-        values = (extras[name] if name in extras else getattr(record, name) for name in layout)
-        return [_list(value) if isinstance(value, tuple) else value for value in values]
+        # the columns by one getter, the lists made lists, the extras put in their places:
+        # a load makes a row for every record
+        row = list(columns(record))
+        for at in lists_at:
+            row[at] = _list(row[at])
+        for at, name in extras_at:
+            row.insert(at, extras[name])
+        return row
 
     return make
 
