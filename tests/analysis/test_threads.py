@@ -81,8 +81,9 @@ def test_the_pressure_table_is_the_same_on_one_thread_or_four_in_small_chunks(mo
     def table(threads: str, chunk_values: float | None):
         monkeypatch.setenv(THREADS_ENV, threads)
         model = build_flow_model(labournet.load_dataset())  # no cached totals or draws
-        if chunk_values is not None:
+        if chunk_values is not None:  # and the percentiles of 3 rows at a time
             monkeypatch.setattr(flows, "CHUNK_VALUES", chunk_values * model.n_placements)
+            monkeypatch.setattr(flows, "PERCENTILE_VALUES", 3 * flows.INTERVAL_DRAWS)
         frame = pressure_points(model).to_frame()
         monkeypatch.undo()
         return frame

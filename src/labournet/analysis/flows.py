@@ -121,6 +121,8 @@ INTERVAL_BUDGET = 5e7
 """Values kept for the intervals of one table; on very large networks fewer draws are used."""
 CHUNK_VALUES = 8e6
 """Placement values evaluated at once (placements x draws), so memory stays bounded."""
+PERCENTILE_VALUES = 2e6
+"""Drawn values of an output's rows partitioned at once for its percentiles (rows x draws)."""
 
 Reducer = Callable[[np.ndarray, np.ndarray, np.ndarray], list[np.ndarray]]
 
@@ -555,10 +557,17 @@ def _interval(centre: np.ndarray, sample: np.ndarray) -> np.ndarray:
     """``(n_rows, 3)`` low, best, high: the `INTERVAL` percentiles of ``sample``
     ``(n_rows, n)``, widened to include ``centre``; ``sample`` is reordered in place (the
     percentiles partition it rather than a copy)."""
-    if len(centre):
-        low, high = np.percentile(sample, INTERVAL, axis=1, overwrite_input=True)
-    else:
-        low = high = np.zeros(0)
+    low, high = np.zeros((2, len(centre)))
+    step = max(1, int(PERCENTILE_VALUES // max(1, sample.shape[1])))
+
+    def percentiles(start: int) -> None:
+        block = slice(start, start + step)
+        low[block], high[block] = np.percentile(
+            sample[block], INTERVAL, axis=1, overwrite_input=True
+        )
+
+    starts = range(0, len(centre), step)  # rows apart: blocks side by side, the same values
+    collections.deque(in_order(percentiles, starts, workers=chunk_workers(len(starts))), maxlen=0)
     return np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
 
 
