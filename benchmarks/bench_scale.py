@@ -191,6 +191,7 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         entities=args.entities,
         relations=args.relations,
         seed=args.seed,
+        citations=args.citations,
     )
     dataset = meter("read_dataset (validate)", m["read_dataset"], net)
     graph = meter("to_networkx", m["labournet"].to_networkx, dataset)
@@ -488,6 +489,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws (default 1000)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the network (default 7)")
+    parser.add_argument(
+        "--citations",
+        choices=("random", "topical"),
+        default="random",
+        help="how the network's records cite sources (generate.py's CITATIONS; default random)",
+    )
     parser.add_argument("--charts", action="store_true", help="also write the PNG charts")
     parser.add_argument("--html", action="store_true", help="also write the HTML views")
     parser.add_argument(
@@ -530,7 +537,7 @@ def _run_worker(
     command = [
         sys.executable, str(Path(__file__).resolve()), "--worker",
         "--entities", str(n), "--relations", str(relations), "--draws", str(args.draws),
-        "--seed", str(args.seed), "--result", str(result_file),
+        "--seed", str(args.seed), "--citations", args.citations, "--result", str(result_file),
     ]  # fmt: skip
     for flag, on in (
         ("--charts", args.charts),
@@ -560,7 +567,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"size {max(sizes):,} is above --max-size {args.max_size:,}")
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
-        f"{os.getloadavg()[0]:.2f} at the start; {args.draws:,} draws; one process per size"
+        f"{os.getloadavg()[0]:.2f} at the start; {args.draws:,} draws; {args.citations} "
+        "citations; one process per size"
         + ("; a second, traced process per size" if args.tracemalloc else "")
     )
     results, baselines = [], []

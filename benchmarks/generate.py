@@ -98,15 +98,33 @@ def _plan(entities: int) -> dict[str, int]:
     return plan
 
 
+CITATIONS = ("random", "topical")
+"""How records cite sources: ``random``, each record one source of the whole pool (the pool
+grows with the network, so the sources behind a ranked row do too); ``topical``, the records
+about a host (its workers, sectors, remittances, employers' onward payments, the pressure on
+it) one of `TOPIC_SOURCES` sources of its own, everything else one of `TOPIC_SOURCES` general
+ones, as a real dataset cites a few reports per country. The same network either way: only the
+citations differ (the same random stream)."""
+
+TOPIC_SOURCES = 3
+
+
 def generate(
-    out: str | Path, *, entities: int = 50_000, relations: int = 250_000, seed: int = 0
+    out: str | Path,
+    *,
+    entities: int = 50_000,
+    relations: int = 250_000,
+    seed: int = 0,
+    citations: str = "random",
 ) -> Path:
     """Write a generated network with about `entities` entities and `relations` relations.
 
     The entity count is exact; the relation count is exact when `relations` is at least the
     structural minimum (about three relations per employer), otherwise that minimum is used.
-    Returns the dataset folder.
+    `citations` is one of `CITATIONS`. Returns the dataset folder.
     """
+    if citations not in CITATIONS:
+        raise SystemExit(f"--citations must be one of {', '.join(CITATIONS)}, not {citations!r}")
     rng = np.random.default_rng(seed)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,8 +133,13 @@ def generate(
     source_ids = [f"s{i}" for i in range(n_sources)]
     assumption_ids = [f"a{i}" for i in range(max(3, entities // 2000))]
 
-    def src() -> str:
-        return source_ids[int(rng.integers(n_sources))]
+    def src(host: int | None = None) -> str:
+        """A source (one draw of the stream either way); `host`: the host a record is about."""
+        drawn = int(rng.integers(n_sources))
+        if citations == "random":
+            return source_ids[drawn]
+        topic = 0 if host is None else host + 1
+        return source_ids[(topic * TOPIC_SOURCES + drawn % TOPIC_SOURCES) % n_sources]
 
     def assumed(p: float) -> str:
         return assumption_ids[int(rng.integers(len(assumption_ids)))] if rng.random() < p else ""
@@ -131,20 +154,34 @@ def generate(
         ents.append((eid, kind, name, "", src(), "", role, date, instrument))
         return eid
 
-    def relation(kind: str, source: str, target: str, assumptions: str = "", date: str = "") -> str:
+    def relation(
+        kind: str,
+        source: str,
+        target: str,
+        assumptions: str = "",
+        date: str = "",
+        host: int | None = None,
+    ) -> str:
         rid = f"r{len(rels)}"
+        cited = src(host)
         rels.append(
-            (rid, kind, source, target, f"{source} {kind} {target}", src(), assumptions, date, "")
+            (rid, kind, source, target, f"{source} {kind} {target}", cited, assumptions, date, "")
         )
         return rid
 
     def figure(
-        subject: str, measure: str, best: float, unit: str, spread: float, assumptions: str
+        subject: str,
+        measure: str,
+        best: float,
+        unit: str,
+        spread: float,
+        assumptions: str,
+        host: int | None = None,
     ) -> None:
         low, high = best * (1 - spread), best * (1 + spread)
         figs.append(
             (f"f{len(figs)}", subject, measure, _num(low), _num(best), _num(high), unit, str(YEAR),
-             f"{measure} of {subject}", src(), assumptions, "")
+             f"{measure} of {subject}", src(host), assumptions, "")
         )  # fmt: skip
 
     regime = entity("kp", "country", "Regime", role="regime")
@@ -199,15 +236,15 @@ def generate(
     for h, host in enumerate(hosts):
         w = float(host_workers[h])
         a = assumed(0.5)
-        relation("sends_workers", regime, host, assumptions=a)
-        figure(rels[-1][0], "workers", w, "persons", 0.3, a)
+        relation("sends_workers", regime, host, assumptions=a, host=h)
+        figure(rels[-1][0], "workers", w, "persons", 0.3, a, host=h)
         k = int(rng.integers(1, min(6, len(sectors)) + 1))
         chosen = rng.choice(len(sectors), size=k, replace=False)
         split = rng.dirichlet(np.ones(k))
         for s, share in zip(chosen, split, strict=True):
             a = assumed(0.6)
-            relation("works_in", host, sectors[s], assumptions=a)
-            figure(rels[-1][0], "workers", max(1.0, round(w * share)), "persons", 0.4, a)
+            relation("works_in", host, sectors[s], assumptions=a, host=h)
+            figure(rels[-1][0], "workers", max(1.0, round(w * share)), "persons", 0.4, a, host=h)
         mine = np.flatnonzero(employer_host == h)
         revenue = w * revenue_per_worker[h]
         direct = len(mine) == 0 or rng.random() < 0.1
@@ -215,14 +252,17 @@ def generate(
         shares = rng.dirichlet(np.ones(routes))
         for e, share in zip(mine, shares, strict=False):
             a = assumed(0.4)
-            relation("remits_to", host, employers[e], assumptions=a)
-            figure(rels[-1][0], "revenue", round(revenue * share), "USD per year", 0.5, a)
+            relation("remits_to", host, employers[e], assumptions=a, host=h)
+            figure(rels[-1][0], "revenue", round(revenue * share), "USD per year", 0.5, a, host=h)
         if direct:
             a = assumed(0.4)
-            relation("remits_to", host, regime, assumptions=a)
-            figure(rels[-1][0], "revenue", round(revenue * shares[-1]), "USD per year", 0.5, a)
+            relation("remits_to", host, regime, assumptions=a, host=h)
+            figure(
+                rels[-1][0], "revenue", round(revenue * shares[-1]), "USD per year", 0.5, a, host=h
+            )
     for i, employer in enumerate(employers):
-        relation("based_in", employer, hosts[employer_host[i]])
+        h = int(employer_host[i])
+        relation("based_in", employer, hosts[h], host=h)
         onward = [
             brokers[int(b)]
             for b in rng.choice(len(brokers), size=int(rng.integers(1, 3)), replace=False)
@@ -230,10 +270,9 @@ def generate(
         if rng.random() < 0.15:
             onward = [regime]
         for target in onward:
-            relation("remits_to", employer, target)
-            figure(
-                rels[-1][0], "revenue", round(float(rng.uniform(1e4, 1e6))), "USD per year", 0.5, ""
-            )
+            relation("remits_to", employer, target, host=h)
+            paid = round(float(rng.uniform(1e4, 1e6)))
+            figure(rels[-1][0], "revenue", paid, "USD per year", 0.5, "", host=h)
     for broker in brokers:
         relation("based_in", broker, hosts[int(rng.integers(len(hosts)))])
         relation("remits_to", broker, regime)
@@ -242,7 +281,9 @@ def generate(
         for h in rng.choice(
             len(hosts), size=min(len(hosts), int(rng.integers(3, 25))), replace=False
         ):
-            relation("pressures", actor, hosts[h], assumptions=assumed(0.3), date=str(YEAR))
+            relation(
+                "pressures", actor, hosts[h], assumptions=assumed(0.3), date=str(YEAR), host=int(h)
+            )
     for i, measure in enumerate(measures):
         taker = (
             actors[i % len(actors)] if rng.random() < 0.7 else hosts[int(rng.integers(len(hosts)))]
@@ -326,9 +367,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("labournet-generated"), help="output folder"
     )
+    parser.add_argument(
+        "--citations",
+        choices=CITATIONS,
+        default="random",
+        help="how records cite sources (default random; topical: a few sources per host)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    folder = generate(args.out, entities=args.entities, relations=args.relations, seed=args.seed)
+    folder = generate(
+        args.out,
+        entities=args.entities,
+        relations=args.relations,
+        seed=args.seed,
+        citations=args.citations,
+    )
     lines = {name: sum(1 for _ in (folder / name).open(encoding="utf-8")) - 1
              for name in ("entities.csv", "relations.csv", "figures.csv")}  # fmt: skip
     print(
