@@ -513,6 +513,13 @@ def _parser() -> argparse.ArgumentParser:
         help="also run the same stages on the code of this commit (git archive of its src/), "
         "size by size in the same run, and print the ratios",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="processes per size (and per code with --against, interleaved); each stage's "
+        "fastest is reported (default 1)",
+    )
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     # The per-size worker process (internal).
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -557,6 +564,20 @@ def _run_worker(
     return result
 
 
+def fastest(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One size's runs as one: each stage as measured in the run where it took the least wall
+    time (the machine's speed drifts between processes; the fastest is the least disturbed)."""
+    merged = dict(runs[0])
+    merged["stages"] = [
+        min((run["stages"][i] for run in runs), key=lambda stage: stage["wall"])
+        for i in range(len(runs[0]["stages"]))
+    ]
+    checks = [run["same_as_build_report"] for run in runs]
+    merged["same_as_build_report"] = None if None in checks else all(checks)
+    merged["rounds"] = len(runs)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -565,19 +586,27 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     if max(sizes) > args.max_size:
         parser.error(f"size {max(sizes):,} is above --max-size {args.max_size:,}")
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, not {args.rounds}")
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.2f} at the start; {args.draws:,} draws; {args.citations} "
-        "citations; one process per size"
+        f"citations; {args.rounds} process{'es' if args.rounds > 1 else ''} per size"
         + ("; a second, traced process per size" if args.tracemalloc else "")
     )
     results, baselines = [], []
     with tempfile.TemporaryDirectory(prefix="labournet-scale-") as tmp:
         old_code = _export_code(args.against, Path(tmp)) if args.against else None
         for n in sizes:
+            runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+            for round_ in range(args.rounds):  # old and new interleaved, the order alternating
+                order = ["old", "new"] if round_ % 2 == 0 else ["new", "old"]
+                for which in order if old_code is not None else ["new"]:
+                    code = old_code if which == "old" else None
+                    runs[which].append(_run_worker(args, n, Path(tmp), trace=False, code=code))
             if old_code is not None:
-                baselines.append(_run_worker(args, n, Path(tmp), trace=False, code=old_code))
-            result = _run_worker(args, n, Path(tmp), trace=False)
+                baselines.append(fastest(runs["old"]))
+            result = fastest(runs["new"])
             if args.tracemalloc:
                 traced = _run_worker(args, n, Path(tmp), trace=True)
                 peaks = {s["name"]: s["py_peak"] for s in traced["stages"]}

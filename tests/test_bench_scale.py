@@ -67,3 +67,25 @@ def test_topical_citations_change_only_the_sources(tmp_path: Path) -> None:
     assert cited and max(map(len, cited.values())) <= generate.TOPIC_SOURCES
     randomly = {r["sources"] for r in rows["random"]["relations"] if r["kind"] == "works_in"}
     assert len(randomly) > generate.TOPIC_SOURCES * 2
+
+
+def test_rounds_keep_each_stages_fastest_run(monkeypatch) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_scale", ROOT / "benchmarks" / "bench_scale.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_scale", bench)  # its dataclasses look it up
+    spec.loader.exec_module(bench)
+
+    def run(read: float, rank: float, same: bool | None) -> dict:
+        stages = [{"name": "read", "wall": read, "cpu": read}, {"name": "rank", "wall": rank}]
+        return {"entities": 1000, "stages": stages, "same_as_build_report": same}
+
+    merged = bench.fastest([run(2.0, 5.0, True), run(3.0, 4.0, True)])
+    assert [s["wall"] for s in merged["stages"]] == [2.0, 4.0]
+    assert merged["rounds"] == 2 and merged["same_as_build_report"] is True
+    assert (
+        bench.fastest([run(1.0, 1.0, True), run(1.0, 1.0, False)])["same_as_build_report"] is False
+    )
+    assert bench.fastest([run(1.0, 1.0, None)])["same_as_build_report"] is None
