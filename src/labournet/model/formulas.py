@@ -33,8 +33,6 @@ Example:
     >>> parse_formula("f-total * (1 - f-part)").references
     ('f-total', 'f-part')
     >>> import numpy as np
-
-from labournet._threads import chunk_workers, in_order
     >>> float(parse_formula("a / 2 + b").evaluate({"a": np.array(3.0), "b": np.array(1.0)}))
     2.5
 """
