@@ -12,13 +12,23 @@ threads ran, nor in which order the chunks finished.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["chunk_workers", "in_order", "THREADS_ENV"]
+__all__ = [
+    "usable_cores",
+    "chunk_workers",
+    "shared_chunk",
+    "in_order",
+    "for_each",
+    "Buffers",
+    "THREADS_ENV",
+]
 
 THREADS_ENV = "LABOURNET_THREADS"
 """Environment variable that caps the threads (``1``: every chunk in the calling thread)."""
@@ -27,6 +37,14 @@ MAX_WORKERS = 8
 
 Item = TypeVar("Item")
 Out = TypeVar("Out")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: ``os.sched_getaffinity``, else ``os.cpu_count``."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no sched_getaffinity
+        return os.cpu_count() or 1
 
 
 def chunk_workers(n_chunks: int) -> int:
@@ -38,10 +56,7 @@ def chunk_workers(n_chunks: int) -> int:
     same CPU however many threads share them, so a busy machine costs nothing but the wait:
     the load does not cut the count.
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no sched_getaffinity
-        cores = os.cpu_count() or 1
+    cores = usable_cores()
     wanted = os.environ.get(THREADS_ENV, "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
         cores = int(wanted)
@@ -63,3 +78,46 @@ def in_order(task: Callable[[Item], Out], items: Iterable[Item], *, workers: int
             pending.append(pool.submit(task, item))
         while pending:
             yield pending.popleft().result()
+
+
+def shared_chunk(total: int, whole: int) -> tuple[int, int]:
+    """Columns per chunk and threads for `total` columns that one thread would take `whole`
+    at a time: the threads' chunks share that one chunk's memory.
+
+    >>> chunk, threads = shared_chunk(1000, 300)
+    >>> chunk * threads <= 300, chunk == 300 // threads
+    (True, True)
+    """
+    threads = chunk_workers(-(-total // whole))
+    return max(1, whole // threads), threads
+
+
+def for_each(
+    task: Callable[[Item], object], items: Sequence[Item], *, workers: int | None = None
+) -> None:
+    """Run `task` on every item, on `workers` threads (default `chunk_workers` of the items)."""
+    count = chunk_workers(len(items)) if workers is None else workers
+    deque(in_order(task, items, workers=count), maxlen=0)
+
+
+class Buffers(Generic[Out]):
+    """One buffer per thread, made once and lent to a task while it runs.
+
+    >>> buffers = Buffers(list, 2)
+    >>> with buffers.lent() as first, buffers.lent() as second:
+    ...     first is not second
+    True
+    """
+
+    def __init__(self, make: Callable[[], Out], count: int) -> None:
+        self._free: queue.SimpleQueue[Out] = queue.SimpleQueue()
+        for _ in range(count):
+            self._free.put(make())
+
+    @contextlib.contextmanager
+    def lent(self) -> Iterator[Out]:
+        buffer = self._free.get()
+        try:
+            yield buffer
+        finally:
+            self._free.put(buffer)

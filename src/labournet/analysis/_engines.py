@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from labournet._text import plural
+from labournet._threads import usable_cores
 from labournet.errors import AnalysisError
 
 __all__: list[str] = []  # private module
@@ -377,10 +378,7 @@ def machine_cores() -> Cores:
     """
     import os
 
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no sched_getaffinity
-        usable = os.cpu_count() or 1
+    usable = usable_cores()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):

@@ -62,8 +62,6 @@ Example:
 
 from __future__ import annotations
 
-import collections
-import queue
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
@@ -72,7 +70,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from labournet._threads import chunk_workers, in_order
+from labournet._threads import Buffers, for_each, shared_chunk
 from labournet.analysis.flowbuild import (
     FigureRef,
     Routes,
@@ -464,16 +462,12 @@ class FlowModel:
         ]
         n_max = max(draws, default=0)
         whole_chunk = max(1, min(n_max, int(CHUNK_VALUES // max(1, self.n_placements))))
-        threads = chunk_workers(-(-n_max // whole_chunk))
-        chunk = max(1, whole_chunk // threads)  # the threads' chunks share the memory budget
-        scratches: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
-        for _ in range(threads):
-            scratches.put(self.evaluation_scratch(chunk))
+        chunk, threads = shared_chunk(n_max, whole_chunk)
+        scratches = Buffers(lambda: self.evaluation_scratch(chunk), threads)
 
         def evaluate_chunk(start: int) -> None:
             part = values[:, start : min(start + chunk, n_max)]
-            scratch = scratches.get()
-            try:
+            with scratches.lent() as scratch:
                 revenue, workers = self.evaluate(part, scratch)
                 for (reduce, _), n, outs in zip(requests, draws, samples, strict=True):
                     if start >= n:
@@ -487,12 +481,8 @@ class FlowModel:
                     )
                     for out, found in zip(outs, reduce(*sliced), strict=True):
                         out[:, start : start + width] = np.asarray(found)
-            finally:
-                scratches.put(scratch)
 
-        collections.deque(
-            in_order(evaluate_chunk, range(0, n_max, chunk), workers=threads), maxlen=0
-        )
+        for_each(evaluate_chunk, range(0, n_max, chunk), workers=threads)
         return [
             [_interval(centre, sample) for centre, sample in zip(b, outs, strict=True)]
             for b, outs in zip(best, samples, strict=True)
@@ -566,8 +556,7 @@ def _interval(centre: np.ndarray, sample: np.ndarray) -> np.ndarray:
             sample[block], INTERVAL, axis=1, overwrite_input=True
         )
 
-    starts = range(0, len(centre), step)  # rows apart: blocks side by side, the same values
-    collections.deque(in_order(percentiles, starts, workers=chunk_workers(len(starts))), maxlen=0)
+    for_each(percentiles, range(0, len(centre), step))  # per row: the same values
     return np.column_stack([np.minimum(low, centre), centre, np.maximum(high, centre)])
 
 

@@ -33,7 +33,6 @@ Example:
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from labournet._display import table_html
-from labournet._threads import chunk_workers, in_order
+from labournet._threads import Buffers, chunk_workers, in_order, shared_chunk
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.pressure import (
     DISPLAY_PER_LEVEL,
@@ -169,9 +168,7 @@ def monte_carlo(
     levels = _levels(parts, tracked)
     rng = np.random.default_rng(seed)
     if chunk is None:  # the threads' chunks share the memory budget
-        whole = chunk_size(model, n_rows, draws, memory_mb)
-        threads = chunk_workers(-(-draws // whole))
-        chunk = max(1, whole // threads)
+        chunk, threads = shared_chunk(draws, chunk_size(model, n_rows, draws, memory_mb))
     else:
         threads = chunk_workers(-(-draws // chunk))
     chunk = min(int(chunk), draws)
@@ -180,9 +177,8 @@ def monte_carlo(
     revenue_draws = np.empty((len(tracked), draws))
     workers_draws = np.empty((len(tracked), draws))
     tracked_incidence = parts.incidence[tracked]
-    scratches: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
-    for _ in range(threads):  # a block of placement values per thread, chunk after chunk
-        scratches.put(model.evaluation_scratch(chunk))
+    # a block of placement values per thread, chunk after chunk
+    scratches = Buffers(lambda: model.evaluation_scratch(chunk), threads)
     drawn = model.cached_draws(seed, draws, distribution)
 
     def chunks() -> Iterator[tuple[int, np.ndarray]]:
@@ -198,14 +194,11 @@ def monte_carlo(
         """Write the chunk's columns of the tracked draws; its top-k counts and draws."""
         done, values = item
         n = values.shape[1]
-        scratch = scratches.get()
-        try:
+        with scratches.lent() as scratch:
             revenue, workers = model.evaluate(values, scratch)
             revenue_draws[:, done : done + n] = np.asarray(tracked_incidence @ revenue)
             workers_draws[:, done : done + n] = np.asarray(tracked_incidence @ workers)
             scores = parts.denied(revenue, values)
-        finally:
-            scratches.put(scratch)
         counts = np.zeros(n_rows, dtype=np.int64)
         for members, which, rows in levels:
             block = scores[members]

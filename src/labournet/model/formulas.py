@@ -39,7 +39,6 @@ Example:
 
 from __future__ import annotations
 
-import collections
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from labournet._threads import chunk_workers, in_order
+from labournet._threads import for_each
 
 if TYPE_CHECKING:
     from labournet.model.dataset import Figure
@@ -373,8 +372,7 @@ def _triangular(u: np.ndarray, low: np.ndarray, mode: np.ndarray, high: np.ndarr
             right = high - np.sqrt((1 - part) * width * (high - mode))
         part[...] = np.where(width > 0, np.where(part < cut, left, right), low)
 
-    starts = range(0, u.shape[1], step)
-    collections.deque(in_order(invert, starts, workers=chunk_workers(len(starts))), maxlen=0)
+    for_each(invert, range(0, u.shape[1], step))
     return u
 
 
