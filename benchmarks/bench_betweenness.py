@@ -110,7 +110,7 @@ def networkx_seconds(G: nx.Graph, sample: int, seed: int) -> tuple[float, float]
 
 
 def cores_text(cores: _engines.Cores) -> str:
-    return f"load {cores.load:.2f}, {cores.free:.2g} of {cores.usable} cores free"
+    return f"{cores.describe()}, {cores.free:.2g} of {cores.usable} cores free"
 
 
 def run_size(nodes: int, edges: int, args: argparse.Namespace) -> list[str]:
@@ -137,7 +137,8 @@ def run_size(nodes: int, edges: int, args: argparse.Namespace) -> list[str]:
     failures = []
     for round_ in range(args.rounds):
         order = names[round_ % len(names) :] + names[: round_ % len(names)]
-        print(f"round {round_ + 1} ({cores_text(_engines.machine_cores())} before it)")
+        now = _engines.machine_cores(_engines.SAMPLE_SECONDS)
+        print(f"round {round_ + 1} ({cores_text(now)} before it)")
         results = {}
         for name in order:
             wall, cpu, results[name] = timed(calls[name])
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as error:
         print(f"error: {error}; this benchmark needs pip install '.[fast]'", file=sys.stderr)
         return 2
-    cores = _engines.machine_cores()
+    cores = _engines.machine_cores(_engines.SAMPLE_SECONDS)
     print(
         f"labournet betweenness benchmark: python {platform.python_version()}, networkx "
         f"{nx.__version__}, {os.cpu_count()} cores, {cores_text(cores)} at the start "
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     for nodes, edges in args.sizes:
         failures += run_size(nodes, edges, args)
-    print(f"\n{cores_text(_engines.machine_cores())} at the end")
+    print(f"\n{cores_text(_engines.machine_cores(_engines.SAMPLE_SECONDS))} at the end")
     for failure in failures:
         print(f"FAIL {failure}")
     return 1 if failures else 0

@@ -741,7 +741,7 @@ def test_auto_betweenness_takes_the_engine_expected_first_on_the_free_cores(
     from labournet.analysis import _engines
 
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
-    monkeypatch.setattr(_engines, "machine_cores", lambda: _engines.Cores(2, load))
+    monkeypatch.setattr(_engines, "machine_cores", lambda window=0.0: _engines.Cores(2, load))
     G = random_graph(directed, weighted=False)
     frame = centrality(G, ["betweenness"])
     info = frame.attrs["projection"]["betweenness"]
@@ -763,7 +763,9 @@ def test_auto_betweenness_is_the_same_whichever_engine_the_load_picks(
     G = random_graph(True, weighted=False)
     columns = {}
     for load in (0.0, 3.0):
-        monkeypatch.setattr(_engines, "machine_cores", lambda load=load: _engines.Cores(2, load))
+        monkeypatch.setattr(
+            _engines, "machine_cores", lambda window=0.0, load=load: _engines.Cores(2, load)
+        )
         frame = centrality(G, ["betweenness"])
         columns[frame.attrs["projection"]["betweenness"]["engine"]] = frame["betweenness"]
     assert set(columns) == {"rustworkx", "igraph"}
@@ -774,7 +776,7 @@ def test_auto_betweenness_is_the_same_whichever_engine_the_load_picks(
 def test_a_named_engine_is_not_weighed_against_the_load(monkeypatch: pytest.MonkeyPatch):
     from labournet.analysis import _engines
 
-    monkeypatch.setattr(_engines, "machine_cores", lambda: _engines.Cores(2, 9.0))
+    monkeypatch.setattr(_engines, "machine_cores", lambda window=0.0: _engines.Cores(2, 9.0))
     frame = centrality(random_graph(True, weighted=False), ["betweenness"], engine="rustworkx")
     info = frame.attrs["projection"]["betweenness"]
     assert (info["engine"], info["engine_reason"]) == ("rustworkx", "asked for")

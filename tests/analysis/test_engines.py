@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from labournet.analysis import _engines
@@ -101,3 +102,113 @@ def test_machine_cores_are_this_process_affinity_and_the_load_average():
     if hasattr(os, "sched_getaffinity"):
         assert cores.usable == len(os.sched_getaffinity(0))
     assert cores.usable >= 1 and cores.load >= 0.0 and cores.free > 0.0
+    assert cores.basis == ""  # the load average
+
+
+STAT = """cpu  300 0 60 900 40 0 0 0 0 0
+cpu0 100 0 20 300 10 0 0 0 0 0
+cpu1 200 0 40 600 30 0 0 2 0 0
+intr 12345
+"""
+
+
+def test_busy_ticks_are_all_but_idle_and_iowait_on_the_usable_cores(tmp_path):
+    stat = tmp_path / "stat"
+    stat.write_text(STAT)
+    assert _engines._busy_jiffies(str(stat), {0, 1}) == 120 + 242
+    assert _engines._busy_jiffies(str(stat), {1}) == 242  # steal counts: the core was not ours
+    assert _engines._busy_jiffies(str(stat), None) == 362
+    assert _engines._busy_jiffies(str(stat), {0, 2}) is None  # a usable core it cannot see
+    assert _engines._busy_jiffies(str(tmp_path / "missing"), None) is None
+
+
+def test_the_others_busy_cores_leave_out_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """Over the window the cores ticked 1.5 s busy per second, 0.5 s of it this process's own."""
+    readings = iter([1000, 1000 + 150 * 4])  # 4 s of wall time below, 100 ticks a second
+    clock = iter([10.0, 14.0])
+    own = iter([2.0, 4.0])
+    monkeypatch.setattr(_engines, "_busy_jiffies", lambda stat, cpus: next(readings))
+    monkeypatch.setattr(_engines, "_own_cpu_seconds", lambda: next(own))
+    monkeypatch.setattr("time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    monkeypatch.setattr(os, "sysconf", lambda name: 100)
+    assert _engines.others_busy_cores(4.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("busy", "average", "load", "basis"),
+    [
+        (0.3, 1.4, 0.3, "over 0.25 s"),  # the window, not the average that counts us
+        (1.95, 4.0, 4.0, "over 0.25 s, cores full"),  # full: the average counts who waits
+        (None, 1.4, 1.4, ""),  # no /proc/stat: the average
+    ],
+)
+def test_a_sampled_load_is_the_others_work_now(
+    monkeypatch: pytest.MonkeyPatch, busy, average, load, basis
+):
+    monkeypatch.setattr(_engines, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_engines, "others_busy_cores", lambda window: busy)
+    monkeypatch.setattr(os, "getloadavg", lambda: (average, average, average))
+    cores = _engines.machine_cores(0.25)
+    assert (cores.load, cores.basis) == (pytest.approx(load), basis)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="/proc/stat is Linux's")
+def test_the_window_sees_another_process_spin_and_not_this_one():
+    """A child process spinning on a core counts as a busy core; a thread of this process
+    spinning at the same time does not."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    try:
+        time.sleep(0.3)  # the child is running
+        alone = _engines.others_busy_cores(0.5)
+        spinner = threading.Thread(target=spin)
+        spinner.start()
+        time.sleep(0.1)
+        before, started = os.times(), time.monotonic()
+        beside_us = _engines.others_busy_cores(0.5)
+        after, ended = os.times(), time.monotonic()
+    finally:
+        stop.set()
+        child.kill()
+        child.wait()
+    ours = (after.user + after.system - before.user - before.system) / (ended - started)
+    assert alone is not None and beside_us is not None
+    assert alone >= 0.7  # the child's core, whatever else runs
+    # busy cores never exceed the usable ones: the others' share and ours add up to at most
+    # that only if ours was left out of the others'
+    assert ours >= 0.3
+    assert beside_us + ours <= len(os.sched_getaffinity(0)) + 0.1
+
+
+def test_the_load_is_measured_only_when_it_decides_and_the_work_is_worth_the_wait(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    windows: list[float] = []
+
+    def cores(window: float = 0.0) -> Cores:
+        windows.append(window)
+        return Cores(2, 0.0)
+
+    monkeypatch.setattr(_engines, "machine_cores", cores)
+    monkeypatch.setattr(_engines, "usable_cores", lambda: 2)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    small = projection(200, 1000, True)
+    _engines.choose_betweenness(["igraph", "rustworkx"], small)
+    edges = np.zeros(50_000, dtype=np.int64)  # only the sizes count
+    big = _engines.Projection(list(range(10_000)), True, edges, edges, None)
+    engine, reason = _engines.choose_betweenness(["igraph", "rustworkx"], big)
+    assert (engine, windows) == ("rustworkx", [0.0, _engines.SAMPLE_SECONDS])
+    windows.clear()
+    _engines.choose_betweenness(["igraph", "networkit"], big)  # igraph on idle or busy cores
+    assert windows == [0.0]

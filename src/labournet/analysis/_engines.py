@@ -357,33 +357,127 @@ would get, they decide which one finishes first."""
 
 @dataclass(frozen=True)
 class Cores:
-    """The cores this process may run on and the 1-minute load average on the machine."""
+    """The cores this process may run on and the load the other work puts on them.
+
+    `basis` says how the load was measured, for the engine's reason: empty for the 1-minute
+    load average, else the sampled window (`machine_cores`).
+    """
 
     usable: int
     load: float
+    basis: str = ""
 
     @property
     def free(self) -> float:
         """Cores the other work leaves idle, or under a full load the share a newcomer gets."""
         return max(self.usable - self.load, self.usable / (1.0 + self.load))
 
+    def describe(self) -> str:
+        """``load 0.12 over 0.25 s`` or ``load 1.29``: the load and how it was measured."""
+        return f"load {self.load:.2f}{' ' + self.basis if self.basis else ''}"
 
-def machine_cores() -> Cores:
-    """The cores of ``os.sched_getaffinity(0)`` and ``os.getloadavg()``, now.
 
-    The load average counts this process's own recent work too: a process that was busy just
-    before leans to a single-threaded engine, the cheaper mistake (a parallel speedup missed)
-    than running a parallel one on cores that others hold. Where the load is unknown
-    (Windows) the cores count as idle.
+SAMPLE_SECONDS = 0.25
+"""How long `machine_cores` watches the cores before a choice worth that wait."""
+
+SATURATED = 0.95
+"""Busy share of the usable cores above which the window cannot tell how many processes wait
+for them: the load average tells that instead."""
+
+
+def machine_cores(window: float = 0.0) -> Cores:
+    """The cores of ``os.sched_getaffinity(0)`` and the load the other processes put on them.
+
+    With a `window` (seconds), the load is the CPU time the usable cores spent busy over that
+    window, from ``/proc/stat``, less this process's own (it sleeps meanwhile): the other
+    processes' work as it is now. The 1-minute load average (the fallback, and the figure
+    without a window) also counts this process's own recent work, which makes a process that
+    was busy just before see busy cores that are idle. When the others fill the cores, the
+    window cannot tell how many of them wait, and the load average counts them. Where neither
+    is known (Windows) the cores count as idle.
+
+    >>> machine_cores().usable >= 1
+    True
     """
     import os
 
     usable = usable_cores()
     try:
-        load = os.getloadavg()[0]
+        average = os.getloadavg()[0]
     except (AttributeError, OSError):
-        load = 0.0
-    return Cores(usable, load)
+        average = 0.0
+    if window <= 0:
+        return Cores(usable, average)
+    busy = others_busy_cores(window)
+    if busy is None:
+        return Cores(usable, average)
+    if busy >= SATURATED * usable:
+        return Cores(usable, max(busy, average), f"over {window:.2g} s, cores full")
+    return Cores(usable, busy, f"over {window:.2g} s")
+
+
+def others_busy_cores(window: float, stat: str = "/proc/stat") -> float | None:
+    """Cores' worth of CPU the usable cores spent on other processes over `window` seconds,
+    or None where ``/proc/stat`` cannot tell (not Linux, or a core's line missing)."""
+    import os
+    import time
+
+    cpus = _usable_cpu_ids()
+    before, mine_before, started = _busy_jiffies(stat, cpus), _own_cpu_seconds(), time.monotonic()
+    if before is None:
+        return None
+    time.sleep(window)
+    after, mine_after, ended = _busy_jiffies(stat, cpus), _own_cpu_seconds(), time.monotonic()
+    if after is None or ended <= started:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    busy = (after - before) / ticks - (mine_after - mine_before)
+    return max(0.0, busy / (ended - started))
+
+
+def _usable_cpu_ids() -> set[int] | None:
+    import os
+
+    try:
+        return set(os.sched_getaffinity(0))
+    except AttributeError:
+        return None
+
+
+def _busy_jiffies(stat: str, cpus: set[int] | None) -> int | None:
+    """Clock ticks the cores `cpus` (every core if None) spent busy since boot: all but
+    idle and iowait, from the per-core lines ``cpuN user nice system idle iowait ...``."""
+    try:
+        with open(stat, encoding="ascii") as lines:
+            rows = [line.split() for line in lines if line.startswith("cpu")]
+    except (OSError, UnicodeDecodeError):
+        return None
+    total, seen = 0, set()
+    for fields in rows:
+        name = fields[0]
+        if name == "cpu" or not name[3:].isdigit():
+            continue
+        cpu = int(name[3:])
+        if cpus is not None and cpu not in cpus:
+            continue
+        try:
+            ticks = [int(field) for field in fields[1:9]]
+        except ValueError:
+            return None
+        if len(ticks) < 5:
+            return None
+        total += sum(ticks) - ticks[3] - ticks[4]
+        seen.add(cpu)
+    if not seen or (cpus is not None and not cpus <= seen):
+        return None
+    return total
+
+
+def _own_cpu_seconds() -> float:
+    import os
+
+    times = os.times()
+    return times.user + times.system
 
 
 def engine_threads(engine: str, cores: Cores) -> int:
@@ -429,10 +523,30 @@ def fastest(estimates: Sequence[Estimate], cores: Cores) -> tuple[str, str]:
         for e in ranked
     )
     reason = (
-        f"least expected time with {cores.free:.2g} of {cores.usable} cores free (load "
-        f"{cores.load:.2f}): {listed}"
+        f"least expected time with {cores.free:.2g} of {cores.usable} cores free "
+        f"({cores.describe()}): {listed}"
     )
     return ranked[0].engine, reason
+
+
+WORTH_SAMPLING = 2.5
+"""CPU seconds of the cheapest engine from which a choice that depends on the load waits
+`SAMPLE_SECONDS` to measure it (at most a tenth of the work); smaller ones read the load
+average."""
+
+
+def choose_betweenness(candidates: Sequence[str], p: Projection) -> tuple[str, str]:
+    """The engine among `candidates` expected to finish first on ``p``, and why, in words.
+
+    When the load decides (a parallel engine wins on idle cores and loses on busy ones) and the
+    work is worth it, the load is measured over `SAMPLE_SECONDS` (`machine_cores`)."""
+    usable = usable_cores()
+    idle, full = Cores(usable, 0.0), Cores(usable, 1e6)
+    estimates = [estimate_betweenness(c, p, idle) for c in candidates]
+    load_decides = fastest(estimates, idle)[0] != fastest(estimates, full)[0]
+    cheapest = min(e.cpu_seconds for e in estimates)
+    window = SAMPLE_SECONDS if load_decides and cheapest >= WORTH_SAMPLING else 0.0
+    return fastest(estimates, machine_cores(window))
 
 
 def _cores(count: float) -> str:

@@ -5,7 +5,8 @@
 itself. From `ENGINE_THRESHOLD` nodes on, exact unweighted betweenness goes to whichever of
 rustworkx (parallel), igraph (one thread) and networkit is expected to finish first: each
 one's CPU cost on this size of graph over the cores it would get, free cores read from the
-process's affinity and the load average at the call (igraph takes k-sampled sources,
+process's affinity and the other processes' load, watched for a quarter of a second when it
+decides and the work is worth the wait (else the load average; igraph takes k-sampled sources,
 networkit weighted graphs, rustworkx endpoints). Unweighted closeness and harmonic go to a
 numpy bit-parallel breadth-first search (weighted: networkit or igraph), and eigenvector,
 PageRank and Katz to numpy/scipy replays of networkx's own iterations. Degree is counted by
@@ -630,9 +631,7 @@ def _choose_engine(
         return "networkx", f"auto: fewer than {ENGINE_THRESHOLD} nodes", "", False
     candidates, missing = _auto_candidates(measure, p, params, sampled=sampled)
     if len(candidates) > 1:
-        cores = _engines.machine_cores()
-        estimates = [_engines.estimate_betweenness(c, p, cores) for c in candidates]
-        chosen, why = _engines.fastest(estimates, cores)
+        chosen, why = _engines.choose_betweenness(candidates, p)
         return chosen, f"auto: {why}", "", False
     if candidates:
         order = ", ".join(_AUTO_ORDER[measure])
