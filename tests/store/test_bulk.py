@@ -83,6 +83,37 @@ def test_commands_number_nodes_and_carry_every_row(bundled: Dataset) -> None:
     assert max(samples) == nodes  # and the last node made has the id counted to it
 
 
+def test_relationship_ends_are_the_internal_ids_of_their_nodes(bundled: Dataset) -> None:
+    import struct
+
+    plan = plan_load(bundled, "falkordb")
+    forms = [bulk_form(step.create) for step in plan.steps]
+    commands = list(bulk_commands(plan, forms, first_id=1, rows=5))  # type: ignore[arg-type]
+    numbered: dict[str, int] = {}
+    for step, form in zip(plan.steps, forms, strict=True):
+        if form is not None and form.is_node:
+            numbered |= {row[0]: len(numbered) + 1 for row in step.rows}
+    step = next(s for s in plan.steps if s.stage.startswith("relations"))
+    form = bulk_form(step.create)
+    assert form is not None and form.ends is not None
+    command = next(c for c in commands if c.stage == step.stage)
+    header = len(":".join(form.labels)) + 1 + 4  # the name, NUL, the property count
+    header += sum(len(name) + 1 for name in bulk._columns(step.rows[: command.rows], form)[0])
+    source, target = struct.unpack_from("<QQ", command.token, header)
+    (_, source_at), (_, target_at) = form.ends
+    assert (source, target) == (
+        numbered[step.rows[0][source_at]],
+        numbered[step.rows[0][target_at]],
+    )
+
+
+def test_an_end_no_node_has_is_named() -> None:
+    form = BulkForm(("LEADS",), (("Entity", 0), ("Entity", 1)), (), ())
+    step = type("Step", (), {"stage": "relations LEADS", "file": type("F", (), {"path": "x"})})
+    with pytest.raises(QueryError, match="x: no Entity node has id 'b'"):
+        bulk._end_ids([["a", "b"]], form, {"Entity": {"a": 1}}, step)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

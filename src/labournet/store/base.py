@@ -47,6 +47,7 @@ from labournet.store.rows import (
     LoadPlan,
     Step,
     build_dataset,
+    gc_paused,
     indexes_relationships,
     load_file,
     plan_load,
@@ -266,6 +267,19 @@ class Store:
         side by side (`labournet.store.falkordb.LoadLock`). A load that fails half-way is
         marked unfinished either way: a pull refuses it, the next load completes it.
         """
+        # the plan's rows and the bulk tokens are millions of plain values without cycles:
+        # the cycle collector, run while they pile up, would only rescan them and the dataset
+        with gc_paused():
+            return self._load(dataset, replace=replace, batch_size=batch_size, progress=progress)
+
+    def _load(
+        self,
+        dataset: Dataset,
+        *,
+        replace: bool,
+        batch_size: int | None,
+        progress: Progress | None,
+    ) -> LoadSummary:
         size = self._batch_size(batch_size)
         plan = plan_load(dataset, self.backend)
         started = time.perf_counter()

@@ -27,6 +27,7 @@ import re
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import count
 from operator import itemgetter
 from typing import Any
 
@@ -127,7 +128,7 @@ def bulk_commands(
     """The plan's steps (`forms`: the bulk form of each) as bulk commands of at most `rows`
     rows, nodes first, numbered from `first_id`. `QueryError` for a value FalkorDB cannot
     store (text with a NUL, a number that is not finite, a map) or an end no node has."""
-    ids: dict[tuple[str, Any], int] = {}
+    ids: dict[str, dict[Any, int]] = {}  # label -> record id -> internal id
     next_id = first_id
     order = [(s, f) for s, f in zip(plan.steps, forms, strict=True) if f.is_node]
     order += [(s, f) for s, f in zip(plan.steps, forms, strict=True) if not f.is_node]
@@ -139,9 +140,9 @@ def bulk_commands(
             with gc_paused():  # plain values, no cycles: a collection would only rescan them
                 if form.is_node:
                     id_at = dict(form.assignments)["id"]
-                    for offset, row in enumerate(batch):
-                        for label in form.labels:
-                            ids[(label, row[id_at])] = next_id + offset
+                    numbered = dict(zip(map(itemgetter(id_at), batch), count(next_id)))
+                    for label in form.labels:
+                        ids.setdefault(label, {}).update(numbered)
                     last = next_id + len(batch) - 1
                     samples = {next_id: batch[0][id_at], last: batch[-1][id_at]}
                     next_id += len(batch)
@@ -152,20 +153,21 @@ def bulk_commands(
 
 
 def _end_ids(
-    rows: Sequence[Sequence[Any]], form: BulkForm, ids: dict[tuple[str, Any], int], step: Step
+    rows: Sequence[Sequence[Any]], form: BulkForm, ids: dict[str, dict[Any, int]], step: Step
 ) -> list[bytes]:
     if form.ends is None:
         raise ValueError(f"{step.stage}: a node statement has no ends")
-    (source_label, source_at), (target_label, target_at) = form.ends
     pack = struct.Struct("<QQ").pack
-    try:
-        return [
-            pack(ids[(source_label, row[source_at])], ids[(target_label, row[target_at])])
-            for row in rows
-        ]
-    except KeyError as error:
-        label, value = error.args[0]
-        raise QueryError(f"{step.file.path}: no {label} node has id {value!r}") from None
+    ends = []
+    for label, at in form.ends:
+        numbered = ids.get(label, {})
+        try:
+            ends.append([numbered[value] for value in map(itemgetter(at), rows)])
+        except KeyError as error:
+            raise QueryError(
+                f"{step.file.path}: no {label} node has id {error.args[0]!r}"
+            ) from None
+    return list(map(pack, *ends))
 
 
 def _token(
