@@ -7,10 +7,11 @@
 3. Loads the whole network into a new graph twice: by CREATE statements under the load lock
    (``Store.load``, default 5,000 rows per UNWIND statement, one transaction each), and as a
    first load goes today, by ``GRAPH.BULK`` commands of as many rows
-   (``labournet.store.bulk``), each with the relationship id indexes built after the data.
-   Reports relations per second for the whole load and for its relation batches alone, and the
-   ratio of the two; then loads the bulk-loaded graph again (the MERGE path: nothing changes)
-   and pulls it back.
+   (``labournet.store.bulk``), each with the relationship id indexes built after the data;
+   ``--rounds`` times (default 3), alternating, each into a new graph. Reports relations per
+   second for the whole load and for its relation batches alone (the load of median time of
+   each kind), and the ratio of the two; then loads the bulk-loaded graph again (the MERGE
+   path: nothing changes) and pulls it back.
 4. Loads the network into another empty graph by the MERGE path (as every load did before
    first loads CREATEd, and as incremental and concurrent loads still do): the same rates.
 5. Loads a subset (the first ``--subset`` relations, their entities and figures) row by row:
@@ -117,6 +118,11 @@ def timed_load(store: Store, dataset: Dataset, batch_size: int) -> Timing:
     )
 
 
+def median_load(timings: list[Timing]) -> Timing:
+    """The load of median whole time (the later of the two middle ones for an even count)."""
+    return sorted(timings, key=lambda timing: timing.total)[len(timings) // 2]
+
+
 def report(label: str, n_rel: int, timing: Timing) -> float:
     """Print a load's rates; return its whole-load relations per second."""
     rate = n_rel / timing.total
@@ -137,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument(
         "--subset", type=int, default=3000, help="relations loaded row by row (default 3000)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="first loads of each kind, alternated; the median counts (default 3)",
     )
     args = parser.parse_args(argv)
 
@@ -162,27 +174,37 @@ def main(argv: list[str] | None = None) -> int:
                 store.wipe()
                 statements_only(store).load(subset(dataset, 500))
                 store.wipe()
-            with connect(f"{uri}/statements") as store:
-                timing = timed_load(statements_only(store), dataset, args.batch_size)
-                statements_rate = report(
-                    f"first load by CREATE statements (CREATE: {timing.created}, "
-                    f"{args.batch_size} rows per statement)",
-                    n_rel,
-                    timing,
-                )
-                store.wipe()
+            statements: list[Timing] = []
+            bulk: list[Timing] = []
+            for round_ in range(1, args.rounds + 1):
+                with connect(f"{uri}/statements") as store:
+                    statements.append(timed_load(statements_only(store), dataset, args.batch_size))
+                    store.wipe()
+                with connect(f"{uri}/first") as store:
+                    bulk.append(timed_load(store, dataset, args.batch_size))
+                    store.wipe()
+                if args.rounds > 1:
+                    report(f"round {round_}: by CREATE statements", n_rel, statements[-1])
+                    report(f"round {round_}: by GRAPH.BULK", n_rel, bulk[-1])
+            of = f"median of {args.rounds} rounds" if args.rounds > 1 else "one round"
+            statements_rate = report(
+                f"first load by CREATE statements (CREATE: {statements[0].created}, "
+                f"{args.batch_size} rows per statement; {of})",
+                n_rel,
+                median_load(statements),
+            )
+            first_rate = report(
+                f"first load by GRAPH.BULK (CREATE: {bulk[0].created}, "
+                f"{args.batch_size} rows per command; {of})",
+                n_rel,
+                median_load(bulk),
+            )
+            print(
+                f"first load by GRAPH.BULK / by CREATE statements: "
+                f"{first_rate / statements_rate:.2f}x for the whole load"
+            )
             with connect(f"{uri}/first") as store:
-                timing = timed_load(store, dataset, args.batch_size)
-                first_rate = report(
-                    f"first load by GRAPH.BULK (CREATE: {timing.created}, "
-                    f"{args.batch_size} rows per command)",
-                    n_rel,
-                    timing,
-                )
-                print(
-                    f"first load by GRAPH.BULK / by CREATE statements: "
-                    f"{first_rate / statements_rate:.2f}x for the whole load"
-                )
+                store.load(dataset, batch_size=args.batch_size)
                 start = time.perf_counter()
                 again = store.load(dataset, batch_size=args.batch_size)
                 print(

@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -501,21 +502,23 @@ def _properties(
     return props
 
 
-def _period(properties: Mapping[str, str | None], what: str, item: str) -> dict[str, str | None]:
+def _period(properties: Mapping[str, str | None], what: str, item: str) -> Mapping[str, Any]:
     """The `PERIOD` days of a record (`what` `item`) with these properties; `QueryError` naming
     it for a date that is not one (a dataset built in Python, not read from a checked folder)."""
     try:
-        days = _period_days(properties.get(START), properties.get(POINT), properties.get(END))
+        return _period_days(properties.get(START), properties.get(POINT), properties.get(END))
     except ValueError as error:
         raise QueryError(f"{what} {item!r}: {error}") from None
-    return dict(zip(PERIOD, days, strict=True))
 
 
 @functools.lru_cache(maxsize=4096)
-def _period_days(start: str | None, point: str | None, end: str | None) -> tuple[Any, Any]:
-    """`record_period`'s days for these dates, worked out once: records share few dates."""
+def _period_days(start: str | None, point: str | None, end: str | None) -> Mapping[str, Any]:
+    """`record_period`'s days for these dates, worked out once: records share few dates. The
+    mapping is shared between the records with these dates: read it, never change it."""
     first, last = record_period({START: start, POINT: point, END: end})
-    return _day(first, first=True), _day(last, first=False)
+    return MappingProxyType(
+        dict(zip(PERIOD, (_day(first, first=True), _day(last, first=False)), strict=True))
+    )
 
 
 def _day(date: PartialDate | None, *, first: bool) -> str | None:
@@ -547,20 +550,23 @@ def _row_maker(kind: str) -> Callable[..., list[Any]]:
     values, in order; each is one of the record's columns (`Record.values`: lists go as lists,
     empty ones as null) or one of the extras the call gives (``load_order``, ...)."""
     layout = load_file("load", f"{kind}.cypher").row
-    extras_at = [(at, name) for at, name in enumerate(layout) if name in ROW_EXTRAS[kind]]
+    extras = [name for name in layout if name in ROW_EXTRAS[kind]]
     names = [name for name in layout if name not in ROW_EXTRAS[kind]]
+    at = layout.index(extras[0])
+    if layout[at : at + len(extras)] != tuple(extras):
+        raise ValueError(f"cypher/load/{kind}.cypher: the row's extras must stand together")
     columns = operator.attrgetter(*names)
     lists = {f.name for f in dataclasses.fields(RECORD_FILES[kind]) if "tuple" in str(f.type)}
-    lists_at = [at for at, name in enumerate(names) if name in lists]
+    lists_at = [i for i, name in enumerate(names) if name in lists]
+    pick = operator.itemgetter(*extras)
 
-    def make(record: Record, **extras: Any) -> list[Any]:
-        # the columns by one getter, the lists made lists, the extras put in their places:
+    def make(record: Record, **given: Any) -> list[Any]:
+        # the columns by one getter, the lists made lists, the extras put in their place:
         # a load makes a row for every record
         row = list(columns(record))
-        for at in lists_at:
-            row[at] = _list(row[at])
-        for at, name in extras_at:
-            row.insert(at, extras[name])
+        for i in lists_at:
+            row[i] = _list(row[i])
+        row[at:at] = pick(given) if len(extras) > 1 else (given[extras[0]],)
         return row
 
     return make
