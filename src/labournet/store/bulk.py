@@ -197,11 +197,10 @@ def _columns(rows: Sequence[Sequence[Any]], form: BulkForm) -> tuple[list[str], 
     and a map's entry wins over the assignments before it where the row's map has the key (a
     null entry there leaves the property unset, as ``SET v += {k: null}`` removes it)."""
     maps = [[row[at] or _EMPTY for row in rows] for at in form.maps]
-    keys: dict[str, None] = {}
+    keys: dict[str, Any] = {}  # the keys in the order they first appear (values unused)
     for entries in maps:
         for entry in entries:
-            if entry:
-                keys.update(dict.fromkeys(entry))
+            keys.update(entry)
     assigned = dict(form.assignments)  # the last index assigned to each name
     names = list(dict.fromkeys([*assigned, *keys]))
     columns = []
@@ -239,6 +238,15 @@ def _encode_column(column: list[Any], name: str, where: str) -> list[bytes]:
         return [_NULL if value is None else b"\x04" + _LONG(value) for value in column]
     if kinds == {float} and all(math.isfinite(value) for value in column if value is not None):
         return [_NULL if value is None else b"\x02" + _DOUBLE(value) for value in column]
+    if kinds == {list}:  # the sources and assumptions
+        return [
+            _NULL
+            if value is None
+            else _text_list(value, name, where)
+            if value
+            else _encode_value(value, name, where)
+            for value in column
+        ]
     out = []
     append = out.append
     for value in column:
