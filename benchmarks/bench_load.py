@@ -7,7 +7,8 @@
 3. Loads the whole network into a new graph twice: by CREATE statements under the load lock
    (``Store.load``, default 5,000 rows per UNWIND statement, one transaction each), and as a
    first load goes today, by ``GRAPH.BULK`` commands of as many rows
-   (``labournet.store.bulk``), each with the relationship id indexes built after the data;
+   (``labournet.store.bulk``), the statements with the relationship id indexes built after
+   the data, the bulk commands into indexes made before it;
    ``--rounds`` times (default 3), alternating, each into a new graph. Reports relations per
    second for the whole load and for its relation batches alone (the load of median time of
    each kind), and the ratio of the two; then loads the bulk-loaded graph again (the MERGE

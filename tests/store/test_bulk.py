@@ -227,6 +227,35 @@ def test_a_bulk_load_stores_what_the_create_statements_store(
 
 
 @pytest.mark.falkordb
+def test_the_indexes_made_before_the_bulk_commands_hold_every_record(
+    two_graphs: tuple[Store, Store], network: Dataset
+) -> None:
+    """The bulk load makes the indexes first and the server fills them command by command:
+    every record is found by its id through its index, as a MERGE load will look it up."""
+    store, _ = two_graphs
+    assert store.load(network, batch_size=500).created
+    plan = plan_load(network, "falkordb")
+    by_type: dict[str, list[str]] = {}
+    for relation_id, (rel_type, _, _) in plan.relation_shapes.items():
+        by_type.setdefault(rel_type, []).append(relation_id)
+    by_label: dict[str, list[str]] = {}
+    for entity_id, label in plan.entity_labels.items():
+        by_label.setdefault(label, []).append(entity_id)
+    lookups = [
+        (f"UNWIND $ids AS i MATCH ()-[r:{rel_type} {{id: i}}]->() RETURN count(r)", ids)
+        for rel_type, ids in by_type.items()
+    ] + [
+        (f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN count(n)", ids)
+        for label, ids in by_label.items()
+    ]
+    assert len(by_type) >= 3 and len(by_label) >= 3
+    for query, ids in lookups:
+        shown = "\n".join(store.runner._graph.explain(query, {"ids": ids[:2]}).plan)  # type: ignore[attr-defined]
+        assert "Index Scan" in shown, shown
+        assert store.runner.run(query, {"ids": ids}, write=False).rows == [[len(ids)]], query
+
+
+@pytest.mark.falkordb
 def test_a_graph_that_exists_empty_gets_create_statements(
     two_graphs: tuple[Store, Store], bundled: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -263,7 +263,8 @@ class Store:
         On FalkorDB a first load (into an empty graph, or one it replaces) CREATEs under the
         graph's load lock and indexes relationship ids after the data, which is faster; into a
         graph that does not exist yet (or that it replaces) it sends the data as ``GRAPH.BULK``
-        commands instead (`labournet.store.bulk`), with the same result. Other loads MERGE,
+        commands instead (`labournet.store.bulk`), into the indexes made first, with the same
+        result. Other loads MERGE,
         side by side (`labournet.store.falkordb.LoadLock`). A load that fails half-way is
         marked unfinished either way: a pull refuses it, the next load completes it.
         """
@@ -386,6 +387,11 @@ class Store:
         for statement in plan.schema_statements:
             if indexes_relationships(statement):
                 self.runner.run_schema(statement)
+        self._wait_for_indexes()
+
+    def _wait_for_indexes(self) -> None:
+        """Return when the server has built every index (FalkorDB builds them in the
+        background; a MERGE load after this one relies on the relationship id indexes)."""
         wait_for_indexes = getattr(self.runner, "wait_for_indexes", None)
         if wait_for_indexes is not None:
             wait_for_indexes()
@@ -416,10 +422,12 @@ class Store:
         progress: Progress | None,
     ) -> tuple[dict[str, int], int]:
         """A first load into a new graph: the head node by Cypher (so that the load reads as
-        unfinished until it completes), the node indexes, the data as ``GRAPH.BULK`` commands
-        of `size` rows each (`labournet.store.bulk`), then the relationship indexes over all
-        of it. A value the server cannot store (`QueryError`) deletes the graph again, so
-        nothing of the load stays."""
+        unfinished until it completes), every index, then the data as ``GRAPH.BULK`` commands
+        of `size` rows each (`labournet.store.bulk`). The server adds each command's nodes and
+        relationships to the indexes as it runs it, while the next command is encoded, so the
+        relationship indexes cost the load less than built after it (as the statements' first
+        load does, whose CREATEs they would slow). A value the server cannot store
+        (`QueryError`) deletes the graph again, so nothing of the load stays."""
         totals = self._start(plan)
         numbering = self.runner.run(
             load_file("admin", "node_numbering.cypher").body, {}, write=False
@@ -429,7 +437,7 @@ class Store:
                 f"{self.target}: another client wrote into the new graph while this load began "
                 f"({numbering.rows[0][0]} nodes where the load had made one); load again"
             )
-        self._index_nodes(plan)
+        self._apply_schema(plan)
         try:
             batches, samples = self._send_bulk(plan, forms, size, claim, progress, totals)
         except QueryError:  # a value the server cannot store: the new graph goes again
@@ -437,7 +445,7 @@ class Store:
                 self.runner.wipe()
             raise
         self._check_numbering(samples)
-        self._index_relationships(plan)
+        self._wait_for_indexes()
         self._complete(claim)
         return totals | {"repaired": 0}, batches
 
