@@ -16,7 +16,7 @@ import contextlib
 import os
 import queue
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
@@ -93,11 +93,14 @@ def shared_chunk(total: int, whole: int) -> tuple[int, int]:
 
 
 def for_each(
-    task: Callable[[Item], object], items: Sequence[Item], *, workers: int | None = None
+    task: Callable[[Item], object], items: Iterable[Item], *, workers: int | None = None
 ) -> None:
-    """Run `task` on every item, on `workers` threads (default `chunk_workers` of the items)."""
-    count = chunk_workers(len(items)) if workers is None else workers
-    deque(in_order(task, items, workers=count), maxlen=0)
+    """Run `task` on every item, on `workers` threads (default `chunk_workers` of the items);
+    the items are taken as threads free up (`in_order`), so a generator may make them."""
+    if workers is None:
+        items = list(items)
+        workers = chunk_workers(len(items))
+    deque(in_order(task, items, workers=workers), maxlen=0)
 
 
 class Buffers(Generic[Out]):

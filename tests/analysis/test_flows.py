@@ -159,3 +159,27 @@ def test_the_regime_message_names_the_cli_option():
     nx.set_node_attributes(graph, {"rg": ""}, "role")
     with pytest.raises(AnalysisError, match="--regime ID"):
         build_flow_model(graph)
+
+
+def test_each_table_draws_its_intervals_again_in_chunks_and_keeps_none(monkeypatch):
+    """A table draws the interval draws chunk by chunk (at a million entities all of them
+    would take gigabytes) and keeps none; smaller chunks give the same table."""
+    import labournet.analysis.flows as flows
+    from labournet.analysis.pressure import pressure_points
+
+    dataset = labournet.load_dataset()
+    expected = pressure_points(build_flow_model(dataset)).to_frame()
+    model = build_flow_model(dataset)
+    monkeypatch.setattr(flows, "CHUNK_VALUES", 40 * model.n_placements)  # 40 draws a chunk
+    drawn: list[int] = []
+    draw = flows.FlowModel.draw
+
+    def counted(self, draws, rng, distribution="triangular"):
+        drawn.append(draws)
+        return draw(self, draws, rng, distribution)
+
+    monkeypatch.setattr(flows.FlowModel, "draw", counted)
+    assert pressure_points(model).to_frame().equals(expected)
+    assert len(drawn) > 2 and max(drawn) <= 40 and sum(drawn) == flows.INTERVAL_DRAWS
+    kept = [v for v in vars(model).values() if isinstance(v, np.ndarray) and v.ndim == 2]
+    assert all(array.shape[1] < flows.INTERVAL_DRAWS for array in kept)

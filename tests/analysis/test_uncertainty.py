@@ -259,24 +259,15 @@ def test_reuses_the_components_of_the_result(bundled, monkeypatch):
     assert monte_carlo(bundled, draws=100, seed=1, result=result).table.equals(expected)
 
 
-def test_at_the_interval_seed_it_reuses_the_interval_draws_and_gets_what_drawing_gives(
-    monkeypatch,
-):
-    from labournet.analysis.flows import INTERVAL_SEED, FlowModel
+def test_at_the_interval_seed_it_draws_what_the_intervals_drew():
+    """The pressure table's intervals and a Monte Carlo at seed 0 see the same draws: the
+    intervals' chunks are the one stream that drawing everything at once gives."""
+    from labournet.analysis.flows import INTERVAL_SEED
 
-    drawing = build_flow_model(labournet.load_dataset())
-    reusing = build_flow_model(labournet.load_dataset())
-    before = reusing.interval_draws().copy()
-    with monkeypatch.context() as patch:
-        patch.setattr(FlowModel, "cached_draws", lambda *_: None)
-        drawn = monte_carlo(drawing, draws=300, seed=INTERVAL_SEED, chunk=70).table
-
-    def no_drawing(*_):
-        raise AssertionError("drew again")
-
-    monkeypatch.setattr(uncertainty, "draw_figures", no_drawing)
-    reused = monte_carlo(reusing, draws=300, seed=INTERVAL_SEED, chunk=70).table
-    pd.testing.assert_frame_equal(reused, drawn, check_exact=True)
-    assert np.array_equal(reusing.interval_draws(), before)
-    assert reusing.cached_draws(INTERVAL_SEED + 1, 300, "triangular") is None
-    assert reusing.cached_draws(INTERVAL_SEED, 300, "uniform") is None
+    model = build_flow_model(labournet.load_dataset())
+    chunks = list(model.interval_chunks(300, 70))
+    assert [first for first, _ in chunks] == [0, 70, 140, 210, 280]
+    at_once = uncertainty.draw_figures(
+        model, 300, np.random.default_rng(INTERVAL_SEED), "triangular"
+    )
+    assert np.array_equal(np.concatenate([values for _, values in chunks], axis=1), at_once)

@@ -62,7 +62,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, cast
 
@@ -406,28 +406,16 @@ class FlowModel:
             raise AnalysisError(str(error)) from None
         return np.maximum(values, 0.0, out=values)
 
-    def interval_draws(self) -> np.ndarray:
-        """The joint draws behind every interval (`INTERVAL_DRAWS`, seed `INTERVAL_SEED`)."""
-        cached = self.__dict__.get("_interval_draws")
-        if cached is None:
-            cached = self.draw(INTERVAL_DRAWS, np.random.default_rng(INTERVAL_SEED))
-            object.__setattr__(self, "_interval_draws", cached)
-        return cached
-
-    def cached_draws(self, seed: object, draws: int, distribution: str) -> np.ndarray | None:
-        """The first `draws` columns of `interval_draws` if they are already drawn and are the
-        draws that `draws` draws of `distribution` from `seed` would give, chunk by chunk (the
-        stream is draw-major), else None. A Monte Carlo at the default seed after a pressure
-        table then reuses them rather than drawing the same values again."""
-        cached = self.__dict__.get("_interval_draws")
-        same_stream = (
-            isinstance(seed, int | np.integer)
-            and int(seed) == INTERVAL_SEED
-            and distribution == "triangular"
-        )
-        if cached is None or not same_stream or draws > cached.shape[1]:
-            return None
-        return cast(np.ndarray, cached[:, :draws])
+    def interval_chunks(self, draws: int, chunk: int) -> Iterator[tuple[int, np.ndarray]]:
+        """The first `draws` joint draws behind every interval (seed `INTERVAL_SEED`), `chunk`
+        at a time: ``(first draw, values)``. Drawn again for each table, chunk by chunk from one
+        stream, which gives the values that drawing them all at once would (the stream is
+        draw-major) without ever holding them all: at a million entities they would take 4 GB,
+        and at 100,000 drawing them in chunks was faster than drawing them once and keeping
+        them (the chunks stay in cache)."""
+        rng = np.random.default_rng(INTERVAL_SEED)
+        for first in range(0, draws, chunk):
+            yield first, self.draw(min(chunk, draws - first), rng)
 
     def ranges(self, reduce: Reducer, n_rows: int) -> list[np.ndarray]:
         """Best estimate and joint interval of quantities computed from placement values.
@@ -451,9 +439,8 @@ class FlowModel:
         best = [
             [np.asarray(x, dtype=float)[:, 0] for x in r(*at_best, estimates)] for r, _ in requests
         ]
-        values = self.interval_draws()
         draws = [
-            self._interval_count(values.shape[1], n_rows, len(b))
+            self._interval_count(INTERVAL_DRAWS, n_rows, len(b))
             for (_, n_rows), b in zip(requests, best, strict=True)
         ]
         samples = [
@@ -465,8 +452,8 @@ class FlowModel:
         chunk, threads = shared_chunk(n_max, whole_chunk)
         scratches = Buffers(lambda: self.evaluation_scratch(chunk), threads)
 
-        def evaluate_chunk(start: int) -> None:
-            part = values[:, start : min(start + chunk, n_max)]
+        def evaluate_chunk(item: tuple[int, np.ndarray]) -> None:
+            start, part = item
             with scratches.lent() as scratch:
                 revenue, workers = self.evaluate(part, scratch)
                 for (reduce, _), n, outs in zip(requests, draws, samples, strict=True):
@@ -482,7 +469,7 @@ class FlowModel:
                     for out, found in zip(outs, reduce(*sliced), strict=True):
                         out[:, start : start + width] = np.asarray(found)
 
-        for_each(evaluate_chunk, range(0, n_max, chunk), workers=threads)
+        for_each(evaluate_chunk, self.interval_chunks(n_max, chunk), workers=threads)
         return [
             [_interval(centre, sample) for centre, sample in zip(b, outs, strict=True)]
             for b, outs in zip(best, samples, strict=True)

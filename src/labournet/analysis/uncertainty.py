@@ -137,9 +137,9 @@ def monte_carlo(
     core, `labournet._threads`), by default as many as keep the threads' chunks
     within ``memory_mb`` megabytes together (`chunk_size`); neither the chunking nor the
     threads change the result. ``result``: the pressure result of `model`, if already computed (its
-    components are reused). At the intervals' seed (0) and distribution, with no more draws
-    than they hold, the draws are those of the intervals, already drawn for the pressure table
-    (`FlowModel.cached_draws`): the same values, not drawn twice. Ranks are within levels and
+    components are reused). At the intervals' seed (0) and distribution, the draws are those
+    behind the pressure table's intervals (the same stream, drawn again chunk by chunk, as
+    every table draws them). Ranks are within levels and
     by the expected revenue denied, so they vary with every drawn figure, the hosts'
     compliance and the regime's substitution included.
 
@@ -179,16 +179,11 @@ def monte_carlo(
     tracked_incidence = parts.incidence[tracked]
     # a block of placement values per thread, chunk after chunk
     scratches = Buffers(lambda: model.evaluation_scratch(chunk), threads)
-    drawn = model.cached_draws(seed, draws, distribution)
 
     def chunks() -> Iterator[tuple[int, np.ndarray]]:
         """Each chunk's first draw and its figure values, drawn in order (one stream)."""
         for done in range(0, draws, chunk):
-            n = min(chunk, draws - done)
-            if drawn is None:
-                yield done, draw_figures(model, n, rng, distribution)
-            else:
-                yield done, drawn[:, done : done + n]
+            yield done, draw_figures(model, min(chunk, draws - done), rng, distribution)
 
     def evaluate_chunk(item: tuple[int, np.ndarray]) -> tuple[np.ndarray, int]:
         """Write the chunk's columns of the tracked draws; its top-k counts and draws."""
