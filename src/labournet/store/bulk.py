@@ -32,7 +32,7 @@ from operator import itemgetter
 from typing import Any
 
 from labournet.errors import QueryError
-from labournet.store.rows import LoadPlan, Step, gc_paused
+from labournet.store.rows import LoadPlan, Step
 
 __all__ = ["BulkCommand", "BulkForm", "bulk_commands", "bulk_form"]
 
@@ -127,7 +127,11 @@ def bulk_commands(
 ) -> Iterator[BulkCommand]:
     """The plan's steps (`forms`: the bulk form of each) as bulk commands of at most `rows`
     rows, nodes first, numbered from `first_id`. `QueryError` for a value FalkorDB cannot
-    store (text with a NUL, a number that is not finite, a map) or an end no node has."""
+    store (text with a NUL, a number that is not finite, a map) or an end no node has.
+
+    `Store.load` runs it with the cycle collector paused for the whole load
+    (`labournet.store.rows.gc_paused`): the tokens are plain values, which a collection would
+    only rescan, and each time it came back on between commands it set off a full one."""
     ids: dict[str, dict[Any, int]] = {}  # label -> record id -> internal id
     next_id = first_id
     order = [(s, f) for s, f in zip(plan.steps, forms, strict=True) if f.is_node]
@@ -137,18 +141,17 @@ def bulk_commands(
             batch = step.rows[start : start + rows]
             samples: dict[int, Any] = {}
             ends = None
-            with gc_paused():  # plain values, no cycles: a collection would only rescan them
-                if form.is_node:
-                    id_at = dict(form.assignments)["id"]
-                    numbered = dict(zip(map(itemgetter(id_at), batch), count(next_id)))
-                    for label in form.labels:
-                        ids.setdefault(label, {}).update(numbered)
-                    last = next_id + len(batch) - 1
-                    samples = {next_id: batch[0][id_at], last: batch[-1][id_at]}
-                    next_id += len(batch)
-                else:
-                    ends = _end_ids(batch, form, ids, step)
-                token, properties = _token(batch, form, ends, step)
+            if form.is_node:
+                id_at = dict(form.assignments)["id"]
+                numbered = dict(zip(map(itemgetter(id_at), batch), count(next_id)))
+                for label in form.labels:
+                    ids.setdefault(label, {}).update(numbered)
+                last = next_id + len(batch) - 1
+                samples = {next_id: batch[0][id_at], last: batch[-1][id_at]}
+                next_id += len(batch)
+            else:
+                ends = _end_ids(batch, form, ids, step)
+            token, properties = _token(batch, form, ends, step)
             yield BulkCommand(token, form.is_node, len(batch), properties, step.stage, samples)
 
 
@@ -238,25 +241,14 @@ def _encode_column(column: list[Any], name: str, where: str) -> list[bytes]:
         return [_NULL if value is None else b"\x04" + _LONG(value) for value in column]
     if kinds == {float} and all(math.isfinite(value) for value in column if value is not None):
         return [_NULL if value is None else b"\x02" + _DOUBLE(value) for value in column]
-    if kinds == {list}:  # the sources and assumptions
-        return [
-            _NULL
-            if value is None
-            else _text_list(value, name, where)
-            if value
-            else _encode_value(value, name, where)
-            for value in column
-        ]
-    out = []
-    append = out.append
-    for value in column:
-        if value is None:
-            append(_NULL)
-        elif value.__class__ is list and value:
-            append(_text_list(value, name, where))
-        else:
-            append(_encode_value(value, name, where))
-    return out
+    return [
+        _NULL
+        if value is None
+        else _text_list(value, name, where)  # the sources and assumptions
+        if value.__class__ is list and value
+        else _encode_value(value, name, where)
+        for value in column
+    ]
 
 
 def _text_list(value: list[Any], name: str, where: str) -> bytes:
