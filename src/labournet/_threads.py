@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 __all__ = [
+    "usable_cpu_ids",
     "usable_cores",
     "chunk_workers",
     "shared_chunk",
@@ -39,12 +40,19 @@ Item = TypeVar("Item")
 Out = TypeVar("Out")
 
 
-def usable_cores() -> int:
-    """The cores this process may run on: ``os.sched_getaffinity``, else ``os.cpu_count``."""
+def usable_cpu_ids() -> set[int] | None:
+    """The ids of the cores this process may run on (``os.sched_getaffinity``), or None where
+    the system does not say (macOS and Windows)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no sched_getaffinity
-        return os.cpu_count() or 1
+        return set(os.sched_getaffinity(0))
+    except AttributeError:
+        return None
+
+
+def usable_cores() -> int:
+    """How many cores this process may run on: `usable_cpu_ids`, else ``os.cpu_count``."""
+    ids = usable_cpu_ids()
+    return len(ids) if ids is not None else os.cpu_count() or 1
 
 
 def chunk_workers(n_chunks: int) -> int:

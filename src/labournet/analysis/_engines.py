@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 
 from labournet._text import plural
-from labournet._threads import usable_cores
+from labournet._threads import usable_cores, usable_cpu_ids
 from labournet.errors import AnalysisError
 
 __all__: list[str] = []  # private module
@@ -422,7 +422,7 @@ def others_busy_cores(window: float, stat: str = "/proc/stat") -> float | None:
     import os
     import time
 
-    cpus = _usable_cpu_ids()
+    cpus = usable_cpu_ids()
     before, mine_before, started = _busy_jiffies(stat, cpus), _own_cpu_seconds(), time.monotonic()
     if before is None:
         return None
@@ -433,15 +433,6 @@ def others_busy_cores(window: float, stat: str = "/proc/stat") -> float | None:
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     busy = (after - before) / ticks - (mine_after - mine_before)
     return max(0.0, busy / (ended - started))
-
-
-def _usable_cpu_ids() -> set[int] | None:
-    import os
-
-    try:
-        return set(os.sched_getaffinity(0))
-    except AttributeError:
-        return None
 
 
 def _busy_jiffies(stat: str, cpus: set[int] | None) -> int | None:
