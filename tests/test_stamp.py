@@ -50,6 +50,24 @@ def test_the_content_hash_is_sha256_of_each_files_sorted_rows_however_it_is_fed(
     assert dataset_hash(dataclasses.replace(dataset)) == f"sha256:{expected.hexdigest()}"
 
 
+def test_the_hashed_rows_are_the_json_encoders_text_of_each_row_whatever_it_holds():
+    dataset = labournet.load_dataset()
+    awkward = 'a "quote", a back\\slash, 100%s %d, ü, \u2028, a tab\t and \x01'
+    entities = [
+        dataclasses.replace(dataset.entities[0], name=awkward, properties={"aa": "%", "zz": "é"}),
+        dataclasses.replace(dataset.entities[1], properties={}),
+        *dataset.entities[2:],
+    ]
+    derived = [f for f in dataset.figures if f.formula]
+    assert derived and any(e.properties for e in entities[2:])
+    for items in (entities, dataset.figures, dataset.relations, dataset.sources):
+        expected = [json.dumps(item.to_row(), sort_keys=True, ensure_ascii=False) for item in items]
+        assert stamp._row_texts(items) == expected
+    assert json.loads(stamp._row_texts(entities)[0])["name"] == awkward
+    row = json.loads(stamp._row_texts(derived)[0])
+    assert (row["low"], row["best"], row["high"]) == ("", "", "") and row["formula"]
+
+
 def test_a_python_call_names_itself():
     report = labournet.build_report(labournet.load_dataset(), draws=0, seed=3, as_of=2016)
     stamp = report.stamp

@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from labournet.errors import ExportError
 from labournet.io.validation import read_dataset
-from labournet.model.dataset import RECORDS, Dataset, Entity, Relation
+from labournet.model.dataset import RECORDS, Dataset, Entity, Record, Relation
 from labournet.model.schema import default_schema_path
 from labournet.resources import bundled_dataset_path
 
@@ -87,7 +87,7 @@ def _write(dataset: Dataset, out: Path) -> Path:
     for record in RECORDS:
         columns = record.columns() + extra.get(record, ())
         items = getattr(dataset, record.part())
-        _write_csv(out / record.FILE, columns, (item.to_row() for item in items))
+        _write_csv(out / record.FILE, columns, _rows(record, items))
     own_schema = Path(schema.path) if schema.path else None
     if own_schema and own_schema != default_schema_path() and own_schema.exists():
         (out / "schema.yaml").write_text(own_schema.read_text("utf-8"), "utf-8")
@@ -108,6 +108,15 @@ def write_error_message(folder: Path, error: OSError) -> str:
     if isinstance(error, FileExistsError | NotADirectoryError) and not where.is_dir():
         reason = f"{reason} (a file is where a folder should be)"
     return f"cannot write {where}: {reason}"
+
+
+def _rows(record: type[Record], items: Sequence[Record]) -> Iterator[dict[str, str]]:
+    """The rows of `items`, `WRITE_ROWS` at a time (`Record.rows_of`)."""
+    for start in range(0, len(items), WRITE_ROWS):
+        yield from record.rows_of(items[start : start + WRITE_ROWS])
+
+
+WRITE_ROWS = 10_000
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> None:

@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import dataclasses
 import hashlib
+import itertools
 import json
 import shlex
 from collections.abc import Iterator, Sequence
@@ -119,10 +120,33 @@ def _hash_rows(digest: Any, items: Sequence[Any]) -> None:
     a large dataset in memory at once."""
     digest.update(b"[")
     for start in range(0, len(items), HASH_ROWS):
-        rows = [item.to_row() for item in items[start : start + HASH_ROWS]]
-        text = json.dumps(rows, sort_keys=True, ensure_ascii=False)[1:-1]
+        text = ", ".join(_row_texts(items[start : start + HASH_ROWS]))
         digest.update(((", " if start else "") + text).encode())
     digest.update(b"]")
+
+
+def _row_texts(items: Sequence[Any]) -> list[str]:
+    """Each item's row as ``json.dumps(row, sort_keys=True, ensure_ascii=False)`` writes it,
+    made a column at a time: every cell is encoded by the encoder's own string function and
+    the rows filled into one template of the sorted columns, instead of a dict per row
+    through the encoder (3x slower). A row with properties, whose keys fall between the
+    columns', goes through the encoder."""
+    cells = type(items[0]).cells_of(items)
+    names = sorted(cells)
+    template = ", ".join(f"{_encode(name).replace('%', '%%')}: %s" for name in names)
+    encoded = [list(map(_encode, cells[name])) for name in names]
+    texts = list(map(("{" + template + "}").__mod__, zip(*encoded, strict=True)))
+    if "properties" in type(items[0]).__dataclass_fields__:
+        for index in itertools.compress(range(len(items)), map(_properties, items)):
+            row = {name: cells[name][index] for name in names} | dict(items[index].properties)
+            texts[index] = json.dumps(row, sort_keys=True, ensure_ascii=False)
+    return texts
+
+
+_properties = attrgetter("properties")
+
+
+_encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 
 
 @contextlib.contextmanager

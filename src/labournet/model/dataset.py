@@ -98,8 +98,28 @@ class Record:
 
     def to_row(self) -> dict[str, str]:
         """The record as a row of its file: lists joined by ``;``, numbers written exactly."""
-        row = {name: _cell(getattr(self, name)) for name in self.columns()}
-        return row | dict(getattr(self, "properties", {}))
+        return self.rows_of((self,))[0]
+
+    @classmethod
+    def rows_of(cls, items: Sequence[Self]) -> list[dict[str, str]]:
+        """`to_row` of each of `items`, made from `cells_of`.
+
+        >>> rows = Source.rows_of([Source("s1", "ST", "A", "2016"), Source("s2", "ST", "B", "")])
+        >>> [(row["id"], row["date"]) for row in rows]
+        [('s1', '2016'), ('s2', '')]
+        """
+        cells = cls.cells_of(items)
+        rows = [dict(zip(cells, row, strict=True)) for row in zip(*cells.values(), strict=True)]
+        if "properties" in _types(cls):
+            for row, item in zip(rows, items, strict=True):
+                row.update(item.properties)  # type: ignore[attr-defined]
+        return rows
+
+    @classmethod
+    def cells_of(cls, items: Sequence[Self]) -> dict[str, list[str]]:
+        """The cells of the base columns of `items`' rows, a column at a time (the properties
+        aside): a column of plain text is taken as it is, the others converted value by value."""
+        return {name: _cells(list(map(operator.attrgetter(name), items))) for name in cls.columns()}
 
     @classmethod
     def from_row(cls, row: Mapping[str, str]) -> Self:
@@ -178,6 +198,18 @@ def _types(record: type) -> dict[str, str]:
     if found is None:
         found = _TYPES[record] = {f.name: str(f.type) for f in dataclasses.fields(record)}
     return found
+
+
+def _cells(values: list[Any]) -> list[str]:
+    """`_cell` of each value; a column of plain strings as it is, a column of lists with each
+    distinct list joined once."""
+    types = set(map(type, values))
+    if types <= {str}:
+        return values
+    if types <= {tuple}:
+        joined = {value: LIST_SEPARATOR.join(value) for value in set(values)}
+        return list(map(joined.__getitem__, values))
+    return list(map(_cell, values))
 
 
 def _cell(value: Any) -> str:
@@ -308,12 +340,16 @@ class Figure(Record):
         names.insert(names.index("year") + 1, "date")
         return tuple(names)
 
-    def to_row(self) -> dict[str, str]:
+    @classmethod
+    def cells_of(cls, items: Sequence[Self]) -> dict[str, list[str]]:
         """A derived figure's range comes from its formula, so its row leaves it empty."""
-        row = super().to_row()
-        if self.formula:
-            row.update(low="", best="", high="")
-        return row
+        cells = super().cells_of(items)
+        for index in itertools.compress(
+            range(len(items)), map(operator.attrgetter("formula"), items)
+        ):
+            for name in ("low", "best", "high"):
+                cells[name][index] = ""
+        return cells
 
 
 def figures_as_of(figures: Iterable[Figure], as_of: DateLike) -> tuple[Figure, ...]:
