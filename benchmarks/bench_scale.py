@@ -38,6 +38,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
@@ -161,7 +162,12 @@ def _imports() -> dict[str, Any]:
     from labournet.io.validation import read_dataset
     from labournet.report import build
 
+    try:  # the code `--against` runs may predate it
+        from labournet import _gc
+    except ImportError:
+        _gc = None
     return {
+        "gc": _gc,
         "generate": generate,
         "labournet": labournet,
         "build_flow_model": build_flow_model,
@@ -183,7 +189,7 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     load = os.getloadavg()[0]
     m = meter("import labournet", _imports)
     build = m["build"]
-    k, seed, draws, distribution = 3, 0, args.draws, "triangular"  # the CLI's defaults
+    draws = args.draws
     net = meter(
         "generate + write folder",
         m["generate"],
@@ -194,8 +200,48 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         citations=args.citations,
     )
     dataset = meter("read_dataset (validate)", m["read_dataset"], net)
-    graph = meter("to_networkx", m["labournet"].to_networkx, dataset)
-    model = meter("flow model", m["build_flow_model"], graph)
+    gc_paused, gc_frozen = _collector(m["gc"])  # as build_report holds them
+    with gc_paused():
+        graph = meter("to_networkx", m["labournet"].to_networkx, dataset)
+        model = meter("flow model", m["build_flow_model"], graph)
+    with gc_frozen():
+        report = _analyses(meter, m, dataset, graph, model, draws)
+    out = folder / "report"
+    out.mkdir()
+    files = meter("write CSV + JSON", build.write_tables, report, out)
+    files += meter("write Markdown", build.write_report, report, out, writers=[_markdown])
+    if args.charts:
+        files += meter("write PNG charts", build.write_charts, report, out)
+    if args.html:
+        files += meter("write HTML views", build.write_html_views, report, out)
+    same = _check(m["build"], dataset, report, draws) if args.check else None
+    return {
+        "entities": len(dataset.entities),
+        "relations": len(dataset.relations),
+        "figures": len(dataset.figures),
+        "placements": model.n_placements,
+        "candidates": len(model.candidates),
+        "output_mb": sum(path.stat().st_size for path in files) / 2**20,
+        "load_start": load,
+        "load_end": os.getloadavg()[0],
+        "same_as_build_report": same,
+        "stages": [dataclasses.asdict(stage) for stage in meter.stages],
+    }
+
+
+def _collector(module: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """`labournet._gc.paused` and `frozen`, or contexts that do nothing where the code has none."""
+    if module is None:
+        return contextlib.nullcontext, contextlib.nullcontext
+    return module.paused, module.frozen
+
+
+def _analyses(
+    meter: Meter, m: dict[str, Any], dataset: Any, graph: Any, model: Any, draws: int
+) -> Any:
+    """The stages of `build_report` after the flow model, one at a time; its Report."""
+    build = m["build"]
+    k, seed, distribution = 3, 0, "triangular"  # the CLI's defaults
     parts, pressure = meter("pressure_points", _pressure, m["pressure"], model)
     table = meter("pressure table", pressure.to_frame)
     uncertainty = None
@@ -234,27 +280,7 @@ def run_size(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         doubts=build.dataset_doubts(dataset.path) if dataset.path else "",
         stamp=stamp,
     )
-    out = folder / "report"
-    out.mkdir()
-    files = meter("write CSV + JSON", build.write_tables, report, out)
-    files += meter("write Markdown", build.write_report, report, out, writers=[_markdown])
-    if args.charts:
-        files += meter("write PNG charts", build.write_charts, report, out)
-    if args.html:
-        files += meter("write HTML views", build.write_html_views, report, out)
-    same = _check(m["build"], dataset, report, draws) if args.check else None
-    return {
-        "entities": len(dataset.entities),
-        "relations": len(dataset.relations),
-        "figures": len(dataset.figures),
-        "placements": model.n_placements,
-        "candidates": len(model.candidates),
-        "output_mb": sum(path.stat().st_size for path in files) / 2**20,
-        "load_start": load,
-        "load_end": os.getloadavg()[0],
-        "same_as_build_report": same,
-        "stages": [dataclasses.asdict(stage) for stage in meter.stages],
-    }
+    return report
 
 
 def _pressure(module: Any, model: Any) -> tuple[Any, Any]:

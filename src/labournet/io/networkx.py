@@ -92,25 +92,29 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     )
     # (node, attrs) and (u, v, key, attrs) tuples: networkx sets the attributes as a mapping,
     # so names that are data never meet its keyword parameters (see `add_node`)
-    graph.add_nodes_from((entity.id, _node_attrs(dataset, entity)) for entity in dataset.entities)
+    figures = dataset.figures_by_subject()
+    graph.add_nodes_from(
+        (entity.id, _attrs(entity, ("id",), figures)) for entity in dataset.entities
+    )
     graph.add_edges_from(
-        (relation.source, relation.target, relation.id, _edge_attrs(dataset, relation))
+        (relation.source, relation.target, relation.id, _attrs(relation, _ENDS, figures))
         for relation in dataset.relations
     )
     return graph
 
 
-def _node_attrs(dataset: Dataset, entity: Entity) -> dict[str, Any]:
-    attrs = {**entity.properties, **entity.values()}
-    del attrs["id"]
-    attrs["figures"] = dataset.figures_for(entity.id)
-    return attrs
+_ENDS = ("source", "target")
 
 
-def _edge_attrs(dataset: Dataset, relation: Relation) -> dict[str, Any]:
-    attrs = {**relation.properties, **relation.values()}
-    del attrs["source"], attrs["target"]
-    attrs["figures"] = dataset.figures_for(relation.id)
+def _attrs(
+    record: Entity | Relation, left_out: tuple[str, ...], figures: Mapping[str, tuple[Any, ...]]
+) -> dict[str, Any]:
+    """A node's or edge's attributes: the record's properties, then its columns but those
+    `left_out` (a column wins over a property of its name), then its figures."""
+    attrs = {**record.properties, **record.values()}
+    for name in left_out:
+        del attrs[name]
+    attrs["figures"] = figures.get(record.id, ())
     return attrs
 
 

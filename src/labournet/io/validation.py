@@ -9,18 +9,16 @@ is returned unless the whole dataset is valid.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import functools
-import gc
 import io
 import itertools
 import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from labournet._gc import paused
 from labournet.errors import DatasetError, Problem
 from labournet.io.csvlimit import field_limit
 from labournet.model.dataset import (
@@ -951,7 +950,7 @@ def read_dataset(folder: Path, regime: str | None = None) -> Dataset:
     schema_file = folder / "schema.yaml"
     schema = load_schema(schema_file if schema_file.exists() else None)
     checker = _Checker(folder, schema)
-    with _without_gc():
+    with paused():
         tables = {name: checker.read_table(name, _extra_columns(name, schema)) for name in FILES}
         return _checked_dataset(checker, tables, regime, folder.resolve().name)
 
@@ -982,21 +981,6 @@ def check_rows(
         ]
         tables[file] = _Table.of_records(file, allowed, records, list(range(2, len(records) + 2)))
     return _checked_dataset(checker, tables, regime, name)
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a dataset's rows and records are built:
-    they hold no reference cycles, and with hundreds of thousands of rows the collector's
-    repeated passes over them cost about as much as the reading itself. Reference counting
-    still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _extra_columns(file: str, schema: Schema) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
 from labournet._display import table_html
@@ -558,10 +559,18 @@ class Dataset:
 
     def figures_for(self, subject: str, measure: str | None = None) -> tuple[Figure, ...]:
         """Figures about an entity or relation, optionally of one measure."""
-        found = self._index()[2].get(subject, ())
+        found = self.figures_by_subject().get(subject, ())
         if measure is None:
-            return tuple(found)
+            return found
         return tuple(f for f in found if f.measure == measure)
+
+    def figures_by_subject(self) -> Mapping[str, tuple[Figure, ...]]:
+        """The figures of each entity or relation id that has any, in the file's order."""
+        cached = self.__dict__.get("_figures_by_subject")
+        if cached is None:
+            cached = MappingProxyType({k: tuple(v) for k, v in self._index()[2].items()})
+            object.__setattr__(self, "_figures_by_subject", cached)
+        return cached
 
     def _index(self) -> tuple[dict[str, Entity], dict[str, Relation], dict[str, list[Figure]]]:
         cached = self.__dict__.get("_cached_index")

@@ -26,6 +26,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from labournet._gc import frozen, paused
 from labournet.analysis.flows import FlowModel, as_flow_model
 from labournet.analysis.keyplayers import KeyPlayersResult, key_players
 from labournet.analysis.pressure import PressureResult, components, rank_components
@@ -122,8 +123,23 @@ def build_report(
     as_of: DateLike | None = None,
 ) -> Report:
     """Run every pressure-point analysis once, as of a year. ``draws=0`` skips the Monte Carlo."""
-    with stage("building the flow model"):
+    with stage("building the flow model"), paused():
         model = as_flow_model(data, regime=regime, as_of=as_of)
+    with frozen():  # the dataset, graph and model live through the analyses (labournet._gc)
+        return _analyse(data, model, k, draws, seed, distribution, measures, trace_limit)
+
+
+def _analyse(
+    data: Dataset | nx.MultiDiGraph | FlowModel,
+    model: FlowModel,
+    k: int,
+    draws: int,
+    seed: int | None,
+    distribution: str,
+    measures: Sequence[str],
+    trace_limit: int | None,
+) -> Report:
+    """The analyses of `build_report` on its flow model."""
     with stage("ranking the pressure points"):
         parts = components(model)  # shared by the table, the Monte Carlo and the key players
         pressure = rank_components(parts, trace_limit=trace_limit)

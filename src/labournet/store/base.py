@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from labournet._gc import paused
 from labournet._text import plural
 from labournet.errors import IncompleteGraphError, QueryError, StoreError
 from labournet.io.stamp import Stamp, make_stamp
@@ -47,7 +48,6 @@ from labournet.store.rows import (
     LoadPlan,
     Step,
     build_dataset,
-    gc_paused,
     indexes_relationships,
     load_file,
     plan_load,
@@ -270,7 +270,7 @@ class Store:
         """
         # the plan's rows and the bulk tokens are millions of plain values without cycles:
         # the cycle collector, run while they pile up, would only rescan them and the dataset
-        with gc_paused():
+        with paused():
             return self._load(dataset, replace=replace, batch_size=batch_size, progress=progress)
 
     def _load(

@@ -130,7 +130,7 @@ def bulk_commands(
     store (text with a NUL, a number that is not finite, a map) or an end no node has.
 
     `Store.load` runs it with the cycle collector paused for the whole load
-    (`labournet.store.rows.gc_paused`): the tokens are plain values, which a collection would
+    (`labournet._gc.paused`): the tokens are plain values, which a collection would
     only rescan, and each time it came back on between commands it set off a full one."""
     ids: dict[str, dict[Any, int]] = {}  # label -> record id -> internal id
     next_id = first_id

@@ -15,14 +15,12 @@ parses much faster.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from labournet._gc import paused
 from labournet._number import format_number
 from labournet.errors import Problem, QueryError, SchemaError
 from labournet.model.dataset import LIST_SEPARATOR, RECORDS, Dataset, Figure, Record
@@ -188,21 +187,8 @@ def plan_load(dataset: Dataset, backend: str) -> LoadPlan:
     the schema, a label, type or property name that is not a safe identifier, a relation whose
     ends are not entities of the dataset, or a figure that is not a finite number.
     """
-    with gc_paused():
+    with paused():
         return _plan_load(dataset, backend)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a plan makes its rows (lists and maps of plain
-    values, no cycles): run, it scans the whole dataset again and again, a third of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _plan_load(dataset: Dataset, backend: str) -> LoadPlan:
