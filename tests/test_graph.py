@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -22,6 +23,27 @@ def test_bundled_dataset_round_trips_through_networkx_losslessly() -> None:
     assert back == dataset
     assert sorted(back.figures, key=lambda f: f.id) == sorted(dataset.figures, key=lambda f: f.id)
     assert graph.nodes["other-hosts"]["assumptions"] == ("a-other-hosts",)
+
+
+def test_the_graph_is_the_one_networkx_builds_from_the_same_nodes_and_edges() -> None:
+    dataset = load_dataset()
+    stray = dataclasses.replace(dataset.relations[0], id="stray", source="nowhere")
+    twin = dataclasses.replace(dataset.relations[1], claim="the same id again")
+    odd = dataclasses.replace(dataset, relations=(*dataset.relations, stray, twin))
+    graph = labournet.to_networkx(odd)
+    expected = nx.MultiDiGraph(**graph.graph)
+    expected.add_nodes_from((node, dict(attrs)) for node, attrs in graph.nodes(data=True))
+    expected.add_edges_from(  # in the relations' order, as the predecessors keep it
+        (r.source, r.target, r.id, dict(graph.edges[r.source, r.target, r.id]))
+        for r in odd.relations
+    )
+    assert nx.utils.graphs_equal(graph, expected)
+    assert [tuple(graph.pred[v]) for v in graph] == [tuple(expected.pred[v]) for v in expected]
+    assert graph.has_edge("nowhere", stray.target, "stray") and graph.nodes["nowhere"] == {}
+    u, v = twin.source, twin.target
+    assert graph.edges[u, v, twin.id]["claim"] == "the same id again"
+    assert graph.number_of_edges() == len(dataset.relations) + 1
+    assert graph.in_degree(v) == expected.in_degree(v)
 
 
 def test_bundled_dataset_round_trips_through_its_folder_format(tmp_path: Path) -> None:
