@@ -152,6 +152,29 @@ def test_tables_written_a_few_rows_at_a_time_are_the_same_files(
     ]
 
 
+def test_a_tables_lines_are_the_encoders_text_of_each_record(bundled_report):
+    shared = ("a", "b")
+    awkward = pd.DataFrame(
+        {
+            "text": ['a "quote" \\ 100%s', "ü \u2028", "\x01"],
+            "number": [1.5, float("nan"), 1e300],
+            "count": [1, -2, 3],
+            "flag": [True, False, True],
+            "ids": [(), shared, shared],
+            "mixed": [None, 2.5, "x"],
+        },
+        index=pd.Index(["r1", "r%d", "r3"], name="id"),
+    )
+    for frame in (awkward, bundled_report.table):
+        records = frame.reset_index().astype(object).to_dict(orient="records")
+        expected = [
+            json.dumps({k: None if v != v else v for k, v in r.items()}, ensure_ascii=False)
+            for r in records
+        ]
+        assert tables._lines(frame) == expected
+    assert json.loads(tables._lines(awkward)[0])["text"] == 'a "quote" \\ 100%s'
+
+
 def test_a_failed_write_leaves_the_previous_file_and_no_partial_one(tmp_path):
     file = tmp_path / "out.json"
     file.write_text("before", "utf-8")

@@ -14,7 +14,7 @@ import contextlib
 import json
 import math
 import os
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -192,7 +192,17 @@ def _holds_lists(column: pd.Series) -> bool:
 
 
 def _joined(column: pd.Series) -> list[Any]:
-    return [";".join(map(str, v)) if isinstance(v, tuple | list) else v for v in column]
+    """The column with each list joined by ``;``, a list that rows share joined once."""
+    seen: dict[int, str] = {}
+    out = []
+    for value in column.tolist():  # the list keeps every value, and so its id, alive
+        if isinstance(value, tuple | list):
+            text = seen.get(id(value))
+            if text is None:
+                text = seen[id(value)] = ";".join(map(str, value))
+            value = text
+        out.append(value)
+    return out
 
 
 @contextlib.contextmanager
@@ -268,7 +278,7 @@ def json_chunks(value: Any, indent: str = "") -> Iterator[str]:
     elif isinstance(value, pd.DataFrame) and len(value):
         yield "[\n"
         for start in range(0, len(value), WRITE_ROWS):
-            lines = (inner + _line(r) for r in _records(value.iloc[start : start + WRITE_ROWS]))
+            lines = (inner + line for line in _lines(value.iloc[start : start + WRITE_ROWS]))
             yield (",\n" if start else "") + ",\n".join(lines)
         yield f"\n{indent}]"
     else:
@@ -276,17 +286,44 @@ def json_chunks(value: Any, indent: str = "") -> Iterator[str]:
         yield text.replace("\n", "\n" + indent)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[Hashable, Any]]:
-    """The rows of a table as dicts, NaN as None."""
+def _lines(frame: pd.DataFrame) -> list[str]:
+    """Each row of a table (its index first) as one JSON object, NaN as null: the text
+    ``json.dumps(row, ensure_ascii=False, allow_nan=False)`` gives, made a column at a time
+    (a column of numbers through the encoder at once, the others value by value with each
+    distinct list once) and filled into one template of the columns, instead of a dict per
+    row through the encoder (3x slower at 50,000 entities)."""
     flat = frame.reset_index()
-    for column in flat.columns:
-        if flat[column].dtype.kind == "f" and flat[column].isna().any():
-            flat[column] = flat[column].astype(object).where(flat[column].notna(), None)
-    return flat.to_dict(orient="records")
+    keys = [json.dumps(str(name), ensure_ascii=False) for name in flat.columns]
+    template = "{" + ", ".join(f"{key.replace('%', '%%')}: %s" for key in keys) + "}"
+    columns = [_json_cells(flat[name]) for name in flat.columns]
+    return list(map(template.__mod__, zip(*columns, strict=True)))
 
 
-def _line(record: Mapping[Hashable, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
+def _json_cells(column: pd.Series) -> list[str]:
+    """The JSON text of each value of a table column (as `_lines` says)."""
+    values = column.tolist()
+    if column.dtype.kind in "biuf":
+        if column.dtype.kind == "f" and column.isna().any():
+            values = [None if v != v else v for v in values]  # NaN is not equal to itself
+        return json.dumps(values, allow_nan=False)[1:-1].split(", ")
+    seen: dict[int, str] = {}  # lists are shared by the rows that have the same ones
+    out = []
+    for value in values:
+        text = seen.get(id(value))
+        if text is None:
+            text = _value(value)
+            if isinstance(value, tuple | list):
+                seen[id(value)] = text
+        out.append(text)
+    return out
+
+
+def _value(value: Any) -> str:
+    if type(value) is str:
+        return _encode_text(value)
+    if isinstance(value, float) and value != value:
+        return "null"  # a missing text in a column of text
+    return _ENCODER.encode(value)
 
 
 def _plain(value: Any) -> Any:
@@ -295,3 +332,8 @@ def _plain(value: Any) -> Any:
     if ready is value:
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
     return ready
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_plain)
+"""The encoder of `_value`: ``json.dumps`` with its arguments makes one per call."""
+_encode_text = json.encoder.encode_basestring  # what it does with a string
