@@ -58,7 +58,7 @@ def test_equality_notices_a_changed_figure() -> None:
         (u, v, k, d["figures"]) for u, v, k, d in graph.edges(keys=True, data=True) if d["figures"]
     )
     first = figures[0]
-    changed = type(first)(**{**vars(first), "high": first.high + 1})
+    changed = dataclasses.replace(first, high=first.high + 1)
     graph.edges[u, v, key]["figures"] = (changed, *figures[1:])
     assert labournet.from_networkx(graph) != dataset
 

@@ -73,6 +73,8 @@ class Record:
     2.0
     """
 
+    __slots__ = ()  # each record type keeps its fields in slots, without a dict per record
+
     FILE: ClassVar[str]
 
     @classmethod
@@ -139,9 +141,11 @@ class Record:
     @classmethod
     def from_columns(cls, columns: Mapping[str, Sequence[str]]) -> list[Self]:
         """The records of rows given as columns of equal length, equal to those `from_row`
-        makes one by one. Each distinct text of a column is converted once, and the records
-        get their fields without `__init__`, whose frozen assignments, one per field, would
-        cost more than all the rest (record types have no ``__post_init__``).
+        makes one by one. Each distinct text of a column is converted once and kept once (a
+        million relations name their kinds and ends with a few thousand strings), and the
+        records get their fields a column at a time through the fields' slots, without
+        `__init__`, whose frozen assignments, one per field and record, would cost more than
+        all the rest (record types have no ``__post_init__``).
 
         >>> [s.title for s in Source.from_columns({"id": ["a", "b"], "publisher": ["P", "P"],
         ...     "title": ["T1", "T2"], "date": ["2016", "2017"]})]
@@ -157,19 +161,27 @@ class Record:
             for name, hint in hints.items()
         ]
         records = list(map(object.__new__, itertools.repeat(cls, count)))
-        values = map(dict, map(zip, itertools.repeat(hints), zip(*fields, strict=True)))
-        collections.deque(
-            map(object.__setattr__, records, itertools.repeat("__dict__"), values), maxlen=0
-        )
+        for name, values in zip(hints, fields, strict=True):
+            slot = getattr(cls, name)  # the field's slot, set past the frozen __setattr__
+            collections.deque(map(slot.__set__, records, values), maxlen=0)
         return records
 
 
 def _parse_all(texts: Sequence[str], hint: str) -> Sequence[Any]:
-    """`_parse` of each text, once per distinct text."""
+    """`_parse` of each text, once per distinct text, the rows of one text sharing one value
+    (for text, one of its strings)."""
     if hint == "str":
-        return texts
-    parsed = {text: _parse(text, hint) for text in set(texts)}
+        if len(set(texts[:SAMPLE_TEXTS])) > SAMPLE_TEXTS * 3 // 4:
+            return texts  # ids, claims: texts that hardly repeat are kept as read
+        parsed = dict(zip(texts, texts, strict=True))  # one string (the last) per text
+    else:
+        parsed = {text: _parse(text, hint) for text in set(texts)}
     return list(map(parsed.__getitem__, texts))
+
+
+SAMPLE_TEXTS = 2048
+"""`_parse_all` shares the strings of a text column when its first `SAMPLE_TEXTS` texts
+repeat (fewer than three in four distinct): sharing costs a hash of every text."""
 
 
 def _properties(
@@ -237,7 +249,7 @@ def _parse(text: str, hint: str) -> Any:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source(Record):
     """A publication that evidences claims."""
 
@@ -251,7 +263,7 @@ class Source(Record):
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assumption(Record):
     """Something the analysis needs that no source gives, with the reasoning behind it."""
 
@@ -263,7 +275,7 @@ class Assumption(Record):
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity(Record):
     """A node: a country, sector, organisation, person, measure or event."""
 
@@ -278,7 +290,7 @@ class Entity(Record):
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation(Record):
     """A directed, sourced link between two entities."""
 
@@ -294,7 +306,7 @@ class Relation(Record):
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure(Record):
     """A number about an entity or a relation, as a range with a unit, a year and its evidence."""
 
@@ -336,7 +348,7 @@ class Figure(Record):
     def columns(cls) -> tuple[str, ...]:
         """The fields, with the best estimate between low and high, as a range reads, and the
         date beside the year."""
-        names = [name for name in super().columns() if name not in ("best", "date")]
+        names = [name for name in super(Figure, cls).columns() if name not in ("best", "date")]
         names.insert(names.index("high"), "best")
         names.insert(names.index("year") + 1, "date")
         return tuple(names)
@@ -344,7 +356,7 @@ class Figure(Record):
     @classmethod
     def cells_of(cls, items: Sequence[Self]) -> dict[str, list[str]]:
         """A derived figure's range comes from its formula, so its row leaves it empty."""
-        cells = super().cells_of(items)
+        cells = super(Figure, cls).cells_of(items)  # named: slots make a new class
         for index in itertools.compress(
             range(len(items)), map(operator.attrgetter("formula"), items)
         ):

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -232,8 +233,8 @@ def json_ready(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if hasattr(value, "__dataclass_fields__"):
-        return json_ready(vars(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json_ready({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
     return value
 
 
