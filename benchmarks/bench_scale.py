@@ -8,7 +8,8 @@ For each size, a fresh Python process (so that its peak RSS belongs to that size
 4. ``to_networkx`` and the flow model (`build_flow_model` on the graph);
 5. ``pressure_points`` and its table, ``monte_carlo`` (1,000 draws, the CLI's default),
    ``key_players`` (naive picks and structural cuts), tensions and stamp: the stages of
-   `labournet.report.build.build_report`, called one at a time with its arguments;
+   `labournet.report.build.build_report`, called one at a time with its arguments and under
+   its hold on the cycle collector (`labournet._gc`);
 6. the report's files: CSV and JSON, Markdown; PNG charts and HTML views only with
    ``--charts`` / ``--html``.
 
