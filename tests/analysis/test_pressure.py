@@ -145,7 +145,7 @@ def test_traceability(table, result):
     assert table.loc["e2", "assumptions"] == ("a-h1-split",)
     assert table.loc["h2", "assumptions"] == ("a-o1-route",)
     assert not table.loc["h3", "assumed"]
-    assert table.loc["h1", "sources"] == ("s-test",)
+    assert result.sources_of("h1") == ("s-test",) and table.loc["h1", "source_groups"]
     assert result.formula.startswith("expected revenue denied (USD per year)")
 
 

@@ -57,9 +57,24 @@ def _check(model: FlowModel, limit: int | None) -> int:
     rows = components(model).rows
     found = provenance(model, rows, limit)
     for i, row in enumerate(rows):
-        got = (found.figures[i], int(found.n_figures[i]), found.sources[i], found.assumptions[i])
+        got = (found.figures[i], int(found.n_figures[i]), found.sources(i), found.assumptions[i])
         assert got == _reference(model, int(row), limit), model.candidates[row]
+        # a row names at most one group per host, slot and route it is on, and its entity's
+        placements = model.incidence[row].indices
+        parts = sum(
+            len(set(index[placements].tolist()))
+            for index in (model.placement_host, model.placement_slot, model.placement_route)
+        )
+        assert len(found.source_groups[i]) <= parts + 1
+        assert list(found.source_groups[i]) == sorted(found.source_groups[i], key=_number)
+    sets = [frozenset(sources) for sources in found.groups.values()]
+    assert len(set(sets)) == len(sets) and all(sets)  # each group once, none empty
+    assert all(list(s) == sorted(s) for s in found.groups.values())
     return len(rows)
+
+
+def _number(group: str) -> int:
+    return int(group.removeprefix("g"))
 
 
 @pytest.mark.parametrize("name", ["dprk-labour-2016", "dprk-labour-2016-2024"])

@@ -31,23 +31,42 @@ def test_writes_every_file(bundled_report, tmp_path):
     names = {f.name for f in files}
     assert names == {
         "pressure-points.csv",
+        "pressure-points-sources.csv",
         "pressure-points.json",
         "report.md",
         "revenue-at-stake.png",
         "rank-stability.png",
     }
     for file in files:
-        assert file.stat().st_size > 500, file
+        assert file.stat().st_size > (50 if "sources" in file.name else 500), file
 
 
 def test_csv_round_trips_the_table(bundled_report, tmp_path):
-    (csv,) = [f for f in write_report(bundled_report, tmp_path) if f.suffix == ".csv"]
-    table = pd.read_csv(csv, index_col="id", keep_default_na=False)
+    write_report(bundled_report, tmp_path)
+    table = pd.read_csv(tmp_path / "pressure-points.csv", index_col="id", keep_default_na=False)
     assert list(table.index) == list(bundled_report.table.index)
     assert table.loc["cn", "revenue_best"] == pytest.approx(132e6)
-    assert {"p_top_k", "rank_p05", "rank_p95", "figures", "sources", "assumptions"} <= set(
-        table.columns
+    expected = {"p_top_k", "rank_p05", "rank_p95", "figures", "source_groups", "assumptions"}
+    assert expected <= set(table.columns)
+
+
+def test_each_rows_sources_are_its_groups_written_once_in_the_sources_file(
+    bundled_report, tmp_path
+):
+    write_report(bundled_report, tmp_path)
+    table = pd.read_csv(tmp_path / "pressure-points.csv", index_col="id", keep_default_na=False)
+    groups = pd.read_csv(tmp_path / "pressure-points-sources.csv", index_col="group")
+    members = groups["sources"].str.split(";")
+    assert groups["sources"].is_unique and len(groups) > 1
+    pressure = bundled_report.pressure
+    for candidate, refs in table["source_groups"].items():
+        found = {source for group in refs.split(";") if group for source in members[group]}
+        assert tuple(sorted(found)) == pressure.sources_of(candidate), candidate
+    assert pressure.sources_of("cn") and set(pressure.sources_of("cn")) <= set(
+        bundled_report.sources
     )
+    document = json.loads((tmp_path / "pressure-points.json").read_text("utf-8"))
+    assert document["source_groups"] == {g: list(s) for g, s in pressure.source_groups.items()}
 
 
 def test_csv_joins_lists_and_json_keeps_them(bundled_report, tmp_path):
@@ -144,9 +163,10 @@ def test_tables_written_a_few_rows_at_a_time_are_the_same_files(
     pieces = write_tables(bundled_report, _folder(tmp_path / "pieces"))
     for one, other in zip(whole, pieces, strict=True):
         assert one.read_bytes() == other.read_bytes(), one.name
-    candidates = json.loads(pieces[1].read_text("utf-8"))["candidates"]
+    candidates = json.loads(pieces[2].read_text("utf-8"))["candidates"]
     assert [c["id"] for c in candidates] == list(bundled_report.table.index)
     assert sorted(p.name for p in (tmp_path / "pieces").iterdir()) == [
+        "pressure-points-sources.csv",
         "pressure-points.csv",
         "pressure-points.json",
     ]

@@ -285,8 +285,8 @@ def _changes(then: PressureResult, now: PressureResult, observed: set[str]) -> I
                 measure=measure,
                 then=getattr(a, measure) if a else None,
                 now=getattr(b, measure) if b else None,
-                then_sources=a.sources if a else (),
-                now_sources=b.sources if b else (),
+                then_sources=then.sources_of(candidate) if a else (),
+                now_sources=now.sources_of(candidate) if b else (),
                 observed=backed,
             )
 

@@ -40,8 +40,9 @@ Candidates with exactly the same placements (a host with one sector and one rout
 ``sends_workers``, ``works_in`` and ``remits_to`` relations) are one row: the first by type
 (host, sector, organisation, relation) represents them, and ``equivalent`` lists the others.
 
-Every number is traceable: ``figures`` lists the figures the row is computed from, ``sources``
-their sources and ``assumptions`` every assumption behind them, including those of the
+Every number is traceable: ``figures`` lists the figures the row is computed from,
+``source_groups`` the groups of their sources (`PressureResult.sources_of` lists them) and
+``assumptions`` every assumption behind them, including those of the
 ``pressures``, ``takes_measure`` and ``targets`` relations its reach rests on (``assumed`` is true
 when there is at least one).
 
@@ -75,7 +76,7 @@ from labournet.analysis.flows import (
     Totals,
     as_flow_model,
 )
-from labournet.analysis.provenance import _structure, _tuples, provenance
+from labournet.analysis.provenance import _structure, _tuples, provenance, sources_in
 from labournet.errors import AnalysisError
 from labournet.model.dataset import Dataset
 from labournet.model.dates import DateLike, PartialDate
@@ -113,6 +114,8 @@ class PressurePoint:
     ``revenue``, ``workers`` and ``denied`` are `Range` (best at the estimates, low and high the
     5th and 95th percentiles of the joint draws). ``rank`` is within ``level``. ``figures``
     lists at most the ``trace_limit`` first figure ids; ``n_figures`` counts them all.
+    ``source_groups`` names the groups of sources behind the row
+    (`labournet.analysis.provenance`); `PressureResult.sources_of` lists its sources.
     """
 
     id: str
@@ -135,7 +138,7 @@ class PressurePoint:
     assumptions: tuple[str, ...]
     figures: tuple[str, ...]
     n_figures: int
-    sources: tuple[str, ...]
+    source_groups: tuple[str, ...]
     equivalent: tuple[str, ...]
 
     @property
@@ -162,7 +165,7 @@ FRAME_COLUMNS = (
     "revenue_share", "workers_low", "workers_best", "workers_high", "actors", "n_actors",
     "measures", "dependent_hosts", "reached_share", "compliance", "substitution", "denied_low",
     "denied_best", "denied_high", "score", "rank", "assumed", "assumptions", "figures",
-    "n_figures", "sources", "equivalent",
+    "n_figures", "source_groups", "equivalent",
 )  # fmt: skip
 """The columns of `PressureResult.to_frame`, in order."""
 
@@ -187,6 +190,8 @@ class PressureResult:
     """The network analysed (the snapshot as of `as_of`), for views of the result."""
     parts: Components | None = field(default=None, repr=False)
     """The components the table was computed from, for the Monte Carlo to reuse."""
+    source_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """The sources of each group the points' ``source_groups`` name, by group id."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -210,6 +215,16 @@ class PressureResult:
             cached = {p.id: p for p in self.points}
             object.__setattr__(self, "_index", cached)
         return cached
+
+    def sources_of(self, candidate: str) -> tuple[str, ...]:
+        """The sources behind a candidate's row, sorted: the union of its source groups.
+
+        >>> import labournet
+        >>> result = labournet.pressure_points(labournet.load_dataset())
+        >>> result["qa"].source_groups, result.sources_of("qa")
+        (('g1', 'g2'), ('s-dcnkhr-estimate', 's-st-2016-09-13'))
+        """
+        return sources_in(self[candidate].source_groups, self.source_groups)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -270,7 +285,7 @@ class PressureResult:
                     "assumptions": p.assumptions,
                     "figures": p.figures,
                     "n_figures": p.n_figures,
-                    "sources": p.sources,
+                    "source_groups": p.source_groups,
                     "equivalent": p.equivalent,
                 }  # fmt: skip
             )
@@ -651,7 +666,7 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
                 assumptions=tuple(sorted({*traced.assumptions[i], *parts.reach_assumptions[i]})),
                 figures=traced.figures[i],
                 n_figures=int(traced.n_figures[i]),
-                sources=traced.sources[i],
+                source_groups=traced.source_groups[i],
                 equivalent=parts.groups[i][1:],
             )
         )
@@ -664,6 +679,7 @@ def rank_components(parts: Components, *, trace_limit: int | None = 25) -> Press
         points=tuple(ranked),
         network=graph,
         parts=parts,
+        source_groups=traced.groups,
     )
 
 

@@ -12,12 +12,18 @@ everything is computed from those, in time linear in the placements:
   their own small matrix; a row's own figures count where no host of the row already has them;
 * ``figures``: the first ``limit`` figure ids of the union (in the model's figure order): the
   first ``limit`` of each host's group and the row's own figures hold them all;
-* ``sources``: the sources of those figures, by host group and own figure;
+* ``source_groups``: where its sources are, without listing them row by row: the sources that
+  each host's figures cite form a group, as do those of each slot's, of each route's and of an
+  entity candidate's own citations; equal groups are one group, and a row names the groups of
+  its hosts, slots, routes and entity (so at most as many as its parts). Its sources are their
+  union (`sources_in`): each source is listed once per group, and the groups once per table,
+  where a list per row repeated a sector's sources for each of its hosts;
 * ``assumptions``: those behind the figures and the entities and relations of the placements.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,18 +32,33 @@ from scipy import sparse
 
 from labournet.analysis.flows import FlowModel
 
-__all__ = ["Provenance", "provenance", "assumptions_behind"]
+__all__ = ["Provenance", "provenance", "assumptions_behind", "sources_in"]
 
 
 @dataclass(frozen=True)
 class Provenance:
-    """Per candidate row: figure ids listed (at most `limit`), their full count, the sources and
-    assumptions, each a sorted tuple of ids."""
+    """Per candidate row: figure ids listed (at most `limit`), their full count, the ids of
+    its source groups (in group order) and its assumptions (sorted); and each group's sources
+    (sorted), by group id (``g1``, ``g2``, ...)."""
 
     figures: tuple[tuple[str, ...], ...]
     n_figures: np.ndarray
-    sources: tuple[tuple[str, ...], ...]
+    source_groups: tuple[tuple[str, ...], ...]
     assumptions: tuple[tuple[str, ...], ...]
+    groups: dict[str, tuple[str, ...]]
+
+    def sources(self, row: int) -> tuple[str, ...]:
+        """The sources of row `row` (its position in the rows asked for), sorted."""
+        return sources_in(self.source_groups[row], self.groups)
+
+
+def sources_in(groups: Iterable[str], sources: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The sorted union of the sources of `groups`, each a key of `sources`.
+
+    >>> sources_in(["g1", "g2"], {"g1": ("s2", "s1"), "g2": ("s1", "s3")})
+    ('s1', 's2', 's3')
+    """
+    return tuple(sorted({source for group in groups for source in sources[group]}))
 
 
 def provenance(model: FlowModel, rows: np.ndarray, limit: int | None = None) -> Provenance:
@@ -60,19 +81,17 @@ def provenance(model: FlowModel, rows: np.ndarray, limit: int | None = None) -> 
         listed = _structure(hosts @ host_figures + own)
     else:
         listed = _first(_structure(hosts @ _first(host_figures, limit) + own), limit)
-    by_source, source_ids = _sources(model, rows)
-    sources = _structure(
-        hosts @ (host_figures @ by_source.figures) + own @ by_source.figures + by_source.entities
-    )
+    refs, groups = _source_groups(model, rows, hosts, slots, routes)
     figure_ids = np.array([figure.id for figure in model.figures], dtype=object)
     return Provenance(
         figures=_tuples(listed, figure_ids),
         n_figures=counts,
-        sources=_tuples(sources, source_ids),
+        source_groups=_tuples(refs, np.array(list(groups), dtype=object)),
         assumptions=_tuples(
             _assumptions(trace, hosts, slots, routes),
             np.array(model.assumption_ids, dtype=object),
         ),
+        groups=groups,
     )
 
 
@@ -154,6 +173,49 @@ def _first(matrix: sparse.csr_matrix, limit: int) -> sparse.csr_matrix:
     keep = position < limit
     indptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, limit))])
     return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
+
+
+def _source_groups(
+    model: FlowModel,
+    rows: np.ndarray,
+    hosts: sparse.csr_matrix,
+    slots: sparse.csr_matrix,
+    routes: sparse.csr_matrix,
+) -> tuple[sparse.csr_matrix, dict[str, tuple[str, ...]]]:
+    """Rows x groups (0/1): the source groups of each row's hosts, slots, routes and entity;
+    and each group's sources by id, groups numbered in the order their parts come (hosts,
+    slots, routes, then the rows' entities)."""
+    by_source, source_ids = _sources(model, rows)
+    trace = model.traced
+    parts = _structure(
+        sparse.vstack(
+            [
+                trace.host_figures @ by_source.figures,
+                trace.slot_figures @ by_source.figures,
+                trace.route_figures @ by_source.figures,
+                by_source.entities,
+            ],
+            format="csr",
+        )
+    )
+    group_of = np.full(parts.shape[0], -1, dtype=np.int64)
+    seen: dict[bytes, int] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    for part in np.flatnonzero(np.diff(parts.indptr)).tolist():
+        columns = parts.indices[parts.indptr[part] : parts.indptr[part + 1]]
+        key = columns.tobytes()
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = len(groups)
+            groups[f"g{found + 1}"] = tuple(source_ids[columns])
+        group_of[part] = found
+    own = sparse.identity(len(rows), format="csr")
+    row_parts = sparse.hstack([hosts, slots, routes, own], format="csr")
+    grouped = np.flatnonzero(group_of >= 0)
+    to_group = sparse.csr_matrix(
+        (np.ones(len(grouped)), (grouped, group_of[grouped])), shape=(parts.shape[0], len(groups))
+    )
+    return _structure(row_parts @ to_group), groups
 
 
 @dataclass(frozen=True)

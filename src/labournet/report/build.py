@@ -12,7 +12,7 @@ Example:
     >>> from labournet.report.build import build_report, write_report
     >>> report = build_report(labournet.load_dataset(), draws=100)
     >>> sorted(p.name for p in write_report(report, tempfile.mkdtemp()))[:3]
-    ['pressure-points.csv', 'pressure-points.json', 'rank-stability.png']
+    ['pressure-points-sources.csv', 'pressure-points.csv', 'pressure-points.json']
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ class Report:
             "candidates": self.table,
             "key_players": self.key_players.to_dict(),
             "uncertainty": self.uncertainty.to_dict() if self.uncertainty else None,
+            "source_groups": dict(self.pressure.source_groups),
             "assumptions": self.assumptions,
             "sources": self.sources,
         }
@@ -194,11 +195,27 @@ def dataset_doubts(folder: Path) -> str:
 
 
 def write_tables(report: Report, folder: Path) -> list[Path]:
-    """``pressure-points.csv`` and ``pressure-points.json``."""
+    """``pressure-points.csv``, ``pressure-points-sources.csv`` (the sources of each group
+    that the table's ``source_groups`` name) and ``pressure-points.json``."""
     return [
         write_csv(report.table, folder / "pressure-points.csv"),
+        write_csv(source_groups_frame(report.pressure), folder / "pressure-points-sources.csv"),
         write_json(report.to_dict(), folder / "pressure-points.json"),
     ]
+
+
+def source_groups_frame(result: PressureResult) -> pd.DataFrame:
+    """One row per source group, indexed by ``group``: its ``sources`` (a tuple of ids).
+
+    >>> import labournet
+    >>> frame = source_groups_frame(labournet.pressure_points(labournet.load_dataset()))
+    >>> frame.index.name, list(frame.columns)
+    ('group', ['sources'])
+    """
+    groups = result.source_groups
+    return pd.DataFrame(
+        {"sources": list(groups.values())}, index=pd.Index(list(groups), name="group")
+    )
 
 
 def write_charts(report: Report, folder: Path) -> list[Path]:

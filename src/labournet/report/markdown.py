@@ -154,7 +154,8 @@ def render_markdown(report: Report, *, top: int = 20) -> str:
             f"{format_money(figure.low)}–{format_money(figure.high)} ({figure.year})."
         )
     out += _tensions(report)
-    out += ["", "Files: `pressure-points.csv`, `pressure-points.json`, `revenue-at-stake.png`"
+    out += ["", "Files: `pressure-points.csv` (its `source_groups` name the groups of sources "
+            "in `pressure-points-sources.csv`), `pressure-points.json`, `revenue-at-stake.png`"
             + (", `rank-stability.png`" if has_mc else "") + ".", ""]  # fmt: skip
     out += ["![Revenue at stake](revenue-at-stake.png)", ""]
 
