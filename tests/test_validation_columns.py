@@ -16,7 +16,7 @@ import pytest
 
 from labournet import DatasetError, load_dataset
 from labournet.io.validation import _CONTROL, _extra_columns, _has_control, _is_control, check_rows
-from labournet.model.dataset import FILES, RECORDS, Dataset
+from labournet.model.dataset import FILES, NO_PROPERTIES, RECORDS, Dataset
 from labournet.model.formulas import derive_figures
 from labournet.model.schema import load_schema
 
@@ -99,7 +99,12 @@ def test_from_columns_equals_from_row(record: Any) -> None:
     assert built == [record.from_row(row) for row in rows]
     assert all(dataclasses.is_dataclass(item) and type(item) is record for item in built)
     properties = [item.properties for item in built if hasattr(item, "properties")]
-    assert len({id(found) for found in properties}) == len(properties)  # none shared
+    filled = [found for found in properties if found]
+    assert len({id(found) for found in filled}) == len(filled)  # no filled one shared
+    assert all(found is NO_PROPERTIES for found in properties if not found)
+    if len(filled) < len(properties):  # the shared empty one cannot be changed
+        with pytest.raises(TypeError, match="read-only"):
+            next(found for found in properties if not found)["x"] = "y"
 
 
 def test_the_control_pattern_is_is_control() -> None:
