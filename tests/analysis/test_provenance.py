@@ -69,6 +69,7 @@ def _check(model: FlowModel, limit: int | None) -> int:
         assert list(found.source_groups[i]) == sorted(found.source_groups[i], key=_number)
     sets = [frozenset(sources) for sources in found.groups.values()]
     assert len(set(sets)) == len(sets) and all(sets)  # each group once, none empty
+    assert {g for refs in found.source_groups for g in refs} == set(found.groups)  # all named
     assert all(list(s) == sorted(s) for s in found.groups.values())
     return len(rows)
 
@@ -100,3 +101,13 @@ def test_assumptions_behind_joins_the_rows() -> None:
     rows = np.array([index["cn"], index["ru"]])
     found = provenance(model, rows)
     assert assumptions_behind(model, rows) == {*found.assumptions[0], *found.assumptions[1]}
+
+
+def test_the_groups_of_a_few_rows_are_only_those_they_name() -> None:
+    model = as_flow_model(labournet.load_dataset(ROOT / "data" / "dprk-labour-2016-2024"))
+    rows = components(model).rows
+    few = provenance(model, rows[:3])
+    named = {g for refs in few.source_groups for g in refs}
+    assert named == set(few.groups) and len(few.groups) < len(provenance(model, rows).groups)
+    for i, row in enumerate(rows[:3]):
+        assert few.sources(i) == _reference(model, int(row), None)[2]

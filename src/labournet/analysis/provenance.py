@@ -184,7 +184,7 @@ def _source_groups(
 ) -> tuple[sparse.csr_matrix, dict[str, tuple[str, ...]]]:
     """Rows x groups (0/1): the source groups of each row's hosts, slots, routes and entity;
     and each group's sources by id, groups numbered in the order their parts come (hosts,
-    slots, routes, then the rows' entities)."""
+    slots, routes, then the rows' entities), only groups that some row names."""
     by_source, source_ids = _sources(model, rows)
     trace = model.traced
     parts = _structure(
@@ -198,10 +198,14 @@ def _source_groups(
             format="csr",
         )
     )
+    own = sparse.identity(len(rows), format="csr")
+    row_parts = sparse.hstack([hosts, slots, routes, own], format="csr")
+    named = np.zeros(parts.shape[0], dtype=bool)  # the parts some row is on
+    named[row_parts.indices] = True
     group_of = np.full(parts.shape[0], -1, dtype=np.int64)
     seen: dict[bytes, int] = {}
     groups: dict[str, tuple[str, ...]] = {}
-    for part in np.flatnonzero(np.diff(parts.indptr)).tolist():
+    for part in np.flatnonzero(named & (np.diff(parts.indptr) > 0)).tolist():
         columns = parts.indices[parts.indptr[part] : parts.indptr[part + 1]]
         key = columns.tobytes()
         found = seen.get(key)
@@ -209,8 +213,6 @@ def _source_groups(
             found = seen[key] = len(groups)
             groups[f"g{found + 1}"] = tuple(source_ids[columns])
         group_of[part] = found
-    own = sparse.identity(len(rows), format="csr")
-    row_parts = sparse.hstack([hosts, slots, routes, own], format="csr")
     grouped = np.flatnonzero(group_of >= 0)
     to_group = sparse.csr_matrix(
         (np.ones(len(grouped)), (grouped, group_of[grouped])), shape=(parts.shape[0], len(groups))
