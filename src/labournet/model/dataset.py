@@ -599,13 +599,11 @@ class Dataset:
 
     def figures_by_subject(self) -> Mapping[str, tuple[Figure, ...]]:
         """The figures of each entity or relation id that has any, in the file's order."""
-        cached = self.__dict__.get("_figures_by_subject")
-        if cached is None:
-            cached = MappingProxyType({k: tuple(v) for k, v in self._index()[2].items()})
-            object.__setattr__(self, "_figures_by_subject", cached)
-        return cached
+        return self._index()[2]
 
-    def _index(self) -> tuple[dict[str, Entity], dict[str, Relation], dict[str, list[Figure]]]:
+    def _index(
+        self,
+    ) -> tuple[dict[str, Entity], dict[str, Relation], Mapping[str, tuple[Figure, ...]]]:
         cached = self.__dict__.get("_cached_index")
         if cached is None:
             figures: dict[str, list[Figure]] = {}
@@ -614,7 +612,7 @@ class Dataset:
             cached = (
                 {e.id: e for e in self.entities},
                 {r.id: r for r in self.relations},
-                figures,
+                MappingProxyType({subject: tuple(found) for subject, found in figures.items()}),
             )
             object.__setattr__(self, "_cached_index", cached)
         return cached
