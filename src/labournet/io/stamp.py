@@ -31,6 +31,7 @@ from typing import Any
 
 import networkx as nx
 
+from labournet._json import encode_text, object_texts
 from labournet._version import __version__
 from labournet.errors import ExportError, GraphFormatError
 from labournet.io.networkx import Network, from_networkx
@@ -133,9 +134,7 @@ def _row_texts(items: Sequence[Any]) -> list[str]:
     columns', goes through the encoder."""
     cells = type(items[0]).cells_of(items)
     names = sorted(cells)
-    template = ", ".join(f"{_encode(name).replace('%', '%%')}: %s" for name in names)
-    encoded = [list(map(_encode, cells[name])) for name in names]
-    texts = list(map(("{" + template + "}").__mod__, zip(*encoded, strict=True)))
+    texts = object_texts(names, [list(map(encode_text, cells[name])) for name in names])
     if "properties" in type(items[0]).__dataclass_fields__:
         for index in itertools.compress(range(len(items)), map(_properties, items)):
             row = {name: cells[name][index] for name in names} | dict(items[index].properties)
@@ -144,9 +143,6 @@ def _row_texts(items: Sequence[Any]) -> list[str]:
 
 
 _properties = attrgetter("properties")
-
-
-_encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 
 
 @contextlib.contextmanager

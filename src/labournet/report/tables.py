@@ -15,7 +15,7 @@ import dataclasses
 import json
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,6 +26,7 @@ from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from labournet._json import encode_text, object_texts
 from labournet._number import format_count, format_money
 from labournet.errors import ExportError
 
@@ -193,16 +194,26 @@ def _holds_lists(column: pd.Series) -> bool:
 
 
 def _joined(column: pd.Series) -> list[Any]:
-    """The column with each list joined by ``;``, a list that rows share joined once."""
-    seen: dict[int, str] = {}
+    """The column with each list joined by ``;``."""
+    return _per_list(column.tolist(), lambda found: ";".join(map(str, found)), lambda v: v)
+
+
+def _per_list(
+    values: list[Any], of_list: Callable[[Any], Any], other: Callable[[Any], Any]
+) -> list[Any]:
+    """`of_list` of each list (or tuple) among `values`, worked out once per list object (the
+    rows with the same list share one; `values` keeps them alive, so their ids stay theirs),
+    and `other` of every other value."""
+    seen: dict[int, Any] = {}
     out = []
-    for value in column.tolist():  # the list keeps every value, and so its id, alive
+    for value in values:
         if isinstance(value, tuple | list):
-            text = seen.get(id(value))
-            if text is None:
-                text = seen[id(value)] = ";".join(map(str, value))
-            value = text
-        out.append(value)
+            found = seen.get(id(value))
+            if found is None:
+                found = seen[id(value)] = of_list(value)
+            out.append(found)
+        else:
+            out.append(other(value))
     return out
 
 
@@ -294,10 +305,8 @@ def _lines(frame: pd.DataFrame) -> list[str]:
     distinct list once) and filled into one template of the columns, instead of a dict per
     row through the encoder (3x slower at 50,000 entities)."""
     flat = frame.reset_index()
-    keys = [json.dumps(str(name), ensure_ascii=False) for name in flat.columns]
-    template = "{" + ", ".join(f"{key.replace('%', '%%')}: %s" for key in keys) + "}"
     columns = [_json_cells(flat[name]) for name in flat.columns]
-    return list(map(template.__mod__, zip(*columns, strict=True)))
+    return object_texts([str(name) for name in flat.columns], columns)
 
 
 def _json_cells(column: pd.Series) -> list[str]:
@@ -307,21 +316,12 @@ def _json_cells(column: pd.Series) -> list[str]:
         if column.dtype.kind == "f" and column.isna().any():
             values = [None if v != v else v for v in values]  # NaN is not equal to itself
         return json.dumps(values, allow_nan=False)[1:-1].split(", ")
-    seen: dict[int, str] = {}  # lists are shared by the rows that have the same ones
-    out = []
-    for value in values:
-        text = seen.get(id(value))
-        if text is None:
-            text = _value(value)
-            if isinstance(value, tuple | list):
-                seen[id(value)] = text
-        out.append(text)
-    return out
+    return _per_list(values, _value, _value)
 
 
 def _value(value: Any) -> str:
     if type(value) is str:
-        return _encode_text(value)
+        return encode_text(value)
     if isinstance(value, float) and value != value:
         return "null"  # a missing text in a column of text
     return _ENCODER.encode(value)
@@ -337,4 +337,3 @@ def _plain(value: Any) -> Any:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_plain)
 """The encoder of `_value`: ``json.dumps`` with its arguments makes one per call."""
-_encode_text = json.encoder.encode_basestring  # what it does with a string
